@@ -1,0 +1,19 @@
+// Regenerates server/manifest/model.schema.json and server/manifest/types.ts
+// from scripts/schema-source.mjs. The schema is the single source of truth:
+// validation, completion, hover and the TypeScript types all derive from it.
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { compile } from 'json-schema-to-typescript';
+
+const schemaPath = 'server/manifest/model.schema.json';
+execFileSync(process.execPath, ['scripts/schema-source.mjs', schemaPath], { stdio: 'inherit' });
+const schema = JSON.parse(readFileSync(schemaPath, 'utf8'));
+// Without the title, the root interface takes the name given here.
+const ts = await compile({ ...schema, title: undefined, $id: undefined }, 'ModelManifest', {
+  bannerComment: '// Generated from model.schema.json by `npm run gen:schema`. Do not edit.',
+  additionalProperties: false,
+  unknownAny: true,
+  style: { singleQuote: true },
+});
+writeFileSync('server/manifest/types.ts', ts);
+console.log('wrote', schemaPath, 'and server/manifest/types.ts');

@@ -1,0 +1,161 @@
+// The only module that imports onnxruntime-node. Everything above talks to
+// models through these functions and plain typed arrays.
+import { readFile, stat } from 'node:fs/promises';
+import * as ort from 'onnxruntime-node';
+
+export type TensorDType =
+  | 'float32' | 'float64' | 'float16' | 'int8' | 'int16' | 'int32' | 'int64'
+  | 'uint8' | 'uint16' | 'uint32' | 'uint64' | 'bool' | 'string';
+
+/** A dimension is a fixed size, or a symbolic name / -1 for a dynamic axis. */
+export type Dim = number | string;
+
+export interface TensorInfo {
+  name: string;
+  dtype: TensorDType | 'unknown';
+  shape: Dim[];
+}
+
+export interface ModelMetadata {
+  path: string;
+  inputs: TensorInfo[];
+  outputs: TensorInfo[];
+  sizeBytes: number;
+  mtimeMs: number;
+}
+
+export type TensorData =
+  | Float32Array | Float64Array | Int8Array | Int16Array | Int32Array | BigInt64Array
+  | Uint8Array | Uint16Array | Uint32Array | BigUint64Array | string[];
+
+export interface Tensor {
+  dtype: TensorDType;
+  dims: number[];
+  data: TensorData | boolean[] | Uint8Array;
+}
+
+export interface SessionOptions {
+  intraOpNumThreads?: number;
+  interOpNumThreads?: number;
+}
+
+/** Thrown when a file cannot be read as an ONNX model; the message is for users. */
+export class ModelLoadError extends Error {
+  constructor(message: string, readonly path: string) {
+    super(message);
+    this.name = 'ModelLoadError';
+  }
+}
+
+const ORT_TO_DTYPE: Record<string, TensorDType> = {
+  float32: 'float32', float64: 'float64', float16: 'float16', int8: 'int8', int16: 'int16',
+  int32: 'int32', int64: 'int64', uint8: 'uint8', uint16: 'uint16', uint32: 'uint32',
+  uint64: 'uint64', bool: 'bool', string: 'string',
+};
+
+function toInfo(meta: ort.InferenceSession.ValueMetadata): TensorInfo {
+  if (!meta.isTensor) return { name: meta.name, dtype: 'unknown', shape: [] };
+  return {
+    name: meta.name,
+    dtype: ORT_TO_DTYPE[meta.type] ?? 'unknown',
+    shape: meta.shape.map((d) => (typeof d === 'number' && d >= 0 ? d : typeof d === 'string' ? d : -1)),
+  };
+}
+
+// ONNX files are protobuf ModelProto; field 1 (ir_version, varint) comes
+// first in every exporter we know, so byte 0 is 0x08. Anything else is not
+// worth handing to the native loader, whose errors are cryptic.
+function looksLikeOnnx(buf: Buffer): boolean {
+  return buf.length >= 2 && buf[0] === 0x08;
+}
+
+async function readModelFile(path: string): Promise<Buffer> {
+  let buf: Buffer;
+  try {
+    buf = await readFile(path);
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    const why = e.code === 'ENOENT' ? 'the file does not exist' : e.code === 'EACCES' ? 'permission denied' : e.code === 'EISDIR' ? 'it is a directory' : e.message;
+    throw new ModelLoadError(`cannot read model file ${path}: ${why}`, path);
+  }
+  if (buf.length === 0) throw new ModelLoadError(`not an ONNX model: ${path} is empty`, path);
+  if (!looksLikeOnnx(buf)) {
+    throw new ModelLoadError(`not an ONNX model: ${path} does not start with an ONNX header (export it with torch.onnx.export, tf2onnx or skl2onnx)`, path);
+  }
+  return buf;
+}
+
+export async function createSession(path: string, opts: SessionOptions = {}): Promise<ort.InferenceSession> {
+  const buf = await readModelFile(path);
+  try {
+    return await ort.InferenceSession.create(buf, {
+      intraOpNumThreads: opts.intraOpNumThreads ?? 1,
+      interOpNumThreads: opts.interOpNumThreads ?? 1,
+      executionMode: 'sequential',
+      graphOptimizationLevel: 'all',
+    });
+  } catch (err) {
+    const msg = (err as Error).message.split('\n')[0];
+    throw new ModelLoadError(`not an ONNX model onnxruntime can load: ${path}: ${msg}`, path);
+  }
+}
+
+export function sessionMetadata(session: ort.InferenceSession): { inputs: TensorInfo[]; outputs: TensorInfo[] } {
+  return { inputs: session.inputMetadata.map(toInfo), outputs: session.outputMetadata.map(toInfo) };
+}
+
+const metadataCache = new Map<string, Promise<ModelMetadata>>();
+
+/**
+ * Reads a model's inputs and outputs. Cached by path + mtime + size, so the
+ * language server can re-validate on every keystroke without reloading.
+ */
+export async function loadModelMetadata(path: string): Promise<ModelMetadata> {
+  let st;
+  try {
+    st = await stat(path);
+  } catch {
+    throw new ModelLoadError(`cannot read model file ${path}: the file does not exist`, path);
+  }
+  const key = `${path}\0${st.mtimeMs}\0${st.size}`;
+  let entry = metadataCache.get(key);
+  if (!entry) {
+    for (const k of metadataCache.keys()) if (k.startsWith(path + '\0')) metadataCache.delete(k);
+    entry = (async () => {
+      const session = await createSession(path);
+      try {
+        return { path, ...sessionMetadata(session), sizeBytes: st.size, mtimeMs: st.mtimeMs };
+      } finally {
+        await session.release();
+      }
+    })();
+    metadataCache.set(key, entry);
+    entry.catch(() => metadataCache.delete(key));
+  }
+  return entry;
+}
+
+export function makeTensor(t: Tensor): ort.Tensor {
+  return new ort.Tensor(t.dtype as ort.Tensor.Type, t.data as never, t.dims);
+}
+
+export function fromOrtTensor(v: ort.OnnxValue): Tensor {
+  const t = v as ort.Tensor;
+  return { dtype: (ORT_TO_DTYPE[t.type] ?? 'float32'), dims: [...t.dims], data: t.data as TensorData };
+}
+
+/** Runs one inference. Note: the native run blocks the event loop while it computes. */
+export async function run(
+  session: ort.InferenceSession,
+  feeds: Record<string, Tensor>,
+  outputNames?: string[],
+): Promise<Record<string, Tensor>> {
+  const ortFeeds: Record<string, ort.Tensor> = {};
+  for (const [name, t] of Object.entries(feeds)) ortFeeds[name] = makeTensor(t);
+  const res = outputNames ? await session.run(ortFeeds, outputNames) : await session.run(ortFeeds);
+  const out: Record<string, Tensor> = {};
+  for (const [name, v] of Object.entries(res)) out[name] = fromOrtTensor(v);
+  return out;
+}
+
+export type Session = ort.InferenceSession;

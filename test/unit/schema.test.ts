@@ -1,0 +1,41 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Ajv from 'ajv';
+import { parse } from 'yaml';
+
+const schemaPath = 'server/manifest/model.schema.json';
+
+test('the committed schema is what scripts/schema-source.mjs generates', () => {
+  const out = join(mkdtempSync(join(tmpdir(), 'mg-schema-')), 'schema.json');
+  execFileSync(process.execPath, ['scripts/schema-source.mjs', out]);
+  assert.equal(readFileSync(schemaPath, 'utf8'), readFileSync(out, 'utf8'), 'run `npm run gen:schema` and commit the result');
+});
+
+test('every property in the schema has a description', () => {
+  const missing: string[] = [];
+  const walk = (node: unknown, path: string): void => {
+    if (!node || typeof node !== 'object') return;
+    const n = node as Record<string, unknown>;
+    if (n.properties && typeof n.properties === 'object') {
+      for (const [k, v] of Object.entries(n.properties as Record<string, Record<string, unknown>>)) {
+        if (typeof v.description !== 'string' || v.description.length < 10) missing.push(`${path}.${k}`);
+        walk(v, `${path}.${k}`);
+      }
+    }
+    if (n.items) walk(n.items, `${path}[]`);
+    if (n.additionalProperties && typeof n.additionalProperties === 'object') walk(n.additionalProperties, `${path}.*`);
+  };
+  walk(JSON.parse(readFileSync(schemaPath, 'utf8')), '');
+  assert.deepEqual(missing, []);
+});
+
+test('the annotated example manifest is valid against the schema', () => {
+  const ajv = new Ajv({ allErrors: true, strict: false });
+  const validate = ajv.compile(JSON.parse(readFileSync(schemaPath, 'utf8')));
+  const ok = validate(parse(readFileSync('docs/manifest-example.yaml', 'utf8')));
+  assert.equal(ok, true, JSON.stringify(validate.errors));
+});
