@@ -1,0 +1,59 @@
+// Loads a manifest from disk for the engine (serving, tests, publishing):
+// parse, validate, and fail with every error at its place when it is unusable.
+import { readFile, stat } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import type { ManifestDiagnostic } from './diagnostics';
+import { parseManifest, type ParsedManifest } from './parse';
+import type { ModelManifest } from './types';
+import { validateManifest } from './validate';
+
+export interface LoadedManifest {
+  /** Absolute path of model.yaml */
+  path: string;
+  dir: string;
+  manifest: ModelManifest;
+  parsed: ParsedManifest;
+  diagnostics: ManifestDiagnostic[];
+}
+
+export class ManifestError extends Error {
+  constructor(readonly path: string, readonly diagnostics: ManifestDiagnostic[], message?: string) {
+    super(message ?? formatErrors(path, diagnostics));
+    this.name = 'ManifestError';
+  }
+}
+
+export function formatDiagnostic(path: string, d: ManifestDiagnostic): string {
+  return `${path}:${d.range.start.line + 1}:${d.range.start.character + 1}: ${d.severity} ${d.code} ${d.message}`;
+}
+
+function formatErrors(path: string, diags: ManifestDiagnostic[]): string {
+  const errors = diags.filter((d) => d.severity === 'error');
+  return `${path} has ${errors.length} error(s); fix them (run \`modelgate lint ${path}\`):\n` + errors.map((d) => '  ' + formatDiagnostic(path, d)).join('\n');
+}
+
+/** Accepts a manifest file or a directory holding model.yaml. */
+export async function resolveManifestPath(p: string): Promise<string> {
+  const abs = resolve(p);
+  try {
+    if ((await stat(abs)).isDirectory()) return join(abs, 'model.yaml');
+  } catch {
+    // reported by the read below
+  }
+  return abs;
+}
+
+export async function loadManifest(p: string, opts: { semantic?: boolean } = {}): Promise<LoadedManifest> {
+  const path = await resolveManifestPath(p);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    throw new ManifestError(path, [], `cannot read manifest ${path}: ${e.code === 'ENOENT' ? 'the file does not exist (create one with `modelgate init model.onnx`)' : e.message}`);
+  }
+  const parsed = parseManifest(text);
+  const diagnostics = await validateManifest(parsed, { manifestPath: path, semantic: opts.semantic ?? true });
+  if (diagnostics.some((d) => d.severity === 'error')) throw new ManifestError(path, diagnostics);
+  return { path, dir: dirname(path), manifest: parsed.value as ModelManifest, parsed, diagnostics };
+}
