@@ -1,0 +1,473 @@
+// Pre- and postprocessing declared in a manifest, compiled once into a plan
+// and applied to row-major typed arrays. Pure: no I/O, no runtime. Serving,
+// bulk scoring and the model tests all run these same functions, so a served
+// prediction and an in-process one go through identical arithmetic.
+//
+// Raw rows: one Float64Array per model input, `rows × rawWidth`, features in
+// the manifest's order (`signature.inputs[].features`). A `onehot` column
+// holds the category's index in `categories` (use `encodeCategory` for raw
+// strings or values; -1 or NaN for an unknown category gives all zeros).
+import type { JsonPath } from './parse';
+import type { ModelManifest } from './types';
+import type { Tensor, TensorData, TensorDType, TensorInfo } from '../runtime/onnx';
+
+export class ProcessingError extends Error {
+  /** `path` points into the manifest, for a diagnostic at the right place. */
+  constructor(message: string, readonly path: JsonPath) {
+    super(message);
+    this.name = 'ProcessingError';
+  }
+}
+
+export type PreStep =
+  | { op: 'standardize'; mean: Float64Array; std: Float64Array }
+  | { op: 'minmax'; min: Float64Array; scale: Float64Array }
+  | { op: 'onehot'; column: number; categories: (string | number)[] }
+  | { op: 'reshape'; shape: number[] };
+
+export interface InputPlan {
+  name: string;
+  dtype: TensorDType;
+  /** Dims of one row as the model sees it (after preprocessing), batch axis excluded. */
+  dims: number[];
+  /** Elements of one row as the model sees it: product of `dims`. */
+  modelWidth: number;
+  /** Raw values per row, before preprocessing. */
+  rawWidth: number;
+  /** Raw column names (length rawWidth), or generated `name[i]` when the manifest lists none. */
+  features: string[];
+  /** True when `features` came from the manifest. */
+  namedFeatures: boolean;
+  steps: PreStep[];
+  /** Raw column index → categories, for onehot columns. */
+  categorical: Map<number, (string | number)[]>;
+}
+
+export interface OutputPlan {
+  name: string;
+  dtype: TensorDType | 'unknown';
+  /** Dims of one row, batch axis excluded; -1 where unknown before running. */
+  dims: number[];
+}
+
+export type PostStep =
+  | { op: 'softmax'; output: string; as: string }
+  | { op: 'argmax'; output: string; as: string; source: string }
+  | { op: 'topk'; output: string; as: string; source: string; k: number };
+
+export interface ProcessingPlan {
+  task: 'classification' | 'regression';
+  classLabels: string[] | undefined;
+  inputs: InputPlan[];
+  outputs: OutputPlan[];
+  post: PostStep[];
+  /** The output that holds class scores (classification) or the value (regression). */
+  primaryOutput: string;
+  /** Name of the output holding probabilities: a softmax result, else the primary output. */
+  probabilityOutput: string;
+  /** Sum of rawWidth over inputs: the width of one row in manifest feature order. */
+  rawWidth: number;
+}
+
+/** A derived (postprocessed) output, split per row by the caller. */
+export type DerivedOutput =
+  | { kind: 'tensor'; name: string; dims: number[]; data: Float32Array }
+  | { kind: 'labels'; name: string; values: string[] }
+  | { kind: 'topk'; name: string; k: number; labels: string[]; scores: Float32Array };
+
+/** What the model itself reports; used when the manifest has no signature. */
+export interface ModelSignature {
+  inputs: TensorInfo[];
+  outputs: TensorInfo[];
+}
+
+const product = (dims: number[]) => dims.reduce((a, b) => a * b, 1);
+
+function fixedDims(shape: (number | string)[] | undefined, path: JsonPath, what: string): number[] | undefined {
+  if (!shape) return undefined;
+  const rest = shape.slice(1);
+  const out: number[] = [];
+  for (let i = 0; i < rest.length; i++) {
+    const d = rest[i];
+    if (typeof d !== 'number' || d <= 0) {
+      if (what === 'output') return rest.map((x) => (typeof x === 'number' && x > 0 ? x : -1));
+      throw new ProcessingError(
+        `${what} dimension ${i + 1} is ${JSON.stringify(d)}; only the first (batch) axis may be dynamic. Give every other dimension a fixed size.`,
+        [...path, i + 1],
+      );
+    }
+    out.push(d);
+  }
+  return out;
+}
+
+function perFeature(v: number | number[] | undefined, width: number, path: JsonPath, name: string): Float64Array {
+  if (v === undefined) throw new ProcessingError(`missing \`${name}\`: this step needs it (one number, or one per feature)`, path);
+  const arr = typeof v === 'number' ? [v] : v;
+  if (arr.length !== 1 && arr.length !== width) {
+    throw new ProcessingError(`\`${name}\` has ${arr.length} numbers but the input has ${width} features at this step; give one number or ${width}`, [...path, name]);
+  }
+  const out = new Float64Array(width);
+  for (let i = 0; i < width; i++) out[i] = arr.length === 1 ? arr[0]! : arr[i]!;
+  return out;
+}
+
+/**
+ * Compiles the manifest's processing into a plan. `model` (from the ONNX
+ * file) fills what the manifest's signature leaves out. Throws
+ * ProcessingError with the manifest path of the first problem.
+ */
+export function compileProcessing(manifest: ModelManifest, model?: ModelSignature): ProcessingPlan {
+  const sigInputs = manifest.signature?.inputs ?? model?.inputs.map((i) => ({ name: i.name, dtype: i.dtype, shape: i.shape, features: undefined as string[] | undefined }));
+  const sigOutputs = manifest.signature?.outputs ?? model?.outputs.map((o) => ({ name: o.name, dtype: o.dtype, shape: o.shape }));
+  if (!sigInputs || !sigOutputs) throw new ProcessingError('the manifest has no `signature` and the model was not read; add `signature` (quick fix: "Fill signature from model")', ['signature']);
+  const pre = manifest.preprocessing ?? [];
+  const inputNames = sigInputs.map((i) => i.name);
+  for (let s = 0; s < pre.length; s++) {
+    const target = pre[s]!.input;
+    if (target !== undefined && !inputNames.includes(target)) {
+      throw new ProcessingError(`preprocessing step ${s + 1} names input "${target}", but the model's inputs are: ${inputNames.join(', ')}`, ['preprocessing', s, 'input']);
+    }
+  }
+
+  const inputs: InputPlan[] = sigInputs.map((si, ii) => {
+    const sigPath: JsonPath = ['signature', 'inputs', ii];
+    const dtype = si.dtype as TensorDType | 'unknown';
+    if (dtype === 'unknown' || dtype === 'string' || dtype === 'float16') {
+      throw new ProcessingError(`input "${si.name}" has dtype ${dtype}; serving supports numeric and bool inputs (float32, float64, int8-64, uint8-64, bool)`, [...sigPath, 'dtype']);
+    }
+    const dims = fixedDims(si.shape as (number | string)[], [...sigPath, 'shape'], 'input')!;
+    const modelWidth = product(dims);
+    const mine = pre.map((p, i) => ({ p, i })).filter(({ p }) => (p.input ?? inputNames[0]) === si.name);
+    // Walk the steps backwards from the model width to find the raw width.
+    let rawWidth = modelWidth;
+    for (const { p, i } of mine) {
+      if (p.op === 'onehot') {
+        if (!p.categories?.length) throw new ProcessingError('onehot needs `categories`, the list of categories in output order', ['preprocessing', i]);
+        rawWidth -= p.categories.length - 1;
+      }
+    }
+    const named = si.features;
+    if (named && named.length !== rawWidth) {
+      const why = rawWidth === modelWidth ? `the product of the non-batch dimensions of [${(si.shape as unknown[]).join(', ')}]` : `the raw width: ${modelWidth} model values minus the columns added by onehot`;
+      throw new ProcessingError(`input "${si.name}" lists ${named.length} features but takes ${rawWidth} (${why})`, [...sigPath, 'features']);
+    }
+    let names = named ? [...named] : Array.from({ length: rawWidth }, (_, k) => `${si.name}[${k}]`);
+    const steps: PreStep[] = [];
+    const categorical = new Map<number, (string | number)[]>();
+    let width = rawWidth;
+    for (const { p, i } of mine) {
+      const path: JsonPath = ['preprocessing', i];
+      if (p.op === 'standardize') {
+        const mean = perFeature(p.mean, width, path, 'mean');
+        const std = perFeature(p.std, width, path, 'std');
+        const bad = std.findIndex((v) => !(v > 0) || !Number.isFinite(v));
+        if (bad >= 0) throw new ProcessingError(`std of feature ${bad + 1} (${names[bad]}) is ${std[bad]}; every std must be a positive number`, [...path, 'std']);
+        steps.push({ op: 'standardize', mean, std });
+      } else if (p.op === 'minmax') {
+        const min = perFeature(p.min, width, path, 'min');
+        const max = perFeature(p.max, width, path, 'max');
+        const scale = new Float64Array(width);
+        for (let k = 0; k < width; k++) {
+          const range = max[k]! - min[k]!;
+          if (!(range > 0)) throw new ProcessingError(`max must be greater than min for feature ${k + 1} (${names[k]}): min ${min[k]}, max ${max[k]}`, [...path, 'max']);
+          scale[k] = 1 / range;
+        }
+        steps.push({ op: 'minmax', min, scale });
+      } else if (p.op === 'onehot') {
+        if (p.column === undefined) throw new ProcessingError('onehot needs `column`: the feature to expand', path);
+        const col = names.indexOf(p.column);
+        if (col < 0) throw new ProcessingError(`onehot column "${p.column}" is not a feature of input "${si.name}" at this step; its features are: ${names.join(', ')}`, [...path, 'column']);
+        const cats = p.categories!;
+        if (steps.length === 0 && width === rawWidth) categorical.set(col, cats);
+        steps.push({ op: 'onehot', column: col, categories: cats });
+        names = [...names.slice(0, col), ...cats.map((c) => `${p.column}=${c}`), ...names.slice(col + 1)];
+        width += cats.length - 1;
+      } else if (p.op === 'reshape') {
+        const shape = p.shape ?? [];
+        if (product(shape) !== width) throw new ProcessingError(`reshape to [${shape.join(', ')}] needs ${product(shape)} values per row, but the row has ${width} here`, [...path, 'shape']);
+        if (product(shape) !== modelWidth || shape.length !== dims.length || shape.some((d, k) => d !== dims[k])) {
+          throw new ProcessingError(`reshape to [${shape.join(', ')}] does not match input "${si.name}" shape [${(si.shape as unknown[]).join(', ')}] without its batch axis`, [...path, 'shape']);
+        }
+        steps.push({ op: 'reshape', shape });
+      }
+    }
+    if (width !== modelWidth) throw new ProcessingError(`after preprocessing, input "${si.name}" rows have ${width} values but the model takes ${modelWidth}`, [...sigPath, 'shape']);
+    return { name: si.name, dtype: dtype as TensorDType, dims, modelWidth, rawWidth, features: named ? [...named] : names, namedFeatures: !!named, steps, categorical };
+  });
+
+  const outputs: OutputPlan[] = sigOutputs.map((so, oi) => ({
+    name: so.name,
+    dtype: so.dtype as TensorDType | 'unknown',
+    dims: fixedDims(so.shape as (number | string)[], ['signature', 'outputs', oi, 'shape'], 'output') ?? [],
+  }));
+  const outputNames = outputs.map((o) => o.name);
+  const taken = new Set(outputNames);
+  const unique = (base: string, output: string) => {
+    let n = taken.has(base) ? `${output}_${base}` : base;
+    for (let k = 2; taken.has(n); k++) n = `${output}_${base}${k}`;
+    taken.add(n);
+    return n;
+  };
+  const classLabels = manifest.model.classLabels ? [...manifest.model.classLabels] : undefined;
+  const post: PostStep[] = [];
+  const softmaxOf = new Map<string, string>();
+  (manifest.postprocessing ?? []).forEach((p, i) => {
+    const output = p.output ?? outputNames[0]!;
+    if (!outputNames.includes(output)) {
+      throw new ProcessingError(`postprocessing step ${i + 1} names output "${output}", but the model's outputs are: ${outputNames.join(', ')}`, ['postprocessing', i, 'output']);
+    }
+    const source = softmaxOf.get(output) ?? output;
+    if (p.op === 'softmax') {
+      const as = unique('probabilities', output);
+      softmaxOf.set(output, as);
+      post.push({ op: 'softmax', output, as });
+    } else if (p.op === 'argmax') {
+      post.push({ op: 'argmax', output, source, as: unique('label', output) });
+    } else if (p.op === 'topk') {
+      const k = p.k ?? 1;
+      if (!Number.isInteger(k) || k < 1) throw new ProcessingError(`topk k must be a whole number ≥ 1, not ${p.k}`, ['postprocessing', i, 'k']);
+      const width = outputs.find((o) => o.name === output)?.dims.reduce((a, b) => a * b, 1);
+      if (width !== undefined && width > 0 && k > width) throw new ProcessingError(`topk k = ${k} but output "${output}" has only ${width} classes`, ['postprocessing', i, 'k']);
+      post.push({ op: 'topk', output, source, as: unique('topk', output), k });
+    }
+  });
+  const steps = manifest.postprocessing ?? [];
+  const firstStep = steps.find((p) => p.op !== 'softmax') ?? steps[0];
+  const primaryOutput = firstStep ? firstStep.output ?? outputNames[0]! : outputNames[0]!;
+  const task = manifest.model.task;
+  if (task === 'classification' && classLabels) {
+    const width = product(outputs.find((o) => o.name === primaryOutput)?.dims ?? []);
+    if (width > 0 && width !== classLabels.length) {
+      throw new ProcessingError(`model.classLabels has ${classLabels.length} labels but output "${primaryOutput}" has ${width} columns; list one label per output column`, ['model', 'classLabels']);
+    }
+  }
+  return {
+    task, classLabels, inputs, outputs, post, primaryOutput,
+    probabilityOutput: softmaxOf.get(primaryOutput) ?? primaryOutput,
+    rawWidth: inputs.reduce((a, i) => a + i.rawWidth, 0),
+  };
+}
+
+/** Index of `value` among `categories` (compared as strings), or -1. */
+export function encodeCategory(value: string | number | boolean, categories: (string | number)[]): number {
+  const s = String(value);
+  for (let i = 0; i < categories.length; i++) if (String(categories[i]) === s) return i;
+  return -1;
+}
+
+function allocate(dtype: TensorDType, n: number): TensorData | Uint8Array {
+  switch (dtype) {
+    case 'float32': return new Float32Array(n);
+    case 'float64': return new Float64Array(n);
+    case 'int8': return new Int8Array(n);
+    case 'int16': return new Int16Array(n);
+    case 'int32': return new Int32Array(n);
+    case 'int64': return new BigInt64Array(n);
+    case 'uint8': return new Uint8Array(n);
+    case 'uint16': return new Uint16Array(n);
+    case 'uint32': return new Uint32Array(n);
+    case 'uint64': return new BigUint64Array(n);
+    case 'bool': return new Uint8Array(n);
+    default: throw new Error(`unsupported input dtype ${dtype}`);
+  }
+}
+
+/**
+ * Raw rows of one input → the model's tensor: every step in order, then the
+ * conversion to the input's dtype. `raw` is not modified.
+ */
+export function preprocess(input: InputPlan, raw: Float64Array, rows: number): Tensor {
+  let width = input.rawWidth;
+  let cur: Float64Array = raw;
+  let copied = false;
+  for (const step of input.steps) {
+    if (step.op === 'standardize' || step.op === 'minmax') {
+      if (!copied) { cur = new Float64Array(cur); copied = true; }
+      const a = step.op === 'standardize' ? step.mean : step.min;
+      const b = step.op === 'standardize' ? step.std : step.scale;
+      const n = rows * width;
+      if (step.op === 'standardize') {
+        for (let i = 0, j = 0; i < n; i++) { cur[i] = (cur[i]! - a[j]!) / b[j]!; if (++j === width) j = 0; }
+      } else {
+        for (let i = 0, j = 0; i < n; i++) { cur[i] = (cur[i]! - a[j]!) * b[j]!; if (++j === width) j = 0; }
+      }
+    } else if (step.op === 'onehot') {
+      const k = step.categories.length;
+      const outWidth = width + k - 1;
+      const next = new Float64Array(rows * outWidth);
+      for (let r = 0; r < rows; r++) {
+        const src = r * width;
+        const dst = r * outWidth;
+        for (let c = 0; c < step.column; c++) next[dst + c] = cur[src + c]!;
+        const idx = cur[src + step.column]!;
+        if (Number.isInteger(idx) && idx >= 0 && idx < k) next[dst + step.column + idx] = 1;
+        for (let c = step.column + 1; c < width; c++) next[dst + c + k - 1] = cur[src + c]!;
+      }
+      cur = next;
+      copied = true;
+      width = outWidth;
+    }
+    // reshape only changes dims; rows are already row-major.
+  }
+  const n = rows * width;
+  const dims = [rows, ...input.dims];
+  if (input.dtype === 'float64') return { dtype: 'float64', dims, data: copied ? cur : new Float64Array(cur) };
+  const data = allocate(input.dtype, n);
+  if (data instanceof BigInt64Array || data instanceof BigUint64Array) {
+    for (let i = 0; i < n; i++) data[i] = BigInt(Math.round(cur[i]!));
+  } else if (input.dtype === 'bool') {
+    for (let i = 0; i < n; i++) (data as Uint8Array)[i] = cur[i] ? 1 : 0;
+  } else {
+    (data as Float32Array).set(cur.subarray(0, n));
+  }
+  return { dtype: input.dtype, dims, data: data as TensorData };
+}
+
+/** Converts any numeric output tensor to float32 values, for postprocessing. */
+export function tensorToFloat32(t: Tensor): Float32Array {
+  const d = t.data;
+  if (d instanceof Float32Array) return d;
+  const out = new Float32Array(d.length);
+  for (let i = 0; i < d.length; i++) out[i] = Number((d as ArrayLike<number | bigint | boolean>)[i]);
+  return out;
+}
+
+/** Row-wise softmax over `width` columns, numerically stable. */
+export function softmax(x: Float32Array, width: number): Float32Array {
+  const out = new Float32Array(x.length);
+  for (let r = 0; r < x.length; r += width) {
+    let max = -Infinity;
+    for (let c = 0; c < width; c++) if (x[r + c]! > max) max = x[r + c]!;
+    let sum = 0;
+    for (let c = 0; c < width; c++) { const e = Math.exp(x[r + c]! - max); out[r + c] = e; sum += e; }
+    for (let c = 0; c < width; c++) out[r + c] = out[r + c]! / sum;
+  }
+  return out;
+}
+
+/** Row-wise index of the largest value (first one on ties). */
+export function argmax(x: ArrayLike<number>, width: number): Int32Array {
+  const rows = width > 0 ? Math.floor(x.length / width) : 0;
+  const out = new Int32Array(rows);
+  for (let r = 0; r < rows; r++) {
+    let best = 0;
+    let bv = x[r * width]!;
+    for (let c = 1; c < width; c++) { const v = x[r * width + c]!; if (v > bv) { bv = v; best = c; } }
+    out[r] = best;
+  }
+  return out;
+}
+
+/** Row-wise k largest values, best first: column indices and scores, both rows × k. */
+export function topk(x: ArrayLike<number>, width: number, k: number): { index: Int32Array; score: Float32Array } {
+  const rows = width > 0 ? Math.floor(x.length / width) : 0;
+  const kk = Math.min(k, width);
+  const index = new Int32Array(rows * kk);
+  const score = new Float32Array(rows * kk);
+  const order = new Int32Array(width);
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < width; c++) order[c] = c;
+    const base = r * width;
+    // partial selection sort: k is small
+    for (let i = 0; i < kk; i++) {
+      let best = i;
+      for (let j = i + 1; j < width; j++) if (x[base + order[j]!]! > x[base + order[best]!]!) best = j;
+      const t = order[i]!; order[i] = order[best]!; order[best] = t;
+      index[r * kk + i] = order[i]!;
+      score[r * kk + i] = x[base + order[i]!]!;
+    }
+  }
+  return { index, score };
+}
+
+export function labelOf(plan: ProcessingPlan, index: number): string {
+  return plan.classLabels?.[index] ?? String(index);
+}
+
+/** Width of one output row as actually produced. */
+export function rowWidth(t: Tensor): number {
+  return t.dims.slice(1).reduce((a, b) => a * b, 1);
+}
+
+/**
+ * Runs the postprocessing steps on a batch's raw outputs. Raw outputs stay
+ * untouched; each step adds one derived output under its `as` name.
+ */
+export function postprocess(plan: ProcessingPlan, raw: Record<string, Tensor>): DerivedOutput[] {
+  const out: DerivedOutput[] = [];
+  const values = new Map<string, { data: Float32Array; width: number; dims: number[] }>();
+  const get = (name: string) => {
+    let v = values.get(name);
+    if (!v) {
+      const t = raw[name];
+      if (!t) throw new Error(`the model did not produce output "${name}"`);
+      v = { data: tensorToFloat32(t), width: rowWidth(t), dims: t.dims.slice(1) };
+      values.set(name, v);
+    }
+    return v;
+  };
+  for (const step of plan.post) {
+    if (step.op === 'softmax') {
+      const v = get(step.output);
+      const data = softmax(v.data, v.width);
+      values.set(step.as, { data, width: v.width, dims: v.dims });
+      out.push({ kind: 'tensor', name: step.as, dims: v.dims, data });
+    } else if (step.op === 'argmax') {
+      const v = get(step.source);
+      const idx = argmax(v.data, v.width);
+      const labels = new Array<string>(idx.length);
+      for (let i = 0; i < idx.length; i++) labels[i] = labelOf(plan, idx[i]!);
+      out.push({ kind: 'labels', name: step.as, values: labels });
+    } else {
+      const v = get(step.source);
+      const { index, score } = topk(v.data, v.width, step.k);
+      const labels = new Array<string>(index.length);
+      for (let i = 0; i < index.length; i++) labels[i] = labelOf(plan, index[i]!);
+      out.push({ kind: 'topk', name: step.as, k: Math.min(step.k, v.width), labels, scores: score });
+    }
+  }
+  return out;
+}
+
+/**
+ * Raw feature rows from a table of cells (a CSV's string cells, JSON values):
+ * one Float64Array per input, onehot columns encoded as category indices.
+ * `columnOf(name)` gives a feature's column index in `cells`' rows.
+ */
+export function rawRowsFromCells(
+  plan: ProcessingPlan,
+  cells: ArrayLike<ArrayLike<string | number | boolean | null | undefined>>,
+  columnOf: (feature: string) => number,
+): Float64Array[] {
+  const n = cells.length;
+  return plan.inputs.map((input) => {
+    const idx = input.features.map((f) => columnOf(f));
+    const out = new Float64Array(n * input.rawWidth);
+    for (let r = 0; r < n; r++) {
+      const row = cells[r]!;
+      for (let c = 0; c < input.rawWidth; c++) {
+        const v = row[idx[c]!];
+        const cats = input.categorical.get(c);
+        out[r * input.rawWidth + c] = cats
+          ? (v === null || v === undefined || v === '' ? -1 : encodeCategory(v, cats))
+          : v === null || v === undefined || (typeof v === 'string' && v.trim() === '') ? Number.NaN : Number(v);
+      }
+    }
+    return out;
+  });
+}
+
+/** Splits rows given in manifest feature order (all inputs side by side) into one array per input. */
+export function splitByInput(plan: ProcessingPlan, rows: Float64Array, n: number): Float64Array[] {
+  if (plan.inputs.length === 1) return [rows];
+  const out = plan.inputs.map((i) => new Float64Array(n * i.rawWidth));
+  for (let r = 0; r < n; r++) {
+    let off = r * plan.rawWidth;
+    plan.inputs.forEach((input, k) => {
+      out[k]!.set(rows.subarray(off, off + input.rawWidth), r * input.rawWidth);
+      off += input.rawWidth;
+    });
+  }
+  return out;
+}
