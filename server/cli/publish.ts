@@ -1,0 +1,112 @@
+// `modelgate publish <manifest>`: pushes a model version with its test
+// report to an OCI registry or layout. Refuses without a passing report
+// unless --force, which marks the artifact ungated. Progress on stderr,
+// the published reference on stdout.
+import type { Command } from 'commander';
+import { ManifestError, loadManifest } from '../manifest/load';
+import { publishModel, type PublishProgress } from '../publish/publishModel';
+import { readGateReport } from '../publish/gateReport';
+import { CliExit, fail } from './exit';
+
+interface PublishFlags {
+  to?: string;
+  tag: string[];
+  report?: string;
+  reportHtml?: string;
+  force?: boolean;
+  overwrite?: boolean;
+  plainHttp?: boolean;
+  created?: string;
+  json?: boolean;
+}
+
+/** Maps any publishing failure to a user message and exit code (1 gate, 2 usage/IO). */
+export function failPublishing(err: unknown): never {
+  if (err instanceof CliExit) throw err;
+  if (err instanceof ManifestError) fail(err.message, err.diagnostics.length ? 1 : 2);
+  const e = err as Error & { exitCode?: number };
+  const known = ['PublishError', 'PullError', 'AttachError', 'RegistryError', 'RegistryUnreachableError', 'ReferenceError', 'GateReportError',
+    'DigestMismatchError', 'ArtifactInputError', 'LayoutError'];
+  if (e && known.includes(e.name)) fail(e.message, e.exitCode === 1 ? 1 : 2);
+  if (e && typeof (e as NodeJS.ErrnoException).code === 'string' && (e as NodeJS.ErrnoException).syscall) fail(`${e.message}; check the path and permissions`, 2);
+  throw err;
+}
+
+export function humanBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+  let v = n / 1024;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) { v /= 1024; i++; }
+  return `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
+}
+
+function progressPrinter(stream: NodeJS.WriteStream): (e: PublishProgress) => void {
+  const tty = stream.isTTY === true;
+  let partial = false;
+  return (e) => {
+    if (e.step === 'blob' && !e.done) {
+      if (tty && e.total && e.bytes !== undefined && e.total > 1024 * 1024) {
+        stream.write(`\r  ${e.file}: ${Math.floor((e.bytes / e.total) * 100)}% of ${humanBytes(e.total)}`);
+        partial = true;
+      }
+      return;
+    }
+    if (partial) { stream.write('\r\x1b[K'); partial = false; }
+    if (e.step === 'blob') stream.write(`  ${e.file}: ${e.skipped ? 'already there' : 'uploaded'} (${humanBytes(e.bytes ?? 0)}, ${e.digest?.slice(0, 19)})\n`);
+    else if (e.step !== 'done') stream.write(`${e.message}\n`);
+  };
+}
+
+export function registerPublish(program: Command): void {
+  program
+    .command('publish')
+    .description('publish a tested model version (model, model.yaml, report) as an OCI artifact')
+    .argument('<manifest>', 'model.yaml, or the directory holding it')
+    .option('--to <target>', 'oci://HOST[:PORT]/REPO or an OCI layout directory (default: deploy.oci from the manifest, else .modelgate/registry/<name>)')
+    .option('--tag <tag>', 'also move this tag to the version, e.g. stable or latest (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option('--report <report.json>', 'the JSON test report; publishing requires summary.passed === true unless --force')
+    .option('--report-html <report.html>', 'the HTML rendering of the same report, stored as a layer too')
+    .option('--force', 'publish without a passing report; the artifact is annotated dev.modelgate.gated=false')
+    .option('--overwrite', 'replace the version tag when it already holds different content')
+    .option('--plain-http', 'talk plain http to a non-loopback registry (loopback hosts always use http)')
+    .option('--created <rfc3339>', 'creation time annotation (default: model.trainedAt)')
+    .option('--json', 'print the result as JSON on stdout')
+    .action(async (manifestPath: string, flags: PublishFlags) => {
+      try {
+        const loaded = await loadManifest(manifestPath);
+        const { name, version } = loaded.manifest.metadata;
+        if (flags.reportHtml && !flags.report) fail('--report-html needs --report <report.json> as well (the JSON report is the one checked)', 2);
+        const report = flags.report ? await readGateReport(flags.report) : undefined;
+        if (!report && !flags.force) {
+          fail(`publishing ${name} ${version} needs a passing test report: run \`modelgate test ${manifestPath}\`, then pass --report <report.json>; or pass --force to publish it marked ungated`, 2);
+        }
+        if (report && !report.passed && !flags.force) {
+          const list = report.failures.length ? '\n  ' + report.failures.join('\n  ') : '';
+          fail(`not publishing ${name} ${version}: ${report.failed ?? 'some'} of ${report.gates ?? '?'} gates failed in ${flags.report}${list}\nfix the model or its thresholds in ${loaded.path} and test again, or pass --force to publish it marked ungated`, 1);
+        }
+        const gated = report?.passed === true;
+        if (!gated) process.stderr.write(`warning: publishing ${name} ${version} UNGATED (--force); it is annotated dev.modelgate.gated=false\n`);
+        const result = await publishModel({
+          loaded,
+          target: flags.to,
+          report: flags.report ? { json: flags.report, ...(flags.reportHtml ? { html: flags.reportHtml } : {}) } : undefined,
+          gated,
+          tags: flags.tag,
+          overwrite: flags.overwrite,
+          plainHttp: flags.plainHttp,
+          created: flags.created,
+          onProgress: progressPrinter(process.stderr),
+        });
+        if (flags.json) {
+          process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+        } else {
+          process.stderr.write(`published ${name} ${version} (${result.gates}, ${humanBytes(result.size)}; ${result.uploaded} blob(s) uploaded, ${result.skipped} already there)\n`);
+          process.stdout.write(`${result.reference}@${result.digest}\n`);
+          if (result.tags.length > 1) process.stderr.write(`tags: ${result.tags.join(', ')}\n`);
+        }
+      } catch (err) {
+        failPublishing(err);
+      }
+    });
+}

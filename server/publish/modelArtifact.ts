@@ -1,0 +1,143 @@
+// Builds the OCI artifact for one model version (docs/oci-artifact.md):
+// an image manifest with artifactType application/vnd.modelgate.model.v1,
+// the normalised manifest as config, and the ONNX file, model.yaml and the
+// test report as layers. Deterministic: the same inputs give byte-identical
+// JSON (sorted keys, `created` from the manifest, never from the clock).
+import { stat } from 'node:fs/promises';
+import { basename, isAbsolute, relative, resolve, sep } from 'node:path';
+import type { LoadedManifest } from '../manifest/load';
+import type { OciDescriptor, OciImageManifest } from './artifactStore';
+import { canonicalJson } from './canonicalJson';
+import { digestFile, digestOf } from './digest';
+import { gateSummary, type GateReport } from './gateReport';
+import {
+  ANNOTATION, MODEL_ARTIFACT_TYPE, MODEL_CONFIG, MODEL_MANIFEST_YAML, MODEL_ONNX, OCI_MANIFEST, REPORT_HTML, REPORT_JSON,
+} from './mediaTypes';
+import type { BlobSource } from './registryClient';
+
+export interface ModelArtifactInput {
+  loaded: LoadedManifest;
+  report?: { json: string; html?: string };
+  /** Parsed report.json (read once by the caller). */
+  gateReport?: GateReport;
+  gated: boolean;
+  /** RFC 3339; default: model.trainedAt, then $SOURCE_DATE_EPOCH, else omitted. */
+  created?: string;
+  source?: string;
+  revision?: string;
+}
+
+export interface ArtifactLayer extends BlobSource {
+  mediaType: string;
+  title: string;
+}
+
+export interface BuiltArtifact {
+  manifest: OciImageManifest;
+  manifestBytes: Buffer;
+  digest: string;
+  config: BlobSource;
+  layers: ArtifactLayer[];
+  /** Bytes of manifest + config + layers */
+  size: number;
+}
+
+export class ArtifactInputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ArtifactInputError';
+  }
+}
+
+const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+
+/** RFC 3339 as OCI wants it; date-only or other parseable forms are normalised to UTC. */
+export function normaliseCreated(value: unknown, what: string): string {
+  const s = value instanceof Date ? value.toISOString() : String(value);
+  if (RFC3339.test(s)) return s;
+  const t = Date.parse(s);
+  if (Number.isNaN(t)) throw new ArtifactInputError(`${what} "${s}" is not a date-time; write it as RFC 3339, e.g. 2026-11-01T12:00:00Z`);
+  return new Date(t).toISOString().replace(/\.000Z$/, 'Z');
+}
+
+export function createdFor(input: Pick<ModelArtifactInput, 'created' | 'loaded'>, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (input.created) return normaliseCreated(input.created, 'created');
+  const trainedAt = input.loaded.manifest.model.trainedAt;
+  if (trainedAt) return normaliseCreated(trainedAt, `${input.loaded.path}: model.trainedAt`);
+  const epoch = env.SOURCE_DATE_EPOCH;
+  if (epoch && /^\d+$/.test(epoch)) return new Date(Number(epoch) * 1000).toISOString().replace(/\.000Z$/, 'Z');
+  return undefined;
+}
+
+/**
+ * The layer title of a file next to the manifest: its relative path when it
+ * lives under the manifest's directory (so `artifact:` still resolves after
+ * a pull), else its base name.
+ */
+export function layerTitle(manifestDir: string, file: string): string {
+  const rel = relative(manifestDir, file);
+  if (rel && !rel.startsWith('..') && !isAbsolute(rel)) return rel.split(sep).join('/');
+  return basename(file);
+}
+
+async function fileLayer(path: string, mediaType: string, title: string, what: string): Promise<ArtifactLayer> {
+  try {
+    if (!(await stat(path)).isFile()) throw new ArtifactInputError(`${what} ${path} is not a file`);
+  } catch (err) {
+    if (err instanceof ArtifactInputError) throw err;
+    throw new ArtifactInputError(`${what} ${path} cannot be read: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'it does not exist' : (err as Error).message}`);
+  }
+  const { digest, size } = await digestFile(path);
+  return { digest, size, path, mediaType, title };
+}
+
+export async function buildModelArtifact(input: ModelArtifactInput): Promise<BuiltArtifact> {
+  const { loaded } = input;
+  const m = loaded.manifest;
+  const modelPath = resolve(loaded.dir, m.model.artifact);
+  const layers: ArtifactLayer[] = [];
+  layers.push(await fileLayer(modelPath, MODEL_ONNX, layerTitle(loaded.dir, modelPath), `${loaded.path}: model.artifact`));
+  // model.yaml exactly as validated (the text loadManifest read), not re-read from disk
+  const yamlBytes = Buffer.from(loaded.parsed.text, 'utf8');
+  layers.push({ digest: digestOf(yamlBytes), size: yamlBytes.length, data: yamlBytes, mediaType: MODEL_MANIFEST_YAML, title: basename(loaded.path) });
+  if (input.report) {
+    layers.push(await fileLayer(resolve(input.report.json), REPORT_JSON, basename(input.report.json), 'report'));
+    if (input.report.html) layers.push(await fileLayer(resolve(input.report.html), REPORT_HTML, basename(input.report.html), 'HTML report'));
+  }
+  const titles = new Set<string>();
+  for (const l of layers) {
+    if (titles.has(l.title)) throw new ArtifactInputError(`two files would be stored as "${l.title}" in the artifact; rename one of them`);
+    titles.add(l.title);
+  }
+
+  const configBytes = Buffer.from(canonicalJson(m), 'utf8');
+  const config: BlobSource = { digest: digestOf(configBytes), size: configBytes.length, data: configBytes };
+
+  const annotations: Record<string, string> = {
+    [ANNOTATION.title]: m.metadata.name,
+    [ANNOTATION.version]: m.metadata.version,
+    [ANNOTATION.model]: m.metadata.name,
+    [ANNOTATION.gates]: gateSummary(input.gateReport, input.gated),
+    [ANNOTATION.gated]: String(input.gated),
+  };
+  const created = createdFor(input);
+  if (created) annotations[ANNOTATION.created] = created;
+  if (m.metadata.description) annotations[ANNOTATION.description] = m.metadata.description;
+  if (input.source) annotations[ANNOTATION.source] = input.source;
+  if (input.revision) annotations[ANNOTATION.revision] = input.revision;
+
+  const descriptor = (l: ArtifactLayer): OciDescriptor => ({
+    mediaType: l.mediaType, digest: l.digest, size: l.size, annotations: { [ANNOTATION.title]: l.title },
+  });
+  const manifest: OciImageManifest = {
+    schemaVersion: 2,
+    mediaType: OCI_MANIFEST,
+    artifactType: MODEL_ARTIFACT_TYPE,
+    config: { mediaType: MODEL_CONFIG, digest: config.digest, size: config.size },
+    layers: layers.map(descriptor),
+    annotations,
+  };
+  const manifestBytes = Buffer.from(canonicalJson(manifest), 'utf8');
+  const size = manifestBytes.length + config.size + layers.reduce((s, l) => s + l.size, 0);
+  return { manifest, manifestBytes, digest: digestOf(manifestBytes), config, layers, size };
+}

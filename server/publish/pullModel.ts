@@ -1,0 +1,94 @@
+// pullModel: fetches a published model version into a directory, every
+// layer under its title (model.onnx, model.yaml, report.json, …), each
+// digest-checked and written atomically. Titles that would escape the
+// directory are refused.
+import { mkdir } from 'node:fs/promises';
+import { basename, dirname, isAbsolute, normalize, resolve, sep } from 'node:path';
+import semver from 'semver';
+import type { OciImageManifest } from './artifactStore';
+import { ANNOTATION, DOCKER_MANIFEST_V2, MODEL_ARTIFACT_TYPE, OCI_MANIFEST } from './mediaTypes';
+import { openStore, type StoreOptions } from './openStore';
+import { formatReference, parseReference, type Target } from './reference';
+
+export interface PulledFile {
+  path: string;
+  title: string;
+  mediaType: string;
+  digest: string;
+  size: number;
+}
+
+export interface PullResult {
+  reference: string;
+  digest: string;
+  dir: string;
+  artifactType?: string;
+  annotations: Record<string, string>;
+  files: PulledFile[];
+}
+
+export class PullError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PullError';
+  }
+}
+
+/** Refuses absolute paths and `..`: a title is a name inside the target directory. */
+export function safeTitlePath(dir: string, title: string): string {
+  const norm = normalize(title.replace(/\\/g, '/'));
+  if (!title || isAbsolute(title) || /^[A-Za-z]:/.test(title) || norm.split(/[\\/]/).includes('..')) {
+    throw new PullError(`the artifact names a file "${title}" outside the target directory; refusing to write it`);
+  }
+  const p = resolve(dir, norm);
+  if (!p.startsWith(resolve(dir) + sep)) throw new PullError(`the artifact names a file "${title}" outside the target directory; refusing to write it`);
+  return p;
+}
+
+/** `<repository basename>-<tag or short digest>` in the current directory. */
+export function defaultPullDir(target: Target, reference: string): string {
+  const name = target.kind === 'registry' ? target.repository.split('/').pop()! : basename(target.dir);
+  return `${name}-${reference.startsWith('sha256:') ? reference.slice(7, 19) : reference}`;
+}
+
+/** The highest semver tag, for references given without a tag. */
+export function latestVersionTag(tags: string[]): string | undefined {
+  const versions = tags.filter((t) => semver.valid(t.replace(/_/g, '+')));
+  versions.sort((a, b) => semver.rcompare(a.replace(/_/g, '+'), b.replace(/_/g, '+')));
+  return versions[0];
+}
+
+export async function pullModel(ref: string, dir: string | undefined, opts: StoreOptions & { onProgress?: (message: string) => void } = {}): Promise<PullResult> {
+  const target = parseReference(ref, opts);
+  const store = openStore(target, opts);
+  let reference = target.digest ?? target.tag;
+  if (!reference) {
+    reference = latestVersionTag(await store.listTags());
+    if (!reference) throw new PullError(`${store.location} holds no versions; publish one with \`modelgate publish\` or name a tag: ${ref}:1.0.0`);
+    opts.onProgress?.(`no tag given: pulling the highest version, ${reference}`);
+  }
+  const shown = formatReference(target, target.digest ? {} : { tag: reference });
+  const fetched = await store.getManifest(reference);
+  if (!fetched) throw new PullError(`${shown} does not exist; list versions with \`modelgate versions ${store.location}\``);
+  if (fetched.mediaType !== OCI_MANIFEST && fetched.mediaType !== DOCKER_MANIFEST_V2) {
+    throw new PullError(`${shown} is a ${fetched.mediaType}, not a single artifact manifest; pull one of its entries by digest`);
+  }
+  const manifest = JSON.parse(fetched.bytes.toString('utf8')) as OciImageManifest;
+  const outDir = resolve(opts.cwd ?? process.cwd(), dir ?? defaultPullDir(target, reference));
+  await mkdir(outDir, { recursive: true });
+  const files: PulledFile[] = [];
+  for (const layer of manifest.layers ?? []) {
+    const title = layer.annotations?.[ANNOTATION.title];
+    if (!title) throw new PullError(`${shown} has a layer ${layer.digest} without an ${ANNOTATION.title} annotation; it is not a ModelGate artifact`);
+    const path = safeTitlePath(outDir, title);
+    await mkdir(dirname(path), { recursive: true });
+    opts.onProgress?.(`downloading ${title} (${layer.size} bytes)`);
+    await store.downloadBlob(layer.digest, layer.size, path);
+    files.push({ path, title, mediaType: layer.mediaType, digest: layer.digest, size: layer.size });
+  }
+  const result: PullResult = { reference: shown, digest: fetched.digest, dir: outDir, annotations: manifest.annotations ?? {}, files };
+  if (manifest.artifactType) result.artifactType = manifest.artifactType;
+  if (manifest.artifactType !== MODEL_ARTIFACT_TYPE) opts.onProgress?.(`note: ${shown} has artifactType ${manifest.artifactType ?? '(none)'}, not ${MODEL_ARTIFACT_TYPE}`);
+  return result;
+}
+
