@@ -65,6 +65,8 @@ export interface GateSpec {
   how: string;
   source?: SourceRef | undefined;
   unmeasured?: string;
+  /** Appended to the message, e.g. which features drifted. */
+  detail?: string;
 }
 
 /** Builds the GateResult; the message names the gate, the value, the threshold and the margin. */
@@ -85,6 +87,7 @@ export function gate(spec: GateSpec): GateResult {
   base.message = pass
     ? `${id}: ${withUnit(measured, unit)} ${SHOWN[threshold.op]} ${withUnit(threshold.value, unit)} (headroom ${withUnit(Math.abs(margin), unit)})`
     : `${id}: ${withUnit(measured, unit)} ${VIOLATED[threshold.op]} ${withUnit(threshold.value, unit)} by ${withUnit(Math.abs(margin), unit)}`;
+  if (spec.detail) base.message += ` (${spec.detail})`;
   return base;
 }
 
