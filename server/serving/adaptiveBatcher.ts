@@ -1,0 +1,150 @@
+// Merges concurrent requests into one inference. The batch is released when
+// the event loop is free (setImmediate: after the poll phase in which the
+// requests arrived), never by a fixed timer, so a lone request does not wait.
+// While one batch is in the runtime, new requests gather behind it and go
+// out together as soon as it finishes (or when it fills up, or when the
+// oldest has waited maxDelayMs). session.run blocks the loop, so running two
+// batches at once would not be faster anyway.
+import type { BatchOutput } from '../manifest/predict';
+import { Drain, stoppedError, type BatchSlice, type RunBatch, type Scheduler } from './scheduler';
+import { ServingError } from './errors';
+
+export type ReleaseReason = 'full' | 'idle' | 'max_delay';
+
+export interface BatchEvent {
+  rows: number;
+  requests: number;
+  reason: ReleaseReason;
+  /** Seconds each request waited in the queue. */
+  waits: number[];
+  /** The batch's raw inputs, one array per model input (rows × rawWidth). */
+  raw: Float64Array[];
+  out: BatchOutput | undefined;
+}
+
+export interface AdaptiveBatcherOptions {
+  maxBatchSize: number;
+  maxDelayMs: number;
+  /** Raw width of each model input, to concatenate requests. */
+  widths: number[];
+  /** A request that waited longer than this is answered 503 instead of run. */
+  queueTimeoutMs?: number;
+  /** Called after each batch, off the response path. */
+  onBatch?: (e: BatchEvent) => void;
+}
+
+interface Job {
+  raw: Float64Array[];
+  rows: number;
+  at: number;
+  resolve: (s: BatchSlice) => void;
+  reject: (e: unknown) => void;
+}
+
+const now = () => performance.now();
+
+export class AdaptiveBatcher implements Scheduler {
+  private queue: Job[] = [];
+  private queuedRows = 0;
+  private running = 0;
+  private immediate = false;
+  private timer: NodeJS.Timeout | undefined;
+  private drain = new Drain();
+
+  constructor(private readonly runBatch: RunBatch, private readonly opts: AdaptiveBatcherOptions) {}
+
+  get inflight(): number { return this.drain.count; }
+  get queued(): number { return this.queue.length; }
+
+  enqueue(raw: Float64Array[], rows: number): Promise<BatchSlice> {
+    if (this.drain.stopped) return Promise.reject(stoppedError());
+    this.drain.enter();
+    return new Promise<BatchSlice>((resolve, reject) => {
+      this.queue.push({ raw, rows, at: now(), resolve, reject });
+      this.queuedRows += rows;
+      if (this.running === 0) {
+        if (this.queuedRows >= this.opts.maxBatchSize) this.release('full');
+        else if (!this.immediate) {
+          this.immediate = true;
+          setImmediate(this.onImmediate);
+        }
+      } else if (!this.timer && this.opts.maxDelayMs > 0) {
+        this.timer = setTimeout(this.onTimer, this.opts.maxDelayMs);
+      }
+    });
+  }
+
+  private onImmediate = (): void => {
+    this.immediate = false;
+    if (this.running === 0 && this.queue.length) this.release(this.queuedRows >= this.opts.maxBatchSize ? 'full' : 'idle');
+  };
+
+  private onTimer = (): void => {
+    this.timer = undefined;
+    if (this.queue.length) this.release('max_delay');
+  };
+
+  private release(reason: ReleaseReason): void {
+    if (this.timer) { clearTimeout(this.timer); this.timer = undefined; }
+    const t = now();
+    const jobs: Job[] = [];
+    let rows = 0;
+    const timeout = this.opts.queueTimeoutMs;
+    while (this.queue.length) {
+      const j = this.queue[0]!;
+      if (jobs.length && rows + j.rows > this.opts.maxBatchSize) break;
+      this.queue.shift();
+      this.queuedRows -= j.rows;
+      if (timeout !== undefined && t - j.at > timeout) {
+        j.reject(new ServingError(503, `the request waited ${Math.round(t - j.at)} ms in the queue, longer than the ${timeout} ms request timeout; the server is overloaded, retry later or add instances`, 'MG331'));
+        this.drain.leave();
+        continue;
+      }
+      jobs.push(j);
+      rows += j.rows;
+    }
+    if (jobs.length === 0) return;
+    const raw = jobs.length === 1 ? jobs[0]!.raw : this.concat(jobs, rows);
+    const waits = jobs.map((j) => (t - j.at) / 1000);
+    this.running++;
+    this.runBatch(raw, rows).then(
+      (out) => {
+        let offset = 0;
+        for (const j of jobs) {
+          j.resolve({ out, offset, rows: j.rows });
+          offset += j.rows;
+        }
+        this.finish(jobs.length, rows, reason, waits, raw, out);
+      },
+      (err) => {
+        for (const j of jobs) j.reject(err);
+        this.finish(jobs.length, rows, reason, waits, raw, undefined);
+      },
+    );
+  }
+
+  private finish(n: number, rows: number, reason: ReleaseReason, waits: number[], raw: Float64Array[], out: BatchOutput | undefined): void {
+    this.running--;
+    for (let i = 0; i < n; i++) this.drain.leave();
+    // Requests that gathered behind this batch go now: the loop is free of it.
+    if (this.running === 0 && this.queue.length) this.release(this.queuedRows >= this.opts.maxBatchSize ? 'full' : 'idle');
+    const cb = this.opts.onBatch;
+    if (cb) setImmediate(() => cb({ rows, requests: n, reason, waits, raw, out }));
+  }
+
+  private concat(jobs: Job[], rows: number): Float64Array[] {
+    return this.opts.widths.map((w, k) => {
+      const buf = new Float64Array(rows * w);
+      let off = 0;
+      for (const j of jobs) {
+        buf.set(j.raw[k]!, off);
+        off += j.rows * w;
+      }
+      return buf;
+    });
+  }
+
+  stop(): Promise<void> {
+    return this.drain.stop();
+  }
+}

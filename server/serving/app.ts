@@ -1,0 +1,66 @@
+// Builds the fastify app; never listens (server.ts does). Tests use
+// `buildApp(...).inject()`; the protocol plugins come from routes/index.ts.
+import Fastify, { LogController, type FastifyInstance, type FastifyPluginAsync, type FastifyServerOptions } from 'fastify';
+import { corePlugin, type ServingCore } from './core';
+import { routePlugins } from './routes/index';
+
+export interface AppOptions {
+  /** fastify/pino logger: false (default), true, or pino options. */
+  logger?: FastifyServerOptions['logger'];
+  /** Largest request body in bytes (default 8 MB). */
+  bodyLimit?: number;
+  /** Time allowed to receive a whole request, in ms (default 30 s). */
+  requestTimeoutMs?: number;
+  /** Answer cross-origin requests from any origin (default: no CORS headers). */
+  cors?: boolean;
+}
+
+export const DEFAULT_BODY_LIMIT = 8 * 1024 * 1024;
+
+/** The whole app as one plugin: shared core, then each protocol front end under its prefix. */
+export const appPlugin: FastifyPluginAsync<{ core: ServingCore; cors?: boolean }> = async (app, opts) => {
+  await app.register(corePlugin, { core: opts.core });
+  app.addHook('onRequest', (req, reply, done) => {
+    void reply.header('x-request-id', req.id);
+    if (opts.cors) void reply.header('access-control-allow-origin', '*');
+    done();
+  });
+  if (opts.cors) {
+    app.options('*', async (_req, reply) => reply
+      .code(204)
+      .header('access-control-allow-methods', 'GET, POST, OPTIONS')
+      .header('access-control-allow-headers', 'content-type, x-request-id')
+      .header('access-control-max-age', '600')
+      .send());
+  }
+  app.get('/', async () => ({
+    name: opts.core.serverName,
+    version: opts.core.serverVersion,
+    endpoints: ['GET /v1/models', 'POST /v1/models/{name}[/versions/{v}|/labels/{l}]:predict', 'GET /v2', 'POST /v2/models/{name}[/versions/{v}]/infer', 'GET /metrics'],
+    docs: 'docs/serving.md',
+  }));
+  app.setNotFoundHandler((req, reply) => {
+    void reply.code(404).send({ error: `no endpoint ${req.method} ${req.url.split('?')[0]}; the server answers under /v1, /v2 and /metrics (see docs/serving.md)` });
+  });
+  for (const { plugin, prefix } of routePlugins) await app.register(plugin, { prefix });
+};
+
+let nextId = 0;
+
+export function buildApp(core: ServingCore, opts: AppOptions = {}): FastifyInstance {
+  const app = Fastify({
+    logger: opts.logger ?? false,
+    bodyLimit: opts.bodyLimit ?? DEFAULT_BODY_LIMIT,
+    requestTimeout: opts.requestTimeoutMs ?? 30_000,
+    // per-request log lines would dominate the CPU under load; errors and
+    // lifecycle events are logged with the request id instead
+    logController: new LogController({ disableRequestLogging: true }),
+    requestIdHeader: 'x-request-id',
+    genReqId: () => `mg-${(++nextId).toString(36)}`,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    routerOptions: { maxParamLength: 200 },
+  });
+  void app.register(appPlugin, { core, cors: opts.cors });
+  return app;
+}

@@ -1,0 +1,135 @@
+// Prometheus metrics of one server, in its own registry (several servers may
+// share a process in tests). Hot-path metrics use pre-bound children so a
+// request costs a Map lookup, not a label hash.
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { HealthReport } from './health/liveHealth';
+import type { ReleaseReason } from './adaptiveBatcher';
+
+/** What the metrics read at scrape time from each loaded model version. */
+export interface MetricsSource {
+  name: string;
+  version: string;
+  queued(): number;
+  inflight(): number;
+  health(): HealthReport;
+}
+
+export interface BatchMetrics {
+  batch(rows: number, reason: ReleaseReason | 'direct', waits: number[], inferSeconds: number): void;
+}
+
+export class ServingMetrics {
+  readonly registry = new Registry();
+  private readonly requests: Counter<'model' | 'version' | 'protocol' | 'status'>;
+  private readonly latency: Histogram<'model' | 'version' | 'protocol'>;
+  private readonly batchSize: Histogram<'model' | 'version'>;
+  private readonly queueWait: Histogram<'model' | 'version'>;
+  private readonly releases: Counter<'model' | 'version' | 'reason'>;
+  private readonly inference: Histogram<'model' | 'version'>;
+  readonly reloads: Counter<'model' | 'result'>;
+  private readonly children = new Map<string, { count: Counter.Internal; latency: Histogram.Internal<string> }>();
+  private sources: () => MetricsSource[] = () => [];
+
+  constructor(opts: { defaultMetrics?: boolean } = {}) {
+    const registers = [this.registry];
+    if (opts.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry });
+    this.requests = new Counter({ name: 'modelgate_requests_total', help: 'Inference and metadata requests by model, version, protocol and HTTP status.', labelNames: ['model', 'version', 'protocol', 'status'], registers });
+    this.latency = new Histogram({
+      name: 'modelgate_request_duration_seconds', help: 'Request latency from arrival to response, in seconds.', labelNames: ['model', 'version', 'protocol'], registers,
+      buckets: [0.00025, 0.0005, 0.001, 0.002, 0.004, 0.008, 0.016, 0.032, 0.064, 0.128, 0.256, 0.512, 1, 2.5],
+    });
+    this.batchSize = new Histogram({ name: 'modelgate_batch_size', help: 'Rows per inference (session.run) after adaptive batching.', labelNames: ['model', 'version'], registers, buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256, 512] });
+    this.queueWait = new Histogram({
+      name: 'modelgate_queue_wait_seconds', help: 'Time a request waited in the batching queue before its batch was released.', labelNames: ['model', 'version'], registers,
+      buckets: [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.002, 0.004, 0.008, 0.016, 0.032, 0.1],
+    });
+    this.releases = new Counter({ name: 'modelgate_batch_releases_total', help: 'Batches released, by reason: full (maxBatchSize reached), idle (event loop free), max_delay (maxDelayMs reached), direct (batching disabled).', labelNames: ['model', 'version', 'reason'], registers });
+    this.inference = new Histogram({
+      name: 'modelgate_inference_duration_seconds', help: 'Time of one batch through preprocessing, the runtime and postprocessing.', labelNames: ['model', 'version'], registers,
+      buckets: [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.002, 0.004, 0.008, 0.016, 0.032, 0.1, 0.5],
+    });
+    this.reloads = new Counter({ name: 'modelgate_reloads_total', help: 'Model (re)loads by result: ok, or failed (the previous version kept serving).', labelNames: ['model', 'result'], registers });
+    const self = this;
+    new Gauge({
+      name: 'modelgate_queue_depth', help: 'Requests waiting in the batching queue.', labelNames: ['model', 'version'], registers,
+      collect() { this.reset(); for (const s of self.sources()) this.set({ model: s.name, version: s.version }, s.queued()); },
+    });
+    new Gauge({
+      name: 'modelgate_inflight_requests', help: 'Requests accepted by a model version and not yet answered.', labelNames: ['model', 'version'], registers,
+      collect() { this.reset(); for (const s of self.sources()) this.set({ model: s.name, version: s.version }, s.inflight()); },
+    });
+    // Live ML health, computed at scrape time from the streaming counts.
+    const reports = () => self.sources().map((s) => ({ s, h: s.health() }));
+    let cached: { at: number; list: ReturnType<typeof reports> } | undefined;
+    const health = () => {
+      // one scrape reads four gauges; compute the reports once per scrape
+      const t = Date.now();
+      if (!cached || t - cached.at > 100) cached = { at: t, list: reports() };
+      return cached.list;
+    };
+    new Gauge({
+      name: 'modelgate_feature_psi', help: 'Population stability index of each raw feature, live window vs reference data.', labelNames: ['model', 'version', 'feature'], registers,
+      collect() { this.reset(); for (const { s, h } of health()) for (const f of h.features) if (f.psi !== null) this.set({ model: s.name, version: s.version, feature: f.name }, f.psi); },
+    });
+    new Gauge({
+      name: 'modelgate_prediction_drift', help: 'Jensen–Shannon distance of the predicted-class distribution vs data.labelFrequencies (classification), or PSI of predictions vs reference predictions (regression).', labelNames: ['model', 'version'], registers,
+      collect() {
+        this.reset();
+        for (const { s, h } of health()) {
+          const v = h.predictions?.kind === 'classification' ? h.predictions.jensenShannon : h.predictions?.psi;
+          if (v !== null && v !== undefined) this.set({ model: s.name, version: s.version }, v);
+        }
+      },
+    });
+    new Gauge({
+      name: 'modelgate_prediction_class_share', help: 'Share of each predicted class in the live window.', labelNames: ['model', 'version', 'class'], registers,
+      collect() { this.reset(); for (const { s, h } of health()) for (const [c, v] of Object.entries(h.predictions?.share ?? {})) this.set({ model: s.name, version: s.version, class: c }, v); },
+    });
+    new Gauge({
+      name: 'modelgate_health_window_rows', help: 'Rows in the live health window.', labelNames: ['model', 'version'], registers,
+      collect() { this.reset(); for (const { s, h } of health()) this.set({ model: s.name, version: s.version }, h.rows); },
+    });
+    new Gauge({
+      name: 'modelgate_drifted_features', help: 'Features whose live PSI exceeds their threshold.', labelNames: ['model', 'version'], registers,
+      collect() { this.reset(); for (const { s, h } of health()) this.set({ model: s.name, version: s.version }, h.drifted.length); },
+    });
+  }
+
+  setSources(fn: () => MetricsSource[]): void { this.sources = fn; }
+
+  /** Counts one answered request and its latency. */
+  request(model: string, version: string, protocol: string, status: number, seconds: number): void {
+    const key = `${model}\u0000${version}\u0000${protocol}\u0000${status}`;
+    let c = this.children.get(key);
+    if (!c) {
+      c = {
+        count: this.requests.labels(model, version, protocol, String(status)),
+        latency: this.latency.labels(model, version, protocol),
+      };
+      this.children.set(key, c);
+    }
+    c.count.inc();
+    c.latency.observe(seconds);
+  }
+
+  /** Pre-bound batch metrics for one model version. */
+  forVersion(model: string, version: string): BatchMetrics {
+    const size = this.batchSize.labels(model, version);
+    const wait = this.queueWait.labels(model, version);
+    const infer = this.inference.labels(model, version);
+    const reasons = new Map<string, Counter.Internal>();
+    return {
+      batch: (rows, reason, waits, inferSeconds) => {
+        size.observe(rows);
+        for (const w of waits) wait.observe(w);
+        let r = reasons.get(reason);
+        if (!r) { r = this.releases.labels(model, version, reason); reasons.set(reason, r); }
+        r.inc();
+        infer.observe(inferSeconds);
+      },
+    };
+  }
+
+  metrics(): Promise<string> { return this.registry.metrics(); }
+  get contentType(): string { return this.registry.contentType; }
+}

@@ -1,0 +1,120 @@
+// What is served: model names → versions → servables, plus version labels.
+// The default version of a model is its highest semantic version. Lookups
+// are synchronous map reads, so a swap is atomic for every request.
+import semver from 'semver';
+import { notFound } from './errors';
+import type { Servable } from './servable';
+
+export interface VersionSelector {
+  version?: string;
+  label?: string;
+}
+
+export interface ModelStatus {
+  name: string;
+  defaultVersion: string;
+  versions: { version: string; state: string; labels: string[]; manifest: string; task: string; loadedAt: string }[];
+  labels: Record<string, string>;
+  lastError?: string;
+}
+
+interface Entry {
+  versions: Map<string, Servable>;
+  /** sorted highest first */
+  order: string[];
+  labels: Map<string, string>;
+}
+
+export class ModelRepository {
+  private models = new Map<string, Entry>();
+  /** Why the last reload of a model failed (cleared by a successful one). */
+  readonly errors = new Map<string, string>();
+
+  /** Adds or replaces (same name and version) a servable; returns the one it replaced. */
+  put(s: Servable): Servable | undefined {
+    let e = this.models.get(s.name);
+    if (!e) {
+      e = { versions: new Map(), order: [], labels: new Map() };
+      this.models.set(s.name, e);
+    }
+    const old = e.versions.get(s.version);
+    e.versions.set(s.version, s);
+    this.reindex(e);
+    return old;
+  }
+
+  /** Removes this servable if it is the one registered under its name and version. */
+  remove(s: Servable): void {
+    const e = this.models.get(s.name);
+    if (!e || e.versions.get(s.version) !== s) return;
+    e.versions.delete(s.version);
+    if (e.versions.size === 0) this.models.delete(s.name);
+    else this.reindex(e);
+  }
+
+  private reindex(e: Entry): void {
+    e.order = [...e.versions.keys()].sort((a, b) => semver.rcompare(a, b));
+    e.labels = new Map();
+    // a label claimed by several versions points at the highest of them
+    for (const v of [...e.order].reverse()) for (const l of e.versions.get(v)!.labels) e.labels.set(l, v);
+  }
+
+  has(name: string): boolean { return this.models.has(name); }
+
+  names(): string[] { return [...this.models.keys()].sort(); }
+
+  all(): Servable[] {
+    const out: Servable[] = [];
+    for (const e of this.models.values()) for (const v of e.order) out.push(e.versions.get(v)!);
+    return out;
+  }
+
+  versionsOf(name: string): Servable[] {
+    const e = this.models.get(name);
+    return e ? e.order.map((v) => e.versions.get(v)!) : [];
+  }
+
+  /** The servable for a name and an optional version or label; throws a 404 ServingError a user can act on. */
+  resolve(name: string, sel: VersionSelector = {}): Servable {
+    const e = this.models.get(name);
+    if (!e) {
+      const known = this.names();
+      throw notFound(`model "${name}" is not served; served models: ${known.length ? known.join(', ') : '(none)'} (GET /v1/models lists them)`, 'MG321');
+    }
+    if (sel.version !== undefined) {
+      const s = e.versions.get(sel.version);
+      if (!s) throw notFound(`model "${name}" has no version ${sel.version}; served versions: ${e.order.join(', ')}`, 'MG322');
+      return s;
+    }
+    if (sel.label !== undefined) {
+      const v = e.labels.get(sel.label);
+      if (!v) {
+        const labels = [...e.labels.keys()];
+        throw notFound(`model "${name}" has no version labelled "${sel.label}"; labels: ${labels.length ? labels.map((l) => `${l} → ${e.labels.get(l)}`).join(', ') : '(none; set serving.labels in a manifest)'}`, 'MG323');
+      }
+      return e.versions.get(v)!;
+    }
+    return e.versions.get(e.order[0]!)!;
+  }
+
+  status(name: string): ModelStatus | undefined {
+    const e = this.models.get(name);
+    if (!e) return undefined;
+    const out: ModelStatus = {
+      name,
+      defaultVersion: e.order[0]!,
+      versions: e.order.map((v) => {
+        const s = e.versions.get(v)!;
+        return { version: v, state: s.state, labels: [...e.labels].filter(([, lv]) => lv === v).map(([l]) => l), manifest: s.manifestPath, task: s.task, loadedAt: s.loadedAt.toISOString() };
+      }),
+      labels: Object.fromEntries(e.labels),
+    };
+    const err = this.errors.get(name);
+    if (err) out.lastError = err;
+    return out;
+  }
+
+  list(): ModelStatus[] {
+    return this.names().map((n) => this.status(n)!);
+  }
+}

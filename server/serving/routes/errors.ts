@@ -1,0 +1,61 @@
+// Error and not-found handlers shared by the protocol plugins: every failure
+// is answered as {"error": "..."} (the shape both TF Serving v1 and KServe v2
+// use) with a message that says what to change.
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ServingError } from '../errors';
+
+function mb(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(bytes % (1024 * 1024) ? 1 : 0)} MB` : `${Math.round(bytes / 1024)} KB`;
+}
+
+/** Turns any error into (status, user message). */
+export function describeError(err: FastifyError | Error, app: FastifyInstance): { status: number; message: string; code: string } {
+  if (err instanceof ServingError) return { status: err.statusCode, message: err.message, code: err.code };
+  const e = err as FastifyError;
+  switch (e.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return { status: 413, code: 'MG340', message: `request body is larger than the ${mb(app.initialConfig.bodyLimit ?? 0)} limit; send fewer instances per request or start the server with a larger --body-limit` };
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return { status: 400, code: 'MG341', message: 'request body is empty; send a JSON object such as {"instances": [[...]]} (v1) or {"inputs": [...]} (v2)' };
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return { status: 415, code: 'MG342', message: 'unsupported content type; send JSON with Content-Type: application/json' };
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return { status: 400, code: 'MG341', message: 'Content-Length does not match the body that was sent' };
+    default:
+      break;
+  }
+  if (e.validation) {
+    return { status: 400, code: 'MG343', message: `invalid request: ${e.message.replace(/^body\/?/, 'body ').trim()}; see docs/serving.md for the request formats` };
+  }
+  if (err instanceof SyntaxError || e.code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
+    return { status: 400, code: 'MG344', message: `request body is not valid JSON (${err.message}); check brackets, commas and quotes` };
+  }
+  const status = e.statusCode && e.statusCode >= 400 && e.statusCode < 500 ? e.statusCode : 500;
+  return { status, code: status === 500 ? 'MG399' : 'MG345', message: status === 500 ? `internal error: ${err.message}` : err.message };
+}
+
+export function installErrorHandlers(app: FastifyInstance, protocol: string): void {
+  app.setErrorHandler((err: FastifyError, req: FastifyRequest, reply: FastifyReply) => {
+    const { status, message, code } = describeError(err, app);
+    const where = req.mgModel ? { model: req.mgModel, version: req.mgVersion } : {};
+    if (status >= 500) req.log.error({ err, code, ...where }, message);
+    else req.log.info({ code, status, ...where }, message);
+    void reply.code(status).header('x-modelgate-error', code).send({ error: message });
+  });
+  app.setNotFoundHandler((req, reply) => {
+    void reply.code(404).send({ error: `no ${protocol} endpoint ${req.method} ${req.url.split('?')[0]}; see docs/serving.md for the endpoints (models: GET /v1/models)` });
+  });
+}
+
+/** Any content type is read as JSON, so `curl -d '{...}'` (form content type) works as it does with TF Serving. */
+export function acceptAnyContentTypeAsJson(app: FastifyInstance): void {
+  app.addContentTypeParser('*', { parseAs: 'string' }, app.getDefaultJsonParser('error', 'ignore'));
+}
+
+export const errorSchema = {
+  type: 'object',
+  properties: { error: { type: 'string' } },
+  required: ['error'],
+} as const;
+
+export const errorResponses = { '4xx': errorSchema, '5xx': errorSchema } as const;

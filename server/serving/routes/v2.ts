@@ -1,0 +1,110 @@
+// Open Inference Protocol (KServe v2) over REST, plus GET /v2/models (a list
+// of every model with its versions).
+import fp from 'fastify-plugin';
+import type { FastifyInstance } from 'fastify';
+import { servableFor, type ModelParams } from '../core';
+import { ServingError } from '../errors';
+import { v2Metadata } from '../wire/metadata';
+import { decodeInfer, encodeInfer } from '../wire/v2';
+import { acceptAnyContentTypeAsJson, errorResponses, installErrorHandlers } from './errors';
+
+const JSON_TYPE = 'application/json; charset=utf-8';
+
+const paramsSchema = (names: string[]) => ({
+  type: 'object',
+  properties: Object.fromEntries(names.map((n) => [n, { type: 'string', maxLength: 200 }])),
+  required: names,
+});
+
+const tensorMeta = {
+  type: 'object',
+  properties: { name: { type: 'string' }, datatype: { type: 'string' }, shape: { type: 'array', items: { type: 'integer' } } },
+} as const;
+
+const modelMetadata = {
+  type: 'object',
+  properties: {
+    name: { type: 'string' },
+    versions: { type: 'array', items: { type: 'string' } },
+    platform: { type: 'string' },
+    inputs: { type: 'array', items: tensorMeta },
+    outputs: { type: 'array', items: tensorMeta },
+    parameters: { type: 'object', additionalProperties: true },
+  },
+} as const;
+
+const modelReady = { type: 'object', properties: { name: { type: 'string' }, version: { type: 'string' }, ready: { type: 'boolean' } } } as const;
+
+const inferBody = {
+  type: 'object',
+  required: ['inputs'],
+  properties: {
+    id: { type: 'string' },
+    parameters: { type: 'object' },
+    inputs: { type: 'array' },
+    outputs: { type: 'array' },
+  },
+} as const;
+
+async function v2Routes(app: FastifyInstance): Promise<void> {
+  installErrorHandlers(app, 'v2');
+  acceptAnyContentTypeAsJson(app);
+  app.addHook('onResponse', (req, reply, done) => {
+    app.core.metrics.request(req.mgModel, req.mgVersion, 'v2', reply.statusCode, reply.elapsedTime / 1000);
+    done();
+  });
+
+  app.get('', {
+    schema: { response: { 200: { type: 'object', properties: { name: { type: 'string' }, version: { type: 'string' }, extensions: { type: 'array', items: { type: 'string' } } } } } },
+  }, async () => ({ name: app.core.serverName, version: app.core.serverVersion, extensions: ['model_repository_list', 'modelgate_health'] }));
+
+  app.get('/health/live', { schema: { response: { 200: { type: 'object', properties: { live: { type: 'boolean' } } } } } }, async () => ({ live: true }));
+
+  const readySchema = { type: 'object', properties: { ready: { type: 'boolean' } } } as const;
+  app.get('/health/ready', { schema: { response: { 200: readySchema, 503: readySchema } } }, async (_req, reply) => {
+    const ready = app.core.ready();
+    return reply.code(ready ? 200 : 503).send({ ready });
+  });
+
+  app.get('/models', async () => ({
+    models: app.core.repository.list().map((m) => ({ name: m.name, versions: m.versions.map((v) => v.version), defaultVersion: m.defaultVersion, labels: m.labels, states: Object.fromEntries(m.versions.map((v) => [v.version, v.state])) })),
+  }));
+
+  for (const suffix of ['', '/versions/:version']) {
+    const names = suffix ? ['name', 'version'] : ['name'];
+    const params = paramsSchema(names);
+    const base = `/models/:name${suffix}`;
+
+    app.get(base, { schema: { params, response: { 200: modelMetadata, ...errorResponses } } }, async (req) => {
+      const s = servableFor(app.core, req.params as ModelParams);
+      req.mgModel = s.name;
+      req.mgVersion = s.version;
+      return v2Metadata(s, app.core.repository.versionsOf(s.name));
+    });
+
+    app.get(`${base}/ready`, {
+      schema: { params, response: { 200: modelReady, 503: modelReady, '4xx': errorResponses['4xx'] } },
+    }, async (req, reply) => {
+      const s = servableFor(app.core, req.params as ModelParams);
+      const ready = s.state === 'AVAILABLE';
+      return reply.code(ready ? 200 : 503).send({ name: s.name, version: s.version, ready });
+    });
+
+    app.post(`${base}/infer`, { schema: { params, body: inferBody, response: { ...errorResponses } } }, async (req, reply) => {
+      const s = servableFor(app.core, req.params as ModelParams);
+      req.mgModel = s.name;
+      req.mgVersion = s.version;
+      const r = decodeInfer(s, req.body);
+      const slice = await s.predict(r.raw, r.rows);
+      if (r.id !== undefined) void reply.header('x-request-id', r.id.slice(0, 200).replace(/[^\x20-\x7e]/g, ''));
+      return reply.header('content-type', JSON_TYPE).send(encodeInfer(s, slice, r));
+    });
+  }
+
+  // v2 has no labels in its paths; labels stay reachable through v1.
+  app.all('/models/:name/labels/*', async () => {
+    throw new ServingError(404, 'the v2 protocol selects versions by number: use /v2/models/{name}/versions/{version}/infer (labels work on /v1/models/{name}/labels/{label}:predict)', 'MG324');
+  });
+}
+
+export default fp(v2Routes, { name: 'modelgate-v2', dependencies: ['modelgate-core'], encapsulate: true, fastify: '5.x' });

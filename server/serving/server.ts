@@ -1,0 +1,97 @@
+// Starts a serving process: load and warm every model, then listen. close()
+// stops accepting, lets in-flight requests finish, then unloads the models.
+import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+import { buildApp } from './app';
+import type { ServingCore } from './core';
+import { ModelLifecycle, resolveManifestPaths, type ReloadEvent } from './lifecycle';
+import { ServingMetrics } from './metrics';
+import { ModelRepository, type ModelStatus } from './repository';
+
+declare const MODELGATE_VERSION: string;
+const serverVersion = typeof MODELGATE_VERSION === 'string' ? MODELGATE_VERSION : '0.0.0-dev';
+
+export interface StartServerOptions {
+  /** Manifest files, directories holding model.yaml, or directories of model directories. */
+  manifests: string[];
+  host?: string;
+  /** 0 picks a free port. Default 8500. */
+  port?: number;
+  /** Reload a model when its manifest or ONNX file changes. */
+  watch?: boolean;
+  logger?: FastifyServerOptions['logger'];
+  /** Largest request body in bytes (default 8 MB). */
+  bodyLimit?: number;
+  /** Time to receive a request, and the longest a request may wait for inference (default 30 s). */
+  requestTimeoutMs?: number;
+  /** Most instances in one request (default 10000; a manifest's serving.maxInstancesPerRequest may lower it). */
+  maxInstancesPerRequest?: number;
+  cors?: boolean;
+  /** Called after each hot-reload attempt. */
+  onReload?: (e: ReloadEvent) => void;
+}
+
+export interface RunningServer {
+  url: string;
+  host: string;
+  port: number;
+  app: FastifyInstance;
+  repository: ModelRepository;
+  lifecycle: ModelLifecycle;
+  /** Loaded models, versions and labels at start-up. */
+  models: ModelStatus[];
+  /** Stops accepting, drains in-flight requests, unloads every model. */
+  close(): Promise<void>;
+}
+
+export class PortInUseError extends Error {
+  constructor(readonly host: string, readonly port: number) {
+    super(`port ${port} on ${host} is already in use; stop the other server or pick another port with --port (e.g. --port ${port + 1}, or --port 0 for any free port)`);
+    this.name = 'PortInUseError';
+  }
+}
+
+export async function startServer(opts: StartServerOptions): Promise<RunningServer> {
+  const host = opts.host ?? '127.0.0.1';
+  const requestTimeoutMs = opts.requestTimeoutMs ?? 30_000;
+  const paths = await resolveManifestPaths(opts.manifests);
+  const repository = new ModelRepository();
+  const metrics = new ServingMetrics();
+  metrics.setSources(() => repository.all());
+  let ready = false;
+  const core: ServingCore = { repository, metrics, serverName: 'modelgate', serverVersion, ready: () => ready };
+  const app = buildApp(core, { logger: opts.logger, bodyLimit: opts.bodyLimit, requestTimeoutMs, cors: opts.cors });
+  const lifecycle = new ModelLifecycle(repository, {
+    metrics,
+    maxInstancesPerRequest: opts.maxInstancesPerRequest ?? 10_000,
+    queueTimeoutMs: requestTimeoutMs,
+  }, app.log);
+  lifecycle.onReload = opts.onReload;
+  try {
+    await app.ready();
+    await lifecycle.loadAll(paths);
+    await app.listen({ host, port: opts.port ?? 8500 });
+  } catch (err) {
+    await app.close().catch(() => undefined);
+    await lifecycle.close().catch(() => undefined);
+    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new PortInUseError(host, opts.port ?? 8500);
+    throw err;
+  }
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : opts.port ?? 8500;
+  ready = true;
+  if (opts.watch) lifecycle.watch();
+  let closing: Promise<void> | undefined;
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+  return {
+    url: `http://${urlHost}:${port}`, host, port, app, repository, lifecycle,
+    models: repository.list(),
+    close() {
+      closing ??= (async () => {
+        ready = false;
+        await app.close();
+        await lifecycle.close();
+      })();
+      return closing;
+    },
+  };
+}

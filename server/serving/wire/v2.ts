@@ -1,0 +1,162 @@
+// Open Inference Protocol (KServe v2) inference: typed tensors in, typed
+// tensors out. Inputs are the model's raw features (before the manifest's
+// preprocessing): shape [N, rawWidth] (or [N, ...row dims]), data flat or
+// nested. Outputs: the raw model outputs plus the postprocessing results
+// (`label` as BYTES, top-k as `<name>_labels` / `<name>_scores`).
+import type { InputPlan, ProcessingPlan } from '../../manifest/processing';
+import { badRequest } from '../errors';
+import type { BatchSlice } from '../scheduler';
+import type { Servable } from '../servable';
+import { cellError, describeValue, shapeOf } from './cells';
+import { encodeCategory } from '../../manifest/processing';
+import { V2_ALL, V2_DATATYPE, V2_INTEGER_RANGE, V2_NUMERIC } from './datatypes';
+import { flatJson, servedOutputs, str } from './outputs';
+import { checkCount } from './rows';
+
+export interface InferRequest {
+  raw: Float64Array[];
+  rows: number;
+  outputs: string[] | undefined;
+  id: string | undefined;
+}
+
+/** Output names a v2 request may select. */
+export function v2OutputNames(plan: ProcessingPlan): string[] {
+  const names = plan.outputs.map((o) => o.name);
+  for (const p of plan.post) {
+    if (p.op === 'topk') names.push(`${p.as}_labels`, `${p.as}_scores`);
+    else names.push(p.as);
+  }
+  return names;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function flatten(data: unknown[], shape: number[], where: string): unknown[] {
+  const total = shape.reduce((a, b) => a * b, 1);
+  if (data.length === total && (total === 0 || !Array.isArray(data[0]))) return data;
+  const out: unknown[] = [];
+  const walk = (v: unknown[], level: number, path: string) => {
+    if (v.length !== shape[level]) throw badRequest(`${where}.data${path} has ${v.length} elements at depth ${level + 1}, but shape says ${shape[level]}; send ${total} values flat or nested as [${shape.join(', ')}]`, 'MG314');
+    for (let i = 0; i < v.length; i++) {
+      const x = v[i];
+      if (level === shape.length - 1) out.push(x);
+      else if (Array.isArray(x)) walk(x, level + 1, `${path}[${i}]`);
+      else throw badRequest(`${where}.data${path}[${i}] is ${describeValue(x)}, but shape [${shape.join(', ')}] needs a list there`, 'MG314');
+    }
+  };
+  if (shape.length === 0) throw badRequest(`${where}.shape is empty; the first dimension is the batch size`, 'MG314');
+  walk(data, 0, '');
+  return out;
+}
+
+function value(v: unknown, datatype: string, input: InputPlan, column: number, where: () => string): number {
+  const cats = input.categorical.size ? input.categorical.get(column) : undefined;
+  if (cats && (typeof v === 'string' || typeof v === 'number')) {
+    const k = encodeCategory(v, cats);
+    if (k < 0) throw badRequest(`${where()} (feature "${input.features[column]}") is ${describeValue(v)}, not one of its categories: ${cats.map((c) => JSON.stringify(c)).join(', ')}`, 'MG315');
+    return k;
+  }
+  if (datatype === 'BOOL') {
+    if (typeof v === 'boolean') return v ? 1 : 0;
+    throw badRequest(`${where()} is ${describeValue(v)}; datatype BOOL takes true or false`, 'MG313');
+  }
+  if (typeof v !== 'number' || v - v !== 0) throw cellError(v, where(), input, column);
+  const range = V2_INTEGER_RANGE[datatype];
+  if (range && (!Number.isInteger(v) || v < range[0] || v > range[1])) {
+    throw badRequest(`${where()} is ${v}, not a whole number in the ${datatype} range [${range[0]}, ${range[1]}]; use datatype FP32 or FP64 for fractional values`, 'MG313');
+  }
+  return v;
+}
+
+export function decodeInfer(s: Servable, body: unknown): InferRequest {
+  if (!isObject(body)) throw badRequest(`the request body must be a JSON object with "inputs", not ${describeValue(body)}`, 'MG314');
+  const plan = s.plan;
+  const id = body.id;
+  if (id !== undefined && typeof id !== 'string') throw badRequest(`"id" must be a string, not ${describeValue(id)}`, 'MG314');
+  const inputs = body.inputs;
+  if (!Array.isArray(inputs) || inputs.length === 0) {
+    throw badRequest(`"inputs" must be a non-empty list of tensors like {"name": "${plan.inputs[0]!.name}", "shape": [1, ${plan.inputs[0]!.rawWidth}], "datatype": "${V2_DATATYPE[plan.inputs[0]!.dtype]}", "data": [...]}`, 'MG314');
+  }
+  const got = new Map<string, { n: number; values: unknown[]; datatype: string; where: string }>();
+  inputs.forEach((t, i) => {
+    const where = `inputs[${i}]`;
+    if (!isObject(t)) throw badRequest(`${where} is ${describeValue(t)}; each input is an object with name, shape, datatype and data`, 'MG314');
+    const { name, shape, datatype, data } = t;
+    if (typeof name !== 'string') throw badRequest(`${where}.name must be a string naming a model input (${plan.inputs.map((x) => x.name).join(', ')})`, 'MG314');
+    const input = plan.inputs.find((x) => x.name === name);
+    if (!input) throw badRequest(`${where}.name "${name}" is not an input of model ${s.name}; its inputs are: ${plan.inputs.map((x) => x.name).join(', ')}`, 'MG318');
+    if (got.has(name)) throw badRequest(`input "${name}" is given twice`, 'MG318');
+    if (typeof datatype !== 'string' || !V2_ALL.has(datatype)) throw badRequest(`${where}.datatype ${describeValue(datatype)} is not a v2 datatype; input "${name}" is ${V2_DATATYPE[input.dtype]}`, 'MG313');
+    if (datatype === 'BYTES' && input.categorical.size === 0) throw badRequest(`${where}.datatype is BYTES, but input "${name}" is ${V2_DATATYPE[input.dtype]}; send numbers with datatype ${V2_DATATYPE[input.dtype]}`, 'MG313');
+    if (!Array.isArray(shape) || shape.length === 0 || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
+      throw badRequest(`${where}.shape must be a list of whole numbers, the batch size first (e.g. [1, ${input.rawWidth}]), not ${JSON.stringify(shape)}`, 'MG314');
+    }
+    const dims = shape as number[];
+    const n = dims[0]!;
+    const per = dims.slice(1).reduce((a, b) => a * b, 1);
+    if (per !== input.rawWidth) {
+      throw badRequest(`${where}.shape [${dims.join(', ')}] gives ${per} values per row, but input "${name}" takes ${input.rawWidth}; send shape [N, ${input.rawWidth}]${input.dims.length > 1 && input.rawWidth === input.modelWidth ? ` or [N, ${input.dims.join(', ')}]` : ''}`, 'MG314');
+    }
+    if (!Array.isArray(data)) throw badRequest(`${where}.data must be a list of values (flat or nested), not ${describeValue(data)}`, 'MG314');
+    const values = flatten(data, dims, where);
+    if (values.length !== n * per) throw badRequest(`${where}.data has ${values.length} values but shape [${dims.join(', ')}] needs ${n * per} (shape: [${shapeOf(data).join(', ')}])`, 'MG314');
+    got.set(name, { n, values, datatype, where });
+  });
+  const missing = plan.inputs.filter((x) => !got.has(x.name)).map((x) => x.name);
+  if (missing.length) throw badRequest(`missing input(s) ${missing.join(', ')}; model ${s.name} needs every one of: ${plan.inputs.map((x) => x.name).join(', ')}`, 'MG318');
+  const n = got.get(plan.inputs[0]!.name)!.n;
+  for (const [name, g] of got) if (g.n !== n) throw badRequest(`input "${name}" has ${g.n} rows but "${plan.inputs[0]!.name}" has ${n}; every input needs the same batch size`, 'MG314');
+  checkCount(s, n, '"inputs"');
+  const raw = plan.inputs.map((input) => {
+    const g = got.get(input.name)!;
+    const out = new Float64Array(n * input.rawWidth);
+    const w = input.rawWidth;
+    const numeric = V2_NUMERIC.has(g.datatype) && !V2_INTEGER_RANGE[g.datatype] && input.categorical.size === 0;
+    for (let i = 0; i < out.length; i++) {
+      const v = g.values[i];
+      if (numeric && typeof v === 'number' && v - v === 0) { out[i] = v; continue; }
+      out[i] = value(v, g.datatype, input, i % w, () => `${g.where}.data[${i}]`);
+    }
+    return out;
+  });
+  let outputs: string[] | undefined;
+  if (body.outputs !== undefined) {
+    if (!Array.isArray(body.outputs)) throw badRequest(`"outputs" must be a list like [{"name": "${v2OutputNames(plan)[0]}"}]`, 'MG314');
+    const allowed = v2OutputNames(plan);
+    outputs = body.outputs.map((o, i) => {
+      const name = isObject(o) ? o.name : undefined;
+      if (typeof name !== 'string' || !allowed.includes(name)) {
+        throw badRequest(`outputs[${i}] asks for ${describeValue(name)}; model ${s.name} serves: ${allowed.join(', ')}`, 'MG318');
+      }
+      return name;
+    });
+  }
+  return { raw, rows: n, outputs, id };
+}
+
+export function encodeInfer(s: Servable, slice: BatchSlice, req: InferRequest): string {
+  const list = servedOutputs(s.plan, slice.out);
+  const want = req.outputs ? new Set(req.outputs) : undefined;
+  const n = slice.rows;
+  const parts: string[] = [];
+  for (const o of list) {
+    if (o.kind === 'topk') {
+      for (const part of ['labels', 'scores'] as const) {
+        const name = `${o.name}_${part}`;
+        if (want && !want.has(name)) continue;
+        parts.push('{"name":' + str(name) + ',"datatype":"' + (part === 'labels' ? 'BYTES' : 'FP32') + '","shape":[' + n + ',' + o.k + '],"data":' + flatJson(o, slice.offset, n, part) + '}');
+      }
+      continue;
+    }
+    if (want && !want.has(o.name)) continue;
+    if (o.kind === 'labels') {
+      parts.push('{"name":' + o.key + ',"datatype":"BYTES","shape":[' + n + '],"data":' + flatJson(o, slice.offset, n) + '}');
+    } else {
+      parts.push('{"name":' + o.key + ',"datatype":"' + (V2_DATATYPE[o.dtype] ?? 'FP32') + '","shape":[' + [n, ...o.rowDims].join(',') + '],"data":' + flatJson(o, slice.offset, n) + '}');
+    }
+  }
+  return '{"model_name":' + str(s.name) + ',"model_version":' + str(s.version) + (req.id !== undefined ? ',"id":' + JSON.stringify(req.id) : '') + ',"outputs":[' + parts.join(',') + ']}';
+}
