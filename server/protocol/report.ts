@@ -67,6 +67,8 @@ export interface StressPoint {
   /** true when the load generator, not the server, limited the run. */
   loadGeneratorBound: boolean;
   sloExceeded?: boolean;
+  /** open mode: how late the load generator released requests compared with their schedule (µs). */
+  sendLagUs?: { mean: number; max: number };
 }
 
 export interface HistogramData {
@@ -86,6 +88,8 @@ export interface StressResult {
   correctness?: { sampled: number; mismatches: number; maxAbsDiff: number; tolerance: number };
   costPerMillion?: { usd: number; perHour: number; rps: number };
   notes: string[];
+  /** true when the run was cancelled: the result holds only what was measured before. */
+  cancelled?: boolean;
 }
 
 export interface FeatureDrift {

@@ -1,0 +1,80 @@
+// What the stress suite will do, resolved once from the manifest SLO, its
+// defaults and the caller's options (duration override, quick mode).
+import { parseDuration } from '../../manifest/durations';
+import type { ModelManifest } from '../../manifest/types';
+
+export interface StressOptions {
+  /** Seconds per measured run of a sweep point (overrides slo.duration). */
+  durationS?: number;
+  warmupS?: number;
+  /** Short points and a small sweep, for tests. */
+  quick?: boolean;
+  /** Largest acceptable relative spread of repeated runs (default 0.05). */
+  tolerance?: number;
+  maxRuns?: number;
+  /** Overrides slo.concurrency. */
+  concurrency?: number[];
+}
+
+export interface StressPlan {
+  concurrency: number[];
+  /** Sweep points and the SLO-rate run. */
+  durationS: number;
+  /** Each bisection probe (one run). */
+  searchDurationS: number;
+  warmupS: number;
+  tolerance: number;
+  minRuns: number;
+  maxRuns: number;
+  searchSteps: number;
+  searchPrecision: number;
+  timeoutS: number;
+  /** Most sockets the open-model pacer may open. */
+  openSockets: number;
+  captureEvery: number;
+  captureMax: number;
+  p99Ms?: number;
+  rps?: number;
+  errorRate: number;
+  skewTolerance: number;
+}
+
+export const DEFAULT_CONCURRENCY = [1, 4, 16, 64];
+export const DEFAULT_DURATION_S = 10;
+export const DEFAULT_ERROR_RATE = 0.001;
+export const DEFAULT_SKEW_TOLERANCE = 1e-4;
+
+export function resolveStressPlan(m: ModelManifest, opts: StressOptions = {}): StressPlan {
+  const slo = m.slo ?? {};
+  const quick = !!opts.quick;
+  const sloMs = slo.duration ? parseDuration(slo.duration) : undefined;
+  const durationS = opts.durationS ?? (quick ? 1 : sloMs ? sloMs / 1000 : DEFAULT_DURATION_S);
+  let concurrency = [...new Set((opts.concurrency ?? slo.concurrency ?? DEFAULT_CONCURRENCY).map((c) => Math.max(1, Math.round(c))))].sort((a, b) => a - b);
+  if (quick && !opts.concurrency) concurrency = concurrency.slice(0, 2);
+  const maxRuns = Math.max(1, opts.maxRuns ?? (quick ? 2 : 3));
+  const plan: StressPlan = {
+    concurrency,
+    durationS,
+    searchDurationS: quick ? Math.min(durationS, 0.5) : Math.max(1, durationS / 2.5),
+    warmupS: opts.warmupS ?? (quick ? 0.3 : Math.min(2, durationS)),
+    tolerance: opts.tolerance ?? 0.05,
+    minRuns: Math.min(2, maxRuns),
+    maxRuns,
+    searchSteps: quick ? 4 : 6,
+    searchPrecision: 0.05,
+    timeoutS: quick ? 3 : 10,
+    openSockets: 256,
+    captureEvery: 50,
+    captureMax: 100,
+    errorRate: slo.errorRate ?? DEFAULT_ERROR_RATE,
+    skewTolerance: m.gates?.skewTolerance ?? DEFAULT_SKEW_TOLERANCE,
+  };
+  if (slo.p99Ms !== undefined) plan.p99Ms = slo.p99Ms;
+  if (slo.rps !== undefined) plan.rps = slo.rps;
+  return plan;
+}
+
+/** Seconds the plan takes when every point is stable at its first chance (for progress). */
+export function plannedSeconds(p: StressPlan): number {
+  return p.warmupS + p.concurrency.length * p.minRuns * p.durationS + p.searchSteps * p.searchDurationS + (p.rps ? p.minRuns * p.durationS : 0);
+}

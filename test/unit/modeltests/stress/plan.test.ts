@@ -1,0 +1,39 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import type { ModelManifest } from '../../../../server/manifest/types';
+import { plannedSeconds, resolveStressPlan } from '../../../../server/modeltests/stress/plan';
+
+const base = { apiVersion: 'modelgate/v1', kind: 'Model', metadata: { name: 'm', version: '1.0.0' }, model: { artifact: 'm.onnx', task: 'classification' } } as ModelManifest;
+
+describe('resolveStressPlan', () => {
+  test('defaults: sweep 1, 4, 16, 64 for 10 s, error rate 0.1 %, skew 1e-4, no p99/rps', () => {
+    const p = resolveStressPlan(base);
+    assert.deepEqual(p.concurrency, [1, 4, 16, 64]);
+    assert.equal(p.durationS, 10);
+    assert.equal(p.errorRate, 0.001);
+    assert.equal(p.skewTolerance, 1e-4);
+    assert.equal(p.p99Ms, undefined);
+    assert.equal(p.rps, undefined);
+    assert.equal(p.maxRuns, 3);
+    assert.equal(p.minRuns, 2);
+  });
+
+  test('reads the manifest SLO, sorting and de-duplicating the sweep', () => {
+    const p = resolveStressPlan({ ...base, slo: { p99Ms: 20, rps: 150, errorRate: 0.01, concurrency: [8, 2, 8], duration: '1500ms' }, gates: { skewTolerance: 0.01 } });
+    assert.deepEqual(p.concurrency, [2, 8]);
+    assert.equal(p.durationS, 1.5);
+    assert.equal(p.p99Ms, 20);
+    assert.equal(p.rps, 150);
+    assert.equal(p.errorRate, 0.01);
+    assert.equal(p.skewTolerance, 0.01);
+  });
+
+  test('the caller overrides duration; quick mode shortens everything and keeps two sweep points', () => {
+    assert.equal(resolveStressPlan({ ...base, slo: { duration: '5s' } }, { durationS: 3 }).durationS, 3);
+    const q = resolveStressPlan({ ...base, slo: { duration: '5s', rps: 10 } }, { quick: true });
+    assert.deepEqual(q.concurrency, [1, 4]);
+    assert.equal(q.durationS, 1);
+    assert.ok(q.warmupS < 1 && q.searchDurationS <= 1);
+    assert.ok(plannedSeconds(q) < 15, `quick plan takes ${plannedSeconds(q)} s`);
+  });
+});
