@@ -1,15 +1,21 @@
 // Every subcommand, in the order `modelgate --help` lists them.
 import type { Command } from 'commander';
 import { registerLoadgen } from './loadgen';
+import { registerLsp } from './lsp';
 import { registerPublish } from './publish';
 import { registerPull } from './pull';
+import { registerScore } from './score';
+import { registerServe } from './serve';
 import { registerVersions } from './versions';
 
 export type RegisterCommand = (program: Command) => void;
 
 export const commands: RegisterCommand[] = [
   registerLoadgen,
+  registerLsp,
   registerPublish,
   registerPull,
+  registerScore,
+  registerServe,
   registerVersions,
 ];

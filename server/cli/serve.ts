@@ -1,0 +1,110 @@
+// `modelgate serve <manifest|dir>...`: serve models over TF Serving v1 and
+// KServe v2 REST until SIGINT/SIGTERM, then drain and exit 0.
+import type { Command } from 'commander';
+import { ManifestError, formatDiagnostic } from '../manifest/load';
+import { PortInUseError, startServer } from '../serving/server';
+import type { ModelStatus } from '../serving/repository';
+import { fail } from './exit';
+
+/** "8mb", "512kb", "1048576" → bytes. */
+export function parseSize(text: string, flag: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*(b|kb|k|mb|m|gb|g)?$/i.exec(text.trim());
+  if (!m) fail(`${flag} ${JSON.stringify(text)} is not a size; write e.g. 8mb, 512kb or a number of bytes`);
+  const unit = (m[2] ?? 'b').toLowerCase()[0];
+  const mult = unit === 'k' ? 1024 : unit === 'm' ? 1024 ** 2 : unit === 'g' ? 1024 ** 3 : 1;
+  return Math.round(Number(m[1]) * mult);
+}
+
+export function parseInteger(text: string, flag: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < min || n > max) fail(`${flag} ${JSON.stringify(text)} must be a whole number from ${min} to ${max}`);
+  return n;
+}
+
+/** Prints every manifest diagnostic as path:line:col and exits 2. */
+export function failOnLoadError(err: unknown): never {
+  const errors = err instanceof AggregateError ? err.errors : [err];
+  const lines: string[] = [];
+  for (const e of errors) {
+    if (e instanceof ManifestError && e.diagnostics.length) {
+      lines.push(...e.diagnostics.filter((d) => d.severity === 'error').map((d) => formatDiagnostic(e.path, d)));
+    } else if (e instanceof Error) {
+      lines.push(e.message);
+    } else {
+      lines.push(String(e));
+    }
+  }
+  fail(`cannot load the model(s):\n${lines.map((l) => '  ' + l).join('\n')}`, 2);
+}
+
+function table(models: ModelStatus[]): string {
+  const rows = [['MODEL', 'VERSION', 'DEFAULT', 'LABELS', 'TASK']];
+  for (const m of models) {
+    for (const v of m.versions) rows.push([m.name, v.version, v.version === m.defaultVersion ? 'yes' : '', v.labels.join(',') || '-', v.task]);
+  }
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  return rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
+}
+
+interface ServeFlags {
+  host: string;
+  port: string;
+  watch?: boolean;
+  bodyLimit: string;
+  maxInstances: string;
+  requestTimeout: string;
+  cors?: boolean;
+  logLevel: string;
+}
+
+export function registerServe(program: Command): void {
+  program
+    .command('serve')
+    .description('Serve models over TensorFlow Serving REST v1 and the Open Inference Protocol (KServe v2), with adaptive batching, /metrics and live drift health')
+    .argument('<manifests...>', 'model.yaml files, directories holding model.yaml, or directories of model directories')
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--port <port>', 'port to listen on (0 = any free port)', '8500')
+    .option('--watch', 'reload a model when its manifest or ONNX file changes (the old version serves until the new one is warm)')
+    .option('--body-limit <size>', 'largest request body (e.g. 8mb, 512kb)', '8mb')
+    .option('--max-instances <n>', 'most instances in one request', '10000')
+    .option('--request-timeout <ms>', 'time to receive a request, and the longest a request may wait for inference', '30000')
+    .option('--cors', 'answer cross-origin requests from any origin')
+    .option('--log-level <level>', 'log level on stderr: fatal, error, warn, info, debug', 'info')
+    .addHelpText('after', '\nExamples:\n  modelgate serve samples/breast-cancer/model.yaml samples/digits/model.yaml\n  modelgate serve samples/ --port 0 --watch\n\nEndpoints and request formats: docs/serving.md')
+    .action(async (manifests: string[], flags: ServeFlags) => {
+      const port = parseInteger(flags.port, '--port', 0, 65535);
+      const bodyLimit = parseSize(flags.bodyLimit, '--body-limit');
+      const maxInstancesPerRequest = parseInteger(flags.maxInstances, '--max-instances', 1);
+      const requestTimeoutMs = parseInteger(flags.requestTimeout, '--request-timeout', 1);
+      if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(flags.logLevel)) fail(`--log-level ${flags.logLevel} is not one of fatal, error, warn, info, debug, trace, silent`);
+      let server: Awaited<ReturnType<typeof startServer>>;
+      try {
+        server = await startServer({
+          manifests, host: flags.host, port, watch: !!flags.watch, bodyLimit, maxInstancesPerRequest, requestTimeoutMs, cors: !!flags.cors,
+          logger: { level: flags.logLevel, stream: process.stderr },
+        });
+      } catch (err) {
+        if (err instanceof PortInUseError) fail(err.message, 2);
+        if ((err as NodeJS.ErrnoException).code === 'EADDRNOTAVAIL' || (err as NodeJS.ErrnoException).code === 'EACCES') {
+          fail(`cannot listen on ${flags.host}:${port}: ${(err as Error).message}; check --host and --port (ports below 1024 need privileges)`, 2);
+        }
+        failOnLoadError(err);
+      }
+      process.stdout.write(`${table(server.models)}\n`);
+      if (flags.watch) process.stdout.write('watching manifests and model files for changes\n');
+      process.stdout.write(`listening on ${server.url}\n`);
+      const signal = await new Promise<NodeJS.Signals>((resolve) => {
+        process.once('SIGINT', () => resolve('SIGINT'));
+        process.once('SIGTERM', () => resolve('SIGTERM'));
+      });
+      process.stderr.write(`modelgate: ${signal}: no new requests; draining in-flight requests…\n`);
+      // a second signal while draining means "now"
+      const force = () => { process.stderr.write('modelgate: stopping without draining\n'); process.exit(130); };
+      process.once('SIGINT', force);
+      process.once('SIGTERM', force);
+      await server.close();
+      process.removeListener('SIGINT', force);
+      process.removeListener('SIGTERM', force);
+      process.stderr.write('modelgate: stopped\n');
+    });
+}
