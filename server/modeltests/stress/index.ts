@@ -75,7 +75,9 @@ export async function runStressSuite(ctx: StressContext): Promise<{ result: Stre
     ctx.options?.onLoadgenStart?.(lg.pid);
     const onAbort = () => void lg.kill();
     signal?.addEventListener('abort', onAbort, { once: true });
-    const run = new StressRun(lg, plan, pool, emit);
+    const run = new StressRun(lg, plan, pool, emit, async () => {
+      await postOnce(endpoint, pool.bodies[0]!);
+    });
     measured = run.measured;
     try {
       if (signal?.aborted) throw new Error('cancelled');
@@ -93,7 +95,15 @@ export async function runStressSuite(ctx: StressContext): Promise<{ result: Stre
     cancelled = !!signal?.aborted;
     if (!cancelled && measured.captured.length > 0) {
       emit({ suite: 'stress', step: 'correctness', percent: 99, message: `comparing ${measured.captured.length} responses under load with unbatched predictions` });
-      correctness = await checkCorrectness(measured.captured, (row) => postOnce(endpoint, pool.bodies[row]!), plan.skewTolerance);
+      try {
+        correctness = await checkCorrectness(measured.captured, (row) => {
+          if (signal?.aborted) throw new Error('cancelled');
+          return postOnce(endpoint, pool.bodies[row]!);
+        }, plan.skewTolerance);
+      } catch (err) {
+        if (!signal?.aborted) throw err;
+        cancelled = true;
+      }
     }
   }
 

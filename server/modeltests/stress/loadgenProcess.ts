@@ -3,7 +3,7 @@
 // child's own exit when this process disappears).
 import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { ChildMessage, LoadJob, LoadRunResult, ParentMessage } from './loadgenProtocol';
 
 /** How to start the child: a module for `child_process.fork`, its arguments and Node flags. */
@@ -19,10 +19,12 @@ export interface LoadgenCommand {
  * loads the same bundle in a fresh process.
  */
 export function defaultLoadgenCommand(): LoadgenCommand {
+  // dirname(__filename), not __dirname: tsx's ESM-to-CJS bridge sets only the former reliably.
+  const here = dirname(__filename);
   if (__filename.endsWith('.ts')) {
-    return { modulePath: join(__dirname, 'loadgenMain.ts'), args: [], execArgv: ['--import', 'tsx'] };
+    return { modulePath: join(here, 'loadgenMain.ts'), args: [], execArgv: ['--import', 'tsx'] };
   }
-  return { modulePath: join(__dirname, '..', 'bin', 'modelgate.js'), args: ['__loadgen'], execArgv: [] };
+  return { modulePath: join(here, '..', 'bin', 'modelgate.js'), args: ['__loadgen'], execArgv: [] };
 }
 
 export class LoadgenExitedError extends Error {

@@ -55,12 +55,14 @@ export function resolveStressPlan(m: ModelManifest, opts: StressOptions = {}): S
   const plan: StressPlan = {
     concurrency,
     durationS,
-    searchDurationS: quick ? Math.min(durationS, 0.5) : Math.max(1, durationS / 2.5),
-    warmupS: opts.warmupS ?? (quick ? 0.3 : Math.min(2, durationS)),
+    // Probes only need a p99 and a kept-up rate; short probes keep the whole
+    // suite within ~1 minute at the default 5–10 s points.
+    searchDurationS: quick ? Math.min(durationS, 0.5) : Math.min(durationS, Math.max(1, durationS / 5)),
+    warmupS: opts.warmupS ?? (quick ? 0.3 : Math.min(1, durationS)),
     tolerance: opts.tolerance ?? 0.05,
     minRuns: Math.min(2, maxRuns),
     maxRuns,
-    searchSteps: quick ? 4 : 6,
+    searchSteps: quick ? 4 : 5,
     searchPrecision: 0.05,
     timeoutS: quick ? 3 : 10,
     openSockets: 256,

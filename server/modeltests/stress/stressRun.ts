@@ -38,6 +38,8 @@ export class StressRun {
     private readonly plan: StressPlan,
     private readonly pool: BodyPool,
     private readonly onProgress: (e: ProgressEvent) => void,
+    /** Resolves once the server has worked off any backlog (one request answered after the load). */
+    private readonly settle: () => Promise<void> = async () => undefined,
   ) {
     this.totalS = plannedSeconds(plan);
   }
@@ -80,8 +82,10 @@ export class StressRun {
   async execute(): Promise<void> {
     await this.warmUp();
     await this.sweep();
-    await this.searchMax();
+    // The SLO-rate run decides the p99 gate, so it runs before the search,
+    // whose overloaded probes could leave the server with a backlog.
     await this.atSloRate();
+    await this.searchMax();
   }
 
   private async warmUp(): Promise<void> {
@@ -133,7 +137,10 @@ export class StressRun {
     const result = await searchMaxRps(
       async (rps) => {
         const r = await this.run(this.job('open', p.openSockets, p.searchDurationS, rps), `search ${rps} rps`, `searching the highest sustainable rate: ${rps} rps offered (open model)`);
-        return sustained(r, criteria);
+        const verdict = sustained(r, criteria);
+        // An overloaded probe must not leave its queue to the next one.
+        if (!verdict.ok) await this.settle();
+        return verdict;
       },
       { hi, precision: p.searchPrecision, maxSteps: p.searchSteps },
     );
