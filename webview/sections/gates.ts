@@ -1,0 +1,61 @@
+// Every gate: pass/fail, measured against the threshold, the margin, how it
+// was measured and the manifest line that set it (a link inside VS Code).
+import type { GateResult } from '../../server/protocol/report';
+import type { Ctx } from '../context';
+import { dataTable, h } from '../dom';
+import { num, op, signed, withUnit } from '../format';
+
+export function renderGates(ctx: Ctx): HTMLElement {
+  const { report, host } = ctx;
+  const manifestName = report.model.manifest.split(/[\\/]/).pop() || 'model.yaml';
+  const failed = report.gates.filter((g) => !g.pass).length;
+
+  const source = (g: GateResult): HTMLElement | string => {
+    if (!g.source) return '—';
+    const label = `${manifestName}:${g.source.line}`;
+    if (!host.interactive) return h('span', { class: 'mono', title: g.source.path.join('.') }, label);
+    return h('button', {
+      class: 'link mono',
+      title: `Open ${report.model.manifest} at line ${g.source.line} (${g.source.path.join('.')})`,
+      on: { click: () => host.post({ type: 'openSource', line: g.source!.line, column: g.source!.column, gateId: g.id }) },
+    }, label);
+  };
+
+  const table = dataTable(
+    [
+      { label: '', title: 'pass / fail' },
+      { label: 'Gate' },
+      { label: 'Measured', num: true },
+      { label: 'Threshold', num: true },
+      { label: 'Margin', num: true, title: 'Distance to the threshold in the metric’s unit; positive = headroom' },
+      { label: 'How it was measured' },
+      { label: 'Set in' },
+    ],
+    report.gates.map((g) => ({
+      class: g.pass ? '' : 'failed',
+      data: { gate: g.id, pass: String(g.pass) },
+      title: g.message,
+      cells: [
+        h('span', { class: g.pass ? 'pass' : 'fail', attrs: { 'aria-label': g.pass ? 'passed' : 'failed' } }, g.pass ? '✓' : g.measured === null ? '!' : '✗'),
+        h('div', null,
+          h('div', { class: 'mono' }, g.id),
+          g.metric !== g.id ? h('div', { class: 'muted' }, g.metric) : null,
+          g.pass ? null : h('div', { class: 'gate-msg fail' }, g.message)),
+        g.measured === null ? h('span', { class: 'fail' }, 'not measured') : withUnit(g.measured, g.threshold.unit),
+        `${op(g.threshold.op)} ${withUnit(g.threshold.value, g.threshold.unit)}`,
+        g.margin === undefined ? '—' : h('span', { class: g.margin < 0 ? 'fail' : '' }, signed(g.margin) + (g.threshold.unit ? ` ${g.threshold.unit}` : '')),
+        h('span', { class: 'muted' }, g.how),
+        source(g),
+      ],
+    })),
+    { data: { table: 'gates' } }
+  );
+  // The status cell is narrow and centred.
+  table.querySelectorAll('tbody tr td:first-child').forEach((td) => td.classList.add('status'));
+
+  return h('section', { data: { section: 'gates' } },
+    h('p', { class: 'muted' },
+      report.gates.length === 0 ? 'No gates were evaluated.' : `${num(report.gates.length - failed)} of ${num(report.gates.length)} gates passed.`,
+      host.interactive && report.gates.some((g) => g.source) ? ' Click a line to open the manifest there.' : ''),
+    h('div', { class: 'scroll' }, table));
+}
