@@ -91,7 +91,8 @@ function start(host: Host, root: HTMLElement): void {
     }
   }
   if (initial) show(initial, saved);
-  else if (!host.interactive) showMessage(root, 'No report found in this page.', 'Write one with `modelgate test <manifest> --report report.html`.');
+  else if (host.interactive) root.replaceChildren(h('p', { class: 'muted', data: { waiting: 'report' } }, 'Waiting for the report…'));
+  else showMessage(root, 'No report found in this page.', 'Write one with `modelgate test <manifest> --report report.html`.');
   host.post({ type: 'ready' });
 }
 
