@@ -204,7 +204,8 @@ function assembleResult(
     notes.push(
       m.search.skipped
         ? `Max sustainable rate: not searched, ${m.search.skipped}.`
-        : `Max sustainable rate (open model): bisection starting at ${m.search.hi} rps (1.1 × best closed throughput), ${m.search.steps.length} probe(s) of ${plan.searchDurationS} s, stopped by ${m.search.stoppedBy}; ` +
+        : `Max sustainable rate (open model): bisection below ${m.search.hi} rps (1.1 × best closed throughput)` +
+            `${m.sloPoint?.sustained && plan.rps !== undefined && plan.rps < m.search.hi ? ` and above slo.rps ${plan.rps} (held in its own run)` : ''}, ${m.search.steps.length} probe(s) of ${plan.searchDurationS} s, stopped by ${m.search.stoppedBy}; ` +
             `a rate is sustainable when at least ${Math.round((1 - plan.tolerance) * 100)} % of it was achieved with error rate ≤ ${plan.errorRate}${plan.p99Ms !== undefined ? ` and p99 ≤ ${plan.p99Ms} ms` : ''}.` +
             (m.search.stoppedBy === 'upper-bound-ok' ? ' The highest rate tried still held: the real maximum may be higher.' : ''),
     );

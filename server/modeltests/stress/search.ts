@@ -24,6 +24,8 @@ export interface SearchOptions {
   minRps?: number;
   /** When `hi` is sustainable, how many times to double it before giving up on finding a limit (default 2). */
   maxDoublings?: number;
+  /** A rate already known to be sustainable (e.g. the SLO-rate run), and its p99: the bisection starts above it. */
+  known?: { rps: number; p99Ms: number };
 }
 
 export interface SearchResult {
@@ -44,9 +46,10 @@ export async function searchMaxRps(probe: (rps: number) => Promise<RateProbe>, o
     steps.push({ offeredRps: rps, p99Ms: r.p99Ms, ok: r.ok });
     return r;
   };
+  const known = opts.known && opts.known.rps < opts.hi ? opts.known : undefined;
   let hi = Math.max(minRps, Math.round(opts.hi));
-  let lo = 0;
-  let loP99 = 0;
+  let lo = known?.rps ?? 0;
+  let loP99 = known?.p99Ms ?? 0;
   // The first guess may be low (e.g. a short sweep that never saturated the
   // server): while it holds, double it.
   for (let doubled = 0; ; doubled++) {

@@ -134,6 +134,7 @@ export class StressRun {
       return;
     }
     const criteria = { tolerance: p.tolerance, errorRate: p.errorRate, ...(p.p99Ms !== undefined ? { p99Ms: p.p99Ms } : {}) };
+    const slo = this.measured.sloPoint;
     const result = await searchMaxRps(
       async (rps) => {
         const r = await this.run(this.job('open', p.openSockets, p.searchDurationS, rps), `search ${rps} rps`, `searching the highest sustainable rate: ${rps} rps offered (open model)`);
@@ -142,7 +143,10 @@ export class StressRun {
         if (!verdict.ok) await this.settle();
         return verdict;
       },
-      { hi, precision: p.searchPrecision, maxSteps: p.searchSteps },
+      {
+        hi, precision: p.searchPrecision, maxSteps: p.searchSteps,
+        ...(slo?.sustained && p.rps !== undefined ? { known: { rps: p.rps, p99Ms: slo.point.latencyUs.p99 / 1000 } } : {}),
+      },
     );
     this.measured.search = { ...result, hi };
   }

@@ -49,3 +49,21 @@ describe('searchMaxRps', () => {
     assert.ok(r.steps.every((s) => s.offeredRps >= 1));
   });
 });
+
+describe('searchMaxRps with a known sustainable rate', () => {
+  test('bisects above it and never reports less', async () => {
+    const r = await searchMaxRps(server(730), { hi: 2000, precision: 0.05, maxSteps: 20, known: { rps: 600, p99Ms: 0.5 } });
+    assert.equal(r.steps[1]!.offeredRps, 1300, 'first midpoint between the known 600 and the failed 2000');
+    assert.ok(r.value >= 700 && r.value <= 730, `${r.value}`);
+  });
+  test('keeps the known rate when every probe above it fails', async () => {
+    const r = await searchMaxRps(server(100), { hi: 2000, precision: 0.05, maxSteps: 3, known: { rps: 200, p99Ms: 0.7 } });
+    assert.equal(r.value, 200);
+    assert.equal(r.p99Ms, 0.7);
+  });
+  test('a known rate above the upper bound is ignored', async () => {
+    const r = await searchMaxRps(server(730), { hi: 500, precision: 0.05, maxSteps: 20, known: { rps: 900, p99Ms: 1 } });
+    assert.equal(r.steps[0]!.offeredRps, 500);
+    assert.ok(r.value >= 693 && r.value <= 730);
+  });
+});
