@@ -183,7 +183,7 @@ function assembleResult(
   const result: StressResult = {
     endpoint,
     bodies: { source: pool.source, distinct: pool.bodies.length },
-    warmupS: plan.warmupS,
+    warmupS: m?.warmupS ?? 0,
     tolerance: plan.tolerance,
     points: m?.points ?? [],
     notes,

@@ -6,6 +6,7 @@ import type { ModelManifest } from '../../manifest/types';
 export interface StressOptions {
   /** Seconds per measured run of a sweep point (overrides slo.duration). */
   durationS?: number;
+  /** Longest warm-up in seconds (0: none). */
   warmupS?: number;
   /** Short points and a small sweep, for tests. */
   quick?: boolean;
@@ -20,6 +21,9 @@ export interface StressPlan {
   concurrency: number[];
   /** Sweep points and the SLO-rate run. */
   durationS: number;
+  /** Warm-up runs in chunks of this length until throughput is steady, between min and max seconds. */
+  warmupChunkS: number;
+  warmupMinS: number;
   /** Each bisection probe (one run). */
   searchDurationS: number;
   warmupS: number;
@@ -58,7 +62,11 @@ export function resolveStressPlan(m: ModelManifest, opts: StressOptions = {}): S
     // Probes only need a p99 and a kept-up rate; short probes keep the whole
     // suite within ~1 minute at the default 5–10 s points.
     searchDurationS: quick ? Math.min(durationS, 0.5) : Math.min(durationS, Math.max(1, durationS / 5)),
-    warmupS: opts.warmupS ?? (quick ? 0.3 : Math.min(1, durationS)),
+    // Measured on breast-cancer: the server needs 2–3 s of load (a few
+    // thousand requests) before its throughput settles.
+    warmupS: opts.warmupS ?? (quick ? 1.5 : 6),
+    warmupMinS: Math.min(opts.warmupS ?? Infinity, quick ? 0.5 : 2),
+    warmupChunkS: 0.5,
     tolerance: opts.tolerance ?? 0.05,
     minRuns: Math.min(2, maxRuns),
     maxRuns,

@@ -56,3 +56,12 @@ export async function repeatUntilStable<T>(
   }
   return { runs, throughputs, spread: relativeSpread(throughputs), stable: lastTwoAgree() };
 }
+
+/**
+ * Warm-up is over when the last `window` throughputs agree within
+ * `tolerance`. A server warms in steps (JIT tiers, allocator growth) with
+ * flat stretches between them, so two agreeing samples are not enough.
+ */
+export function isSteady(throughputs: number[], window: number, tolerance: number): boolean {
+  return throughputs.length >= window && relativeSpread(throughputs.slice(-window)) <= tolerance;
+}

@@ -11,12 +11,16 @@ import { addBuckets, newBuckets } from './latency';
 import { plannedSeconds, type StressPlan } from './plan';
 import { sustained, toPoint } from './points';
 import { searchMaxRps, type SearchResult } from './search';
-import { repeatUntilStable } from './stability';
+import { isSteady, repeatUntilStable } from './stability';
 
 /** Most captured responses kept for the correctness check. */
 const MAX_CAPTURED = 500;
+/** Throughput agreement that ends the warm-up. */
+const WARMUP_TOLERANCE = 0.1;
 
 export interface StressMeasured {
+  /** Seconds actually spent warming up. */
+  warmupS: number;
   points: StressPoint[];
   /** Summed plot buckets of the closed sweep points. */
   closedBuckets: number[];
@@ -28,7 +32,7 @@ export interface StressMeasured {
 }
 
 export class StressRun {
-  readonly measured: StressMeasured = { points: [], closedBuckets: newBuckets(), captured: [], notes: [] };
+  readonly measured: StressMeasured = { warmupS: 0, points: [], closedBuckets: newBuckets(), captured: [], notes: [] };
   private doneS = 0;
   private readonly totalS: number;
   private seen = 0;
@@ -90,9 +94,23 @@ export class StressRun {
 
   private async warmUp(): Promise<void> {
     const p = this.plan;
-    if (p.warmupS <= 0) return;
     const c = Math.min(4, p.concurrency[p.concurrency.length - 1] ?? 1);
-    await this.run(this.job('closed', c, p.warmupS), 'warm-up', `warm-up: ${c} connections for ${p.warmupS} s (not measured)`);
+    const seen: number[] = [];
+    let spent = 0;
+    while (spent + p.warmupChunkS <= p.warmupS + 1e-9) {
+      const r = await this.run(this.job('closed', c, p.warmupChunkS), 'warm-up', `warm-up: ${c} connections, ${spent} s so far (not measured)`);
+      spent += p.warmupChunkS;
+      seen.push(r.throughputRps);
+      if (spent >= p.warmupMinS && isSteady(seen, 3, WARMUP_TOLERANCE)) break;
+    }
+    this.measured.warmupS = spent;
+    if (spent > 0) {
+      const steady = isSteady(seen, 3, WARMUP_TOLERANCE);
+      this.measured.notes.push(
+        `Warm-up (not measured): ${spent} s of closed load at ${c} connections in ${p.warmupChunkS} s chunks (${seen.map((x) => Math.round(x)).join(', ')} rps), ` +
+          (steady ? `until three chunks agreed within ${WARMUP_TOLERANCE * 100} %.` : `stopped at the ${p.warmupS} s limit before throughput settled: early points may read low.`),
+      );
+    }
     this.measured.captured.length = 0;
     this.seen = 0;
   }

@@ -16,6 +16,13 @@ describe('resolveStressPlan', () => {
     assert.equal(p.rps, undefined);
     assert.equal(p.maxRuns, 3);
     assert.equal(p.minRuns, 2);
+    assert.ok(p.warmupMinS >= 2, 'the server needs seconds of load to settle');
+  });
+
+  test('warmupS 0 turns the warm-up off', () => {
+    const p = resolveStressPlan(base, { warmupS: 0 });
+    assert.equal(p.warmupS, 0);
+    assert.equal(p.warmupMinS, 0);
   });
 
   test('reads the manifest SLO, sorting and de-duplicating the sweep', () => {
@@ -33,7 +40,7 @@ describe('resolveStressPlan', () => {
     const q = resolveStressPlan({ ...base, slo: { duration: '5s', rps: 10 } }, { quick: true });
     assert.deepEqual(q.concurrency, [1, 4]);
     assert.equal(q.durationS, 1);
-    assert.ok(q.warmupS < 1 && q.searchDurationS <= 1);
+    assert.ok(q.warmupS <= 2 && q.warmupMinS <= q.warmupS && q.searchDurationS <= 1);
     assert.ok(plannedSeconds(q) < 15, `quick plan takes ${plannedSeconds(q)} s`);
   });
 });

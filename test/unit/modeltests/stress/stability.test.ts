@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { median, relativeSpread, repeatUntilStable } from '../../../../server/modeltests/stress/stability';
+import { isSteady, median, relativeSpread, repeatUntilStable } from '../../../../server/modeltests/stress/stability';
 
 const scripted = (values: number[]) => {
   let calls = 0;
@@ -59,5 +59,14 @@ describe('repeatUntilStable', () => {
 
   test('a failing measurement propagates', async () => {
     await assert.rejects(repeatUntilStable(async () => { throw new Error('boom'); }, (x: number) => x, opts), /boom/);
+  });
+});
+
+describe('isSteady (end of warm-up)', () => {
+  test('needs the whole window to agree, not just the last two', () => {
+    // A plateau before a JIT step: 1281 and 1363 agree, 1081 does not.
+    assert.equal(isSteady([1081, 1283, 1363], 3, 0.1), false);
+    assert.equal(isSteady([4819, 5983, 6100, 6050], 3, 0.1), true);
+    assert.equal(isSteady([6000, 6010], 3, 0.1), false, 'too few chunks');
   });
 });
