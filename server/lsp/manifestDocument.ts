@@ -5,9 +5,10 @@ import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseManifest, type ParsedManifest } from '../manifest/parse';
 import { recogniseManifest, type ManifestKind } from './recognise';
+import { SectionedParser } from './sectionedParse';
 
 /** Past this size a manifest is not parsed at all: no real one comes close. */
-export const MAX_MANIFEST_BYTES = 1024 * 1024;
+export const MAX_MANIFEST_BYTES = 1_000_000;
 
 export interface ManifestDocument {
   readonly uri: string;
@@ -53,7 +54,8 @@ function unreadableReason(text: string): ManifestDocument['unreadable'] {
   return undefined;
 }
 
-export function createManifestDocument(uri: string, version: number, text: string): ManifestDocument {
+/** `parser` reuses the parse of unchanged sections from the document's previous version. */
+export function createManifestDocument(uri: string, version: number, text: string, parser?: SectionedParser): ManifestDocument {
   const path = uriToPath(uri);
   const unreadable = unreadableReason(text);
   let parsed: ParsedManifest | undefined;
@@ -64,7 +66,7 @@ export function createManifestDocument(uri: string, version: number, text: strin
     kind: recogniseManifest(uri, text),
     unreadable,
     get parsed(): ParsedManifest {
-      parsed ??= parseManifest(unreadable ? '' : text);
+      parsed ??= unreadable ? parseManifest('') : parser ? parser.parse(text) : parseManifest(text);
       return parsed;
     },
     // LSP characters are UTF-16 code units, as are JS string offsets.
@@ -92,13 +94,14 @@ export function createManifestDocument(uri: string, version: number, text: strin
 
 /** Keeps the latest ManifestDocument per uri, so a version is parsed once. */
 export class ManifestDocuments {
-  private readonly docs = new Map<string, ManifestDocument>();
+  private readonly docs = new Map<string, { doc: ManifestDocument; parser: SectionedParser }>();
 
   get(uri: string, version: number, text: string): ManifestDocument {
     const known = this.docs.get(uri);
-    if (known && known.version === version && known.text.length === text.length) return known;
-    const doc = createManifestDocument(uri, version, text);
-    this.docs.set(uri, doc);
+    if (known && known.doc.version === version && known.doc.text.length === text.length) return known.doc;
+    const parser = known?.parser ?? new SectionedParser();
+    const doc = createManifestDocument(uri, version, text, parser);
+    this.docs.set(uri, { doc, parser });
     return doc;
   }
 
