@@ -9,7 +9,7 @@ import { cursorContext, type CursorContext } from '../cursorContext';
 import type { FileFacts } from '../fileFacts';
 import type { ManifestDocument } from '../manifestDocument';
 import { datasetColumns, manifestRefs, modelInfo } from '../manifestRefs';
-import { enumDocs, enumValues, propertiesOf, requiredOf, schemaAt, typeLabel, typesOf } from '../schemaNav';
+import { childSchema, enumDocs, enumValues, isArraySchema, isObjectSchema, propertiesOf, requiredOf, schemaAt, typeLabel, typesOf, type SchemaNode } from '../schemaNav';
 import { entryLines, escapeSnippet, indentLines, yamlString } from '../yamlText';
 import { completePath } from './completionPaths';
 
@@ -108,6 +108,7 @@ async function keyItems(r: Request): Promise<CompletionItem[]> {
       keyItem(r, c, [`${yamlString(c)}: $1`], { kind: CompletionItemKind.EnumMember, detail: 'class label', sort: String(i).padStart(5, '0') }));
   }
   const parent = schemaAt(r.ctx.path);
+  if (isArraySchema(parent) && !r.ctx.flow) return newItem(r, childSchema(parent!, 0));
   const props = propertiesOf(parent);
   const required = new Set(requiredOf(parent));
   return Object.entries(props).filter(([k]) => !taken.has(k)).map(([key, s]) =>
@@ -116,6 +117,16 @@ async function keyItems(r: Request): Promise<CompletionItem[]> {
       doc: s.description,
       sort: (required.has(key) ? '0' : '1') + key,
     }));
+}
+
+/** On an empty line under a list of objects: a new `- ` item with its required fields. */
+function newItem(r: Request, item: SchemaNode | undefined): CompletionItem[] {
+  const required = requiredOf(item);
+  if (!item || !isObjectSchema(item) || !required.length) return [];
+  const props = propertiesOf(item);
+  const stops = { n: 0 };
+  const lines = required.flatMap((k) => entryLines(k, props[k], 'snippet', stops, 1)).map((l, i) => (i === 0 ? '- ' : '  ') + l);
+  return [keyItem(r, '- (new item)', lines, { kind: CompletionItemKind.Snippet, detail: `new item with ${required.join(', ')}`, doc: item.description })];
 }
 
 async function valueItems(r: Request): Promise<CompletionItem[]> {

@@ -49,10 +49,17 @@ test('a session over stdio: diagnostics, a fix, completion, hover, code action, 
   assert.deepEqual(find(first.diagnostics, 'MG205')?.range, range(39, 2, 39, 18), 'label frequencies sum');
   assert.equal((find(first.diagnostics, 'MG110')?.data as { suggestion?: string }).suggestion, 'classLabels');
 
-  // Fix the typo with an incremental edit; wait for that version's diagnostics.
+  // The quick fix for the typo, applied as the editor would: as an incremental edit.
+  const typo = find(first.diagnostics, 'MG110')!;
+  const fixes = (await client.conn.sendRequest('textDocument/codeAction', {
+    textDocument: { uri }, range: typo.range, context: { diagnostics: [typo] },
+  })) as CodeAction[];
+  const rename = fixes.find((a) => a.title === 'Change to `classLabels`');
+  const edits = rename?.edit?.changes?.[uri];
+  assert.deepEqual(edits, [{ range: range(19, 2, 19, 13), newText: 'classLabels' }]);
   await client.conn.sendNotification('textDocument/didChange', {
     textDocument: { uri, version: 2 },
-    contentChanges: [{ range: range(19, 2, 19, 13), text: 'classLabels' }],
+    contentChanges: edits!.map((e) => ({ range: e.range, text: e.newText })),
   });
   const second = await client.diagnostics(uri, (p) => p.version === 2);
   assert.equal(find(second.diagnostics, 'MG110'), undefined, 'the unknown-key diagnostic is gone');
@@ -83,6 +90,28 @@ test('a session over stdio: diagnostics, a fix, completion, hover, code action, 
   await client.conn.sendNotification('textDocument/didClose', { textDocument: { uri } });
   const cleared = await client.diagnostics(uri, (p) => p.diagnostics.length === 0);
   assert.equal(cleared.diagnostics.length, 0, 'closing a document clears its diagnostics');
+});
+
+test('settings come from workspace/configuration per document', { timeout: 60_000 }, async () => {
+  const other = startLspClient();
+  try {
+    const asked: unknown[] = [];
+    other.conn.onRequest('workspace/configuration', (p: { items: { scopeUri?: string; section?: string }[] }) => {
+      asked.push(...p.items);
+      return p.items.map(() => ({ semantic: false }));
+    });
+    await other.conn.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: { workspace: { configuration: true } } });
+    await other.conn.sendNotification('initialized', {});
+    await other.conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'yaml', version: 1, text } });
+    const d = await other.diagnostics(uri, (p) => p.version === 1);
+    assert.deepEqual(asked, [{ scopeUri: uri, section: 'modelgate' }]);
+    assert.ok(find(d.diagnostics, 'MG110'), 'schema checks still run');
+    const fromDisk = d.diagnostics.filter((x) => /^MG3|^MG20[14]$/.test(String(x.code)));
+    assert.deepEqual(fromDisk, [], 'semantic: false skips the checks that read the model and the data');
+    assert.equal(await other.stop(), 0);
+  } finally {
+    if (other.child.exitCode === null) other.child.kill();
+  }
 });
 
 test('garbage and huge documents get a diagnostic, and the server keeps answering', { timeout: 60_000 }, async () => {

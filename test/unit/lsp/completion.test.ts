@@ -36,6 +36,12 @@ test('a section key comes with its required children', async () => {
   assert.match(newText(signature), /^signature:\n  inputs:\n    - name: \$1\n      dtype: \$\{2\|float32,/);
 });
 
+test('an empty line under a list of objects offers a new item with its required fields', async () => {
+  const { list } = await complete(`${HEAD}gates:\n  metrics:\n    - metric: accuracy\n      min: 0.9\n    |\n`);
+  assert.deepEqual(list.items.map((i) => i.label), ['- (new item)']);
+  assert.match(newText(list.items[0]), /^- metric: \$\{1\|accuracy,precision,/);
+});
+
 test('enum values and booleans with their docs', async () => {
   const { list } = await complete(`${HEAD}metadata:\n  type: |\n`);
   assert.deepEqual(list.items.map((i) => i.label), ['lean', 'mega']);
