@@ -6,6 +6,7 @@ import { registerPublish } from './publish';
 import { registerPull } from './pull';
 import { registerScore } from './score';
 import { registerServe } from './serve';
+import { registerTest } from './test';
 import { registerVersions } from './versions';
 
 export type RegisterCommand = (program: Command) => void;
@@ -17,5 +18,6 @@ export const commands: RegisterCommand[] = [
   registerPull,
   registerScore,
   registerServe,
+  registerTest,
   registerVersions,
 ];

@@ -1,6 +1,7 @@
 // What every suite (stress, staleness, metrics) receives from the pipeline,
 // and what it hands back. The pipeline owns the server and the predictor;
 // suites only use them, report progress, and stop when the signal aborts.
+import { isAbsolute, relative } from 'node:path';
 import type { LoadedManifest } from '../manifest/load';
 import type { Predictor } from '../manifest/predict';
 import type { GateResult, ProgressEvent } from '../protocol/report';
@@ -38,4 +39,11 @@ export class SuiteCancelled extends Error {
 /** Throws SuiteCancelled when the run was cancelled; call between steps. */
 export function throwIfCancelled(signal: AbortSignal): void {
   if (signal.aborted) throw new SuiteCancelled();
+}
+
+/** A file path as reports show it: relative to the working directory when that is shorter. */
+export function displayPath(p: string): string {
+  if (!isAbsolute(p)) return p;
+  const r = relative(process.cwd(), p);
+  return r && r.length < p.length ? r : p;
 }

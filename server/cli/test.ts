@@ -1,0 +1,134 @@
+// `modelgate test <manifest>`: runs the stress, staleness and metric suites,
+// shows progress, prints the gate table and verdict, writes the JSON and
+// HTML reports. Exit 0 when every gate passes, 1 when one fails, 2 on a
+// usage or configuration error, 130 when cancelled with Ctrl-C.
+import { writeFile } from 'node:fs/promises';
+import cliProgress from 'cli-progress';
+import type { Command } from 'commander';
+import { parseDuration } from '../manifest/durations';
+import { formatDiagnostic, ManifestError } from '../manifest/load';
+import { ModelLoadError } from '../runtime/onnx';
+import { runTests, SUITES, TestUsageError } from '../pipeline';
+import type { ProgressEvent, Report, SuiteId } from '../protocol/report';
+import { renderReportHtml } from '../report/html';
+import { summaryTable } from '../report/summary';
+import { CliExit, fail } from './exit';
+
+interface TestFlags {
+  only?: string;
+  json?: string;
+  report?: string;
+  baseline?: string;
+  url?: string;
+  duration?: string;
+  progress: boolean;
+}
+
+export function parseOnly(value: string | undefined): SuiteId[] | undefined {
+  if (value === undefined) return undefined;
+  const list = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const bad = list.filter((s) => !SUITES.includes(s as SuiteId));
+  if (bad.length || list.length === 0) fail(`--only ${value}: ${bad.length ? `unknown suite ${bad.map((b) => `"${b}"`).join(', ')}` : 'no suite named'}; choose from ${SUITES.join(', ')} (comma-separated)`, 2);
+  return list as SuiteId[];
+}
+
+/** Progress on stderr: a bar on a terminal, one line per step otherwise (CI logs). */
+function progressReporter(enabled: boolean): { onProgress: (e: ProgressEvent) => void; stop: () => void } {
+  if (!enabled) return { onProgress: () => undefined, stop: () => undefined };
+  if (process.stderr.isTTY) {
+    const bar = new cliProgress.SingleBar(
+      { stream: process.stderr, format: '{suite} |{bar}| {percentage}% | {step}', hideCursor: true, clearOnComplete: true, barsize: 24 },
+      cliProgress.Presets.shades_classic,
+    );
+    let started = false;
+    return {
+      onProgress(e) {
+        const payload = { suite: (e.suite ?? '').padEnd(9), step: e.message ? `${e.step}: ${e.message}` : e.step };
+        if (!started) {
+          bar.start(100, 0, payload);
+          started = true;
+        }
+        bar.update(e.percent !== undefined ? Math.round(e.percent) : bar.getProgress() * 100, payload);
+      },
+      stop: () => { if (started) bar.stop(); },
+    };
+  }
+  let last = '';
+  return {
+    onProgress(e) {
+      const key = `${e.suite ?? ''} ${e.step}`;
+      if (key === last) return;
+      last = key;
+      process.stderr.write(`[${e.suite ?? 'test'}] ${e.step}${e.message ? `: ${e.message}` : ''}\n`);
+    },
+    stop: () => undefined,
+  };
+}
+
+async function writeReports(report: Report, flags: TestFlags): Promise<void> {
+  if (flags.json) {
+    await writeFile(flags.json, JSON.stringify(report, null, 2) + '\n');
+    process.stderr.write(`modelgate: report written to ${flags.json}\n`);
+  }
+  if (flags.report) {
+    await writeFile(flags.report, renderReportHtml(report));
+    process.stderr.write(`modelgate: HTML report written to ${flags.report}\n`);
+  }
+}
+
+export function registerTest(program: Command): void {
+  program
+    .command('test')
+    .description('Run the stress, staleness and metric suites against a model and check every gate in its manifest')
+    .argument('<manifest>', 'model.yaml, or a directory holding it')
+    .option('--only <suites>', `comma-separated suites to run (${SUITES.join(', ')})`)
+    .option('--json <file>', 'write the report as JSON')
+    .option('--report <file>', 'write a self-contained HTML report')
+    .option('--baseline <manifest>', 'the previous model (champion) to compare with; gated by gates.maxRegression')
+    .option('--url <url>', 'test an already running server (e.g. http://127.0.0.1:8500) instead of starting one')
+    .option('--duration <d>', 'length of each stress point, e.g. 2s (overrides slo.duration)')
+    .option('--no-progress', 'no progress output')
+    .action(async (manifest: string, flags: TestFlags) => {
+      const only = parseOnly(flags.only);
+      if (flags.duration !== undefined && parseDuration(flags.duration) === undefined) {
+        fail(`--duration ${flags.duration} is not a duration: use a whole number followed by ms, s, m or h, e.g. 5s`, 2);
+      }
+      if (flags.url !== undefined && !/^https?:\/\/[^\s/]+/.test(flags.url)) fail(`--url ${flags.url} is not an http(s) URL, e.g. http://127.0.0.1:8500`, 2);
+
+      const controller = new AbortController();
+      let interrupted = false;
+      const onSigint = () => {
+        if (interrupted) {
+          process.stderr.write('\nmodelgate: interrupted again: exiting without a report\n');
+          process.exit(130);
+        }
+        interrupted = true;
+        process.stderr.write('\nmodelgate: cancelling: stopping the server and load generator, writing what was measured…\n');
+        controller.abort();
+      };
+      process.on('SIGINT', onSigint);
+      const progress = progressReporter(flags.progress);
+      let report: Report;
+      try {
+        report = await runTests(manifest, {
+          only, baseline: flags.baseline, url: flags.url, duration: flags.duration,
+          signal: controller.signal, onProgress: progress.onProgress,
+        });
+      } catch (err) {
+        progress.stop();
+        if (err instanceof ManifestError) {
+          const lines = err.diagnostics.filter((d) => d.severity === 'error').map((d) => '  ' + formatDiagnostic(err.path, d));
+          fail(lines.length ? `${err.path} is not a usable manifest:\n${lines.join('\n')}` : err.message, 2);
+        }
+        if (err instanceof TestUsageError || err instanceof ModelLoadError) fail(err.message, 2);
+        throw err;
+      } finally {
+        process.off('SIGINT', onSigint);
+      }
+      progress.stop();
+      process.stdout.write(summaryTable(report) + '\n');
+      await writeReports(report, flags).catch((err: Error) => fail(`cannot write the report: ${err.message}`, 2));
+      if (report.cancelled) throw new CliExit(130, 'cancelled');
+      if (!report.summary.passed) CliExit.code = 1;
+    });
+}

@@ -1,0 +1,265 @@
+// The metrics suite: the validation set runs through the served model (the
+// real HTTP path, many rows per request) and in-process; metrics are
+// computed on what the server answered, skew compares the two paths, and
+// an optional baseline model is scored on the same rows.
+import { column, DatasetError, isUri, readTable, resolveDataPath, type Table } from '../../manifest/dataset';
+import type { LoadedManifest } from '../../manifest/load';
+import { createPredictor, tableInputs } from '../../manifest/predict';
+import type { GateResult, MetricsResult } from '../../protocol/report';
+import { gate, sourceOf, unmeasuredGate } from '../gates';
+import { displayPath, throwIfCancelled, type SuiteContext, type SuiteOutput } from '../suite';
+import { compareWithBaseline } from './baseline';
+import { evaluate, type Evaluation, type Truth } from './evaluate';
+import { compactFiniteRows } from './finiteRows';
+import { predictInProcess } from './inProcess';
+import { mapLabels } from './labels';
+import { metricGates, type MetricsForGate } from './metricGates';
+import type { ComputedMetrics, MetricGateSpec } from './metricValue';
+import { predictOverHttp } from './predictOverHttp';
+import { sliceName, sliceRows } from './slices';
+
+const SUITE = 'metrics' as const;
+export const DEFAULT_SKEW_TOLERANCE = 1e-4;
+
+export interface MetricsOptions {
+  /** The champion to compare with (`--baseline`), already loaded. */
+  baseline?: LoadedManifest;
+}
+
+interface Prepared {
+  table: Table;
+  truth: Truth;
+  inputs: Float64Array[];
+  rows: number;
+  /** Original table row of each evaluated row. */
+  rowIndex: Int32Array;
+  labelHow: string;
+  notes: string[];
+}
+
+export async function runMetricsSuite(ctx: SuiteContext, opts: MetricsOptions = {}): Promise<SuiteOutput<MetricsResult>> {
+  const { loaded } = ctx;
+  const m = loaded.manifest;
+  const task = m.model.task;
+  const result: MetricsResult = { task, dataset: '', rows: 0, overall: {}, notes: [] };
+  const gates: GateResult[] = [];
+  const skewTolerance = m.gates?.skewTolerance ?? DEFAULT_SKEW_TOLERANCE;
+  const skewSpec = {
+    id: 'metrics.skew', suite: SUITE, metric: 'training-serving skew (max |served − in-process|)',
+    threshold: { op: '<=' as const, value: skewTolerance },
+    how: `largest absolute difference between served (HTTP) and in-process ${task === 'classification' ? 'class probabilities' : 'predictions'} over every validation row${m.gates?.skewTolerance === undefined ? `; tolerance ${DEFAULT_SKEW_TOLERANCE} by default (set gates.skewTolerance)` : ''}`,
+    source: sourceOf(loaded, ['gates', 'skewTolerance']),
+  };
+
+  ctx.progress({ step: 'reading validation data', percent: 0 });
+  const prepared = await prepare(ctx);
+  if ('error' in prepared) {
+    result.notes.push(prepared.error);
+    gates.push(...metricGates(loaded, () => ({ metrics: { error: prepared.error }, how: 'validation data' })));
+    gates.push(unmeasuredGate(skewSpec, prepared.error));
+    if (opts.baseline) gates.push(...compareWithBaseline(loaded, { task, overall: {} }, { error: prepared.error }, baselineName(opts.baseline), '').gates);
+    return { result, gates };
+  }
+  const { table, truth, inputs, rows, rowIndex } = prepared;
+  result.dataset = displayPath(table.path);
+  result.rows = rows;
+  result.notes.push(...prepared.notes);
+  throwIfCancelled(ctx.signal);
+
+  // Served predictions: the path users get.
+  ctx.progress({ step: 'scoring through the server', percent: 5 });
+  const plan = ctx.predictor.plan;
+  const served = await predictOverHttp(ctx.url, ctx.model, plan, inputs, rows, {
+    signal: ctx.signal,
+    onProgress: (d, n) => ctx.progress({ step: 'scoring through the server', percent: 5 + (45 * d) / n }),
+  });
+  const servedValues = task === 'classification' ? served.probabilities : firstColumn(served.values, rows);
+  const how = `${rows} rows of ${displayPath(table.path)} scored through POST ${served.endpoint} (${served.rowsPerRequest} rows per request, ${served.concurrency} in flight, ${served.requests} requests); ${prepared.labelHow}`;
+  result.notes.push(`served scoring: ${rows} rows in ${served.elapsedMs.toFixed(0)} ms (${Math.round(rows / Math.max(served.elapsedMs / 1000, 1e-9))} rows/s over HTTP).`);
+  throwIfCancelled(ctx.signal);
+
+  // In-process predictions, for skew.
+  ctx.progress({ step: 'scoring in-process', percent: 50 });
+  const local = await predictInProcess(ctx.predictor, inputs, rows, { signal: ctx.signal });
+  const localValues = task === 'classification' ? local.probabilities : firstColumn(local.values, rows);
+  if (!servedValues || !localValues || servedValues.length !== localValues.length) {
+    const why = `the server's answer has no ${task === 'classification' ? `class probabilities ("${plan.probabilityOutput}")` : `values ("${plan.primaryOutput}")`} of the expected size; check the model's outputs and postprocessing`;
+    result.notes.push(why);
+    gates.push(...metricGates(loaded, () => ({ metrics: { error: why }, how })));
+    gates.push(unmeasuredGate(skewSpec, why));
+    return { result, gates };
+  }
+  let maxAbsDiff = 0;
+  let mismatches = 0;
+  for (let i = 0; i < servedValues.length; i++) {
+    const d = Math.abs(servedValues[i]! - localValues[i]!);
+    if (!(d <= maxAbsDiff)) maxAbsDiff = Number.isNaN(d) ? Number.POSITIVE_INFINITY : d;
+    if (!(d <= skewTolerance)) mismatches++;
+  }
+  result.skew = { rows, maxAbsDiff: Number.isFinite(maxAbsDiff) ? maxAbsDiff : Number.MAX_VALUE, tolerance: skewTolerance, mismatches };
+  gates.push(Number.isFinite(maxAbsDiff)
+    ? gate({ ...skewSpec, measured: maxAbsDiff, detail: mismatches ? `${mismatches} values beyond tolerance` : undefined })
+    : unmeasuredGate(skewSpec, 'a served or in-process prediction is NaN'));
+  throwIfCancelled(ctx.signal);
+
+  // Metrics on the served predictions.
+  ctx.progress({ step: 'computing metrics', percent: 70 });
+  const pred = task === 'classification' ? { probabilities: servedValues } : { values: servedValues };
+  const all = evaluate(truth, pred);
+  fillResult(result, all);
+
+  const sliceCache = new Map<string, MetricsForGate>();
+  const metricsFor = (spec: MetricGateSpec): MetricsForGate => {
+    if (!spec.slice) return { metrics: all.computed, how };
+    const key = JSON.stringify(spec.slice);
+    let hit = sliceCache.get(key);
+    if (!hit) {
+      const name = sliceName(spec.slice);
+      const s = sliceRows(table, rowIndex, spec.slice);
+      if ('error' in s) hit = { metrics: { error: s.error }, how };
+      else if (s.positions.length === 0) hit = { metrics: { error: `no validation rows fall in slice ${name}` }, how };
+      else {
+        const e = evaluate(truth, pred, s.positions);
+        (result.slices ??= []).push({ name, rows: s.positions.length, metrics: e.computed.overall });
+        hit = { metrics: e.computed, how: `slice ${name}: ${s.positions.length} of ${how}` };
+      }
+      sliceCache.set(key, hit);
+    }
+    return hit;
+  };
+  gates.push(...metricGates(loaded, metricsFor));
+
+  // Champion/challenger.
+  if (opts.baseline) {
+    ctx.progress({ step: 'scoring the baseline', percent: 85 });
+    const name = baselineName(opts.baseline);
+    const champion = await championMetrics(ctx, opts.baseline, table, prepared);
+    const cmp = compareWithBaseline(loaded, all.computed, 'error' in champion ? champion : champion.computed, name, `${rows} rows of ${displayPath(table.path)}, baseline scored in-process`);
+    gates.push(...cmp.gates);
+    if ('error' in champion) result.notes.push(`baseline ${name}: ${champion.error}`);
+    else result.baseline = { name: opts.baseline.manifest.metadata.name, version: opts.baseline.manifest.metadata.version, overall: champion.computed.overall, comparisons: cmp.comparisons };
+    if (!m.gates?.maxRegression?.length) result.notes.push('a baseline was given but gates.maxRegression sets no rule: the comparison is reported, not gated.');
+  } else if (m.gates?.maxRegression?.length) {
+    result.notes.push('gates.maxRegression is set but no baseline was given (--baseline <manifest>): the regression rules were not checked.');
+  }
+  ctx.progress({ step: 'done', percent: 100 });
+  return { result, gates };
+}
+
+function baselineName(b: LoadedManifest): string {
+  return `${b.manifest.metadata.name} ${b.manifest.metadata.version} (baseline)`;
+}
+
+function firstColumn(values: Float64Array | undefined, rows: number): Float64Array | undefined {
+  if (!values || rows === 0) return values;
+  const w = values.length / rows;
+  if (w === 1) return values;
+  const out = new Float64Array(rows);
+  for (let r = 0; r < rows; r++) out[r] = values[r * w]!;
+  return out;
+}
+
+function fillResult(result: MetricsResult, e: Evaluation): void {
+  result.overall = e.computed.overall;
+  result.notes.push(...e.detail.notes);
+  if (e.task === 'classification') {
+    result.perClass = e.detail.perClass;
+    result.confusion = e.detail.confusion;
+    result.roc = e.detail.roc;
+    result.calibration = { bins: e.detail.calibration.map((b) => ({ confidence: b.confidence, accuracy: b.accuracy, count: b.count })) };
+  } else {
+    result.residuals = e.detail.residuals;
+  }
+}
+
+/** Reads the first validation set, its labels and the model inputs, keeping only usable rows. */
+async function prepare(ctx: SuiteContext): Promise<Prepared | { error: string }> {
+  const m = ctx.loaded.manifest;
+  const sets = m.data?.validation ?? [];
+  const v = sets[0];
+  if (!v) return { error: 'no validation data: add `data.validation: [{path: data/validation.csv}]` with a label column' };
+  if (isUri(v.path)) return { error: `data.validation[0] is a URI (${v.path}); ModelGate records URIs but does not fetch them — point it at a local CSV copy` };
+  const labelColumn = v.labelColumn ?? m.data?.labelColumn;
+  if (!labelColumn) return { error: 'no label column: set data.labelColumn (or data.validation[0].labelColumn) to the column holding the true label' };
+  let table: Table;
+  try {
+    table = await readTable(resolveDataPath(ctx.loaded.dir, v.path));
+  } catch (err) {
+    if (err instanceof DatasetError) return { error: err.message };
+    throw err;
+  }
+  if (!table.columns.includes(labelColumn)) return { error: `label column "${labelColumn}" is not in ${displayPath(table.path)}; its columns are: ${table.columns.join(', ')}` };
+  if (table.rows.length === 0) return { error: `validation data ${displayPath(table.path)} has no rows` };
+  const notes: string[] = [];
+  if (sets.length > 1) notes.push(`metrics use data.validation[0] (${displayPath(table.path)}); ${sets.length - 1} more validation set(s) are not evaluated.`);
+  const plan = ctx.predictor.plan;
+  let raw: Float64Array[];
+  try {
+    raw = tableInputs(plan, table);
+  } catch (err) {
+    return { error: (err as Error).message };
+  }
+  const finite = compactFiniteRows(plan, raw);
+  if (finite.dropped) notes.push(`${finite.dropped} validation row(s) have a missing or non-numeric feature and were not scored.`);
+  const labels = column(table, labelColumn);
+  let keep: number[];
+  let truth: Truth;
+  let labelHow: string;
+  if (m.model.task === 'classification') {
+    const classLabels = m.model.classLabels ?? [];
+    if (classLabels.length < 2) return { error: 'classification metrics need model.classLabels (one label per output column)' };
+    const map = mapLabels(Array.from(finite.kept, (r) => labels[r]!), classLabels);
+    keep = [];
+    for (let i = 0; i < map.indices.length; i++) if (map.indices[i]! >= 0) keep.push(i);
+    if (map.unknown) notes.push(`${map.unknown} validation row(s) have a label that is not a class (${map.unknownExamples.join(', ')}): left out.`);
+    truth = { task: 'classification', classes: Int32Array.from(keep, (i) => map.indices[i]!), classLabels };
+    labelHow = `${labelColumn}: ${map.how}`;
+  } else {
+    const targets = Array.from(finite.kept, (r) => Number((labels[r] ?? '').trim() || Number.NaN));
+    keep = [];
+    targets.forEach((t, i) => { if (Number.isFinite(t)) keep.push(i); });
+    if (keep.length < targets.length) notes.push(`${targets.length - keep.length} validation row(s) have no numeric target in ${labelColumn}: left out.`);
+    truth = { task: 'regression', targets: Float64Array.from(keep, (i) => targets[i]!) };
+    labelHow = `target column ${labelColumn}`;
+  }
+  if (keep.length === 0) return { error: `no usable validation rows in ${displayPath(table.path)} (every row lacks a feature value or a valid label)` };
+  const inputs = keep.length === finite.rows ? finite.inputs : finite.inputs.map((a, k) => {
+    const w = plan.inputs[k]!.rawWidth;
+    const b = new Float64Array(keep.length * w);
+    keep.forEach((r, i) => b.set(a.subarray(r * w, (r + 1) * w), i * w));
+    return b;
+  });
+  return { table, truth, inputs, rows: keep.length, rowIndex: Int32Array.from(keep, (i) => finite.kept[i]!), labelHow, notes };
+}
+
+async function championMetrics(ctx: SuiteContext, baseline: LoadedManifest, table: Table, prepared: Prepared): Promise<{ computed: ComputedMetrics } | { error: string }> {
+  const bm = baseline.manifest;
+  const m = ctx.loaded.manifest;
+  if (bm.model.task !== m.model.task) return { error: `it is a ${bm.model.task} model, this one is ${m.model.task}` };
+  if (m.model.task === 'classification' && JSON.stringify(bm.model.classLabels) !== JSON.stringify(m.model.classLabels)) {
+    return { error: `its classLabels [${(bm.model.classLabels ?? []).join(', ')}] differ from this model's [${(m.model.classLabels ?? []).join(', ')}]` };
+  }
+  const predictor = await createPredictor(baseline);
+  try {
+    let raw: Float64Array[];
+    try {
+      raw = tableInputs(predictor.plan, table);
+    } catch (err) {
+      return { error: `cannot feed it the validation rows: ${(err as Error).message}` };
+    }
+    // The same rows as the challenger, in the same order.
+    const inputs = raw.map((a, k) => {
+      const w = predictor.plan.inputs[k]!.rawWidth;
+      const b = new Float64Array(prepared.rows * w);
+      prepared.rowIndex.forEach((r, i) => b.set(a.subarray(r * w, (r + 1) * w), i * w));
+      return b;
+    });
+    if (inputs.some((a) => a.some((x) => !Number.isFinite(x)))) return { error: 'some validation rows lack a feature the baseline needs' };
+    const p = await predictInProcess(predictor, inputs, prepared.rows, { signal: ctx.signal });
+    const values = m.model.task === 'classification' ? p.probabilities : firstColumn(p.values, prepared.rows);
+    if (!values) return { error: 'it produced no predictions' };
+    return { computed: evaluate(prepared.truth, m.model.task === 'classification' ? { probabilities: values } : { values }).computed };
+  } finally {
+    await predictor.close();
+  }
+}

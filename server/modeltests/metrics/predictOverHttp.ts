@@ -1,0 +1,179 @@
+// Scores rows through the served model the way any client would: TF
+// Serving v1 `:predict` requests in row format, many rows per request and a
+// few requests in flight, so the server's batching and JSON path are what
+// get measured — not an in-process shortcut.
+import type { ProcessingPlan } from '../../manifest/processing';
+import { SuiteCancelled } from '../suite';
+
+export interface ServedPredictions {
+  rows: number;
+  /** Classification: rows × classes. */
+  probabilities?: Float64Array;
+  classes?: number;
+  /** Classification: predicted label per row. */
+  labels?: string[];
+  /** Regression: rows × width of the primary output. */
+  values?: Float64Array;
+  requests: number;
+  rowsPerRequest: number;
+  concurrency: number;
+  elapsedMs: number;
+  endpoint: string;
+}
+
+export interface HttpScoringOptions {
+  rowsPerRequest?: number;
+  concurrency?: number;
+  signal?: AbortSignal;
+  onProgress?: (doneRows: number, totalRows: number) => void;
+}
+
+export const DEFAULT_ROWS_PER_REQUEST = 256;
+export const DEFAULT_CONCURRENCY = 4;
+
+export class HttpScoringError extends Error {
+  constructor(message: string, readonly status?: number) {
+    super(message);
+    this.name = 'HttpScoringError';
+  }
+}
+
+export function predictUrl(baseUrl: string, model: { name: string; version: string }): string {
+  return `${baseUrl.replace(/\/+$/, '')}/v1/models/${encodeURIComponent(model.name)}/versions/${encodeURIComponent(model.version)}:predict`;
+}
+
+/** One request body: `{"instances": [...]}`, a flat row per instance (or named inputs for multi-input models). */
+export function instancesBody(plan: ProcessingPlan, inputs: Float64Array[], from: number, to: number): string {
+  const parts: string[] = [];
+  for (let r = from; r < to; r++) {
+    if (plan.inputs.length === 1) {
+      const w = plan.inputs[0]!.rawWidth;
+      parts.push('[' + Array.prototype.join.call(inputs[0]!.subarray(r * w, (r + 1) * w), ',') + ']');
+    } else {
+      const fields = plan.inputs.map((inp, k) => `${JSON.stringify(inp.name)}:[${Array.prototype.join.call(inputs[k]!.subarray(r * inp.rawWidth, (r + 1) * inp.rawWidth), ',')}]`);
+      parts.push('{' + fields.join(',') + '}');
+    }
+  }
+  return `{"instances":[${parts.join(',')}]}`;
+}
+
+/** `inputs`: one Float64Array per model input, rows × rawWidth, finite values only (JSON has no NaN). */
+export async function predictOverHttp(
+  baseUrl: string,
+  model: { name: string; version: string },
+  plan: ProcessingPlan,
+  inputs: Float64Array[],
+  rows: number,
+  opts: HttpScoringOptions = {},
+): Promise<ServedPredictions> {
+  const endpoint = predictUrl(baseUrl, model);
+  const rowsPerRequest = Math.max(1, opts.rowsPerRequest ?? DEFAULT_ROWS_PER_REQUEST);
+  const concurrency = Math.max(1, opts.concurrency ?? DEFAULT_CONCURRENCY);
+  const decoder = new PredictionDecoder(plan, rows);
+  const chunks: [number, number][] = [];
+  for (let from = 0; from < rows; from += rowsPerRequest) chunks.push([from, Math.min(rows, from + rowsPerRequest)]);
+  const t0 = performance.now();
+  let next = 0;
+  let done = 0;
+  const worker = async () => {
+    while (next < chunks.length) {
+      if (opts.signal?.aborted) throw new SuiteCancelled();
+      const [from, to] = chunks[next++]!;
+      let res: Response;
+      try {
+        res = await fetch(endpoint, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: instancesBody(plan, inputs, from, to),
+          signal: opts.signal,
+        });
+      } catch (err) {
+        if (opts.signal?.aborted) throw new SuiteCancelled();
+        throw new HttpScoringError(`cannot reach ${endpoint}: ${(err as Error).message}. Is the server running?`);
+      }
+      const text = await res.text();
+      if (!res.ok) {
+        let reason = text.slice(0, 300);
+        try {
+          reason = (JSON.parse(text) as { error?: string }).error ?? reason;
+        } catch {
+          // not JSON: show the raw text
+        }
+        throw new HttpScoringError(`POST ${endpoint} (rows ${from}–${to - 1}) answered ${res.status}: ${reason}`, res.status);
+      }
+      const body = JSON.parse(text) as { predictions?: unknown[] };
+      if (!Array.isArray(body.predictions) || body.predictions.length !== to - from) {
+        throw new HttpScoringError(`POST ${endpoint} answered without ${to - from} predictions (got ${Array.isArray(body.predictions) ? body.predictions.length : 'none'})`);
+      }
+      body.predictions.forEach((p, i) => decoder.add(from + i, p));
+      done += to - from;
+      opts.onProgress?.(done, rows);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, chunks.length) }, worker));
+  return { ...decoder.result(), rows, requests: chunks.length, rowsPerRequest, concurrency, elapsedMs: performance.now() - t0, endpoint };
+}
+
+/**
+ * Reads v1 predictions: a bare value/array when the model has one output,
+ * or an object of named outputs per instance (raw outputs plus
+ * postprocessing results such as `label`).
+ */
+class PredictionDecoder {
+  private probabilities?: Float64Array;
+  private classes?: number;
+  private labels?: string[];
+  private values?: Float64Array;
+  private width?: number;
+  private readonly labelName: string | undefined;
+
+  constructor(private readonly plan: ProcessingPlan, private readonly rows: number) {
+    const argStep = plan.post.find((s) => s.op === 'argmax');
+    this.labelName = argStep?.as;
+  }
+
+  add(row: number, p: unknown): void {
+    const plan = this.plan;
+    let main: unknown = p;
+    if (p !== null && typeof p === 'object' && !Array.isArray(p)) {
+      const named = p as Record<string, unknown>;
+      const want = plan.task === 'classification' ? plan.probabilityOutput : plan.primaryOutput;
+      main = named[want];
+      if (this.labelName && typeof named[this.labelName] === 'string') (this.labels ??= new Array<string>(this.rows))[row] = named[this.labelName] as string;
+    }
+    if (typeof main === 'string') {
+      (this.labels ??= new Array<string>(this.rows))[row] = main;
+      return;
+    }
+    if (main === undefined) return;
+    const flat = flatten(main);
+    if (plan.task === 'classification') {
+      this.classes ??= flat.length;
+      this.probabilities ??= new Float64Array(this.rows * this.classes);
+      if (flat.length !== this.classes) throw new HttpScoringError(`prediction for row ${row} has ${flat.length} class scores, earlier rows had ${this.classes}`);
+      this.probabilities.set(flat, row * this.classes);
+    } else {
+      this.width ??= flat.length;
+      this.values ??= new Float64Array(this.rows * this.width);
+      this.values.set(flat, row * this.width);
+    }
+  }
+
+  result(): Pick<ServedPredictions, 'probabilities' | 'classes' | 'labels' | 'values'> {
+    const out: Pick<ServedPredictions, 'probabilities' | 'classes' | 'labels' | 'values'> = {};
+    if (this.probabilities) {
+      out.probabilities = this.probabilities;
+      out.classes = this.classes!;
+    }
+    if (this.labels) out.labels = this.labels;
+    if (this.values) out.values = this.values;
+    return out;
+  }
+}
+
+function flatten(v: unknown): number[] {
+  if (typeof v === 'number') return [v];
+  if (v === null) return [Number.NaN];
+  if (Array.isArray(v)) return v.flatMap(flatten);
+  throw new HttpScoringError(`unexpected prediction value ${JSON.stringify(v).slice(0, 80)}`);
+}

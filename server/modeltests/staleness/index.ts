@@ -1,0 +1,243 @@
+// The staleness suite: how old the model and its training data are, how far
+// current data has drifted from the reference data, feature by feature, and
+// whether the model's predictions have drifted. Gates exist only where the
+// manifest sets a threshold; everything else is measured and reported.
+import { DatasetError, isUri, readTable, resolveDataPath, type Table } from '../../manifest/dataset';
+import { parseDuration } from '../../manifest/durations';
+import { tableInputs } from '../../manifest/predict';
+import type { GateResult, StalenessResult } from '../../protocol/report';
+import { gate, sourceOf, unmeasuredGate } from '../gates';
+import { compactFiniteRows } from '../metrics/finiteRows';
+import { predictOverHttp } from '../metrics/predictOverHttp';
+import { displayPath, throwIfCancelled, type SuiteContext, type SuiteOutput } from '../suite';
+import { DAY_MS, dataAge, modelAgeDays } from './ages';
+import { isPValueMethod, pathText } from './driftConfig';
+import { driftFeatures, driftTable } from './driftTable';
+import { classShares, predictionJsd, trainingShares } from './predictionDrift';
+
+const SUITE = 'staleness' as const;
+/** Jensen–Shannon threshold shown for prediction drift when the manifest sets none (no gate then). */
+const DEFAULT_PREDICTION_THRESHOLD = 0.1;
+
+export async function runStalenessSuite(ctx: SuiteContext): Promise<SuiteOutput<StalenessResult>> {
+  const { loaded, now } = ctx;
+  const m = loaded.manifest;
+  const gates: GateResult[] = [];
+  const result: StalenessResult = { now: now.toISOString(), features: [], notes: [] };
+
+  // Ages.
+  ctx.progress({ step: 'ages', percent: 0 });
+  const modelAge = modelAgeDays(m, now);
+  if (modelAge !== undefined) result.modelAgeDays = modelAge;
+  const maxModelAge = m.staleness?.maxModelAge;
+  if (maxModelAge !== undefined) {
+    const spec = {
+      id: 'staleness.modelAge', suite: SUITE, metric: 'model age',
+      threshold: { op: '<=' as const, value: (parseDuration(maxModelAge) ?? Number.NaN) / DAY_MS, unit: 'd' },
+      how: `now (${now.toISOString()}) − model.trainedAt (${m.model.trainedAt ?? 'not set'}), in days`,
+      source: sourceOf(loaded, ['staleness', 'maxModelAge']),
+    };
+    gates.push(modelAge === undefined
+      ? unmeasuredGate(spec, 'model.trainedAt is not set (or not a date); add `trainedAt: 2026-01-31T12:00:00Z` under `model`')
+      : gate({ ...spec, measured: modelAge }));
+  }
+  const data = dataAge(m, now);
+  if (data) result.dataAgeDays = data.days;
+  const maxDataAge = m.staleness?.maxDataAge;
+  if (maxDataAge !== undefined) {
+    const spec = {
+      id: 'staleness.dataAge', suite: SUITE, metric: 'data age',
+      threshold: { op: '<=' as const, value: (parseDuration(maxDataAge) ?? Number.NaN) / DAY_MS, unit: 'd' },
+      how: data
+        ? `now − data.training[${data.index}].window.end (${String(m.data?.training?.[data.index]?.window?.end)}), the newest training window end, in days`
+        : 'now − the newest data.training[].window.end, in days',
+      source: sourceOf(loaded, ['staleness', 'maxDataAge']),
+    };
+    gates.push(data === undefined
+      ? unmeasuredGate(spec, 'no data.training entry has a `window.end` date; add `window: {start: …, end: …}` to the training set')
+      : gate({ ...spec, measured: data.days }));
+  }
+  throwIfCancelled(ctx.signal);
+
+  // Feature drift.
+  ctx.progress({ step: 'feature drift', percent: 10 });
+  const drift = m.staleness?.drift;
+  const sharePath = drift?.maxDriftedShare !== undefined ? ['staleness', 'drift', 'maxDriftedShare']
+    : drift?.threshold !== undefined ? ['staleness', 'drift', 'threshold']
+      : drift?.method !== undefined && drift.method !== 'auto' ? ['staleness', 'drift', 'method'] : undefined;
+  const shareSpec = sharePath && {
+    id: 'staleness.driftedShare', suite: SUITE, metric: 'share of drifted features',
+    threshold: { op: '<=' as const, value: drift?.maxDriftedShare ?? 0 },
+    how: drift?.maxDriftedShare !== undefined
+      ? 'drifted features ÷ tested features (each feature tested as its row of the drift table says)'
+      : 'drifted features ÷ tested features; staleness.drift.maxDriftedShare is not set, so no feature may drift',
+    source: sourceOf(loaded, sharePath),
+  };
+  const featureGatePaths = Object.entries(drift?.features ?? {})
+    .filter(([, v]) => v && !v.ignore && (v.method !== undefined || v.threshold !== undefined))
+    .map(([k]) => k);
+
+  const tables = await readDriftTables(ctx);
+  let current: Table | undefined;
+  let reference: Table | undefined;
+  if ('error' in tables) {
+    result.notes.push(tables.error);
+    if (shareSpec) gates.push(unmeasuredGate(shareSpec, tables.error));
+    for (const f of featureGatePaths) gates.push(unmeasuredGate(featureGateSpec(ctx, f), tables.error));
+  } else {
+    ({ reference, current } = tables);
+    const { features, from } = driftFeatures(m, reference, current);
+    if (current.rows.length === 0) {
+      const why = `current data ${displayPath(current.path)} has no rows: there is nothing to compare with the reference; export recent production rows (same columns, with a header) to it`;
+      result.notes.push(why);
+      if (shareSpec) gates.push(unmeasuredGate(shareSpec, why));
+      for (const f of featureGatePaths) gates.push(unmeasuredGate(featureGateSpec(ctx, f), why));
+    } else if (reference.rows.length === 0) {
+      const why = `reference data ${displayPath(reference.path)} has no rows: add a sample of the training data to it`;
+      result.notes.push(why);
+      if (shareSpec) gates.push(unmeasuredGate(shareSpec, why));
+      for (const f of featureGatePaths) gates.push(unmeasuredGate(featureGateSpec(ctx, f), why));
+    } else {
+      const t = driftTable(m, reference, current, features);
+      result.features = t.outcomes.map((o) => o.drift);
+      result.notes.push(`drift tested on ${features.length} features (${from}): reference ${displayPath(reference.path)} (${reference.rows.length} rows), current ${displayPath(current.path)} (${current.rows.length} rows).`);
+      for (const a of t.absent) result.notes.push(`feature "${a.feature}" is missing from the ${a.from === 'both' ? 'reference and current' : a.from} data: not tested.`);
+      if (t.tested > 0) result.driftedShare = t.drifted / t.tested;
+      if (shareSpec) {
+        const names = t.outcomes.filter((o) => o.counted && o.drift.drifted).map((o) => o.drift.feature);
+        gates.push(t.tested === 0
+          ? unmeasuredGate(shareSpec, 'no feature could be tested (see the staleness notes)')
+          : gate({
+            ...shareSpec, measured: t.drifted / t.tested,
+            detail: `${t.drifted} of ${t.tested} features drifted${names.length ? `: ${names.slice(0, 6).join(', ')}${names.length > 6 ? ', …' : ''}` : ''}`,
+          }));
+      }
+      for (const f of featureGatePaths) {
+        const o = t.outcomes.find((x) => x.drift.feature === f);
+        const spec = featureGateSpec(ctx, f);
+        if (!o) {
+          gates.push(unmeasuredGate(spec, `feature "${f}" is not among the tested features (${t.absent.some((a) => a.feature === f) ? 'its column is missing from the data' : 'it is not a model feature'})`));
+          continue;
+        }
+        gates.push(featureGate(spec, o.drift, o.counted));
+      }
+    }
+  }
+  throwIfCancelled(ctx.signal);
+
+  // Prediction drift.
+  ctx.progress({ step: 'prediction drift', percent: 50 });
+  const predThreshold = drift?.prediction?.threshold;
+  const predSource = sourceOf(loaded, ['staleness', 'drift', 'prediction', 'threshold']);
+  const predSpec = (against: 'training' | 'reference', how: string) => ({
+    id: `staleness.prediction.${against}`, suite: SUITE, metric: `prediction drift vs ${against}`,
+    threshold: { op: '<=' as const, value: predThreshold ?? DEFAULT_PREDICTION_THRESHOLD }, how, source: predSource,
+  });
+  const classLabels = m.model.classLabels ?? [];
+  const training = trainingShares(m.data?.labelFrequencies, classLabels);
+  const howTraining = 'Jensen–Shannon distance (base 2) between the predicted-class shares on current data (scored through the served model) and data.labelFrequencies';
+  const howReference = 'Jensen–Shannon distance (base 2) between the predicted-class shares on current data and on reference data, both scored through the served model';
+  if (m.model.task !== 'classification' || classLabels.length === 0) {
+    result.notes.push('prediction drift is computed for classifiers with model.classLabels only.');
+  } else if (!current || current.rows.length === 0) {
+    const why = current ? `current data ${displayPath(current.path)} has no rows` : 'current data could not be read (see notes)';
+    if (predThreshold !== undefined) {
+      gates.push(unmeasuredGate(predSpec('training', howTraining), why));
+      gates.push(unmeasuredGate(predSpec('reference', howReference), why));
+    }
+  } else {
+    const cur = await predictedLabels(ctx, current, (d, n) => ctx.progress({ step: 'prediction drift: current data', percent: 50 + (25 * d) / n }));
+    const ref = reference && reference.rows.length > 0
+      ? await predictedLabels(ctx, reference, (d, n) => ctx.progress({ step: 'prediction drift: reference data', percent: 75 + (25 * d) / n }))
+      : undefined;
+    const curShares = classShares(cur.labels, classLabels);
+    const pred: NonNullable<StalenessResult['prediction']> = { labels: [...classLabels], current: curShares, threshold: predThreshold ?? DEFAULT_PREDICTION_THRESHOLD };
+    if (cur.note) result.notes.push(cur.note);
+    if (ref?.note) result.notes.push(ref.note);
+    if (training) {
+      pred.training = training;
+      pred.jsdVsTraining = predictionJsd(curShares, training);
+    }
+    if (ref && ref.labels.length > 0) {
+      pred.reference = classShares(ref.labels, classLabels);
+      pred.jsdVsReference = predictionJsd(curShares, pred.reference);
+    }
+    result.prediction = pred;
+    result.notes.push(`prediction drift: ${cur.labels.length} current${ref ? ` and ${ref.labels.length} reference` : ''} rows scored via ${cur.endpoint}.`);
+    if (predThreshold !== undefined) {
+      gates.push(pred.jsdVsTraining !== undefined
+        ? gate({ ...predSpec('training', howTraining), measured: pred.jsdVsTraining })
+        : unmeasuredGate(predSpec('training', howTraining), 'data.labelFrequencies is not set; add the share of each class in the training data'));
+      gates.push(pred.jsdVsReference !== undefined
+        ? gate({ ...predSpec('reference', `${howReference} (${ref?.labels.length ?? 0} reference rows)`), measured: pred.jsdVsReference })
+        : unmeasuredGate(predSpec('reference', howReference), 'no reference rows could be scored; set data.reference to a CSV of training-like rows'));
+    }
+  }
+  ctx.progress({ step: 'done', percent: 100 });
+  return { result, gates };
+}
+
+function featureGateSpec(ctx: SuiteContext, feature: string) {
+  const own = ctx.loaded.manifest.staleness?.drift?.features?.[feature];
+  const key = own?.threshold !== undefined ? 'threshold' : 'method';
+  return {
+    id: `staleness.drift.${feature}`, suite: SUITE, metric: `drift of ${feature}`,
+    threshold: { op: '>=' as const, value: own?.threshold ?? 0 },
+    how: `drift test set by ${pathText(['staleness', 'drift', 'features', feature, key])}`,
+    source: sourceOf(ctx.loaded, ['staleness', 'drift', 'features', feature, key]),
+  };
+}
+
+/** A per-feature gate, passing exactly when the feature did not drift. */
+function featureGate(spec: ReturnType<typeof featureGateSpec>, d: import('../../protocol/report').FeatureDrift, counted: boolean): GateResult {
+  const how = `${d.why}; ${d.referenceRows} reference and ${d.currentRows} current values`;
+  if (!counted || d.currentRows === 0) return unmeasuredGate({ ...spec, how }, d.note ?? 'the feature could not be tested');
+  if (d.pValue !== undefined && isPValueMethod(d.method)) {
+    return gate({ ...spec, how, metric: `${d.method} p-value of ${d.feature}`, threshold: { op: '>=', value: d.threshold }, measured: d.pValue });
+  }
+  if (d.threshold === 0) {
+    // Constant reference: any differing value is drift.
+    return gate({ ...spec, how, metric: `share of ${d.feature} values differing from the reference constant`, threshold: { op: '<=', value: 0 }, measured: d.statistic });
+  }
+  return gate({ ...spec, how, metric: `${d.method} of ${d.feature}`, threshold: { op: '<', value: d.threshold }, measured: d.statistic });
+}
+
+async function readDriftTables(ctx: SuiteContext): Promise<{ reference: Table; current: Table } | { error: string }> {
+  const d = ctx.loaded.manifest.data;
+  if (!d?.reference || !d.current) {
+    return { error: `drift needs data.reference and data.current (CSV files with a header row); ${!d?.reference ? 'data.reference' : 'data.current'} is not set` };
+  }
+  for (const [key, p] of [['data.reference', d.reference], ['data.current', d.current]] as const) {
+    if (isUri(p)) return { error: `${key} is a URI (${p}); ModelGate records URIs but does not fetch them — point ${key} at a local CSV copy` };
+  }
+  try {
+    const [reference, current] = await Promise.all([
+      readTable(resolveDataPath(ctx.loaded.dir, d.reference)),
+      readTable(resolveDataPath(ctx.loaded.dir, d.current)),
+    ]);
+    return { reference, current };
+  } catch (err) {
+    if (err instanceof DatasetError) return { error: err.message };
+    throw err;
+  }
+}
+
+async function predictedLabels(ctx: SuiteContext, table: Table, onProgress: (done: number, total: number) => void): Promise<{ labels: string[]; endpoint: string; note?: string }> {
+  const plan = ctx.predictor.plan;
+  const { inputs, rows, dropped } = compactFiniteRows(plan, tableInputs(plan, table));
+  const served = await predictOverHttp(ctx.url, ctx.model, plan, inputs, rows, { signal: ctx.signal, onProgress });
+  let labels = served.labels;
+  if (!labels && served.probabilities && served.classes) {
+    const k = served.classes;
+    const names = plan.classLabels ?? [];
+    labels = [];
+    for (let r = 0; r < rows; r++) {
+      let best = 0;
+      for (let c = 1; c < k; c++) if (served.probabilities[r * k + c]! > served.probabilities[r * k + best]!) best = c;
+      labels.push(names[best] ?? String(best));
+    }
+  }
+  const out: { labels: string[]; endpoint: string; note?: string } = { labels: labels ?? [], endpoint: served.endpoint };
+  if (dropped > 0) out.note = `${dropped} row(s) of ${displayPath(table.path)} have a missing or non-numeric feature and were not scored.`;
+  return out;
+}

@@ -1,0 +1,166 @@
+// lint → serve → test → gate: loads the manifest, serves the model (or uses
+// a running server), runs the selected suites with progress and cancel, and
+// returns one report. The server it started is always stopped, also when a
+// suite fails or the run is cancelled; a cancelled run still returns what
+// was measured, marked incomplete.
+import { isAbsolute } from 'node:path';
+import { loadManifest, type LoadedManifest } from './manifest/load';
+import { artifactPath, createPredictor, type Predictor } from './manifest/predict';
+import { runMetricsSuite } from './modeltests/metrics';
+import { runStalenessSuite } from './modeltests/staleness';
+import { runStressSuite, stressContextFrom, type StressContext } from './modeltests/stress';
+import { SuiteCancelled, type SuiteContext } from './modeltests/suite';
+import type { GateResult, ProgressEvent, Report, SuiteId } from './protocol/report';
+import { buildReport, sha256File } from './report/build';
+import { startServer } from './serving/server';
+
+export const SUITES: readonly SuiteId[] = ['staleness', 'metrics', 'stress'];
+
+/** A problem with how the tests were asked for (exit code 2), not a failed gate. */
+export class TestUsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TestUsageError';
+  }
+}
+
+export interface RunTestsOptions {
+  /** Suites to run (default: all). */
+  only?: SuiteId[];
+  /** Test this already running server instead of starting one. */
+  url?: string;
+  /** The champion: a manifest path (OCI references are not supported yet). */
+  baseline?: string;
+  signal?: AbortSignal;
+  onProgress?: (e: ProgressEvent) => void;
+  /** "Now" for the age gates (default: the current time). */
+  now?: Date;
+  /** Per-point stress duration (`--duration 5s`), overriding slo.duration. */
+  duration?: string;
+  /** Extra options for the stress suite (tests use `quick`). */
+  stress?: StressContext['options'];
+}
+
+export function isOciReference(ref: string): boolean {
+  return /^oci:\/\//i.test(ref) || (!isAbsolute(ref) && !ref.startsWith('.') && /^[a-z0-9.-]+(:\d+)?\/[^\s]+[:@][\w.-]+$/i.test(ref) && !/\.ya?ml$/i.test(ref));
+}
+
+/** Loads the manifest(s) and runs the suites. Throws ManifestError / TestUsageError for configuration problems. */
+export async function runTests(manifestPath: string, opts: RunTestsOptions = {}): Promise<Report> {
+  const startedAt = new Date();
+  const signal = opts.signal ?? new AbortController().signal;
+  const emit = (e: ProgressEvent) => opts.onProgress?.(e);
+  const only = opts.only ?? [...SUITES];
+  for (const s of only) if (!SUITES.includes(s)) throw new TestUsageError(`unknown suite "${s}"; choose from ${SUITES.join(', ')}`);
+
+  emit({ suite: 'lint', step: 'loading manifest', message: manifestPath });
+  const loaded = await loadManifest(manifestPath);
+  let baseline: LoadedManifest | undefined;
+  if (opts.baseline) {
+    if (isOciReference(opts.baseline)) {
+      throw new TestUsageError(`--baseline ${opts.baseline}: OCI references are not supported yet; pass the baseline's model.yaml (e.g. pull it with \`modelgate pull\` first)`);
+    }
+    baseline = await loadManifest(opts.baseline);
+  }
+  const artifactSha256 = await sha256File(artifactPath(loaded));
+
+  const suites: Report['suites'] = {};
+  const gates: GateResult[] = [];
+  const errors: string[] = [];
+  let cancelled = signal.aborted;
+  let predictor: Predictor | undefined;
+  let server: { url: string; close(): Promise<void> } | undefined;
+  try {
+    if (!cancelled) {
+      emit({ suite: 'serve', step: 'loading model in-process' });
+      predictor = await createPredictor(loaded);
+    }
+    if (!cancelled && !signal.aborted) {
+      if (opts.url) {
+        await checkServes(opts.url, loaded);
+        server = { url: opts.url.replace(/\/+$/, ''), close: async () => undefined };
+      } else {
+        emit({ suite: 'serve', step: 'starting server' });
+        const running = await startServer({ manifests: [loaded.path], host: '127.0.0.1', port: 0, logger: false });
+        server = running;
+        emit({ suite: 'serve', step: 'serving', message: running.url });
+      }
+    }
+    for (const suite of SUITES.filter((s) => only.includes(s))) {
+      if (signal.aborted) {
+        cancelled = true;
+        break;
+      }
+      const ctx: SuiteContext = {
+        loaded,
+        url: server!.url,
+        model: { name: loaded.manifest.metadata.name, version: loaded.manifest.metadata.version },
+        predictor: predictor!,
+        progress: (e) => emit({ ...e, suite }),
+        signal,
+        now: opts.now ?? new Date(),
+        ...(opts.duration ? { duration: opts.duration } : {}),
+      };
+      emit({ suite, step: 'starting', percent: 0 });
+      try {
+        if (suite === 'staleness') {
+          const out = await runStalenessSuite(ctx);
+          suites.staleness = out.result;
+          gates.push(...out.gates);
+        } else if (suite === 'metrics') {
+          const out = await runMetricsSuite(ctx, baseline ? { baseline } : {});
+          suites.metrics = out.result;
+          gates.push(...out.gates);
+        } else {
+          const out = await runStressSuite(stressContextFrom(ctx, opts.stress));
+          suites.stress = out.result;
+          // A cancelled stress run reports partial points; its gates are not judged.
+          if (!out.result.cancelled) gates.push(...out.gates);
+          addCost(loaded, out.result);
+        }
+      } catch (err) {
+        if (err instanceof SuiteCancelled || signal.aborted) {
+          cancelled = true;
+          break;
+        }
+        errors.push(`${suite} suite failed: ${(err as Error).message}`);
+      }
+      if (signal.aborted) {
+        cancelled = true;
+        break;
+      }
+    }
+  } catch (err) {
+    if (!(err instanceof SuiteCancelled) && !signal.aborted) throw err;
+    cancelled = true;
+  } finally {
+    emit({ suite: 'serve', step: 'stopping server' });
+    await server?.close().catch(() => undefined);
+    await predictor?.close().catch(() => undefined);
+  }
+  const complete = !cancelled && errors.length === 0;
+  return buildReport({ loaded, startedAt, finishedAt: new Date(), suites, gates, errors, complete, cancelled, ...(artifactSha256 ? { artifactSha256 } : {}) });
+}
+
+/** Fails early, with a usable message, when --url does not serve this model version. */
+async function checkServes(url: string, loaded: LoadedManifest): Promise<void> {
+  const { name, version } = loaded.manifest.metadata;
+  const status = `${url.replace(/\/+$/, '')}/v1/models/${encodeURIComponent(name)}/versions/${encodeURIComponent(version)}`;
+  let res: Response;
+  try {
+    res = await fetch(status);
+  } catch (err) {
+    throw new TestUsageError(`--url ${url}: cannot connect (${(err as Error).message}); start it with \`modelgate serve ${loaded.path}\` or leave --url out to let the test start its own server`);
+  }
+  if (!res.ok) {
+    throw new TestUsageError(`--url ${url} does not serve ${name} version ${version} (GET ${status} answered ${res.status}); serve this manifest there, or leave --url out`);
+  }
+}
+
+/** Cost per million predictions, when the stress suite measured a sustainable rate but did not price it. */
+function addCost(loaded: LoadedManifest, stress: NonNullable<Report['suites']['stress']>): void {
+  const perHour = loaded.manifest.cost?.perHour;
+  const rps = stress.maxSustainableRps?.value;
+  if (stress.costPerMillion || perHour === undefined || !rps || rps <= 0) return;
+  stress.costPerMillion = { usd: (perHour / (rps * 3600)) * 1e6, perHour, rps };
+}
