@@ -56,7 +56,7 @@ export function summaryTable(report: Report): string {
   const line = (r: string[]) => r.map((cell, c) => cell + ' '.repeat(widths[c]! - [...cell].length)).join('  ').trimEnd();
   const out: string[] = [];
   if (rows.length) out.push(line(header), ...rows.map(line));
-  for (const g of report.gates.filter((x) => !x.pass && x.measured === null)) out.push(`  ${g.id}: ${g.message}`);
+  for (const g of report.gates.filter((x) => !x.pass && x.measured === null)) out.push(`  ${g.message}`);
   for (const e of report.summary.errors) out.push(`error: ${e}`);
   out.push(verdictLine(report));
   return out.join('\n');

@@ -11,7 +11,7 @@ import { compactFiniteRows } from '../metrics/finiteRows';
 import { predictOverHttp } from '../metrics/predictOverHttp';
 import { displayPath, throwIfCancelled, type SuiteContext, type SuiteOutput } from '../suite';
 import { DAY_MS, dataAge, modelAgeDays } from './ages';
-import { isPValueMethod, pathText } from './driftConfig';
+import { DEFAULT_THRESHOLD, driftConfigFor, isPValueMethod, pathText } from './driftConfig';
 import { driftFeatures, driftTable } from './driftTable';
 import { classShares, predictionJsd, trainingShares } from './predictionDrift';
 
@@ -180,9 +180,13 @@ export async function runStalenessSuite(ctx: SuiteContext): Promise<SuiteOutput<
 function featureGateSpec(ctx: SuiteContext, feature: string) {
   const own = ctx.loaded.manifest.staleness?.drift?.features?.[feature];
   const key = own?.threshold !== undefined ? 'threshold' : 'method';
+  const cfg = driftConfigFor(ctx.loaded.manifest, feature);
+  // Shown when the feature cannot be measured; a measured gate restates it from the test that ran.
+  const pValue = cfg.method !== 'auto' && isPValueMethod(cfg.method);
+  const value = cfg.threshold ?? (cfg.method !== 'auto' ? DEFAULT_THRESHOLD[cfg.method] : 0.05);
   return {
     id: `staleness.drift.${feature}`, suite: SUITE, metric: `drift of ${feature}`,
-    threshold: { op: '>=' as const, value: own?.threshold ?? 0 },
+    threshold: { op: pValue ? '>=' as const : '<' as const, value },
     how: `drift test set by ${pathText(['staleness', 'drift', 'features', feature, key])}`,
     source: sourceOf(ctx.loaded, ['staleness', 'drift', 'features', feature, key]),
   };

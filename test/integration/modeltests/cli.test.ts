@@ -1,0 +1,119 @@
+// `modelgate test` as users run it: the built CLI in a child process, its
+// exit codes, its gate table and verdict, the reports it writes, and Ctrl-C.
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { after, before, test } from 'node:test';
+import type { Report } from '../../../server/protocol/report';
+import { reportSchemaErrors } from '../../../server/report/validateReport';
+
+const root = resolve(__dirname, '../../..');
+const bin = join(root, 'bin/modelgate.js');
+const sample = (name: string) => join(root, 'samples', name, 'model.yaml');
+let dir: string;
+
+before(async () => {
+  // scripts/test.mjs builds first; a direct `tsx --test` run builds here so the CLI is current.
+  if (process.env.MODELGATE_TEST !== '1') {
+    const b = spawnSync(process.execPath, [join(root, 'scripts/build.mjs')], { cwd: root, encoding: 'utf8' });
+    assert.equal(b.status, 0, b.stderr);
+  }
+  dir = await mkdtemp(join(tmpdir(), 'modelgate-cli-test-'));
+});
+after(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolveRun, reject) => {
+    const child = spawn(process.execPath, [bin, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolveRun({ code, stdout, stderr }));
+  });
+}
+
+async function readReport(path: string): Promise<Report> {
+  const r = JSON.parse(await readFile(path, 'utf8')) as Report;
+  assert.deepEqual(reportSchemaErrors(r), []);
+  return r;
+}
+
+test('stale sample: exit 1, the table, a verdict naming the gates and margins, JSON and HTML reports', async () => {
+  const json = join(dir, 'stale.json');
+  const html = join(dir, 'stale.html');
+  const r = await run(['test', sample('breast-cancer-stale'), '--only', 'staleness', '--json', json, '--report', html]);
+  assert.equal(r.code, 1, r.stderr);
+  const lines = r.stdout.trim().split('\n');
+  assert.match(lines[0]!, /gate\s+measured\s+threshold\s+margin\s+set at/);
+  assert.match(lines.find((l) => l.includes('staleness.modelAge'))!, /^✗\s+staleness\.modelAge\s+\d+(\.\d+)? d\s+≤ 365 d\s+−\d+(\.\d+)? d\s+samples\/breast-cancer-stale\/model\.yaml:\d+:\d+$/);
+  assert.match(lines.at(-1)!, /^✗ 2 of \d+ gates failed: staleness\.modelAge \(\d+(\.\d+)? d > 365 d by \d+(\.\d+)? d\), staleness\.dataAge \(/);
+  assert.match(r.stderr, /\[staleness\] feature drift/, 'plain progress lines when stderr is not a terminal');
+  const report = await readReport(json);
+  assert.equal(report.summary.passed, false);
+  assert.equal(report.model.manifest, 'samples/breast-cancer-stale/model.yaml');
+  const page = await readFile(html, 'utf8');
+  assert.match(page, /^<!doctype html>/i);
+  assert.ok(page.includes('staleness.modelAge'));
+});
+
+test('drifted sample: exit 1 naming the drift gates', async () => {
+  const r = await run(['test', sample('breast-cancer-drifted'), '--only', 'staleness', '--no-progress']);
+  assert.equal(r.code, 1);
+  assert.equal(r.stderr, '');
+  assert.match(r.stdout.trim().split('\n').at(-1)!, /^✗ \d+ of \d+ gates failed: .*staleness\.driftedShare \([\d.]+ > 0\.2 by [\d.]+\).*staleness\.drift\.mean radius \(/);
+});
+
+test('breast-cancer metrics pass: exit 0', async () => {
+  const r = await run(['test', sample('breast-cancer'), '--only', 'metrics,staleness', '--no-progress']);
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  assert.match(r.stdout.trim().split('\n').at(-1)!, /^✓ all \d+ gates passed$/);
+});
+
+test('usage and configuration errors exit 2 with the place to fix', async () => {
+  const broken = await run(['test', sample('broken'), '--no-progress']);
+  assert.equal(broken.code, 2);
+  assert.match(broken.stderr, /samples\/broken\/model\.yaml:\d+:\d+: error MG\d+/);
+  const only = await run(['test', sample('breast-cancer'), '--only', 'speed']);
+  assert.equal(only.code, 2);
+  assert.match(only.stderr, /--only speed: unknown suite "speed"; choose from staleness, metrics, stress/);
+  const oci = await run(['test', sample('breast-cancer'), '--baseline', 'oci://127.0.0.1:5000/models/bc:1.0.0', '--no-progress']);
+  assert.equal(oci.code, 2);
+  assert.match(oci.stderr, /OCI references are not supported yet/);
+  const duration = await run(['test', sample('breast-cancer'), '--duration', 'soon']);
+  assert.equal(duration.code, 2);
+  assert.match(duration.stderr, /--duration soon is not a duration/);
+});
+
+test('Ctrl-C during stress: exit 130 and a partial report marked incomplete', async () => {
+  const json = join(dir, 'cancelled.json');
+  const child = spawn(process.execPath, [bin, 'test', sample('breast-cancer'), '--only', 'staleness,stress', '--duration', '5s', '--json', json], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  let stdout = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  const exited = new Promise<number | null>((res) => child.on('close', (code) => res(code)));
+  // Interrupt once the stress suite reports a step beyond its start.
+  await new Promise<void>((res, rej) => {
+    child.stderr.on('data', (d) => {
+      stderr += d;
+      if (/\[stress\] (?!starting)/.test(stderr)) res();
+    });
+    child.on('close', () => rej(new Error(`exited before stress started:\n${stderr}`)));
+  });
+  child.kill('SIGINT');
+  const code = await exited;
+  assert.equal(code, 130, stderr);
+  assert.match(stderr, /cancelling/);
+  const report = await readReport(json);
+  assert.equal(report.complete, false);
+  assert.equal(report.cancelled, true);
+  assert.equal(report.summary.passed, false);
+  assert.ok(report.suites.staleness, 'what finished before the interrupt is kept');
+  assert.ok(report.gates.every((g) => g.suite !== 'stress'), 'a cancelled stress run judges no gate');
+  assert.match(stdout, /cancelled/);
+});
