@@ -29,7 +29,7 @@ export interface AdaptiveBatcherOptions {
   widths: number[];
   /** A request that waited longer than this is answered 503 instead of run. */
   queueTimeoutMs?: number;
-  /** Called after each batch, off the response path. */
+  /** Called after each batch, once its requests are answered. */
   onBatch?: (e: BatchEvent) => void;
 }
 
@@ -128,8 +128,7 @@ export class AdaptiveBatcher implements Scheduler {
     for (let i = 0; i < n; i++) this.drain.leave();
     // Requests that gathered behind this batch go now: the loop is free of it.
     if (this.running === 0 && this.queue.length) this.release(this.queuedRows >= this.opts.maxBatchSize ? 'full' : 'idle');
-    const cb = this.opts.onBatch;
-    if (cb) setImmediate(() => cb({ rows, requests: n, reason, waits, raw, out }));
+    this.opts.onBatch?.({ rows, requests: n, reason, waits, raw, out });
   }
 
   private concat(jobs: Job[], rows: number): Float64Array[] {

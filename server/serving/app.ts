@@ -1,6 +1,7 @@
 // Builds the fastify app; never listens (server.ts does). Tests use
 // `buildApp(...).inject()`; the protocol plugins come from routes/index.ts.
 import Fastify, { LogController, type FastifyInstance, type FastifyPluginAsync, type FastifyServerOptions } from 'fastify';
+import fp from 'fastify-plugin';
 import { corePlugin, type ServingCore } from './core';
 import { routePlugins } from './routes/index';
 
@@ -18,7 +19,7 @@ export interface AppOptions {
 export const DEFAULT_BODY_LIMIT = 8 * 1024 * 1024;
 
 /** The whole app as one plugin: shared core, then each protocol front end under its prefix. */
-export const appPlugin: FastifyPluginAsync<{ core: ServingCore; cors?: boolean }> = async (app, opts) => {
+const app: FastifyPluginAsync<{ core: ServingCore; cors?: boolean }> = async (app, opts) => {
   await app.register(corePlugin, { core: opts.core });
   app.addHook('onRequest', (req, reply, done) => {
     void reply.header('x-request-id', req.id);
@@ -44,6 +45,9 @@ export const appPlugin: FastifyPluginAsync<{ core: ServingCore; cors?: boolean }
   });
   for (const { plugin, prefix } of routePlugins) await app.register(plugin, { prefix });
 };
+
+// Not encapsulated, so `app.core` is visible to whoever registers it (tests, server.ts).
+export const appPlugin = fp(app, { name: 'modelgate-app', fastify: '5.x' });
 
 let nextId = 0;
 

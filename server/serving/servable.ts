@@ -45,6 +45,7 @@ export class Servable implements MetricsSource {
   private readonly session: Session;
   private readonly scheduler: Scheduler;
   private readonly liveHealth: LiveHealth;
+  private readonly pendingHealth: { raw: Float64Array[]; rows: number; out: BatchOutput | undefined }[];
 
   constructor(init: ServableInit) {
     const m = init.loaded.manifest;
@@ -63,6 +64,15 @@ export class Servable implements MetricsSource {
     const health = init.health;
     const plan = init.plan;
     const session = init.session;
+    // Health statistics are folded in lazily, a few batches at a time (or
+    // when a report is read), so the request path never pays an extra turn
+    // of the event loop for them.
+    const pending: { raw: Float64Array[]; rows: number; out: BatchOutput | undefined }[] = [];
+    this.pendingHealth = pending;
+    const observe = (raw: Float64Array[], rows: number, out: BatchOutput | undefined) => {
+      pending.push({ raw, rows, out });
+      if (pending.length >= 64) this.foldHealth();
+    };
     if (init.batching.enabled) {
       const took = new WeakMap<BatchOutput, number>();
       this.scheduler = new AdaptiveBatcher(
@@ -77,7 +87,7 @@ export class Servable implements MetricsSource {
           queueTimeoutMs: init.queueTimeoutMs,
           onBatch: (e) => {
             metrics.batch(e.rows, e.reason, e.waits, e.out ? (took.get(e.out) ?? 0) / 1000 : 0);
-            health.observe(e.raw, e.rows, e.out);
+            observe(e.raw, e.rows, e.out);
           },
         },
       );
@@ -87,7 +97,8 @@ export class Servable implements MetricsSource {
         const t = performance.now();
         const out = await inferBatch(session, plan, raw, rows);
         const seconds = (performance.now() - t) / 1000;
-        setImmediate(() => { metrics.batch(rows, 'direct', noWait, seconds); health.observe(raw, rows, out); });
+        metrics.batch(rows, 'direct', noWait, seconds);
+        observe(raw, rows, out);
         return out;
       });
     }
@@ -103,7 +114,14 @@ export class Servable implements MetricsSource {
 
   queued(): number { return this.scheduler.queued; }
   inflight(): number { return this.scheduler.inflight; }
-  health(): HealthReport { return this.liveHealth.report(); }
+  health(): HealthReport {
+    this.foldHealth();
+    return this.liveHealth.report();
+  }
+
+  private foldHealth(): void {
+    for (const p of this.pendingHealth.splice(0)) this.liveHealth.observe(p.raw, p.rows, p.out);
+  }
 
   /** Stops taking requests, waits for the accepted ones, then frees the session. */
   async unload(): Promise<void> {
