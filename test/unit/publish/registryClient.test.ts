@@ -263,3 +263,27 @@ test('Referrers API: 200 index → descriptors; 404 → undefined (use the tag-s
     await reg.close();
   }
 });
+
+test('a Docker identity token is exchanged with the OAuth2 refresh-token grant (POST to the realm)', async () => {
+  let form: URLSearchParams | undefined;
+  const reg = await fakeRegistry((req, res) => {
+    if (req.url === '/token' && req.method === 'POST') {
+      form = new URLSearchParams(req.body.toString('utf8'));
+      return json(res, 200, { access_token: 'oauth-tok' });
+    }
+    if (req.headers.authorization !== 'Bearer oauth-tok') {
+      return json(res, 401, {}, { 'WWW-Authenticate': `Bearer realm="http://${req.headers.host}/token",service="svc"` });
+    }
+    json(res, 200, { tags: ['1.0.0'] });
+  });
+  try {
+    const c = new RegistryClient({ registry: reg.host, plainHttp: true, retry: fast, credentials: staticCredentials('<token>', 'refresh-abc') });
+    assert.deepEqual(await c.listTags('ml/x'), ['1.0.0']);
+    assert.equal(form?.get('grant_type'), 'refresh_token');
+    assert.equal(form?.get('refresh_token'), 'refresh-abc');
+    assert.equal(form?.get('service'), 'svc');
+    assert.equal(form?.get('scope'), 'repository:ml/x:pull');
+  } finally {
+    await reg.close();
+  }
+});
