@@ -1,7 +1,7 @@
 // Parses a manifest once and keeps source ranges, so every later check can
 // point at the exact key or value. Syntax problems (bad YAML, duplicate
 // keys, tabs) become diagnostics; this never throws on user input.
-import { Document, LineCounter, isMap, isScalar, isSeq, isPair, parseDocument, type Node, type ParsedNode } from 'yaml';
+import { Document, LineCounter, isCollection, isMap, isScalar, isSeq, isPair, parseDocument, visit, type Node, type ParsedNode } from 'yaml';
 import type { ManifestDiagnostic, Range } from './diagnostics';
 
 export type JsonPath = (string | number)[];
@@ -21,11 +21,43 @@ const SYNTAX_CODES: Record<string, { code: string; fix: string }> = {
   TAB_AS_INDENT: { code: 'MG103', fix: 'indent with spaces, not tabs' },
 };
 
+/** A manifest is a few KB; parsing megabytes of YAML would stall the editor for seconds. */
+export const MAX_MANIFEST_CHARS = 1_000_000;
+/** Past the first syntax errors, the rest are mostly echoes of them. */
+const MAX_SYNTAX_DIAGNOSTICS = 20;
+
 export function parseManifest(text: string): ParsedManifest {
   const lineCounter = new LineCounter();
+  if (text.length > MAX_MANIFEST_CHARS) {
+    const empty = parseDocument('', { lineCounter });
+    const firstLine = Math.max(1, Math.min(text.indexOf('\n') < 0 ? text.length : text.indexOf('\n'), 200));
+    const mb = (text.length / 1_000_000).toFixed(1);
+    return {
+      text, doc: empty, lineCounter, value: undefined,
+      diagnostics: [{
+        code: 'MG112', severity: 'error', offset: 0, length: firstLine, path: [],
+        range: { start: { line: 0, character: 0 }, end: { line: 0, character: firstLine } },
+        message: `the manifest is ${mb} MB, more than the ${MAX_MANIFEST_CHARS / 1_000_000} MB a model.yaml may have, so it is not read: keep data in CSV files and the model in the ONNX file; the manifest only points at them`,
+      }],
+    };
+  }
+  const deep = tooDeep(text);
+  if (deep !== undefined) {
+    // The yaml parser recurses per nesting level; thousands of levels
+    // overflow the stack and can leave the process unable to parse again.
+    const doc = parseDocument('', { lineCounter });
+    return {
+      text, doc, lineCounter, value: undefined,
+      diagnostics: [{
+        code: 'MG101', severity: 'error', offset: deep, length: 1, path: [],
+        range: rangeOfText(text, deep),
+        message: `YAML syntax error: nesting deeper than ${MAX_DEPTH} levels (unclosed [ or {, or a long run of "- "); a manifest nests a few levels, so check the brackets here`,
+      }],
+    };
+  }
   const doc = parseDocument(text, { lineCounter, keepSourceTokens: true, uniqueKeys: true, prettyErrors: false });
   const diagnostics: ManifestDiagnostic[] = [];
-  for (const err of [...doc.errors, ...doc.warnings]) {
+  for (const err of [...doc.errors, ...doc.warnings].slice(0, MAX_SYNTAX_DIAGNOSTICS)) {
     const known = SYNTAX_CODES[err.code];
     const first = err.message.split('\n')[0] ?? err.message;
     const [start, end] = err.pos;
@@ -40,6 +72,19 @@ export function parseManifest(text: string): ParsedManifest {
     });
   }
   let value: unknown;
+  const complexKey = findCollectionKey(doc);
+  if (complexKey) {
+    // toJS would stringify such keys, which takes minutes for deeply nested
+    // garbage like `{{{{…`; a manifest never has them.
+    const [start, end] = complexKey.range ?? [0, 1];
+    diagnostics.push({
+      code: 'MG101', severity: 'error',
+      message: 'YAML syntax error: a key is itself a mapping or a list. Manifest keys are plain words; check for a stray `{`, `[` or `?`.',
+      offset: start, length: Math.max(1, Math.min(end, start + 200) - start),
+      range: rangeOf(lineCounter, start, Math.max(start + 1, Math.min(end, start + 200))), path: [],
+    });
+    return { text, doc, lineCounter, value: undefined, diagnostics };
+  }
   try {
     value = doc.toJS({ maxAliasCount: 100 });
   } catch (err) {
@@ -51,6 +96,60 @@ export function parseManifest(text: string): ParsedManifest {
     });
   }
   return { text, doc, lineCounter, value, diagnostics };
+}
+
+const MAX_DEPTH = 200;
+
+/** Offset where flow brackets or block indentation nest too deep, if anywhere. */
+function tooDeep(text: string): number | undefined {
+  let depth = 0;
+  let lineStart = true;
+  let lead = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10) {
+      lineStart = true;
+      lead = 0;
+      continue;
+    }
+    if (lineStart) {
+      // spaces, tabs and compact `- ` markers before the first real character
+      if (c === 32 || c === 9 || c === 45) {
+        if (++lead > MAX_DEPTH * 4) return i;
+      } else lineStart = false;
+    }
+    if (c === 91 || c === 123) {
+      if (++depth > MAX_DEPTH) return i;
+    } else if ((c === 93 || c === 125) && depth > 0) depth--;
+  }
+  return undefined;
+}
+
+/** Range of one character at `offset`, counted without a LineCounter. */
+function rangeOfText(text: string, offset: number): Range {
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length - 1;
+  const character = offset - (before.lastIndexOf('\n') + 1);
+  return { start: { line, character }, end: { line, character: character + 1 } };
+}
+
+function findCollectionKey(doc: Document.Parsed): ParsedNode | undefined {
+  let found: ParsedNode | undefined;
+  try {
+    visit(doc, {
+      Pair(_, pair) {
+        if (isCollection(pair.key)) {
+          found = pair.key as ParsedNode;
+          return visit.BREAK;
+        }
+        return undefined;
+      },
+    });
+  } catch {
+    // Nesting too deep to walk: the parser has already reported errors.
+    found = (doc.contents ?? undefined) as ParsedNode | undefined;
+  }
+  return found;
 }
 
 export function rangeOf(lc: LineCounter, start: number, end: number): Range {

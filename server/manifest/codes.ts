@@ -1,0 +1,101 @@
+// Every diagnostic code a manifest check can produce. Codes are stable: the
+// README, docs/diagnostic-codes.md, editor hovers and CI logs refer to them,
+// so a code is never reused for a different problem. A unit test checks that
+// every code used in server/ is listed here and in the doc.
+import type { Severity } from './diagnostics';
+
+export interface CodeInfo {
+  /** Short name of the problem. */
+  title: string;
+  /** Usual severity; a few checks lower or raise it, as `note` says. */
+  severity: Severity;
+  /** One line: what the check looks for. */
+  meaning: string;
+  /** One line: how to fix it. */
+  fix: string;
+}
+
+export const CODES = {
+  // MG1xx: the manifest itself
+  MG100: { title: 'Check failed', severity: 'warning', meaning: 'A check stopped on an unexpected internal error; the other checks still ran.', fix: 'Report it with the manifest; the message names the check.' },
+  MG101: { title: 'YAML syntax error', severity: 'error', meaning: 'The file is not valid YAML, so nothing else can be checked.', fix: 'Fix indentation, quotes, colons and brackets at the reported place.' },
+  MG102: { title: 'Duplicate key', severity: 'error', meaning: 'The same key appears twice in one mapping; YAML would keep only one.', fix: 'Remove or rename one of the two keys.' },
+  MG103: { title: 'Tab indentation', severity: 'error', meaning: 'A tab is used for indentation; YAML allows only spaces.', fix: 'Indent with spaces.' },
+  MG104: { title: 'Not a ModelGate manifest', severity: 'error', meaning: 'The document is not a mapping, or `apiVersion`/`kind` are missing or not `modelgate/v1`/`Model`.', fix: 'Start the file with `apiVersion: modelgate/v1` and `kind: Model` (or run `modelgate init model.onnx`).' },
+  MG105: { title: 'Wrong type', severity: 'error', meaning: 'A value has the wrong type (e.g. a number where a list is expected).', fix: 'Write the value with the type the message names.' },
+  MG106: { title: 'Value not allowed', severity: 'error', meaning: 'A value is not one of the allowed choices.', fix: 'Use one of the values the message lists.' },
+  MG107: { title: 'Required field missing', severity: 'error', meaning: 'A required field is missing (reported on its parent key).', fix: 'Add the field the message names.' },
+  MG108: { title: 'Out of range', severity: 'error', meaning: 'A number, list or text is too small or too large.', fix: 'Use a value inside the range the message gives.' },
+  MG109: { title: 'Wrong format', severity: 'error', meaning: 'A text does not have the required format (DNS name, semantic version, duration, date, URL).', fix: 'Rewrite the value in the format the message shows, e.g. `1.0.0`, `90d`, `2026-11-01T12:00:00Z`.' },
+  MG110: { title: 'Unknown key', severity: 'warning', meaning: 'A key that manifest v1 does not define; it is ignored (often a typo).', fix: 'Rename it to the suggested key or remove it.' },
+  MG111: { title: 'Duplicate list item', severity: 'error', meaning: 'A list that must hold distinct items holds the same item twice.', fix: 'Remove the repeated item.' },
+  MG112: { title: 'Manifest too large', severity: 'error', meaning: 'The file is larger than a manifest can reasonably be (over 1 MB); it is not parsed.', fix: 'Keep data in CSV files and the model in the ONNX file; the manifest only points at them.' },
+  MG120: { title: 'Minimum above maximum', severity: 'error', meaning: 'A gate, slice or min-max scaling step has `min` greater than `max`, so nothing can pass.', fix: 'Swap or correct the two bounds.' },
+  MG121: { title: 'Metric does not fit the task', severity: 'error', meaning: 'A classification metric on a regression model or the reverse (e.g. `r2` on a classifier).', fix: 'Use accuracy, precision, recall, f1, roc_auc, log_loss or ece for classification; mae, rmse, r2 or mape for regression.' },
+  MG122: { title: 'Threshold outside the metric range', severity: 'error', meaning: 'A gate threshold the metric can never reach or always meets (e.g. accuracy ≥ 1.3).', fix: 'Use a threshold inside the metric\'s range (0 to 1 for accuracy, precision, recall, f1, roc_auc, ece).' },
+  MG123: { title: 'Gate option does not fit the model', severity: 'error', meaning: 'A gate names a class that is not in `model.classLabels`, or uses `average`/`class` where they have no meaning.', fix: 'Name one of `model.classLabels`, or remove the option.' },
+  MG124: { title: 'Batching delay does not fit the latency SLO', severity: 'error', meaning: '`serving.batching.maxDelayMs` is at least `slo.p99Ms` (error) or more than half of it (warning).', fix: 'Lower `maxDelayMs` well below `slo.p99Ms`, or raise the SLO.' },
+  MG125: { title: 'Canary with KServe raw mode', severity: 'error', meaning: 'KServe ignores `canaryTrafficPercent` in RawDeployment mode, so the canary split would silently not happen.', fix: 'Use `mode: serverless`, or remove `canaryPercent`.' },
+  MG126: { title: 'Implausible throughput per instance', severity: 'warning', meaning: '`slo.rps` divided by `serving.instances` is above what one instance plausibly serves (5000 rps on CPU, 20000 on GPU).', fix: 'Raise `serving.instances` or lower `slo.rps`.' },
+  MG127: { title: 'Drift threshold out of range', severity: 'error', meaning: 'A drift threshold outside the range of its method: p-value methods (ks, chisquare, auto) and jensenshannon need a value below 1.', fix: 'Use e.g. 0.05 for ks/chisquare/auto, 0.1 for jensenshannon/wasserstein, 0.2 for psi.' },
+  MG128: { title: 'Data age without a training window', severity: 'warning', meaning: '`staleness.maxDataAge` is set but no `data.training[].window` says when the data ends, so data age cannot be measured.', fix: 'Add `window: {start, end}` to a training dataset, or remove `maxDataAge`.' },
+  MG129: { title: 'Step names an unknown tensor or column', severity: 'error', meaning: 'A pre- or postprocessing step names an input, output or feature column that is not in `signature`.', fix: 'Use a name from `signature.inputs`/`signature.outputs` or from the input\'s `features`.' },
+  MG130: { title: 'Class labels do not fit the task', severity: 'warning', meaning: 'A classifier without `classLabels`, or a regression model with class labels or class postprocessing.', fix: 'Add `model.classLabels` in output order, or remove what belongs to the other task.' },
+  MG131: { title: 'top-k larger than the class count', severity: 'error', meaning: 'A `topk` step asks for more classes than `model.classLabels` has.', fix: 'Lower `k` to at most the number of classes.' },
+  MG132: { title: 'Regression rule checks nothing', severity: 'warning', meaning: 'A `gates.maxRegression` rule has neither `maxAbsoluteDrop` nor `maxRelativeDrop`.', fix: 'Add `maxAbsoluteDrop` or `maxRelativeDrop`, or remove the rule.' },
+  MG133: { title: 'Step is missing a parameter', severity: 'error', meaning: 'A pre- or postprocessing step lacks what its `op` needs (standardize: mean and std; minmax: min and max; onehot: column and categories; reshape: shape; topk: k).', fix: 'Add the parameter the message names.' },
+  // MG2xx: data
+  MG201: { title: 'Data file missing', severity: 'error', meaning: 'A dataset path does not exist or cannot be read.', fix: 'Correct the path (relative to the manifest) or create the file.' },
+  MG202: { title: 'CSV unreadable', severity: 'error', meaning: 'A dataset is empty, binary, or has rows with a different number of fields than the header.', fix: 'Export the data again as CSV with a header row and one value per column in every row.' },
+  MG203: { title: 'CSV without header', severity: 'error', meaning: 'The first row of a dataset is all numbers, so the columns have no names.', fix: 'Add a first line with the column names.' },
+  MG204: { title: 'Column missing', severity: 'error', meaning: 'A column the manifest names (feature, label, slice, drift feature) is not in the dataset.', fix: 'Correct the column name in the manifest or add the column to the data.' },
+  MG205: { title: 'Label frequencies do not sum to 1', severity: 'error', meaning: '`data.labelFrequencies` must sum to 1 (±0.01).', fix: 'Recompute the shares of each class in the training data.' },
+  MG206: { title: 'Label frequencies do not match the classes', severity: 'error', meaning: '`data.labelFrequencies` must have exactly one entry per `model.classLabels`.', fix: 'Add the missing classes and remove the unknown ones.' },
+  MG207: { title: 'Training window ends after training', severity: 'error', meaning: 'A training window ends after `model.trainedAt`: a model cannot be trained on data that did not exist yet.', fix: 'Correct the window end or `model.trainedAt`.' },
+  MG208: { title: 'Training window reversed', severity: 'error', meaning: 'A training window starts after it ends.', fix: 'Swap `start` and `end`.' },
+  MG209: { title: 'Date in the future', severity: 'error', meaning: '`model.trainedAt` or a training window end lies in the future.', fix: 'Use the real date, with its time zone (e.g. `Z` for UTC).' },
+  MG210: { title: 'URI not checked', severity: 'info', meaning: 'A dataset given as a URI is recorded but not fetched, so its columns are not checked.', fix: 'Nothing to fix; use a local path to have it checked.' },
+  MG211: { title: 'No labelled validation data', severity: 'error', meaning: 'Metric gates need labels, but `data.validation` is missing, or a validation dataset has no `labelColumn` and `data.labelColumn` is not set.', fix: 'Add `data.validation` and set `data.labelColumn` or the dataset\'s `labelColumn`.' },
+  // MG3xx: the model, and serving it
+  MG300: { title: 'Model cannot be served', severity: 'error', meaning: 'Serving could not load the model or answer a request, for a reason the message gives.', fix: 'Follow the message; run `modelgate lint` on the manifest first.' },
+  MG301: { title: 'Model artifact missing', severity: 'error', meaning: '`model.artifact` does not exist or cannot be read.', fix: 'Correct the path (relative to the manifest) or export the model there.' },
+  MG302: { title: 'Not an ONNX model', severity: 'error', meaning: 'The artifact exists but onnxruntime cannot load it as an ONNX model.', fix: 'Export the model again to ONNX (torch.onnx.export, tf2onnx, skl2onnx).' },
+  MG303: { title: 'Tensor not in the model', severity: 'error', meaning: 'A signature input or output name does not exist in the ONNX graph.', fix: 'Use the name from the model (the message suggests the closest one).' },
+  MG304: { title: 'Data type mismatch', severity: 'error', meaning: 'A signature dtype differs from the model\'s.', fix: 'Set `dtype` to the type the model declares.' },
+  MG305: { title: 'Shape mismatch', severity: 'error', meaning: 'A signature shape differs from the model\'s (a name or -1 matches any dimension; fixed sizes must be equal).', fix: 'Copy the shape from the model, keeping a name such as `batch` for dynamic axes.' },
+  MG306: { title: 'Class count does not match the output', severity: 'error', meaning: 'The number of `model.classLabels` differs from the width of the classifier\'s output.', fix: 'List exactly one label per output column, in output order.' },
+  MG307: { title: 'Feature count does not match the input', severity: 'error', meaning: 'The number of `features` (after onehot and reshape steps) differs from the product of the input\'s non-batch dimensions.', fix: 'List one column per input value, or correct the shape or the preprocessing.' },
+  MG308: { title: 'Preprocessing parameter length mismatch', severity: 'error', meaning: 'A standardize or minmax step has per-feature lists whose lengths differ from each other or from the feature count.', fix: 'Give one value per feature, in feature order.' },
+  MG309: { title: 'Model input missing from the signature', severity: 'error', meaning: 'The model has an input the signature does not describe, so requests cannot feed it.', fix: 'Add the input to `signature.inputs` (the quick fix fills the signature from the model).' },
+  MG310: { title: 'No signature', severity: 'info', meaning: 'The manifest has no `signature`; inputs and outputs are taken from the model.', fix: 'Add `signature` (the quick fix fills it from the model) to have shapes and features checked.' },
+  // Serving requests (HTTP 4xx/5xx bodies carry these codes)
+  MG311: { title: 'Invalid model name, version or label', severity: 'error', meaning: 'A request names a model, version or label that is not well formed.', fix: 'Use a DNS-safe name, a semantic version, or a label as in the manifest.' },
+  MG312: { title: 'Missing or non-finite value', severity: 'error', meaning: 'A request holds null, NaN or Infinity.', fix: 'Impute missing values and send finite numbers.' },
+  MG313: { title: 'Wrong data type in request', severity: 'error', meaning: 'A request value or datatype does not fit the input\'s dtype.', fix: 'Send the datatype the model metadata lists.' },
+  MG314: { title: 'Malformed request tensor', severity: 'error', meaning: 'A request body, tensor shape or data layout is not what the protocol expects.', fix: 'Send the layout the message shows (v1 instances/inputs or v2 inputs with name, shape, datatype, data).' },
+  MG315: { title: 'Unknown category', severity: 'error', meaning: 'A categorical feature value is not one of its onehot categories.', fix: 'Send one of the categories listed in the manifest.' },
+  MG316: { title: 'Empty request', severity: 'error', meaning: 'A request holds no instances.', fix: 'Send at least one instance.' },
+  MG317: { title: 'Too many instances', severity: 'error', meaning: 'A request holds more rows than `serving.maxInstancesPerRequest`.', fix: 'Split the request.' },
+  MG318: { title: 'Unknown or missing input', severity: 'error', meaning: 'A request names an input the model does not have, repeats one, or leaves one out.', fix: 'Send every model input once, by its signature name.' },
+  MG319: { title: 'Wrong endpoint for the task', severity: 'error', meaning: 'A classify call on a regression model or a regress call on a classifier.', fix: 'Use :predict, or the endpoint that fits the task.' },
+  MG320: { title: 'Not found', severity: 'error', meaning: 'The requested resource does not exist on this server.', fix: 'Check the URL; GET /v1/models lists what is served.' },
+  MG321: { title: 'Model not served', severity: 'error', meaning: 'No model with this name is served.', fix: 'Serve it, or use a name GET /v1/models lists.' },
+  MG322: { title: 'Version not served', severity: 'error', meaning: 'The model is served, but not in this version.', fix: 'Use a served version.' },
+  MG323: { title: 'Label not defined', severity: 'error', meaning: 'No served version carries this label.', fix: 'Use an existing label, or set `serving.labels` in a manifest.' },
+  MG324: { title: 'Labels not in the v2 protocol', severity: 'error', meaning: 'The v2 protocol selects versions by number, not by label.', fix: 'Use /v2/models/{name}/versions/{version}/infer, or the v1 label route.' },
+  MG330: { title: 'Version unloading', severity: 'error', meaning: 'The request reached a version that is being unloaded.', fix: 'Retry; it goes to the version now serving.' },
+  MG331: { title: 'Queue timeout', severity: 'error', meaning: 'A request waited in the batching queue longer than the request timeout.', fix: 'Lower the load, add instances, or raise the timeout.' },
+  MG340: { title: 'Request body too large', severity: 'error', meaning: 'The body exceeds the server\'s body limit.', fix: 'Send fewer instances per request, or raise --body-limit.' },
+  MG341: { title: 'Empty or truncated body', severity: 'error', meaning: 'The body is empty or shorter than Content-Length.', fix: 'Send a complete JSON body.' },
+  MG342: { title: 'Unsupported content type', severity: 'error', meaning: 'The body is not sent as application/json.', fix: 'Send JSON with Content-Type: application/json.' },
+  MG343: { title: 'Invalid request', severity: 'error', meaning: 'The request does not match the route\'s schema.', fix: 'See docs/serving.md for the request formats.' },
+  MG344: { title: 'Body is not JSON', severity: 'error', meaning: 'The body cannot be parsed as JSON.', fix: 'Check brackets, commas and quotes.' },
+  MG345: { title: 'Request rejected', severity: 'error', meaning: 'The server rejected the request for the reason in the message.', fix: 'Follow the message.' },
+  MG399: { title: 'Internal server error', severity: 'error', meaning: 'The server failed unexpectedly.', fix: 'Report it with the server log.' },
+} as const satisfies Record<string, CodeInfo>;
+
+export type DiagnosticCode = keyof typeof CODES;
+
+export function codeInfo(code: string): CodeInfo | undefined {
+  return (CODES as Record<string, CodeInfo>)[code];
+}

@@ -1,0 +1,135 @@
+// The data layer: every dataset the manifest names exists, is a CSV with a
+// header, and has the columns the manifest relies on (features, labels,
+// slices, drift overrides). Reads at most the first 64 KB of each file.
+import { readdir } from 'node:fs/promises';
+import { basename, dirname, relative } from 'node:path';
+import { probeCsv } from '../csvProbe';
+import { isUri, resolveDataPath } from '../dataset';
+import type { ManifestDiagnostic } from '../diagnostics';
+import { closest } from '../suggest';
+import { fieldName, report, type JsonPath, type ValidationContext, type Validator } from './types';
+
+type Role = 'training' | 'validation' | 'reference' | 'current';
+
+interface DatasetRef {
+  path: JsonPath;
+  file: string;
+  role: Role;
+}
+
+/** Columns a dataset must have, grouped by why (one diagnostic per group). */
+interface ColumnNeed {
+  why: string;
+  columns: string[];
+  /** Where the columns are named in the manifest, for quick fixes. */
+  at: JsonPath;
+}
+
+export const dataFilesValidator: Validator = {
+  name: 'data-files',
+  async validate(ctx: ValidationContext): Promise<ManifestDiagnostic[]> {
+    const refs = datasetRefs(ctx);
+    const results = await Promise.all(refs.map((r) => checkDataset(ctx, r)));
+    return results.flat();
+  },
+};
+
+function datasetRefs(ctx: ValidationContext): DatasetRef[] {
+  const data = ctx.manifest.data;
+  if (!data || !ctx.valid(['data'])) return [];
+  const refs: DatasetRef[] = [];
+  (data.training ?? []).forEach((t, i) => refs.push({ path: ['data', 'training', i, 'path'], file: t.path, role: 'training' }));
+  (data.validation ?? []).forEach((v, i) => refs.push({ path: ['data', 'validation', i, 'path'], file: v.path, role: 'validation' }));
+  if (data.reference !== undefined) refs.push({ path: ['data', 'reference'], file: data.reference, role: 'reference' });
+  if (data.current !== undefined) refs.push({ path: ['data', 'current'], file: data.current, role: 'current' });
+  return refs;
+}
+
+function needs(ctx: ValidationContext, ref: DatasetRef): ColumnNeed[] {
+  const m = ctx.manifest;
+  const out: ColumnNeed[] = [];
+  if (ctx.valid(['signature', 'inputs'])) {
+    (m.signature?.inputs ?? []).forEach((input, i) => {
+      if (input.features?.length) out.push({ why: `signature.inputs[${i}].features`, columns: input.features, at: ['signature', 'inputs', i, 'features'] });
+    });
+  }
+  if (ref.role === 'validation') {
+    const i = ref.path[2] as number;
+    const own = m.data?.validation?.[i]?.labelColumn;
+    const label = own ?? m.data?.labelColumn;
+    if (label !== undefined) {
+      out.push({ why: own !== undefined ? `data.validation[${i}].labelColumn` : 'data.labelColumn', columns: [label], at: own !== undefined ? ['data', 'validation', i, 'labelColumn'] : ['data', 'labelColumn'] });
+    }
+    if (ctx.valid(['gates', 'metrics'])) {
+      (m.gates?.metrics ?? []).forEach((g, k) => {
+        if (g.slice) out.push({ why: `gates.metrics[${k}].slice.column`, columns: [g.slice.column], at: ['gates', 'metrics', k, 'slice', 'column'] });
+      });
+    }
+  }
+  if ((ref.role === 'reference' || ref.role === 'current') && ctx.valid(['staleness', 'drift', 'features'])) {
+    const cols = Object.entries(m.staleness?.drift?.features ?? {}).filter(([, f]) => !f.ignore).map(([k]) => k);
+    if (cols.length) out.push({ why: 'staleness.drift.features', columns: cols, at: ['staleness', 'drift', 'features'] });
+  }
+  return out;
+}
+
+async function checkDataset(ctx: ValidationContext, ref: DatasetRef): Promise<ManifestDiagnostic[]> {
+  const { parsed } = ctx;
+  const field = fieldName(ref.path);
+  if (isUri(ref.file)) {
+    return [report(parsed, ref.path, 'MG210', `${field} "${ref.file}" is a URI: it is recorded but not fetched, so its columns are not checked`)];
+  }
+  const abs = resolveDataPath(ctx.manifestDir, ref.file);
+  let probe;
+  try {
+    probe = await probeCsv(abs);
+  } catch (err) {
+    const why = await fileProblem(err as NodeJS.ErrnoException, abs, ctx.manifestDir, '.csv');
+    return [report(parsed, ref.path, 'MG201', `${field} "${ref.file}" ${why.message}`, why.suggestion ? { data: { suggestion: why.suggestion } } : {})];
+  }
+  const out: ManifestDiagnostic[] = [];
+  if (probe.problem) {
+    out.push(report(parsed, ref.path, probe.problem.kind === 'no-header' ? 'MG203' : 'MG202', `${field} "${ref.file}" ${probe.problem.message}`));
+    if (probe.problem.kind !== 'ragged') return out;
+  }
+  const have = new Set(probe.columns);
+  for (const need of needs(ctx, ref)) {
+    const missing = need.columns.filter((c) => !have.has(c));
+    if (missing.length === 0) continue;
+    let message: string;
+    let data: Record<string, unknown> = { columns: missing, at: need.at };
+    if (missing.length === 1) {
+      const near = closest(missing[0]!, probe.columns);
+      message = `${field} "${ref.file}" has no column "${missing[0]}" (named in ${need.why})${near ? `: did you mean "${near}"?` : `; its columns are ${listColumns(probe.columns)}`}`;
+      if (near) data = { ...data, suggestion: near };
+    } else {
+      message = `${field} "${ref.file}" lacks ${missing.length} columns named in ${need.why}: ${missing.slice(0, 5).map((c) => `"${c}"`).join(', ')}${missing.length > 5 ? ', …' : ''}; its columns are ${listColumns(probe.columns)}`;
+    }
+    out.push(report(parsed, ref.path, 'MG204', `${message}. Correct the names in the manifest or the CSV header`, { data }));
+  }
+  return out;
+}
+
+function listColumns(cols: string[]): string {
+  return cols.slice(0, 8).map((c) => `"${c}"`).join(', ') + (cols.length > 8 ? `, … (${cols.length} in all)` : '');
+}
+
+/** Why a file cannot be opened, and the nearest existing file with `ext` when it is missing. */
+export async function fileProblem(e: NodeJS.ErrnoException, abs: string, manifestDir: string, ext: string): Promise<{ message: string; suggestion?: string }> {
+  const where = relative(manifestDir, dirname(abs)) || '.';
+  if (e.code === 'ENOENT' || e.code === 'ENOTDIR') {
+    let near: string | undefined;
+    try {
+      const names = (await readdir(dirname(abs))).filter((n) => n.toLowerCase().endsWith(ext));
+      near = closest(basename(abs), names) ?? (names.length === 1 ? names[0] : undefined);
+    } catch {
+      // the directory itself is missing; no suggestion
+    }
+    const suggestion = near ? relative(manifestDir, `${dirname(abs)}/${near}`) : undefined;
+    const message = `does not exist (looked in ${where === '.' ? 'the manifest\'s folder' : `${where}/`}, relative to the manifest)${suggestion ? `: did you mean "${suggestion}"?` : ': correct the path or create the file'}`;
+    return { message, suggestion };
+  }
+  if (e.code === 'EACCES' || e.code === 'EPERM') return { message: 'cannot be read: permission denied; make the file readable' };
+  if (e.code === 'EISDIR') return { message: `is a directory: point at a ${ext} file inside it` };
+  return { message: `cannot be read (${e.code ?? e.message}): check the path` };
+}

@@ -1,0 +1,149 @@
+// The model layer: the artifact is a loadable ONNX file, and the signature
+// matches it — names, dtypes, shapes, the class count and the feature count.
+// Metadata comes from runtime's loadModelMetadata, cached by path + mtime,
+// so re-validating an unchanged model costs one stat.
+import { stat } from 'node:fs/promises';
+import { relative } from 'node:path';
+import { loadModelMetadata, ModelLoadError, type Dim, type ModelMetadata, type TensorInfo } from '../../runtime/onnx';
+import { isUri, resolveDataPath } from '../dataset';
+import type { ManifestDiagnostic } from '../diagnostics';
+import { closest } from '../suggest';
+import { fileProblem } from './files';
+import { checkRowShape, inputLayout } from './steps';
+import { fieldName, report, type JsonPath, type ValidationContext, type Validator } from './types';
+
+export const modelValidator: Validator = {
+  name: 'model',
+  async validate(ctx: ValidationContext): Promise<ManifestDiagnostic[]> {
+    if (!ctx.valid(['model', 'artifact'])) return [];
+    const artifact = ctx.manifest.model.artifact;
+    const at = ['model', 'artifact'];
+    const { parsed } = ctx;
+    if (isUri(artifact)) {
+      return [report(parsed, at, 'MG301', `model.artifact "${artifact}" is a URI, but ModelGate serves a local ONNX file: download it next to the manifest and give its relative path`)];
+    }
+    const abs = resolveDataPath(ctx.manifestDir, artifact);
+    try {
+      const st = await stat(abs);
+      if (st.isDirectory()) return [report(parsed, at, 'MG301', `model.artifact "${artifact}" is a directory: point at the .onnx file inside it`)];
+    } catch (err) {
+      const why = await fileProblem(err as NodeJS.ErrnoException, abs, ctx.manifestDir, '.onnx');
+      return [report(parsed, at, 'MG301', `model.artifact "${artifact}" ${why.message}`, why.suggestion ? { data: { suggestion: why.suggestion } } : {})];
+    }
+    let meta: ModelMetadata;
+    try {
+      meta = await loadModelMetadata(abs);
+    } catch (err) {
+      const msg = err instanceof Error ? err.message : String(err);
+      const rel = relative(ctx.manifestDir, abs) || artifact;
+      if (err instanceof ModelLoadError && /^not an ONNX model/.test(msg)) {
+        const detail = msg.replace(/^not an ONNX model[^:]*:\s*/, '').replace(abs, rel).replace(/^\S+:\s*/, '');
+        return [report(parsed, at, 'MG302', `not an ONNX model: "${artifact}" ${detail.startsWith(rel) ? detail.slice(rel.length).trim() : detail}; export it again (torch.onnx.export, tf2onnx, skl2onnx) and check the path`)];
+      }
+      return [report(parsed, at, 'MG301', `model.artifact "${artifact}" cannot be read: ${msg.replace(abs, rel)}`)];
+    }
+    return compareSignature(ctx, meta);
+  },
+};
+
+function fmtShape(dims: Dim[]): string {
+  return `[${dims.map((d) => (d === -1 ? '?' : String(d))).join(', ')}]`;
+}
+
+/** The model's shape as a manifest would write it: dynamic axes named. */
+function manifestShape(dims: Dim[]): Dim[] {
+  return dims.map((d, k) => (typeof d === 'number' && d >= 0 ? d : typeof d === 'string' ? d : k === 0 ? 'batch' : -1));
+}
+
+function describe(ts: TensorInfo[]): string {
+  return ts.map((t) => `"${t.name}" ${t.dtype} ${fmtShape(t.shape)}`).join(', ');
+}
+
+function compareSignature(ctx: ValidationContext, meta: ModelMetadata): ManifestDiagnostic[] {
+  const { parsed, manifest } = ctx;
+  const out: ManifestDiagnostic[] = [];
+  if (!ctx.valid(['signature'])) return out;
+  const sig = manifest.signature;
+  if (!sig) {
+    out.push(report(parsed, ['model', 'artifact'], 'MG310', `no signature: the model takes ${describe(meta.inputs)} and returns ${describe(meta.outputs)}; add a signature section (the quick fix fills it from the model) so shapes and features are checked`, {
+      data: { inputs: meta.inputs.map((t) => ({ ...t, shape: manifestShape(t.shape) })), outputs: meta.outputs.map((t) => ({ ...t, shape: manifestShape(t.shape) })) },
+    }));
+    return out;
+  }
+  const inputs = compareTensors(ctx, 'inputs', sig.inputs, meta.inputs, out);
+  compareTensors(ctx, 'outputs', sig.outputs, meta.outputs, out);
+  if (inputs.unmatched === 0) {
+    const declared = new Set(sig.inputs.map((t) => t.name));
+    const missing = meta.inputs.filter((t) => !declared.has(t.name));
+    if (missing.length) {
+      out.push(report(parsed, ['signature', 'inputs'], 'MG309', `the model also needs ${missing.length === 1 ? 'input' : 'inputs'} ${describe(missing)}, which signature.inputs does not list: add ${missing.length === 1 ? 'it' : 'them'}, or requests cannot run`, { prefer: 'key', data: { inputs: missing.map((t) => ({ ...t, shape: manifestShape(t.shape) })) } }));
+    }
+  }
+  out.push(...classCount(ctx, meta));
+  // Features against the model's dimensions where the manifest left them symbolic.
+  sig.inputs.forEach((input, i) => {
+    if (input.shape.slice(1).every((d) => typeof d === 'number' && d >= 0)) return;
+    const model = meta.inputs.find((t) => t.name === input.name);
+    if (!model) return;
+    const { layout } = inputLayout(ctx, i);
+    if (layout) out.push(...checkRowShape(ctx, layout, model.shape.slice(1), `the model's input "${model.name}" shape`));
+  });
+  return out;
+}
+
+function compareTensors(
+  ctx: ValidationContext, kind: 'inputs' | 'outputs',
+  declared: Array<{ name: string; dtype: string; shape: Dim[] }>, actual: TensorInfo[], out: ManifestDiagnostic[],
+): { unmatched: number } {
+  const { parsed } = ctx;
+  const names = actual.map((t) => t.name);
+  const declaredNames = new Set(declared.map((t) => t.name));
+  let unmatched = 0;
+  declared.forEach((t, i) => {
+    const at: JsonPath = ['signature', kind, i];
+    const model = actual.find((a) => a.name === t.name);
+    const one = kind.slice(0, -1);
+    if (!model) {
+      unmatched++;
+      const free = names.filter((n) => !declaredNames.has(n));
+      const near = closest(t.name, names) ?? (free.length === 1 ? free[0] : undefined);
+      out.push(report(parsed, [...at, 'name'], 'MG303', `${fieldName([...at, 'name'])} "${t.name}" is not an ${one} of the model, whose ${kind} are ${names.map((n) => `"${n}"`).join(', ') || 'none'}${near ? `: did you mean "${near}"?` : ''}`, near ? { data: { suggestion: near } } : {}));
+      return;
+    }
+    if (model.dtype !== 'unknown' && model.dtype !== t.dtype) {
+      out.push(report(parsed, [...at, 'dtype'], 'MG304', `${fieldName([...at, 'dtype'])} is ${t.dtype}, but the model's ${one} "${t.name}" is ${model.dtype}: set dtype: ${model.dtype}`, { data: { suggestion: model.dtype } }));
+    }
+    if (model.dtype === 'unknown') return;
+    const suggestion = manifestShape(model.shape).map((d, k) => (typeof t.shape[k] === 'string' || t.shape[k] === -1 ? t.shape[k]! : d));
+    if (t.shape.length !== model.shape.length) {
+      out.push(report(parsed, [...at, 'shape'], 'MG305', `${fieldName([...at, 'shape'])} ${fmtShape(t.shape)} has ${t.shape.length} dimensions, but the model's ${one} "${t.name}" has ${model.shape.length}: ${fmtShape(model.shape)}; use shape: [${manifestShape(model.shape).join(', ')}]`, { data: { suggestion: manifestShape(model.shape) } }));
+      return;
+    }
+    t.shape.forEach((d, k) => {
+      const m = model.shape[k]!;
+      if (typeof d !== 'number' || d === -1) return; // symbolic in the manifest: matches anything
+      if (typeof m === 'number' && m >= 0 && m !== d) {
+        out.push(report(parsed, [...at, 'shape', k], 'MG305', `${fieldName([...at, 'shape', k])} is ${d}, but the model's ${one} "${t.name}" has ${m} there (shape ${fmtShape(model.shape)}): use ${m}`, { data: { suggestion: m, shape: suggestion } }));
+      }
+    });
+  });
+  return { unmatched };
+}
+
+function classCount(ctx: ValidationContext, meta: ModelMetadata): ManifestDiagnostic[] {
+  const { parsed, manifest } = ctx;
+  if (!ctx.valid(['model', 'task'], ['model', 'classLabels'], ['postprocessing'])) return [];
+  const labels = manifest.model.classLabels;
+  if (manifest.model.task !== 'classification' || !labels) return [];
+  const post = (manifest.postprocessing ?? []).find((s) => (s.op === 'argmax' || s.op === 'topk') && s.output);
+  const name = post?.output ?? manifest.signature?.outputs[0]?.name ?? meta.outputs[0]?.name;
+  const model = meta.outputs.find((t) => t.name === name);
+  if (!model || model.dtype === 'unknown' || model.shape.length < 2) return [];
+  const last = model.shape[model.shape.length - 1];
+  const declared = manifest.signature?.outputs.find((t) => t.name === name)?.shape;
+  const width = typeof last === 'number' && last >= 0 ? last : declared && typeof declared[declared.length - 1] === 'number' ? (declared[declared.length - 1] as number) : undefined;
+  if (width === undefined || width < 0 || width === labels.length) return [];
+  // One sigmoid column for two classes is a common binary classifier.
+  if (width === 1 && labels.length === 2) return [];
+  return [report(parsed, ['model', 'classLabels'], 'MG306', `model.classLabels lists ${labels.length} classes, but the model's output "${name}" has ${width} columns (shape ${fmtShape(model.shape)}): list exactly ${width} labels, in output order`)];
+}
