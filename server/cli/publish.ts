@@ -79,7 +79,7 @@ export function registerPublish(program: Command): void {
         if (flags.reportHtml && !flags.report) fail('--report-html needs --report <report.json> as well (the JSON report is the one checked)', 2);
         const report = flags.report ? await readGateReport(flags.report) : undefined;
         if (!report && !flags.force) {
-          fail(`publishing ${name} ${version} needs a passing test report: run \`modelgate test ${manifestPath}\`, then pass --report <report.json>; or pass --force to publish it marked ungated`, 2);
+          fail(`publishing ${name} ${version} needs a passing test report: run \`modelgate test ${manifestPath} --json report.json\`, then pass --report report.json; or pass --force to publish it marked ungated`, 2);
         }
         if (report && !report.passed && !flags.force) {
           const list = report.failures.length ? '\n  ' + report.failures.join('\n  ') : '';

@@ -14,6 +14,8 @@ export interface GateReport {
   failures: string[];
   model?: { name?: string; version?: string; artifactSha256?: string };
   createdAt?: string;
+  /** false when the run was cancelled or a suite crashed */
+  complete?: boolean;
 }
 
 export class GateReportError extends Error {
@@ -28,7 +30,7 @@ export async function readGateReport(path: string): Promise<GateReport> {
   try {
     text = await readFile(path, 'utf8');
   } catch (err) {
-    throw new GateReportError(path, `cannot read report ${path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'the file does not exist; run `modelgate test` on the manifest first to write it' : (err as Error).message}`);
+    throw new GateReportError(path, `cannot read report ${path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'the file does not exist; write it with `modelgate test <manifest> --json ' + path + '`' : (err as Error).message}`);
   }
   let json: Partial<Report> & { summary?: { passed?: unknown; gates?: unknown; failed?: unknown } };
   try {
@@ -37,7 +39,7 @@ export async function readGateReport(path: string): Promise<GateReport> {
     throw new GateReportError(path, `${path} is not JSON (${(err as Error).message}); pass the JSON report, not the HTML one`);
   }
   if (!json || typeof json !== 'object' || !json.summary || typeof json.summary.passed !== 'boolean') {
-    throw new GateReportError(path, `${path} has no boolean summary.passed; pass a report written by \`modelgate test\``);
+    throw new GateReportError(path, `${path} has no boolean summary.passed; pass a report written by \`modelgate test <manifest> --json report.json\``);
   }
   if (json.kind === 'modelgate-report' && typeof json.reportVersion === 'number' && json.reportVersion > REPORT_VERSION) {
     throw new GateReportError(path, `${path} is report version ${json.reportVersion}, newer than this modelgate understands (${REPORT_VERSION}); update modelgate`);
@@ -50,6 +52,7 @@ export async function readGateReport(path: string): Promise<GateReport> {
   if (typeof json.summary.failed === 'number') out.failed = json.summary.failed;
   if (json.model && typeof json.model === 'object') out.model = { name: json.model.name, version: json.model.version, artifactSha256: json.model.artifactSha256 };
   if (typeof json.createdAt === 'string') out.createdAt = json.createdAt;
+  if (typeof json.complete === 'boolean') out.complete = json.complete;
   return out;
 }
 

@@ -96,6 +96,9 @@ async function checkReport(loaded: LoadedManifest, opts: PublishOptions): Promis
       const detail = report.failures.length ? `:\n  ${report.failures.join('\n  ')}` : '';
       throw new PublishError(`refusing to publish ${m.name} ${m.version}: ${report.path} says ${report.failed ?? 'some'} of ${report.gates ?? '?'} gates failed${detail}\nFix the model or the thresholds in ${loaded.path}, or publish with --force to mark it ungated`, 1);
     }
+    if (report.complete === false) {
+      throw new PublishError(`refusing to publish ${m.name} ${m.version} as gated: ${report.path} is from an incomplete test run (cancelled or a suite crashed); run the tests to the end, or publish with --force to mark it ungated`, 1);
+    }
   }
   if (report?.model) {
     if ((report.model.name && report.model.name !== m.name) || (report.model.version && report.model.version !== m.version)) {
@@ -127,6 +130,13 @@ export async function publishModel(opts: PublishOptions): Promise<PublishResult>
     source: opts.source === false ? undefined : opts.source ?? vcs.source,
     revision: opts.revision === false ? undefined : opts.revision ?? vcs.revision,
   });
+
+  // the report must be about this very model file, not an earlier build of it
+  const modelLayer = artifact.layers[0]!;
+  const tested = report?.model?.artifactSha256;
+  if (tested && `sha256:${tested.replace(/^sha256:/, '')}` !== modelLayer.digest) {
+    throw new PublishError(`${report!.path} tested a model file with sha256 ${tested}, but ${modelLayer.path ?? modelLayer.title} is ${modelLayer.digest}; the model changed after testing — test it again`, opts.gated ? 1 : 2);
+  }
 
   const store: ArtifactStore = openStore(target, opts);
   const existing = await store.getManifest(tag);

@@ -34,7 +34,7 @@ test('modelgate publish / versions / pull against an OCI layout', async () => {
       { args: ['versions', 'oci://127.0.0.1:1/UPPER'] },
     ]);
     assert.equal(noReport.code, 2);
-    assert.match(noReport.stderr, /needs a passing test report.*--report <report\.json>.*--force/);
+    assert.match(noReport.stderr, /needs a passing test report.*--json report\.json.*--report report\.json.*--force/);
 
     assert.equal(failed.code, 1);
     assert.match(failed.stderr, /1 of 3 gates failed/);

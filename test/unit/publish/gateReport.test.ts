@@ -34,5 +34,5 @@ test('unusable reports are refused with what to do', async () => {
   await withFile('<html>', async (p) => { await assert.rejects(readGateReport(p), /is not JSON.*not the HTML one/); });
   await withFile('{"summary":{"passed":"yes"}}', async (p) => { await assert.rejects(readGateReport(p), /no boolean summary\.passed/); });
   await withFile('{"kind":"modelgate-report","reportVersion":99,"summary":{"passed":true}}', async (p) => { await assert.rejects(readGateReport(p), /report version 99, newer.*update modelgate/); });
-  await assert.rejects(readGateReport('/nonexistent/report.json'), /does not exist; run `modelgate test`/);
+  await assert.rejects(readGateReport('/nonexistent/report.json'), /does not exist; write it with `modelgate test <manifest> --json/);
 });

@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { attachReport, listReferrers, referrersTag } from '../../../server/publish/attachReport';
+import { sha256Hex } from '../../../server/publish/digest';
 import { LayoutStore } from '../../../server/publish/layoutStore';
 import { listVersions } from '../../../server/publish/listVersions';
 import { defaultLayoutDir, publishModel, PublishError, resolvePublishTarget, type PublishProgress } from '../../../server/publish/publishModel';
@@ -42,6 +43,25 @@ test('a report of another version is refused', async () => {
   try {
     writeFileSync(f.passingReport, JSON.stringify({ model: { name: 'tiny', version: '1.9.0' }, summary: { passed: true, gates: 1, failed: 0 } }));
     await assert.rejects(publishModel({ loaded: await f.load(), target: out.dir, gated: true, report: { json: f.passingReport } }), /report of tiny 1\.9\.0, not of tiny 2\.0\.0/);
+  } finally {
+    f.cleanup();
+    out.cleanup();
+  }
+});
+
+test('a report about another model file, or from an incomplete run, does not vouch for this one', async () => {
+  const f = makeModelFixture();
+  const out = tempDir();
+  try {
+    const loaded = await f.load();
+    const base = JSON.parse(readFileSync(f.passingReport, 'utf8'));
+    writeFileSync(f.passingReport, JSON.stringify({ ...base, model: { ...base.model, artifactSha256: 'ab'.repeat(32) } }));
+    await assert.rejects(publishModel({ loaded, target: out.dir, gated: true, report: { json: f.passingReport } }), /tested a model file with sha256 abab.*model changed after testing/);
+    writeFileSync(f.passingReport, JSON.stringify({ ...base, complete: false }));
+    await assert.rejects(publishModel({ loaded, target: out.dir, gated: true, report: { json: f.passingReport } }), (e: unknown) => e instanceof PublishError && e.exitCode === 1 && /incomplete test run/.test(e.message));
+    const sha = sha256Hex(readFileSync(f.modelPath));
+    writeFileSync(f.passingReport, JSON.stringify({ ...base, model: { ...base.model, artifactSha256: sha } }));
+    assert.equal((await publishModel({ loaded, target: out.dir, gated: true, report: { json: f.passingReport } })).gates, '3/3 passed');
   } finally {
     f.cleanup();
     out.cleanup();
