@@ -26,7 +26,7 @@ export interface DockerCredentialOptions {
 export const IDENTITY_TOKEN_USER = '<token>';
 
 export function dockerConfigPath(env: NodeJS.ProcessEnv = process.env, configDir?: string): string {
-  return join(configDir ?? env.DOCKER_CONFIG ?? join(homedir(), '.docker'), 'config.json');
+  return join(configDir || env.DOCKER_CONFIG || join(homedir(), '.docker'), 'config.json');
 }
 
 export async function readDockerConfig(path: string): Promise<DockerConfig | undefined> {
