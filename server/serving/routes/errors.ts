@@ -25,7 +25,7 @@ export function describeError(err: FastifyError | Error, app: FastifyInstance): 
       break;
   }
   if (e.validation) {
-    return { status: 400, code: 'MG343', message: `invalid request: ${e.message.replace(/^body\/?/, 'body ').trim()}; see docs/serving.md for the request formats` };
+    return { status: 400, code: 'MG343', message: `invalid request: ${e.message.replace(/^body\/?\s*/, 'body ').replace(/^body\s+must/, 'the body must').trim()}; see docs/serving.md for the request formats` };
   }
   if (err instanceof SyntaxError || e.code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
     return { status: 400, code: 'MG344', message: `request body is not valid JSON (${err.message}); check brackets, commas and quotes` };
@@ -47,9 +47,29 @@ export function installErrorHandlers(app: FastifyInstance, protocol: string): vo
   });
 }
 
-/** Any content type is read as JSON, so `curl -d '{...}'` (form content type) works as it does with TF Serving. */
+/**
+ * Bodies are read as JSON whatever their content type, so `curl -d '{...}'`
+ * (form content type) works as it does with TF Serving. Plain JSON.parse:
+ * a "__proto__" key becomes an own property, and request objects are never
+ * merged into others, so there is nothing to poison. Syntax errors keep
+ * V8's position, which tells the user where the body breaks.
+ */
 export function acceptAnyContentTypeAsJson(app: FastifyInstance): void {
-  app.addContentTypeParser('*', { parseAs: 'string' }, app.getDefaultJsonParser('error', 'ignore'));
+  app.removeAllContentTypeParsers();
+  const parse = (_req: FastifyRequest, body: string | Buffer, done: (err: Error | null, value?: unknown) => void) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    if (text.trim() === '') {
+      done(new ServingError(400, 'request body is empty; send a JSON object such as {"instances": [[...]]} (v1) or {"inputs": [...]} (v2)', 'MG341'));
+      return;
+    }
+    try {
+      done(null, JSON.parse(text));
+    } catch (err) {
+      done(new ServingError(400, `request body is not valid JSON: ${(err as Error).message}; check brackets, commas and quotes`, 'MG344'));
+    }
+  };
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, parse);
+  app.addContentTypeParser('*', { parseAs: 'string' }, parse);
 }
 
 export const errorSchema = {

@@ -37,7 +37,9 @@ export function fillObjectRow(value: unknown, plan: ProcessingPlan, raw: Float64
   }
   const obj = value as Record<string, unknown>;
   const keys = Object.keys(obj);
-  if (inputs.some((i) => i.name in obj)) {
+  const byInput = keys.every((k) => inputs.some((i) => i.name === k));
+  const byFeature = !byInput && inputs.every((i) => i.namedFeatures) && keys.some((k) => inputs.some((i) => i.features.includes(k)));
+  if (!byFeature && inputs.some((i) => i.name in obj)) {
     const unknown = keys.filter((k) => !inputs.some((i) => i.name === k));
     if (unknown.length) throw badRequest(`${where()} has unknown key(s) ${unknown.map((k) => JSON.stringify(k)).join(', ')}; the model's inputs are: ${inputs.map((i) => i.name).join(', ')}`, 'MG318');
     inputs.forEach((input, k) => {
@@ -46,7 +48,7 @@ export function fillObjectRow(value: unknown, plan: ProcessingPlan, raw: Float64
     });
     return;
   }
-  if (inputs.every((i) => i.namedFeatures)) {
+  if (byFeature) {
     const missing: string[] = [];
     let used = 0;
     inputs.forEach((input, k) => {

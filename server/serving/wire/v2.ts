@@ -36,7 +36,10 @@ function isObject(v: unknown): v is Record<string, unknown> {
 
 function flatten(data: unknown[], shape: number[], where: string): unknown[] {
   const total = shape.reduce((a, b) => a * b, 1);
-  if (data.length === total && (total === 0 || !Array.isArray(data[0]))) return data;
+  if (data.length === 0 || !Array.isArray(data[0])) {
+    if (data.length !== total) throw badRequest(`${where}.data has ${data.length} values but shape [${shape.join(', ')}] needs ${total}`, 'MG314');
+    return data;
+  }
   const out: unknown[] = [];
   const walk = (v: unknown[], level: number, path: string) => {
     if (v.length !== shape[level]) throw badRequest(`${where}.data${path} has ${v.length} elements at depth ${level + 1}, but shape says ${shape[level]}; send ${total} values flat or nested as [${shape.join(', ')}]`, 'MG314');

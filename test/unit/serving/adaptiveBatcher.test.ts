@@ -1,0 +1,161 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { AdaptiveBatcher, type BatchEvent } from '../../../server/serving/adaptiveBatcher';
+import { DirectScheduler } from '../../../server/serving/scheduler';
+import type { BatchOutput } from '../../../server/manifest/predict';
+
+// A fake model: output row = 10 × the first raw value, so each request can
+// check it got its own rows back.
+function fakeRun(calls: number[], gate?: Promise<void>) {
+  return async (raw: Float64Array[], rows: number): Promise<BatchOutput> => {
+    calls.push(rows);
+    if (gate) await gate;
+    const data = new Float32Array(rows);
+    for (let r = 0; r < rows; r++) data[r] = raw[0]![r * 2]! * 10;
+    return { rows, raw: { y: { dtype: 'float32', dims: [rows, 1], data } }, derived: [] };
+  };
+}
+
+const row = (v: number, n = 1) => [Float64Array.from({ length: 2 * n }, (_, i) => (i % 2 === 0 ? v + i / 2 : 0))];
+const valuesOf = (s: { out: BatchOutput; offset: number; rows: number }) =>
+  Array.from((s.out.raw.y!.data as Float32Array).subarray(s.offset, s.offset + s.rows));
+
+test('requests enqueued in the same turn of the event loop run as one batch and get their own rows back', async () => {
+  const calls: number[] = [];
+  const events: BatchEvent[] = [];
+  const b = new AdaptiveBatcher(fakeRun(calls), { maxBatchSize: 32, maxDelayMs: 50, widths: [2], onBatch: (e) => events.push(e) });
+  const results = await Promise.all([b.enqueue(row(1), 1), b.enqueue(row(2, 3), 3), b.enqueue(row(7), 1)]);
+  assert.deepEqual(calls, [5]);
+  assert.deepEqual(results.map(valuesOf), [[10], [20, 30, 40], [70]]);
+  assert.deepEqual(results.map((r) => r.offset), [0, 1, 4]);
+  assert.equal(events.length, 1);
+  assert.equal(events[0]!.reason, 'idle');
+  assert.equal(events[0]!.requests, 3);
+  assert.equal(b.inflight, 0);
+});
+
+test('a lone request is released by the loop being free, not by the max-delay timer', async () => {
+  const calls: number[] = [];
+  const events: BatchEvent[] = [];
+  // a huge maxDelayMs: if the batcher waited for it, the test would time out
+  const b = new AdaptiveBatcher(fakeRun(calls), { maxBatchSize: 32, maxDelayMs: 60_000, widths: [2], onBatch: (e) => events.push(e) });
+  const r = await b.enqueue(row(3), 1);
+  assert.deepEqual(valuesOf(r), [30]);
+  assert.equal(events[0]!.reason, 'idle');
+});
+
+test('a full queue is released at once and batches never exceed maxBatchSize', async () => {
+  const calls: number[] = [];
+  const events: BatchEvent[] = [];
+  const b = new AdaptiveBatcher(fakeRun(calls), { maxBatchSize: 4, maxDelayMs: 0, widths: [2], onBatch: (e) => events.push(e) });
+  const all = await Promise.all(Array.from({ length: 10 }, (_, i) => b.enqueue(row(i), 1)));
+  assert.deepEqual(all.map(valuesOf).flat(), Array.from({ length: 10 }, (_, i) => i * 10));
+  assert.ok(calls.every((n) => n <= 4), `batch sizes ${calls}`);
+  assert.equal(calls.reduce((a, c) => a + c, 0), 10);
+  assert.equal(events[0]!.reason, 'full');
+});
+
+test('a request larger than maxBatchSize runs alone', async () => {
+  const calls: number[] = [];
+  const b = new AdaptiveBatcher(fakeRun(calls), { maxBatchSize: 2, maxDelayMs: 0, widths: [2] });
+  const r = await b.enqueue(row(1, 5), 5);
+  assert.deepEqual(calls, [5]);
+  assert.deepEqual(valuesOf(r), [10, 20, 30, 40, 50]);
+});
+
+test('requests that arrive while a batch runs go together when it finishes', async () => {
+  const calls: number[] = [];
+  let open!: () => void;
+  const gate = new Promise<void>((r) => { open = r; });
+  const events: BatchEvent[] = [];
+  const b = new AdaptiveBatcher(fakeRun(calls, gate), { maxBatchSize: 32, maxDelayMs: 0, widths: [2], onBatch: (e) => events.push(e) });
+  const first = b.enqueue(row(1), 1);
+  await new Promise((r) => setImmediate(r)); // first batch is now running
+  assert.deepEqual(calls, [1]);
+  const later = [b.enqueue(row(2), 1), b.enqueue(row(3), 1), b.enqueue(row(4), 1)];
+  assert.equal(b.queued, 3);
+  assert.equal(b.inflight, 4);
+  open();
+  await first;
+  const rest = await Promise.all(later);
+  assert.deepEqual(calls, [1, 3]);
+  assert.deepEqual(rest.map(valuesOf), [[20], [30], [40]]);
+});
+
+test('maxDelayMs releases waiting requests even while a slow batch still runs', async () => {
+  const calls: number[] = [];
+  let open!: () => void;
+  const gate = new Promise<void>((r) => { open = r; });
+  const events: BatchEvent[] = [];
+  let n = 0;
+  const run = fakeRun(calls);
+  const b = new AdaptiveBatcher(async (raw, rows) => (n++ === 0 ? (await gate, run(raw, rows)) : run(raw, rows)), {
+    maxBatchSize: 32, maxDelayMs: 5, widths: [2], onBatch: (e) => events.push(e),
+  });
+  const first = b.enqueue(row(1), 1);
+  await new Promise((r) => setImmediate(r));
+  const second = await b.enqueue(row(2), 1); // resolves although the first batch is still blocked
+  assert.deepEqual(valuesOf(second), [20]);
+  assert.equal(events.find((e) => e.rows === 1 && e.reason === 'max_delay')?.reason, 'max_delay');
+  open();
+  assert.deepEqual(valuesOf(await first), [10]);
+});
+
+test('a failed batch rejects every request in it, and the next batch still runs', async () => {
+  let fail = true;
+  const b = new AdaptiveBatcher(async (raw, rows) => {
+    if (fail) { fail = false; throw new Error('boom'); }
+    return fakeRun([])(raw, rows);
+  }, { maxBatchSize: 8, maxDelayMs: 0, widths: [2] });
+  const results = await Promise.allSettled([b.enqueue(row(1), 1), b.enqueue(row(2), 1)]);
+  assert.deepEqual(results.map((r) => r.status), ['rejected', 'rejected']);
+  assert.deepEqual(valuesOf(await b.enqueue(row(5), 1)), [50]);
+  assert.equal(b.inflight, 0);
+});
+
+test('stop() waits for accepted requests and refuses new ones with 503', async () => {
+  let open!: () => void;
+  const gate = new Promise<void>((r) => { open = r; });
+  const b = new AdaptiveBatcher(fakeRun([], gate), { maxBatchSize: 8, maxDelayMs: 0, widths: [2] });
+  const accepted = b.enqueue(row(1), 1);
+  let stopped = false;
+  const stopping = b.stop().then(() => { stopped = true; });
+  await assert.rejects(b.enqueue(row(2), 1), (e: { statusCode?: number }) => e.statusCode === 503);
+  await new Promise((r) => setImmediate(r));
+  assert.equal(stopped, false);
+  open();
+  assert.deepEqual(valuesOf(await accepted), [10]);
+  await stopping;
+  assert.equal(stopped, true);
+});
+
+test('requests that waited longer than the queue timeout are answered 503 and not run', async () => {
+  const calls: number[] = [];
+  let open!: () => void;
+  const gate = new Promise<void>((r) => { open = r; });
+  let n = 0;
+  const run = fakeRun(calls);
+  const b = new AdaptiveBatcher(async (raw, rows) => (n++ === 0 ? (await gate, run(raw, rows)) : run(raw, rows)), {
+    maxBatchSize: 8, maxDelayMs: 0, widths: [2], queueTimeoutMs: 25,
+  });
+  const first = b.enqueue(row(1), 1);
+  await new Promise((r) => setImmediate(r));
+  const late = b.enqueue(row(2), 1);
+  const settled = late.then(() => undefined, (e: { statusCode?: number }) => e);
+  const t = performance.now();
+  while (performance.now() - t < 30) { /* let the queued request age past the timeout */ }
+  open();
+  await first;
+  assert.equal((await settled)?.statusCode, 503);
+  assert.equal(b.inflight, 0);
+});
+
+test('the direct scheduler runs one inference per request', async () => {
+  const calls: number[] = [];
+  const d = new DirectScheduler(fakeRun(calls));
+  const r = await Promise.all([d.enqueue(row(1), 1), d.enqueue(row(2), 1)]);
+  assert.deepEqual(calls, [1, 1]);
+  assert.deepEqual(r.map(valuesOf), [[10], [20]]);
+  await d.stop();
+  await assert.rejects(d.enqueue(row(1), 1), (e: { statusCode?: number }) => e.statusCode === 503);
+});
