@@ -15,6 +15,8 @@ addFormats(ajv);
 ajv.addFormat('date-or-date-time', /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])([Tt ]([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d+)?)?([Zz]|[+-]\d{2}:?\d{2})?)?$/);
 const check = ajv.compile(schema);
 
+const MAX_TRANSLATED = 300;
+
 export interface SchemaResult {
   diagnostics: ManifestDiagnostic[];
   /** Paths with a schema error; nothing at, above or below them is trusted. */
@@ -30,7 +32,10 @@ export function checkSchema(parsed: ParsedManifest): SchemaResult {
   const invalid: JsonPath[] = [];
   if (check(parsed.value)) return { diagnostics, invalid, stop: false };
   const errors = (check.errors ?? []).filter((e) => !isIdentityError(e));
-  for (const t of translateAll(parsed, errors)) {
+  // Thousands of errors (a file of unknown keys) would cost seconds to
+  // locate one by one; past the first few hundred, only their paths matter.
+  for (const e of errors.slice(MAX_TRANSLATED)) if (e.keyword !== 'additionalProperties') invalid.push(pathOf(e.instancePath));
+  for (const t of translateAll(parsed, errors.slice(0, MAX_TRANSLATED))) {
     diagnostics.push(report(parsed, t.path, t.code, t.message, { prefer: t.prefer, data: t.data }));
     // An unknown key is only a warning: the rest of its mapping is still fine.
     if (t.code === 'MG110') continue;
