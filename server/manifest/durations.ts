@@ -33,7 +33,8 @@ export function formatDuration(ms: number): string {
 
 /** A likely intended duration for a near miss ("90 days" → "90d", "1.5h" → "90m"), or undefined. */
 export function suggestDuration(text: string): string | undefined {
-  const m = /^\s*([0-9]+(?:\.[0-9]+)?)\s*([a-zA-Z]+)\s*$/.exec(text);
+  // "-5s": the sign is the mistake; the magnitude is what was meant.
+  const m = /^\s*-?\s*([0-9]+(?:\.[0-9]+)?)\s*([a-zA-Z]+)\s*$/.exec(text);
   if (!m) return /^\s*[1-9][0-9]*\s*$/.test(text) ? `${text.trim()}s` : undefined;
   const n = Number(m[1]);
   const word = m[2]!.toLowerCase();

@@ -17,7 +17,7 @@ export interface ParsedManifest {
 }
 
 const SYNTAX_CODES: Record<string, { code: string; fix: string }> = {
-  DUPLICATE_KEY: { code: 'MG102', fix: 'remove or rename one of the two keys; YAML keeps only one of them' },
+  DUPLICATE_KEY: { code: 'MG102', fix: 'remove or rename one of the two; YAML would keep only one of them' },
   TAB_AS_INDENT: { code: 'MG103', fix: 'indent with spaces, not tabs' },
 };
 
@@ -60,11 +60,21 @@ export function parseManifest(text: string): ParsedManifest {
   for (const err of [...doc.errors, ...doc.warnings].slice(0, MAX_SYNTAX_DIAGNOSTICS)) {
     const known = SYNTAX_CODES[err.code];
     const first = err.message.split('\n')[0] ?? err.message;
-    const [start, end] = err.pos;
+    const start = err.pos[0];
+    let end = err.pos[1];
+    let message = known ? `${first}: ${known.fix}.` : `YAML syntax error: ${first}. Fix the YAML at this place (check indentation, quotes and colons).`;
+    if (err.code === 'DUPLICATE_KEY') {
+      // The error marks one character; name and underline the whole key.
+      const key = /^[^:#\n]*?(?=\s*:)/.exec(text.slice(start, start + 200))?.[0]?.trim();
+      if (key) {
+        end = start + key.length;
+        message = `duplicate key "${key}": ${known?.fix ?? 'remove one of the two keys'}.`;
+      }
+    }
     diagnostics.push({
       code: known?.code ?? 'MG101',
       severity: doc.warnings.includes(err as never) ? 'warning' : 'error',
-      message: known ? `${first}: ${known.fix}.` : `YAML syntax error: ${first}. Fix the YAML at this place (check indentation, quotes and colons).`,
+      message,
       offset: start,
       length: Math.max(1, end - start),
       range: rangeOf(lineCounter, start, Math.max(start + 1, end)),

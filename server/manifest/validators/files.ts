@@ -30,7 +30,7 @@ export const dataFilesValidator: Validator = {
   async validate(ctx: ValidationContext): Promise<ManifestDiagnostic[]> {
     const refs = datasetRefs(ctx);
     const results = await Promise.all(refs.map((r) => checkDataset(ctx, r)));
-    return results.flat();
+    return [...results.flatMap((r) => r.diagnostics), ...columnDiagnostics(ctx, results)];
   },
 };
 
@@ -73,11 +73,18 @@ function needs(ctx: ValidationContext, ref: DatasetRef): ColumnNeed[] {
   return out;
 }
 
-async function checkDataset(ctx: ValidationContext, ref: DatasetRef): Promise<ManifestDiagnostic[]> {
+interface Checked {
+  diagnostics: ManifestDiagnostic[];
+  /** Set when the header could be read. */
+  ref?: DatasetRef;
+  columns?: string[];
+}
+
+async function checkDataset(ctx: ValidationContext, ref: DatasetRef): Promise<Checked> {
   const { parsed } = ctx;
   const field = fieldName(ref.path);
   if (isUri(ref.file)) {
-    return [report(parsed, ref.path, 'MG210', `${field} "${ref.file}" is a URI: it is recorded but not fetched, so its columns are not checked`)];
+    return { diagnostics: [report(parsed, ref.path, 'MG210', `${field} "${ref.file}" is a URI: it is recorded but not fetched, so its columns are not checked`)] };
   }
   const abs = resolveDataPath(ctx.manifestDir, ref.file);
   let probe;
@@ -85,27 +92,69 @@ async function checkDataset(ctx: ValidationContext, ref: DatasetRef): Promise<Ma
     probe = await probeCsv(abs);
   } catch (err) {
     const why = await fileProblem(err as NodeJS.ErrnoException, abs, ctx.manifestDir, '.csv');
-    return [report(parsed, ref.path, 'MG201', `${field} "${ref.file}" ${why.message}`, why.suggestion ? { data: { suggestion: why.suggestion } } : {})];
+    return { diagnostics: [report(parsed, ref.path, 'MG201', `${field} "${ref.file}" ${why.message}`, why.suggestion ? { data: { suggestion: why.suggestion } } : {})] };
   }
-  const out: ManifestDiagnostic[] = [];
   if (probe.problem) {
-    out.push(report(parsed, ref.path, probe.problem.kind === 'no-header' ? 'MG203' : 'MG202', `${field} "${ref.file}" ${probe.problem.message}`));
-    if (probe.problem.kind !== 'ragged') return out;
+    const d = report(parsed, ref.path, probe.problem.kind === 'no-header' ? 'MG203' : 'MG202', `${field} "${ref.file}" ${probe.problem.message}`);
+    // A ragged file still has a usable header.
+    return probe.problem.kind === 'ragged' ? { diagnostics: [d], ref, columns: probe.columns } : { diagnostics: [d] };
   }
-  const have = new Set(probe.columns);
-  for (const need of needs(ctx, ref)) {
-    const missing = need.columns.filter((c) => !have.has(c));
-    if (missing.length === 0) continue;
-    let message: string;
-    let data: Record<string, unknown> = { columns: missing, at: need.at };
-    if (missing.length === 1) {
-      const near = closest(missing[0]!, probe.columns);
-      message = `${field} "${ref.file}" has no column "${missing[0]}" (named in ${need.why})${near ? `: did you mean "${near}"?` : `; its columns are ${listColumns(probe.columns)}`}`;
-      if (near) data = { ...data, suggestion: near };
-    } else {
-      message = `${field} "${ref.file}" lacks ${missing.length} columns named in ${need.why}: ${missing.slice(0, 5).map((c) => `"${c}"`).join(', ')}${missing.length > 5 ? ', …' : ''}; its columns are ${listColumns(probe.columns)}`;
+  return { diagnostics: [], ref, columns: probe.columns };
+}
+
+/** Where the manifest names `column` for `need`: the list item, the map key, or the field. */
+function columnPlace(need: ColumnNeed, column: string): { path: JsonPath; prefer?: 'key' } {
+  const last = need.at[need.at.length - 1];
+  if (last === 'features') return { path: [...need.at, need.columns.indexOf(column)] };
+  if (need.why === 'staleness.drift.features') return { path: [...need.at, column], prefer: 'key' };
+  return { path: need.at };
+}
+
+/**
+ * A column missing from every dataset that should have it is a wrong name in
+ * the manifest: reported once, where the manifest names it. A column missing
+ * from only some datasets is a problem of those files: reported on each.
+ */
+function columnDiagnostics(ctx: ValidationContext, checked: Checked[]): ManifestDiagnostic[] {
+  const { parsed } = ctx;
+  const out: ManifestDiagnostic[] = [];
+  const readable = checked.filter((c): c is Required<Checked> => c.ref !== undefined && c.columns !== undefined);
+  const perNeed = new Map<string, { need: ColumnNeed; sets: Array<Required<Checked>> }>();
+  for (const c of readable) {
+    for (const need of needs(ctx, c.ref)) {
+      const key = need.why;
+      const entry = perNeed.get(key) ?? { need, sets: [] };
+      entry.sets.push(c);
+      perNeed.set(key, entry);
     }
-    out.push(report(parsed, ref.path, 'MG204', `${message}. Correct the names in the manifest or the CSV header`, { data }));
+  }
+  for (const { need, sets } of perNeed.values()) {
+    const inNone = need.columns.filter((col) => sets.every((s) => !s.columns.includes(col)));
+    if (inNone.length > 5) {
+      out.push(report(parsed, need.at, 'MG204', `${inNone.length} columns named in ${need.why} are in none of the datasets (${inNone.slice(0, 3).map((c) => `"${c}"`).join(', ')}, …): do the datasets belong to this model? Their columns are ${listColumns([...new Set(sets.flatMap((s) => s.columns))])}`, { prefer: 'key', data: { columns: inNone } }));
+    }
+    for (const col of inNone.length > 5 ? [] : inNone) {
+      const all = [...new Set(sets.flatMap((s) => s.columns))];
+      const near = closest(col, all);
+      const files = sets.map((s) => `"${s.ref.file}"`);
+      const place = columnPlace(need, col);
+      out.push(report(parsed, place.path, 'MG204', `column "${col}" (${need.why}) is not in ${files.length === 1 ? `the dataset ${files[0]}` : `any of the datasets ${files.join(', ')}`}${near ? `: did you mean "${near}"?` : `; their columns are ${listColumns(all)}`}`, { prefer: place.prefer, data: near ? { suggestion: near, column: col } : { column: col } }));
+    }
+    for (const s of sets) {
+      const missing = need.columns.filter((col) => !s.columns.includes(col) && !inNone.includes(col));
+      if (missing.length === 0) continue;
+      const field = fieldName(s.ref.path);
+      let message: string;
+      let data: Record<string, unknown> = { columns: missing, at: need.at };
+      if (missing.length === 1) {
+        const near = closest(missing[0]!, s.columns);
+        message = `${field} "${s.ref.file}" has no column "${missing[0]}" (named in ${need.why}), which the other datasets have${near ? `: did you mean "${near}"?` : ''}`;
+        if (near) data = { ...data, suggestion: near };
+      } else {
+        message = `${field} "${s.ref.file}" lacks ${missing.length} columns named in ${need.why}: ${missing.slice(0, 5).map((c) => `"${c}"`).join(', ')}${missing.length > 5 ? ', …' : ''}; its columns are ${listColumns(s.columns)}`;
+      }
+      out.push(report(parsed, s.ref.path, 'MG204', `${message}. Add the column to the file, or point at the right file`, { data }));
+    }
   }
   return out;
 }

@@ -132,7 +132,8 @@ function formatMessage(parsed: ParsedManifest, path: JsonPath, e: ErrorObject, n
     return hint('is not a semantic version', 'use MAJOR.MINOR.PATCH', toSemver(v) ?? '1.0.0');
   }
   if (node.pattern === DURATION_SOURCE) {
-    return hint('is not a duration', 'use a whole number followed by ms, s, m, h, d or w', suggestDuration(v) ?? '90d');
+    const negative = /^\s*-/.test(v);
+    return hint(negative ? 'is negative' : 'is not a duration', `${negative ? 'durations are positive: ' : ''}use a whole number followed by ms, s, m, h, d or w`, suggestDuration(v) ?? '90d');
   }
   if (p === 'serving.labels[]') {
     return hint('is not a valid label', 'use lowercase letters, digits and "-", starting with a letter', toDnsName(v)?.replace(/^[0-9-]+/, '') || 'stable');

@@ -115,10 +115,18 @@ test('MG204 a feature column missing from a dataset, with a suggestion', async (
   expectNone(ok, 'MG204');
 });
 
-test('MG204 the label column is checked in validation data', async () => {
+test('MG204 a label column in no validation dataset is reported where the manifest names it', async () => {
   const dir = project({ ...STD_FILES(), 'data/validation.csv': 'a,b,target\n1,2,0\n' });
-  const d = await expectCode(manifest([['    - path: data/validation.csv', '    - path: data/validation.csv  #!']]), dir, 'MG204');
-  assert.match(d.message, /data\.labelColumn/);
+  const d = await expectCode(manifest([['  labelColumn: y', '  labelColumn: y  #!']]), dir, 'MG204');
+  assert.match(d.message, /column "y" \(data\.labelColumn\) is not in the dataset "data\/validation\.csv"/);
+});
+
+test('MG204 a feature in no dataset points at the feature in the list', async () => {
+  const dir = project(STD_FILES());
+  const text = manifest([['      features: [a, b]', '      features:\n        - a\n        - bee  #!']]);
+  const d = await expectCode(text, dir, 'MG204');
+  assert.match(d.message, /column "bee"/);
+  assert.equal(d.range.start.character, 10);
 });
 
 test('MG204 a ragged file still has its header checked', async () => {
