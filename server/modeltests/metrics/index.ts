@@ -15,6 +15,7 @@ import { predictInProcess } from './inProcess';
 import { mapLabels } from './labels';
 import { metricGates, type MetricsForGate } from './metricGates';
 import type { ComputedMetrics, MetricGateSpec } from './metricValue';
+import { instanceTexts } from './instanceText';
 import { predictOverHttp } from './predictOverHttp';
 import { sliceName, sliceRows } from './slices';
 
@@ -71,6 +72,7 @@ export async function runMetricsSuite(ctx: SuiteContext, opts: MetricsOptions = 
   const plan = ctx.predictor.plan;
   const served = await predictOverHttp(ctx.url, ctx.model, plan, inputs, rows, {
     signal: ctx.signal,
+    instanceText: instanceTexts(plan, table, rowIndex, inputs),
     onProgress: (d, n) => ctx.progress({ step: 'scoring through the server', percent: 5 + (45 * d) / n }),
   });
   const servedValues = task === 'classification' ? served.probabilities : firstColumn(served.values, rows);

@@ -26,10 +26,12 @@ export interface HttpScoringOptions {
   concurrency?: number;
   signal?: AbortSignal;
   onProgress?: (doneRows: number, totalRows: number) => void;
+  /** Ready-made JSON text of each row's instance (see instanceTexts); the values are formatted otherwise. */
+  instanceText?: string[];
 }
 
-export const DEFAULT_ROWS_PER_REQUEST = 256;
-export const DEFAULT_CONCURRENCY = 4;
+export const DEFAULT_ROWS_PER_REQUEST = 1024;
+export const DEFAULT_CONCURRENCY = 2;
 
 export class HttpScoringError extends Error {
   constructor(message: string, readonly status?: number) {
@@ -43,7 +45,8 @@ export function predictUrl(baseUrl: string, model: { name: string; version: stri
 }
 
 /** One request body: `{"instances": [...]}`, a flat row per instance (or named inputs for multi-input models). */
-export function instancesBody(plan: ProcessingPlan, inputs: Float64Array[], from: number, to: number): string {
+export function instancesBody(plan: ProcessingPlan, inputs: Float64Array[], from: number, to: number, text?: string[]): string {
+  if (text) return `{"instances":[${text.slice(from, to).join(',')}]}`;
   const parts: string[] = [];
   for (let r = from; r < to; r++) {
     if (plan.inputs.length === 1) {
@@ -84,7 +87,7 @@ export async function predictOverHttp(
         res = await fetch(endpoint, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
-          body: instancesBody(plan, inputs, from, to),
+          body: instancesBody(plan, inputs, from, to, opts.instanceText),
           signal: opts.signal,
         });
       } catch (err) {

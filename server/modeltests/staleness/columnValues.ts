@@ -1,7 +1,6 @@
 // One dataset column prepared for drift tests: missing cells counted and
 // set aside, numbers parsed and sorted once when every present cell is a
 // number, strings kept otherwise.
-import { finiteSorted } from '../stats/numbers';
 
 /** Cells that mean "no value" (compared trimmed and case-insensitively). */
 export const MISSING_TOKENS = ['', 'na', 'n/a', 'nan', 'null', 'none'];
@@ -34,18 +33,22 @@ export function readColumn(rows: readonly (readonly string[])[], index: number):
   let numeric = true;
   for (let r = 0; r < n; r++) {
     const cell = rows[r]![index];
+    // Fast path: parse first and only look closer at what did not parse or
+    // parsed to 0 (Number('') and Number('  ') are 0, but they are missing).
+    const v = cell === undefined ? Number.NaN : +cell;
+    if (v - v === 0 && (v !== 0 || !isMissingCell(cell))) {
+      values[present++] = v;
+      continue;
+    }
     if (isMissingCell(cell)) {
       missing++;
       continue;
     }
-    const v = Number(cell);
-    if (!Number.isFinite(v)) {
-      numeric = false;
-      break;
-    }
-    values[present++] = v;
+    numeric = false;
+    break;
   }
-  if (numeric) return { rows: n, missing, numeric: finiteSorted(values.subarray(0, present)), text: null };
+  // Every kept value is finite: sort in place (typed-array sort is numeric).
+  if (numeric) return { rows: n, missing, numeric: values.subarray(0, present).sort(), text: null };
   const text: string[] = [];
   missing = 0;
   for (let r = 0; r < n; r++) {

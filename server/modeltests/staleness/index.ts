@@ -8,6 +8,7 @@ import { tableInputs } from '../../manifest/predict';
 import type { GateResult, StalenessResult } from '../../protocol/report';
 import { gate, sourceOf, unmeasuredGate } from '../gates';
 import { compactFiniteRows } from '../metrics/finiteRows';
+import { instanceTexts } from '../metrics/instanceText';
 import { predictOverHttp } from '../metrics/predictOverHttp';
 import { displayPath, throwIfCancelled, type SuiteContext, type SuiteOutput } from '../suite';
 import { DAY_MS, dataAge, modelAgeDays } from './ages';
@@ -228,8 +229,8 @@ async function readDriftTables(ctx: SuiteContext): Promise<{ reference: Table; c
 
 async function predictedLabels(ctx: SuiteContext, table: Table, onProgress: (done: number, total: number) => void): Promise<{ labels: string[]; endpoint: string; note?: string }> {
   const plan = ctx.predictor.plan;
-  const { inputs, rows, dropped } = compactFiniteRows(plan, tableInputs(plan, table));
-  const served = await predictOverHttp(ctx.url, ctx.model, plan, inputs, rows, { signal: ctx.signal, onProgress });
+  const { inputs, rows, dropped, kept } = compactFiniteRows(plan, tableInputs(plan, table));
+  const served = await predictOverHttp(ctx.url, ctx.model, plan, inputs, rows, { signal: ctx.signal, onProgress, instanceText: instanceTexts(plan, table, kept, inputs) });
   let labels = served.labels;
   if (!labels && served.probabilities && served.classes) {
     const k = served.classes;
