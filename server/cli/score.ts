@@ -3,6 +3,7 @@
 // batcher), streaming the CSV in and the predictions out.
 import { createReadStream, createWriteStream, statSync } from 'node:fs';
 import { once } from 'node:events';
+import { unlink } from 'node:fs/promises';
 import { parse } from 'csv-parse';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
@@ -167,7 +168,10 @@ export function registerScore(program: Command): void {
         if (!header) throw new Error(`${flags.input} is empty: it needs a header row and data rows`);
       } catch (err) {
         bar?.stop();
+        // no half-written predictions file left behind
+        sink.on('error', () => undefined);
         sink.destroy();
+        await unlink(flags.output).catch(() => undefined);
         await servable.unload();
         const e = err as Error & { lines?: number };
         fail(e.message.startsWith(flags.input) ? e.message : `cannot score ${flags.input}${e.lines ? ` (line ${e.lines})` : ''}: ${e.message}`, 2);
