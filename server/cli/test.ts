@@ -41,6 +41,7 @@ function progressReporter(enabled: boolean): { onProgress: (e: ProgressEvent) =>
       cliProgress.Presets.shades_classic,
     );
     let started = false;
+    let suite: string | undefined;
     return {
       onProgress(e) {
         const payload = { suite: (e.suite ?? '').padEnd(9), step: e.message ? `${e.step}: ${e.message}` : e.step };
@@ -48,7 +49,10 @@ function progressReporter(enabled: boolean): { onProgress: (e: ProgressEvent) =>
           bar.start(100, 0, payload);
           started = true;
         }
-        bar.update(e.percent !== undefined ? Math.round(e.percent) : bar.getProgress() * 100, payload);
+        // A step without a percent keeps the bar where it is, unless another suite took over.
+        const percent = e.percent ?? (e.suite === suite ? bar.getProgress() * 100 : 0);
+        suite = e.suite;
+        bar.update(Math.round(percent), payload);
       },
       stop: () => { if (started) bar.stop(); },
     };

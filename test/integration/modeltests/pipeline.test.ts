@@ -5,7 +5,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { runTests } from '../../../server/pipeline';
+import { runTests, TestUsageError } from '../../../server/pipeline';
+import { startServer } from '../../../server/serving/server';
 import type { GateResult, Report } from '../../../server/protocol/report';
 import { reportSchemaErrors } from '../../../server/report/validateReport';
 
@@ -159,4 +160,20 @@ describe('edge cases in the data', () => {
     assert.equal(perimeter.drifted, true, 'a column stuck at one value in current data drifts');
     assert.doesNotMatch(JSON.stringify(r), /NaN/);
   });
+});
+
+test('with url, the suites use a running server and leave it running', async () => {
+  const server = await startServer({ manifests: [join(samples, 'digits/model.yaml')], host: '127.0.0.1', port: 0, logger: false });
+  try {
+    const r = await runTests(join(samples, 'digits/model.yaml'), { only: ['metrics'], url: server.url });
+    valid(r);
+    assert.ok(r.gates.every((g) => g.pass), r.gates.map((g) => g.message).join('\n'));
+    assert.ok(byId(r, 'metrics.accuracy').how.includes(server.url));
+    assert.equal(r.suites.metrics!.confusion!.labels.length, 10);
+    const res = await fetch(`${server.url}/v2/health/ready`);
+    assert.equal(res.status, 200, 'the server given with url is still serving');
+    await assert.rejects(runTests(join(samples, 'breast-cancer/model.yaml'), { only: ['metrics'], url: server.url }), (err: Error) => err instanceof TestUsageError && /does not serve breast-cancer version 1\.0\.0/.test(err.message));
+  } finally {
+    await server.close();
+  }
 });
