@@ -1,5 +1,7 @@
 // Every subcommand, in the order `modelgate --help` lists them.
 import type { Command } from 'commander';
+import { registerInit } from './init';
+import { registerLint } from './lint';
 import { registerLoadgen } from './loadgen';
 import { registerLsp } from './lsp';
 import { registerPublish } from './publish';
@@ -12,6 +14,8 @@ import { registerVersions } from './versions';
 export type RegisterCommand = (program: Command) => void;
 
 export const commands: RegisterCommand[] = [
+  registerInit,
+  registerLint,
   registerLoadgen,
   registerLsp,
   registerPublish,

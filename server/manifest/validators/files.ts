@@ -7,6 +7,9 @@ import { probeCsv } from '../csvProbe';
 import { isUri, resolveDataPath } from '../dataset';
 import type { ManifestDiagnostic } from '../diagnostics';
 import { closest } from '../suggest';
+
+/** Usual names of the label column. */
+export const LABEL_NAMES = ['target', 'label', 'y', 'class'];
 import { fieldName, report, type JsonPath, type ValidationContext, type Validator } from './types';
 
 type Role = 'training' | 'validation' | 'reference' | 'current';
@@ -135,7 +138,8 @@ function columnDiagnostics(ctx: ValidationContext, checked: Checked[]): Manifest
     }
     for (const col of inNone.length > 5 ? [] : inNone) {
       const all = [...new Set(sets.flatMap((s) => s.columns))];
-      const near = closest(col, all);
+      // A label column is often just named differently ("target" vs "diagnosis").
+      const near = closest(col, all) ?? (/labelColumn$/.test(need.why) ? all.find((c) => LABEL_NAMES.includes(c.toLowerCase())) : undefined);
       const files = sets.map((s) => `"${s.ref.file}"`);
       const place = columnPlace(need, col);
       out.push(report(parsed, place.path, 'MG204', `column "${col}" (${need.why}) is not in ${files.length === 1 ? `the dataset ${files[0]}` : `any of the datasets ${files.join(', ')}`}${near ? `: did you mean "${near}"?` : `; their columns are ${listColumns(all)}`}`, { prefer: place.prefer, data: near ? { suggestion: near, column: col } : { column: col } }));
