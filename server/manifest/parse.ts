@@ -29,17 +29,8 @@ const MAX_SYNTAX_DIAGNOSTICS = 20;
 export function parseManifest(text: string): ParsedManifest {
   const lineCounter = new LineCounter();
   if (text.length > MAX_MANIFEST_CHARS) {
-    const empty = parseDocument('', { lineCounter });
     const firstLine = Math.max(1, Math.min(text.indexOf('\n') < 0 ? text.length : text.indexOf('\n'), 200));
-    const mb = (text.length / 1_000_000).toFixed(1);
-    return {
-      text, doc: empty, lineCounter, value: undefined,
-      diagnostics: [{
-        code: 'MG112', severity: 'error', offset: 0, length: firstLine, path: [],
-        range: { start: { line: 0, character: 0 }, end: { line: 0, character: firstLine } },
-        message: `the manifest is ${mb} MB, more than the ${MAX_MANIFEST_CHARS / 1_000_000} MB a model.yaml may have, so it is not read: keep data in CSV files and the model in the ONNX file; the manifest only points at them`,
-      }],
-    };
+    return { text, doc: parseDocument('', { lineCounter }), lineCounter, value: undefined, diagnostics: [tooLarge(text.length, firstLine)] };
   }
   const deep = tooDeep(text);
   if (deep !== undefined) {
@@ -60,14 +51,12 @@ export function parseManifest(text: string): ParsedManifest {
   for (const err of [...doc.errors, ...doc.warnings].slice(0, MAX_SYNTAX_DIAGNOSTICS)) {
     const known = SYNTAX_CODES[err.code];
     const first = err.message.split('\n')[0] ?? err.message;
-    const start = err.pos[0];
-    let end = err.pos[1];
+    const [start, end] = err.pos;
     let message = known ? `${first}: ${known.fix}.` : `YAML syntax error: ${first}. Fix the YAML at this place (check indentation, quotes and colons).`;
     if (err.code === 'DUPLICATE_KEY') {
-      // The error marks one character; name and underline the whole key.
+      // The error marks the key's first character; name the whole key.
       const key = /^[^:#\n]*?(?=\s*:)/.exec(text.slice(start, start + 200))?.[0]?.trim();
       if (key) {
-        end = start + key.length;
         message = `duplicate key "${key}": ${known?.fix ?? 'remove one of the two keys'}.`;
       }
     }
@@ -160,6 +149,16 @@ function findCollectionKey(doc: Document.Parsed): ParsedNode | undefined {
     found = (doc.contents ?? undefined) as ParsedNode | undefined;
   }
   return found;
+}
+
+/** MG112 for a manifest of `size` characters (or bytes), on its first line. */
+export function tooLarge(size: number, firstLineLength = 1): ManifestDiagnostic {
+  const mb = (size / 1_000_000).toFixed(1);
+  return {
+    code: 'MG112', severity: 'error', offset: 0, length: firstLineLength, path: [],
+    range: { start: { line: 0, character: 0 }, end: { line: 0, character: firstLineLength } },
+    message: `the manifest is ${mb} MB, more than the ${MAX_MANIFEST_CHARS / 1_000_000} MB a model.yaml may have, so it is not read: keep data in CSV files and the model in the ONNX file; the manifest only points at them`,
+  };
 }
 
 export function rangeOf(lc: LineCounter, start: number, end: number): Range {
