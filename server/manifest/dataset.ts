@@ -3,6 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import { parse } from 'csv-parse/sync';
+import { probeCsv } from './csvProbe';
 
 export interface Table {
   path: string;
@@ -49,10 +50,21 @@ export async function readTable(path: string, opts: { maxRows?: number } = {}): 
   return { path, columns: header, rows: records.slice(1) };
 }
 
-/** Only the header of a CSV, read cheaply from the start of the file. */
+/**
+ * Only the header of a CSV, from the first 64 KB of the file (cached by
+ * path + mtime), so a huge dataset costs no more than a small one.
+ */
 export async function readHeader(path: string): Promise<string[]> {
-  const t = await readTable(path, { maxRows: 1 });
-  return t.columns;
+  let probe;
+  try {
+    probe = await probeCsv(path);
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    throw new DatasetError(`cannot read dataset ${path}: ${e.code === 'ENOENT' ? 'the file does not exist' : e.message}`, path);
+  }
+  // A ragged row further down does not make the header unusable.
+  if (probe.problem && probe.problem.kind !== 'ragged') throw new DatasetError(`dataset ${path} ${probe.problem.message}`, path);
+  return probe.columns;
 }
 
 /** The listed columns as numbers (NaN for empty or non-numeric cells), row-major in one Float64Array. */

@@ -1,6 +1,10 @@
 // Durations, names and "did you mean": the small parsers behind messages.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DatasetError, readHeader } from '../../../server/manifest/dataset';
 import { durationMs, formatDuration, parseDuration, suggestDuration } from '../../../server/manifest/durations';
 import { dateMs, toDateTime, toDnsName, toSemver } from '../../../server/manifest/names';
 import { closest, editDistance } from '../../../server/manifest/suggest';
@@ -55,4 +59,18 @@ test('editDistance counts transpositions as one edit; closest ignores case and s
   assert.equal(closest('shpae', ['shape', 'name']), 'shape');
   assert.equal(closest('zzzzzz', ['shape', 'name']), undefined);
   assert.equal(closest('x', []), undefined);
+});
+
+test('readHeader reads the header from the start of a large file and rejects a headerless one', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mg-header-'));
+  try {
+    // A quote left open after the sample would fail a whole-file parse.
+    writeFileSync(join(dir, 'big.csv'), 'a,b\n' + '1,2\n'.repeat(50_000) + '"open,3\n');
+    assert.deepEqual(await readHeader(join(dir, 'big.csv')), ['a', 'b']);
+    writeFileSync(join(dir, 'nohead.csv'), '1,2\n3,4\n');
+    await assert.rejects(readHeader(join(dir, 'nohead.csv')), (e: unknown) => e instanceof DatasetError && /no header row/.test((e as Error).message));
+    await assert.rejects(readHeader(join(dir, 'missing.csv')), /does not exist/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
