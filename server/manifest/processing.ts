@@ -278,6 +278,9 @@ function allocate(dtype: TensorDType, n: number): TensorData | Uint8Array {
  * conversion to the input's dtype. `raw` is not modified.
  */
 export function preprocess(input: InputPlan, raw: Float64Array, rows: number): Tensor {
+  if ((input.dtype === 'float32' || input.dtype === 'float64') && input.categorical.size === 0 && !input.steps.some((s) => s.op === 'onehot')) {
+    return scaleInto(input, raw, rows);
+  }
   let width = input.rawWidth;
   let cur: Float64Array = raw;
   let copied = false;
@@ -322,6 +325,37 @@ export function preprocess(input: InputPlan, raw: Float64Array, rows: number): T
     (data as Float32Array).set(cur.subarray(0, n));
   }
   return { dtype: input.dtype, dims, data: data as TensorData };
+}
+
+/**
+ * One pass from raw rows to the float tensor when the steps only scale
+ * (standardize, minmax, reshape): each value goes through every step in
+ * float64 and is rounded once on store, as the general path does.
+ */
+function scaleInto(input: InputPlan, raw: Float64Array, rows: number): Tensor {
+  const w = input.rawWidth;
+  const n = rows * w;
+  const out = input.dtype === 'float32' ? new Float32Array(n) : new Float64Array(n);
+  const scales = input.steps.filter((s): s is Extract<PreStep, { op: 'standardize' | 'minmax' }> => s.op === 'standardize' || s.op === 'minmax');
+  if (scales.length === 0) out.set(raw.subarray(0, n));
+  else if (scales.length === 1) {
+    const s = scales[0]!;
+    if (s.op === 'standardize') {
+      const a = s.mean, b = s.std;
+      for (let i = 0, j = 0; i < n; i++) { out[i] = (raw[i]! - a[j]!) / b[j]!; if (++j === w) j = 0; }
+    } else {
+      const a = s.min, b = s.scale;
+      for (let i = 0, j = 0; i < n; i++) { out[i] = (raw[i]! - a[j]!) * b[j]!; if (++j === w) j = 0; }
+    }
+  } else {
+    for (let i = 0, j = 0; i < n; i++) {
+      let v = raw[i]!;
+      for (const s of scales) v = s.op === 'standardize' ? (v - s.mean[j]!) / s.std[j]! : (v - s.min[j]!) * s.scale[j]!;
+      out[i] = v;
+      if (++j === w) j = 0;
+    }
+  }
+  return { dtype: input.dtype, dims: [rows, ...input.dims], data: out };
 }
 
 /** Converts any numeric output tensor to float32 values, for postprocessing. */

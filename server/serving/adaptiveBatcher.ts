@@ -8,6 +8,7 @@
 import type { BatchOutput } from '../manifest/predict';
 import { Drain, stoppedError, type BatchSlice, type RunBatch, type Scheduler } from './scheduler';
 import { ServingError } from './errors';
+import { allocFloat64 } from './slab';
 
 export type ReleaseReason = 'full' | 'idle' | 'max_delay';
 
@@ -133,7 +134,7 @@ export class AdaptiveBatcher implements Scheduler {
 
   private concat(jobs: Job[], rows: number): Float64Array[] {
     return this.opts.widths.map((w, k) => {
-      const buf = new Float64Array(rows * w);
+      const buf = allocFloat64(rows * w);
       let off = 0;
       for (const j of jobs) {
         buf.set(j.raw[k]!, off);

@@ -21,12 +21,11 @@ export const DEFAULT_BODY_LIMIT = 8 * 1024 * 1024;
 /** The whole app as one plugin: shared core, then each protocol front end under its prefix. */
 const app: FastifyPluginAsync<{ core: ServingCore; cors?: boolean }> = async (app, opts) => {
   await app.register(corePlugin, { core: opts.core });
-  app.addHook('onRequest', (req, reply, done) => {
-    void reply.header('x-request-id', req.id);
-    if (opts.cors) void reply.header('access-control-allow-origin', '*');
-    done();
-  });
   if (opts.cors) {
+    app.addHook('onRequest', (_req, reply, done) => {
+      void reply.header('access-control-allow-origin', '*');
+      done();
+    });
     app.options('*', async (_req, reply) => reply
       .code(204)
       .header('access-control-allow-methods', 'GET, POST, OPTIONS')

@@ -1,9 +1,10 @@
 // Prometheus metrics of one server, in its own registry (several servers may
 // share a process in tests). Hot-path metrics use pre-bound children so a
 // request costs a Map lookup, not a label hash.
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { HealthReport } from './health/liveHealth';
 import type { ReleaseReason } from './adaptiveBatcher';
+import { FastCounter, FastHistogram, type CounterChild, type HistogramChild } from './fastMetrics';
 
 /** What the metrics read at scrape time from each loaded model version. */
 export interface MetricsSource {
@@ -20,34 +21,29 @@ export interface BatchMetrics {
 
 export class ServingMetrics {
   readonly registry = new Registry();
-  private readonly requests: Counter<'model' | 'version' | 'protocol' | 'status'>;
-  private readonly latency: Histogram<'model' | 'version' | 'protocol'>;
-  private readonly batchSize: Histogram<'model' | 'version'>;
-  private readonly queueWait: Histogram<'model' | 'version'>;
-  private readonly releases: Counter<'model' | 'version' | 'reason'>;
-  private readonly inference: Histogram<'model' | 'version'>;
+  private readonly requests: FastCounter;
+  private readonly latency: FastHistogram;
+  private readonly batchSize: FastHistogram;
+  private readonly queueWait: FastHistogram;
+  private readonly releases: FastCounter;
+  private readonly inference: FastHistogram;
   readonly reloads: Counter<'model' | 'result'>;
-  private readonly children = new Map<string, { count: Counter.Internal; latency: Histogram.Internal<string> }>();
+  private readonly children = new Map<string, { count: CounterChild; latency: HistogramChild }>();
   private sources: () => MetricsSource[] = () => [];
 
   constructor(opts: { defaultMetrics?: boolean } = {}) {
     const registers = [this.registry];
     if (opts.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry });
-    this.requests = new Counter({ name: 'modelgate_requests_total', help: 'Inference and metadata requests by model, version, protocol and HTTP status.', labelNames: ['model', 'version', 'protocol', 'status'], registers });
-    this.latency = new Histogram({
-      name: 'modelgate_request_duration_seconds', help: 'Request latency from arrival to response, in seconds.', labelNames: ['model', 'version', 'protocol'], registers,
-      buckets: [0.00025, 0.0005, 0.001, 0.002, 0.004, 0.008, 0.016, 0.032, 0.064, 0.128, 0.256, 0.512, 1, 2.5],
-    });
-    this.batchSize = new Histogram({ name: 'modelgate_batch_size', help: 'Rows per inference (session.run) after adaptive batching.', labelNames: ['model', 'version'], registers, buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256, 512] });
-    this.queueWait = new Histogram({
-      name: 'modelgate_queue_wait_seconds', help: 'Time a request waited in the batching queue before its batch was released.', labelNames: ['model', 'version'], registers,
-      buckets: [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.002, 0.004, 0.008, 0.016, 0.032, 0.1],
-    });
-    this.releases = new Counter({ name: 'modelgate_batch_releases_total', help: 'Batches released, by reason: full (maxBatchSize reached), idle (event loop free), max_delay (maxDelayMs reached), direct (batching disabled).', labelNames: ['model', 'version', 'reason'], registers });
-    this.inference = new Histogram({
-      name: 'modelgate_inference_duration_seconds', help: 'Time of one batch through preprocessing, the runtime and postprocessing.', labelNames: ['model', 'version'], registers,
-      buckets: [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.002, 0.004, 0.008, 0.016, 0.032, 0.1, 0.5],
-    });
+    const r = this.registry;
+    this.requests = new FastCounter('modelgate_requests_total', 'Inference and metadata requests by model, version, protocol and HTTP status.', ['model', 'version', 'protocol', 'status'], r);
+    this.latency = new FastHistogram('modelgate_request_duration_seconds', 'Request latency from arrival to response, in seconds.', ['model', 'version', 'protocol'],
+      [0.00025, 0.0005, 0.001, 0.002, 0.004, 0.008, 0.016, 0.032, 0.064, 0.128, 0.256, 0.512, 1, 2.5], r);
+    this.batchSize = new FastHistogram('modelgate_batch_size', 'Rows per inference (session.run) after adaptive batching.', ['model', 'version'], [1, 2, 4, 8, 16, 32, 64, 128, 256, 512], r);
+    this.queueWait = new FastHistogram('modelgate_queue_wait_seconds', 'Time a request waited in the batching queue before its batch was released.', ['model', 'version'],
+      [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.002, 0.004, 0.008, 0.016, 0.032, 0.1], r);
+    this.releases = new FastCounter('modelgate_batch_releases_total', 'Batches released, by reason: full (maxBatchSize reached), idle (event loop free), max_delay (maxDelayMs reached), direct (batching disabled).', ['model', 'version', 'reason'], r);
+    this.inference = new FastHistogram('modelgate_inference_duration_seconds', 'Time of one batch through preprocessing, the runtime and postprocessing.', ['model', 'version'],
+      [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.002, 0.004, 0.008, 0.016, 0.032, 0.1, 0.5], r);
     this.reloads = new Counter({ name: 'modelgate_reloads_total', help: 'Model (re)loads by result: ok, or failed (the previous version kept serving).', labelNames: ['model', 'result'], registers });
     const self = this;
     new Gauge({
@@ -117,7 +113,7 @@ export class ServingMetrics {
     const size = this.batchSize.labels(model, version);
     const wait = this.queueWait.labels(model, version);
     const infer = this.inference.labels(model, version);
-    const reasons = new Map<string, Counter.Internal>();
+    const reasons = new Map<string, CounterChild>();
     return {
       batch: (rows, reason, waits, inferSeconds) => {
         size.observe(rows);

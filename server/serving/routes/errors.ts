@@ -34,15 +34,26 @@ export function describeError(err: FastifyError | Error, app: FastifyInstance): 
   return { status, code: status === 500 ? 'MG399' : 'MG345', message: status === 500 ? `internal error: ${err.message}` : err.message };
 }
 
+/** Route option counting a request once answered (routes off the inference path). */
+export function countOnResponse(protocol: string) {
+  return (req: FastifyRequest, reply: FastifyReply, done: () => void) => {
+    req.server.core.metrics.request(req.mgModel, req.mgVersion, protocol, reply.statusCode, reply.elapsedTime / 1000);
+    done();
+  };
+}
+
 export function installErrorHandlers(app: FastifyInstance, protocol: string): void {
   app.setErrorHandler((err: FastifyError, req: FastifyRequest, reply: FastifyReply) => {
     const { status, message, code } = describeError(err, app);
+    app.core.metrics.request(req.mgModel, req.mgVersion, protocol, status, reply.elapsedTime / 1000);
     const where = req.mgModel ? { model: req.mgModel, version: req.mgVersion } : {};
     if (status >= 500) req.log.error({ err, code, ...where }, message);
     else req.log.info({ code, status, ...where }, message);
-    void reply.code(status).header('x-modelgate-error', code).send({ error: message });
+    // the request id ties this answer to the log line above
+    void reply.code(status).header('x-modelgate-error', code).header('x-request-id', req.id).send({ error: message });
   });
   app.setNotFoundHandler((req, reply) => {
+    app.core.metrics.request('', '', protocol, 404, reply.elapsedTime / 1000);
     void reply.code(404).send({ error: `no ${protocol} endpoint ${req.method} ${req.url.split('?')[0]}; see docs/serving.md for the endpoints (models: GET /v1/models)` });
   });
 }

@@ -11,7 +11,7 @@ import { modelList, v1Metadata, v1VersionStatus } from '../wire/metadata';
 import { decodeColumnar, decodeExamples, decodeInstances } from '../wire/rows';
 import { encodeClassify, encodeColumnar, encodePredictions, encodeRegress } from '../wire/v1';
 import { describeValue } from '../wire/cells';
-import { acceptAnyContentTypeAsJson, errorResponses, installErrorHandlers } from './errors';
+import { acceptAnyContentTypeAsJson, countOnResponse, errorResponses, installErrorHandlers } from './errors';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 
@@ -65,12 +65,12 @@ function mark(req: FastifyRequest, s: Servable): void {
 async function v1Routes(app: FastifyInstance): Promise<void> {
   installErrorHandlers(app, 'v1');
   acceptAnyContentTypeAsJson(app);
-  app.addHook('onResponse', (req, reply, done) => {
-    app.core.metrics.request(req.mgModel, req.mgVersion, 'v1', reply.statusCode, reply.elapsedTime / 1000);
-    done();
-  });
+  // Inference answers are counted in their handler and errors in the error
+  // handler, so the hot path runs no hook; other routes count on response.
+  const counted = { onResponse: countOnResponse('v1') };
 
   app.get('/models', {
+    ...counted,
     schema: { summary: 'Every served model with its versions, labels and states.', response: { ...errorResponses } },
   }, async () => modelList(app.core.repository));
 
@@ -78,7 +78,7 @@ async function v1Routes(app: FastifyInstance): Promise<void> {
     const base = `/models/:name${sel.suffix}`;
     const params = paramsSchema(sel.params);
 
-    app.get(base, { schema: { params, response: { 200: versionStatus, ...errorResponses } } }, async (req) => {
+    app.get(base, { ...counted, schema: { params, response: { 200: versionStatus, ...errorResponses } } }, async (req) => {
       const p = req.params as ModelParams;
       if (sel.suffix === '') {
         const versions = app.core.repository.versionsOf(servableFor(app.core, p).name);
@@ -89,13 +89,13 @@ async function v1Routes(app: FastifyInstance): Promise<void> {
       return v1VersionStatus([s]);
     });
 
-    app.get(`${base}/metadata`, { schema: { params, response: { ...errorResponses } } }, async (req) => {
+    app.get(`${base}/metadata`, { ...counted, schema: { params, response: { ...errorResponses } } }, async (req) => {
       const s = servableFor(app.core, req.params as ModelParams);
       mark(req, s);
       return v1Metadata(s);
     });
 
-    app.get(`${base}/health`, { schema: { params, response: { ...errorResponses } } }, async (req) => {
+    app.get(`${base}/health`, { ...counted, schema: { params, response: { ...errorResponses } } }, async (req) => {
       const s = servableFor(app.core, req.params as ModelParams);
       mark(req, s);
       return { model: s.name, version: s.version, ...s.health() };
@@ -107,6 +107,7 @@ async function v1Routes(app: FastifyInstance): Promise<void> {
         mark(req, s);
         const body = req.body as Record<string, unknown>;
         const out = await handle(s, body, reply);
+        app.core.metrics.request(s.name, s.version, 'v1', 200, reply.elapsedTime / 1000);
         return reply.header('content-type', JSON_TYPE).send(out);
       });
 

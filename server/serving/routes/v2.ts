@@ -6,7 +6,7 @@ import { servableFor, type ModelParams } from '../core';
 import { ServingError } from '../errors';
 import { v2Metadata } from '../wire/metadata';
 import { decodeInfer, encodeInfer } from '../wire/v2';
-import { acceptAnyContentTypeAsJson, errorResponses, installErrorHandlers } from './errors';
+import { acceptAnyContentTypeAsJson, countOnResponse, errorResponses, installErrorHandlers } from './errors';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 
@@ -49,24 +49,24 @@ const inferBody = {
 async function v2Routes(app: FastifyInstance): Promise<void> {
   installErrorHandlers(app, 'v2');
   acceptAnyContentTypeAsJson(app);
-  app.addHook('onResponse', (req, reply, done) => {
-    app.core.metrics.request(req.mgModel, req.mgVersion, 'v2', reply.statusCode, reply.elapsedTime / 1000);
-    done();
-  });
+  // Inference answers are counted in their handler and errors in the error
+  // handler, so the hot path runs no hook; other routes count on response.
+  const counted = { onResponse: countOnResponse('v2') };
 
   app.get('', {
+    ...counted,
     schema: { response: { 200: { type: 'object', properties: { name: { type: 'string' }, version: { type: 'string' }, extensions: { type: 'array', items: { type: 'string' } } } } } },
   }, async () => ({ name: app.core.serverName, version: app.core.serverVersion, extensions: ['model_repository_list', 'modelgate_health'] }));
 
-  app.get('/health/live', { schema: { response: { 200: { type: 'object', properties: { live: { type: 'boolean' } } } } } }, async () => ({ live: true }));
+  app.get('/health/live', { ...counted, schema: { response: { 200: { type: 'object', properties: { live: { type: 'boolean' } } } } } }, async () => ({ live: true }));
 
   const readySchema = { type: 'object', properties: { ready: { type: 'boolean' } } } as const;
-  app.get('/health/ready', { schema: { response: { 200: readySchema, 503: readySchema } } }, async (_req, reply) => {
+  app.get('/health/ready', { ...counted, schema: { response: { 200: readySchema, 503: readySchema } } }, async (_req, reply) => {
     const ready = app.core.ready();
     return reply.code(ready ? 200 : 503).send({ ready });
   });
 
-  app.get('/models', async () => ({
+  app.get('/models', counted, async () => ({
     models: app.core.repository.list().map((m) => ({ name: m.name, versions: m.versions.map((v) => v.version), defaultVersion: m.defaultVersion, labels: m.labels, states: Object.fromEntries(m.versions.map((v) => [v.version, v.state])) })),
   }));
 
@@ -75,7 +75,7 @@ async function v2Routes(app: FastifyInstance): Promise<void> {
     const params = paramsSchema(names);
     const base = `/models/:name${suffix}`;
 
-    app.get(base, { schema: { params, response: { 200: modelMetadata, ...errorResponses } } }, async (req) => {
+    app.get(base, { ...counted, schema: { params, response: { 200: modelMetadata, ...errorResponses } } }, async (req) => {
       const s = servableFor(app.core, req.params as ModelParams);
       req.mgModel = s.name;
       req.mgVersion = s.version;
@@ -83,6 +83,7 @@ async function v2Routes(app: FastifyInstance): Promise<void> {
     });
 
     app.get(`${base}/ready`, {
+      ...counted,
       schema: { params, response: { 200: modelReady, 503: modelReady, '4xx': errorResponses['4xx'] } },
     }, async (req, reply) => {
       const s = servableFor(app.core, req.params as ModelParams);
@@ -97,7 +98,9 @@ async function v2Routes(app: FastifyInstance): Promise<void> {
       const r = decodeInfer(s, req.body);
       const slice = await s.predict(r.raw, r.rows);
       if (r.id !== undefined) void reply.header('x-request-id', r.id.slice(0, 200).replace(/[^\x20-\x7e]/g, ''));
-      return reply.header('content-type', JSON_TYPE).send(encodeInfer(s, slice, r));
+      const body = encodeInfer(s, slice, r);
+      app.core.metrics.request(s.name, s.version, 'v2', 200, reply.elapsedTime / 1000);
+      return reply.header('content-type', JSON_TYPE).send(body);
     });
   }
 

@@ -4,6 +4,7 @@ import type { ProcessingPlan } from '../../manifest/processing';
 import { badRequest, ServingError } from '../errors';
 import type { Servable } from '../servable';
 import { cell, describeValue, fillRow, type Where } from './cells';
+import { allocFloat64 } from '../slab';
 
 export interface DecodedRows {
   raw: Float64Array[];
@@ -22,7 +23,7 @@ export function checkCount(s: Servable, n: number, what: string): void {
 }
 
 function alloc(plan: ProcessingPlan, n: number): Float64Array[] {
-  return plan.inputs.map((i) => new Float64Array(n * i.rawWidth));
+  return plan.inputs.length === 1 ? [allocFloat64(n * plan.inputs[0]!.rawWidth)] : plan.inputs.map((i) => allocFloat64(n * i.rawWidth));
 }
 
 /** One instance given as an object: keyed by input name, or by feature name. */

@@ -12,6 +12,7 @@ import { encodeCategory } from '../../manifest/processing';
 import { V2_ALL, V2_DATATYPE, V2_INTEGER_RANGE, V2_NUMERIC } from './datatypes';
 import { flatJson, servedOutputs, str } from './outputs';
 import { checkCount } from './rows';
+import { allocFloat64 } from '../slab';
 
 export interface InferRequest {
   raw: Float64Array[];
@@ -115,7 +116,7 @@ export function decodeInfer(s: Servable, body: unknown): InferRequest {
   checkCount(s, n, '"inputs"');
   const raw = plan.inputs.map((input) => {
     const g = got.get(input.name)!;
-    const out = new Float64Array(n * input.rawWidth);
+    const out = allocFloat64(n * input.rawWidth);
     const w = input.rawWidth;
     const numeric = V2_NUMERIC.has(g.datatype) && !V2_INTEGER_RANGE[g.datatype] && input.categorical.size === 0;
     for (let i = 0; i < out.length; i++) {
