@@ -12,13 +12,13 @@ export const fixture = (name: string) => resolve(root, 'test/fixtures', name, 'm
 
 const quiet = { info() {}, warn() {}, error() {} };
 
-export async function testApp(manifests: string[], opts: { maxInstancesPerRequest?: number; bodyLimit?: number } = {}): Promise<{ app: FastifyInstance; repository: ModelRepository; close(): Promise<void> }> {
+export async function testApp(manifests: string[], opts: { maxInstancesPerRequest?: number; bodyLimit?: number; cors?: boolean } = {}): Promise<{ app: FastifyInstance; repository: ModelRepository; close(): Promise<void> }> {
   const repository = new ModelRepository();
   const metrics = new ServingMetrics({ defaultMetrics: false });
   metrics.setSources(() => repository.all());
   const lifecycle = new ModelLifecycle(repository, { metrics, maxInstancesPerRequest: opts.maxInstancesPerRequest ?? 10_000 }, quiet);
   await lifecycle.loadAll(manifests);
-  const app = buildApp({ repository, metrics, serverName: 'modelgate', serverVersion: 'test', ready: () => true }, { bodyLimit: opts.bodyLimit });
+  const app = buildApp({ repository, metrics, serverName: 'modelgate', serverVersion: 'test', ready: () => true }, { bodyLimit: opts.bodyLimit, cors: opts.cors });
   await app.ready();
   return { app, repository, async close() { await app.close(); await lifecycle.close(); } };
 }
