@@ -4,9 +4,9 @@
 // While one batch is in the runtime, new requests gather behind it and go
 // out together once it has finished and the next poll phase has added its
 // arrivals (at once if they fill a batch, or when the oldest has waited
-// maxDelayMs). Measured on 2 cores at 16 connections: batches of ~6 rows
-// became ~7–10 and CPU per request fell from ~51 to ~41 µs. session.run blocks the loop, so running two
-// batches at once would not be faster anyway.
+// maxDelayMs). Measured on 2 cores at 16 connections: batches grew from
+// ~6 rows and CPU per request fell from ~51 to ~41 µs. session.run blocks
+// the loop, so running two batches at once would not be faster anyway.
 import type { BatchOutput } from '../manifest/predict';
 import { Drain, stoppedError, type BatchSlice, type RunBatch, type Scheduler } from './scheduler';
 import { ServingError } from './errors';
