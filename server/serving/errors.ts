@@ -7,5 +7,5 @@ export class ServingError extends Error {
   }
 }
 
-export const badRequest = (message: string, code = 'MG310') => new ServingError(400, message, code);
+export const badRequest = (message: string, code = 'MG345') => new ServingError(400, message, code);
 export const notFound = (message: string, code = 'MG320') => new ServingError(404, message, code);

@@ -26,22 +26,31 @@ function manifestError(loaded: LoadedManifest, path: (string | number)[], code: 
   return new ManifestError(loaded.path, [diagnosticAt(loaded.parsed, path, code, 'error', message)]);
 }
 
+/** The catalogue code (server/manifest/codes.ts) for a processing problem at `path`. */
+function processingCode(path: (string | number)[]): string {
+  const last = path[path.length - 1];
+  if (path[0] === 'model' && last === 'classLabels') return 'MG306';
+  if (last === 'features') return 'MG307';
+  if (last === 'mean' || last === 'std' || last === 'min' || last === 'max') return 'MG308';
+  return 'MG300';
+}
+
 /** The manifest's signature must describe the ONNX file it points at. */
 function checkAgainstModel(loaded: LoadedManifest, plan: ProcessingPlan, session: Session): void {
   const io = sessionMetadata(session);
   plan.inputs.forEach((input, i) => {
     const m = io.inputs.find((x) => x.name === input.name);
-    if (!m) throw manifestError(loaded, ['signature', 'inputs', i, 'name'], 'MG301', `input "${input.name}" is not in the model; its inputs are: ${io.inputs.map((x) => x.name).join(', ')}`);
-    if (m.dtype !== 'unknown' && m.dtype !== input.dtype) throw manifestError(loaded, ['signature', 'inputs', i, 'dtype'], 'MG302', `input "${input.name}" is ${m.dtype} in the model, not ${input.dtype}`);
+    if (!m) throw manifestError(loaded, ['signature', 'inputs', i, 'name'], 'MG303', `input "${input.name}" is not in the model; its inputs are: ${io.inputs.map((x) => x.name).join(', ')}`);
+    if (m.dtype !== 'unknown' && m.dtype !== input.dtype) throw manifestError(loaded, ['signature', 'inputs', i, 'dtype'], 'MG304', `input "${input.name}" is ${m.dtype} in the model, not ${input.dtype}`);
     const dims = m.shape.slice(1);
     if (dims.length !== input.dims.length || dims.some((d, k) => typeof d === 'number' && d > 0 && d !== input.dims[k])) {
-      throw manifestError(loaded, ['signature', 'inputs', i, 'shape'], 'MG303', `input "${input.name}" has shape [${m.shape.join(', ')}] in the model, which does not match [batch, ${input.dims.join(', ')}]`);
+      throw manifestError(loaded, ['signature', 'inputs', i, 'shape'], 'MG305', `input "${input.name}" has shape [${m.shape.join(', ')}] in the model, which does not match [batch, ${input.dims.join(', ')}]`);
     }
   });
   const missing = io.inputs.filter((m) => !plan.inputs.some((p) => p.name === m.name));
-  if (missing.length) throw manifestError(loaded, ['signature', 'inputs'], 'MG301', `the model also needs input(s) ${missing.map((m) => m.name).join(', ')}; list every model input in signature.inputs`);
+  if (missing.length) throw manifestError(loaded, ['signature', 'inputs'], 'MG309', `the model also needs input(s) ${missing.map((m) => m.name).join(', ')}; list every model input in signature.inputs`);
   plan.outputs.forEach((o, i) => {
-    if (!io.outputs.some((x) => x.name === o.name)) throw manifestError(loaded, ['signature', 'outputs', i, 'name'], 'MG304', `output "${o.name}" is not in the model; its outputs are: ${io.outputs.map((x) => x.name).join(', ')}`);
+    if (!io.outputs.some((x) => x.name === o.name)) throw manifestError(loaded, ['signature', 'outputs', i, 'name'], 'MG303', `output "${o.name}" is not in the model; its outputs are: ${io.outputs.map((x) => x.name).join(', ')}`);
   });
 }
 
@@ -112,7 +121,7 @@ export async function loadServable(manifestPath: string, opts: LoadOptions): Pro
   try {
     session = await createSession(artifact, { intraOpNumThreads: serving.threads ?? 1 });
   } catch (err) {
-    if (err instanceof ModelLoadError) throw manifestError(loaded, ['model', 'artifact'], 'MG300', err.message);
+    if (err instanceof ModelLoadError) throw manifestError(loaded, ['model', 'artifact'], /cannot read|does not exist/.test(err.message) ? 'MG301' : 'MG302', err.message);
     throw err;
   }
   try {
@@ -120,7 +129,7 @@ export async function loadServable(manifestPath: string, opts: LoadOptions): Pro
     try {
       plan = planFor(loaded, session);
     } catch (err) {
-      if (err instanceof ProcessingError) throw manifestError(loaded, err.path, 'MG305', err.message);
+      if (err instanceof ProcessingError) throw manifestError(loaded, err.path, processingCode(err.path), err.message);
       throw err;
     }
     checkAgainstModel(loaded, plan, session);
@@ -130,7 +139,7 @@ export async function loadServable(manifestPath: string, opts: LoadOptions): Pro
     try {
       baselineOut = await warmUp(session, plan, sample, maxBatchSize);
     } catch (err) {
-      throw manifestError(loaded, ['model', 'artifact'], 'MG306', `warm-up inference failed on ${sample ? sample.path : 'zero rows'}: ${(err as Error).message.split('\n')[0]}`);
+      throw manifestError(loaded, ['model', 'artifact'], 'MG300', `warm-up inference failed on ${sample ? sample.path : 'zero rows'}: ${(err as Error).message.split('\n')[0]}`);
     }
     const health = new LiveHealth(plan, sample ? { raw: sample.raw, rows: sample.rows, path: sample.path, out: baselineOut } : undefined, healthOptions(loaded));
     const m = loaded.manifest;
