@@ -13,6 +13,9 @@ import { SuiteCancelled, type SuiteContext } from './modeltests/suite';
 import type { GateResult, ProgressEvent, Report, SuiteId } from './protocol/report';
 import { buildReport, sha256File } from './report/build';
 import { startServer } from './serving/server';
+import { publishedReference } from './pipeline/baselineRef';
+import { pullManifest, type PulledManifest } from './pipeline/pulledManifest';
+import type { StoreOptions } from './publish/openStore';
 
 export const SUITES: readonly SuiteId[] = ['staleness', 'metrics', 'stress'];
 
@@ -29,8 +32,10 @@ export interface RunTestsOptions {
   only?: SuiteId[];
   /** Test this already running server instead of starting one. */
   url?: string;
-  /** The champion: a manifest path (OCI references are not supported yet). */
+  /** The champion: a manifest path, or a published version (oci://…, layout-dir:tag) pulled to a temp dir for the run. */
   baseline?: string;
+  /** Registry options (credentials, plain http) for pulling a published baseline. */
+  store?: StoreOptions;
   signal?: AbortSignal;
   onProgress?: (e: ProgressEvent) => void;
   /** "Now" for the age gates (default: the current time). */
@@ -56,12 +61,33 @@ export async function runTests(manifestPath: string, opts: RunTestsOptions = {})
   emit({ suite: 'lint', step: 'loading manifest', message: manifestPath });
   const loaded = await loadManifest(manifestPath);
   let baseline: LoadedManifest | undefined;
-  if (opts.baseline) {
-    if (isOciReference(opts.baseline)) {
-      throw new TestUsageError(`--baseline ${opts.baseline}: OCI references are not supported yet; pass the baseline's model.yaml (e.g. pull it with \`modelgate pull\` first)`);
+  let pulledBaseline: PulledManifest | undefined;
+  try {
+    if (opts.baseline) {
+      const ref = publishedReference(opts.baseline, opts.store?.cwd);
+      if (ref) {
+        emit({ suite: 'lint', step: 'pulling the baseline', message: ref });
+        try {
+          pulledBaseline = await pullManifest(ref, opts.store);
+        } catch (err) {
+          throw new TestUsageError(`--baseline ${opts.baseline}: ${(err as Error).message}`);
+        }
+        // Its data files are not in the artifact and are not needed: the champion is scored on this model's validation rows.
+        baseline = await loadManifest(pulledBaseline.manifestPath, { semantic: false });
+      } else {
+        baseline = await loadManifest(opts.baseline);
+      }
     }
-    baseline = await loadManifest(opts.baseline);
+    return await runLoaded(loaded, baseline, startedAt, signal, emit, only, opts);
+  } finally {
+    await pulledBaseline?.dispose();
   }
+}
+
+async function runLoaded(
+  loaded: LoadedManifest, baseline: LoadedManifest | undefined, startedAt: Date, signal: AbortSignal,
+  emit: (e: ProgressEvent) => void, only: SuiteId[], opts: RunTestsOptions,
+): Promise<Report> {
   const artifactSha256 = await sha256File(artifactPath(loaded));
 
   const suites: Report['suites'] = {};

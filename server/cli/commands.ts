@@ -1,5 +1,6 @@
 // Every subcommand, in the order `modelgate --help` lists them.
 import type { Command } from 'commander';
+import { registerDeploy } from './deploy';
 import { registerInit } from './init';
 import { registerLint } from './lint';
 import { registerLoadgen } from './loadgen';
@@ -14,6 +15,7 @@ import { registerVersions } from './versions';
 export type RegisterCommand = (program: Command) => void;
 
 export const commands: RegisterCommand[] = [
+  registerDeploy,
   registerInit,
   registerLint,
   registerLoadgen,

@@ -33,7 +33,7 @@ export function parseOnly(value: string | undefined): SuiteId[] | undefined {
 }
 
 /** Progress on stderr: a bar on a terminal, one line per step otherwise (CI logs). */
-function progressReporter(enabled: boolean): { onProgress: (e: ProgressEvent) => void; stop: () => void } {
+export function progressReporter(enabled: boolean): { onProgress: (e: ProgressEvent) => void; stop: () => void } {
   if (!enabled) return { onProgress: () => undefined, stop: () => undefined };
   if (process.stderr.isTTY) {
     const bar = new cliProgress.SingleBar(

@@ -2,11 +2,12 @@
 // layer under its title (model.onnx, model.yaml, report.json, …), each
 // digest-checked and written atomically. Titles that would escape the
 // directory are refused.
-import { mkdir } from 'node:fs/promises';
-import { basename, dirname, isAbsolute, normalize, resolve, sep } from 'node:path';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { basename, dirname, isAbsolute, normalize, relative, resolve, sep } from 'node:path';
 import semver from 'semver';
+import { parseDocument } from 'yaml';
 import type { OciImageManifest } from './artifactStore';
-import { ANNOTATION, DOCKER_MANIFEST_V2, MODEL_ARTIFACT_TYPE, OCI_MANIFEST } from './mediaTypes';
+import { ANNOTATION, DOCKER_MANIFEST_V2, MODEL_ARTIFACT_TYPE, MODEL_MANIFEST_YAML, MODEL_ONNX, OCI_MANIFEST } from './mediaTypes';
 import { openStore, type StoreOptions } from './openStore';
 import { formatReference, parseReference, type Target } from './reference';
 
@@ -58,7 +59,17 @@ export function latestVersionTag(tags: string[]): string | undefined {
   return versions[0];
 }
 
-export async function pullModel(ref: string, dir: string | undefined, opts: StoreOptions & { onProgress?: (message: string) => void } = {}): Promise<PullResult> {
+export interface PullOptions extends StoreOptions {
+  onProgress?: (message: string) => void;
+  /**
+   * `files` (default): every layer under its title, a loadable manifest dir.
+   * `triton`: only the model, as `<dir>/<model name>/1/model.onnx` — the
+   * model repository the KServe Triton runtime reads (docs/kubernetes.md).
+   */
+  layout?: 'files' | 'triton';
+}
+
+export async function pullModel(ref: string, dir: string | undefined, opts: PullOptions = {}): Promise<PullResult> {
   const target = parseReference(ref, opts);
   const store = openStore(target, opts);
   let reference = target.digest ?? target.tag;
@@ -77,18 +88,46 @@ export async function pullModel(ref: string, dir: string | undefined, opts: Stor
   const outDir = resolve(opts.cwd ?? process.cwd(), dir ?? defaultPullDir(target, reference));
   await mkdir(outDir, { recursive: true });
   const files: PulledFile[] = [];
+  const triton = opts.layout === 'triton';
+  const modelName = manifest.annotations?.[ANNOTATION.model] ?? manifest.annotations?.[ANNOTATION.title];
+  if (triton && !modelName) throw new PullError(`${shown} has no ${ANNOTATION.model} annotation, so the Triton model directory cannot be named; pull it without --layout triton`);
+  if (triton && !(manifest.layers ?? []).some((l) => l.mediaType === MODEL_ONNX)) throw new PullError(`${shown} has no ONNX model layer (${MODEL_ONNX}); it cannot be served by Triton`);
   for (const layer of manifest.layers ?? []) {
     const title = layer.annotations?.[ANNOTATION.title];
     if (!title) throw new PullError(`${shown} has a layer ${layer.digest} without an ${ANNOTATION.title} annotation; it is not a ModelGate artifact`);
-    const path = safeTitlePath(outDir, title);
+    if (triton && layer.mediaType !== MODEL_ONNX) continue;
+    const path = safeTitlePath(outDir, triton ? `${modelName}/1/model.onnx` : title);
     await mkdir(dirname(path), { recursive: true });
     opts.onProgress?.(`downloading ${title} (${layer.size} bytes)`);
     await store.downloadBlob(layer.digest, layer.size, path);
     files.push({ path, title, mediaType: layer.mediaType, digest: layer.digest, size: layer.size });
   }
+  if (!triton) await pointManifestAtModel(files, opts.onProgress);
   const result: PullResult = { reference: shown, digest: fetched.digest, dir: outDir, annotations: manifest.annotations ?? {}, files };
   if (manifest.artifactType) result.artifactType = manifest.artifactType;
   if (manifest.artifactType !== MODEL_ARTIFACT_TYPE) opts.onProgress?.(`note: ${shown} has artifactType ${manifest.artifactType ?? '(none)'}, not ${MODEL_ARTIFACT_TYPE}`);
   return result;
 }
 
+
+/**
+ * A model file outside the manifest's folder (`artifact: ../other/model.onnx`)
+ * is stored under its base name, so after a pull `model.artifact` would point
+ * nowhere. Rewrites that one field (comments and layout kept) so the pulled
+ * directory is a loadable manifest dir. Data files are not layers: data paths
+ * are left as written (a pulled baseline is scored on the challenger's data).
+ */
+export async function pointManifestAtModel(files: PulledFile[], onProgress?: (message: string) => void): Promise<void> {
+  const yamlFile = files.find((f) => f.mediaType === MODEL_MANIFEST_YAML);
+  const onnx = files.find((f) => f.mediaType === MODEL_ONNX);
+  if (!yamlFile || !onnx) return;
+  const doc = parseDocument(await readFile(yamlFile.path, 'utf8'));
+  const artifact = doc.getIn(['model', 'artifact']);
+  if (typeof artifact !== 'string' || resolve(dirname(yamlFile.path), artifact) === onnx.path) return;
+  const rel = relative(dirname(yamlFile.path), onnx.path).split(sep).join('/');
+  doc.setIn(['model', 'artifact'], rel);
+  const tmp = `${yamlFile.path}.tmp`;
+  await writeFile(tmp, doc.toString());
+  await rename(tmp, yamlFile.path);
+  onProgress?.(`${yamlFile.title}: model.artifact ${artifact} → ${rel} (the model file was stored under that name)`);
+}

@@ -62,8 +62,9 @@ export function hostOnly(hostPort: string): string {
   return i >= 0 ? hostPort.slice(0, i) : hostPort;
 }
 
+/** `modelgate://` is the storageUri scheme of the KServe storage initializer (kserve/storageUri.ts); it names the same artifact. */
 export function isRegistryReference(ref: string): boolean {
-  return /^(oci|docker):\/\//.test(ref);
+  return /^(oci|docker|modelgate):\/\//.test(ref);
 }
 
 export function parseReference(ref: string, opts: { plainHttp?: boolean; cwd?: string } = {}): Target {
@@ -91,7 +92,7 @@ function splitTagDigest(ref: string, rest: string): { name: string; tag?: string
 }
 
 function parseRegistryReference(ref: string, plainFlag: boolean): RegistryTarget {
-  const body = ref.replace(/^(oci|docker):\/\//, '');
+  const body = ref.replace(/^(oci|docker|modelgate):\/\//, '');
   const slash = body.indexOf('/');
   if (slash <= 0) throw new ReferenceError(ref, `${ref} names no repository; write oci://HOST[:PORT]/REPOSITORY, e.g. oci://127.0.0.1:5000/ml/breast-cancer`);
   const registry = body.slice(0, slash);
