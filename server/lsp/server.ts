@@ -12,6 +12,7 @@ import { defaultSettings, type ModelGateInitializationOptions, type ModelGateSet
 import { getLanguageService, type LanguageService } from './languageService';
 import { ManifestDocuments, type ManifestDocument } from './manifestDocument';
 import { ValidationScheduler, type RunToken } from './scheduler';
+import { registerEngineRequests } from './engine/registerEngineRequests';
 
 declare const MODELGATE_VERSION: string;
 
@@ -184,6 +185,7 @@ export function startServer(connection: Connection, opts: StartOptions = {}): vo
   }));
 
   connection.onShutdown(() => scheduler.dispose());
+  registerEngineRequests(connection);
 
   // A bug in one request must not take the editor's linting down with it.
   process.on('uncaughtException', (err) => log('an event handler', err));

@@ -1,5 +1,7 @@
 // Settings and start-up options shared by the language server and the VS Code
-// client. Imports nothing: the extension reads this module as types only.
+// client. Imports only sibling protocol types: the extension reads this module
+// as types only.
+import type { Report, SuiteId } from './report';
 
 /** The `modelgate` configuration section, read per document. */
 export interface ModelGateSettings {
@@ -19,4 +21,63 @@ export interface ModelGateInitializationOptions {
   debounceMs?: number;
   /** Settings for clients that do not support `workspace/configuration`. */
   settings?: Partial<ModelGateSettings>;
+}
+
+// ---------------------------------------------------------------------------
+// Engine requests: the editor runs the engine through the language server, so
+// the extension never bundles engine code. Each message is declared once here;
+// both sides build their typed RequestType from `method`.
+
+/** Run the test suites of one manifest. Supports work-done progress (`workDoneToken`) and cancellation. */
+export namespace RunTestsRequest {
+  export const method = 'modelgate/runTests' as const;
+  export interface Params {
+    /** Absolute file-system path of the manifest. */
+    manifest: string;
+    /** Suites to run (default: all). */
+    only?: SuiteId[];
+    /** Per-point stress duration such as `5s`, overriding slo.duration. */
+    duration?: string;
+    /** Test this running server instead of starting one. */
+    url?: string;
+    workDoneToken?: string | number;
+  }
+  export interface Result {
+    report: Report;
+  }
+}
+
+/** Serve one or more manifests on 127.0.0.1 from the language server process. */
+export namespace ServeRequest {
+  export const method = 'modelgate/serve' as const;
+  export interface Params {
+    manifests: string[];
+    /** 0 or absent: any free port. */
+    port?: number;
+    workDoneToken?: string | number;
+  }
+  export interface Result {
+    url: string;
+    models: { name: string; version: string }[];
+  }
+}
+
+/** Stop the server started by `modelgate/serve` (no-op when none runs). */
+export namespace StopRequest {
+  export const method = 'modelgate/stop' as const;
+  export type Params = Record<string, never>;
+  export interface Result {
+    stopped: boolean;
+    url?: string;
+  }
+}
+
+/** Server → client: the local model server started or stopped (for the status bar). */
+export namespace ServerStatusNotification {
+  export const method = 'modelgate/serverStatus' as const;
+  export interface Params {
+    running: boolean;
+    url?: string;
+    models?: { name: string; version: string }[];
+  }
 }

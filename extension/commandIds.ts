@@ -1,0 +1,28 @@
+// Every command the extension contributes, with its palette title. Pure data
+// (no vscode import) so a unit test can hold it against package.json's
+// contributes.commands, and commands/index.ts must implement each id.
+export const COMMANDS = {
+  'modelgate.serve': { title: 'Serve model', icon: '$(play)' },
+  'modelgate.stop': { title: 'Stop server', icon: '$(debug-stop)' },
+  'modelgate.runAll': { title: 'Run all tests', icon: '$(beaker)' },
+  'modelgate.runStress': { title: 'Run stress tests' },
+  'modelgate.runStaleness': { title: 'Run staleness tests' },
+  'modelgate.runMetrics': { title: 'Run metric tests' },
+  'modelgate.openLastReport': { title: 'Open last report', icon: '$(graph)' },
+  'modelgate.showLogs': { title: 'Show logs' },
+} as const satisfies Record<string, { title: string; icon?: string }>;
+
+export type CommandId = keyof typeof COMMANDS;
+
+export const COMMAND_CATEGORY = 'ModelGate';
+
+/** Commands that take a manifest: offered in the editor title and explorer context menus. */
+export const MANIFEST_COMMANDS: readonly CommandId[] = ['modelgate.serve', 'modelgate.runAll', 'modelgate.openLastReport'];
+
+/** Files the extension treats as manifests (same rule as the language server's selector). */
+export function isManifestPath(path: string): boolean {
+  const base = path.split(/[\\/]/).pop() ?? '';
+  return base === 'model.yaml' || base.endsWith('.model.yaml');
+}
+
+export const MANIFEST_GLOB = '**/{model.yaml,*.model.yaml}';

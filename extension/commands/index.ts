@@ -1,0 +1,24 @@
+// The command table: one entry per contributed command (the key type makes a
+// missing or extra entry a compile error; a unit test holds the ids against
+// package.json).
+import type { CommandId } from '../commandIds';
+import type { CommandFactory } from '../ctx';
+import { openLastReport } from './openLastReport';
+import { runAll } from './runAll';
+import { runMetrics } from './runMetrics';
+import { runStaleness } from './runStaleness';
+import { runStress } from './runStress';
+import { serve } from './serve';
+import { showLogs } from './showLogs';
+import { stop } from './stop';
+
+export const commandTable: Record<CommandId, CommandFactory> = {
+  'modelgate.serve': serve,
+  'modelgate.stop': stop,
+  'modelgate.runAll': runAll,
+  'modelgate.runStress': runStress,
+  'modelgate.runStaleness': runStaleness,
+  'modelgate.runMetrics': runMetrics,
+  'modelgate.openLastReport': openLastReport,
+  'modelgate.showLogs': showLogs,
+};

@@ -1,0 +1,5 @@
+// Runs all suites of a manifest and opens the report.
+import type { CommandFactory } from '../ctx';
+import { runSuites } from '../runSuites';
+
+export const runAll: CommandFactory = (ctx) => (arg) => runSuites(ctx, arg);

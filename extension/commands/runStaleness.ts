@@ -1,0 +1,5 @@
+// Runs the staleness suite of a manifest and opens the report.
+import type { CommandFactory } from '../ctx';
+import { runSuites } from '../runSuites';
+
+export const runStaleness: CommandFactory = (ctx) => (arg) => runSuites(ctx, arg, ['staleness']);

@@ -1,0 +1,5 @@
+// Runs the stress suite of a manifest and opens the report.
+import type { CommandFactory } from '../ctx';
+import { runSuites } from '../runSuites';
+
+export const runStress: CommandFactory = (ctx) => (arg) => runSuites(ctx, arg, ['stress']);

@@ -1,0 +1,25 @@
+// Serves a manifest's model on 127.0.0.1 from the language server process.
+import * as vscode from 'vscode';
+import type { CommandFactory } from '../ctx';
+import { serveRequest } from '../lspRequests';
+import { manifestTarget } from '../manifestTarget';
+
+export const serve: CommandFactory = (ctx) => async (arg) => {
+  const uri = await manifestTarget(arg);
+  if (!uri) return;
+  const port = vscode.workspace.getConfiguration('modelgate', uri).get<number>('server.port') ?? 0;
+  try {
+    const result = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `ModelGate: loading ${vscode.workspace.asRelativePath(uri)}` },
+      () => ctx.client.sendRequest(serveRequest, { manifests: [uri.fsPath], port }),
+    );
+    const models = result.models.map((m) => `${m.name} ${m.version}`).join(', ');
+    ctx.output.info(`serving ${models} at ${result.url}`);
+    const open = await vscode.window.showInformationMessage(`ModelGate: serving ${models} at ${result.url}`, 'Open metrics');
+    if (open) await vscode.env.openExternal(vscode.Uri.parse(`${result.url}/metrics`));
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    ctx.output.error(message);
+    void vscode.window.showErrorMessage(`ModelGate: could not serve ${vscode.workspace.asRelativePath(uri)}. ${message}`);
+  }
+};

@@ -1,0 +1,9 @@
+// Stops the model server started by "Serve model".
+import * as vscode from 'vscode';
+import type { CommandFactory } from '../ctx';
+import { stopRequest } from '../lspRequests';
+
+export const stop: CommandFactory = (ctx) => async () => {
+  const result = await ctx.client.sendRequest(stopRequest, {});
+  void vscode.window.showInformationMessage(result.stopped ? `ModelGate: stopped the server at ${result.url}.` : 'ModelGate: no server is running.');
+};

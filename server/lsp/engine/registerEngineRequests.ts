@@ -1,0 +1,74 @@
+// Custom requests that run the engine for the editor: tests with work-done
+// progress and cancellation, and a local model server. Configuration problems
+// come back as ResponseErrors whose message says what and where, so the editor
+// can show them as they are.
+import { ErrorCodes, NotificationType, RequestType, ResponseError, type Connection } from 'vscode-languageserver';
+import { runTests, SUITES } from '../../pipeline';
+import { RunTestsRequest, ServeRequest, ServerStatusNotification, StopRequest } from '../../protocol/lsp';
+import { LocalServer } from './localServer';
+import { overallPercent, progressMessage } from './progressText';
+
+const runTestsType = new RequestType<RunTestsRequest.Params, RunTestsRequest.Result, void>(RunTestsRequest.method);
+const serveType = new RequestType<ServeRequest.Params, ServeRequest.Result, void>(ServeRequest.method);
+const stopType = new RequestType<StopRequest.Params, StopRequest.Result, void>(StopRequest.method);
+const statusType = new NotificationType<ServerStatusNotification.Params>(ServerStatusNotification.method);
+
+// Progress arrives many times a second during stress points; the editor needs a few.
+const PROGRESS_INTERVAL_MS = 200;
+
+function toResponseError(err: unknown): ResponseError<void> {
+  const message = err instanceof Error ? err.message : String(err);
+  return new ResponseError(ErrorCodes.InternalError, message);
+}
+
+export function registerEngineRequests(connection: Connection): void {
+  const local = new LocalServer();
+
+  connection.onRequest(runTestsType, async (params, token) => {
+    const workDone = connection.window.attachWorkDoneProgress(params.workDoneToken);
+    const controller = new AbortController();
+    const cancel = token.onCancellationRequested(() => controller.abort());
+    const suites = params.only?.length ? params.only : [...SUITES];
+    // The client shows the cancel button and cancels the request itself ($/cancelRequest).
+    workDone.begin('ModelGate: running tests', 0, params.manifest, false);
+    let last = 0;
+    try {
+      const report = await runTests(params.manifest, {
+        only: suites,
+        duration: params.duration,
+        url: params.url,
+        signal: controller.signal,
+        onProgress: (e) => {
+          const now = Date.now();
+          if (now - last < PROGRESS_INTERVAL_MS) return;
+          last = now;
+          workDone.report(overallPercent(suites, e) ?? 0, progressMessage(e));
+        },
+      });
+      return { report };
+    } catch (err) {
+      throw toResponseError(err);
+    } finally {
+      cancel.dispose();
+      workDone.done();
+    }
+  });
+
+  connection.onRequest(serveType, async (params) => {
+    try {
+      const result = await local.start(params);
+      void connection.sendNotification(statusType, { running: true, url: result.url, models: result.models });
+      return result;
+    } catch (err) {
+      throw toResponseError(err);
+    }
+  });
+
+  connection.onRequest(stopType, async () => {
+    const result = await local.stop();
+    void connection.sendNotification(statusType, { running: false });
+    return result;
+  });
+  // No shutdown hook of our own (server.ts owns onShutdown): the model server
+  // lives in this process and its socket closes when the process exits.
+}

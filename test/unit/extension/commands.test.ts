@@ -1,0 +1,46 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { COMMAND_CATEGORY, COMMANDS, isManifestPath, MANIFEST_COMMANDS } from '../../../extension/commandIds';
+
+interface Contributed { command: string; title: string; category?: string; icon?: string }
+const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8'));
+const contributed: Contributed[] = pkg.contributes.commands;
+
+test('the command table and contributes.commands list the same commands', () => {
+  assert.deepEqual(contributed.map((c) => c.command).sort(), Object.keys(COMMANDS).sort());
+});
+
+test('each contributed command has the table title, icon and the ModelGate category', () => {
+  for (const c of contributed) {
+    const meta = COMMANDS[c.command as keyof typeof COMMANDS] as { title: string; icon?: string };
+    assert.equal(c.title, meta.title, c.command);
+    assert.equal(c.icon, meta.icon, c.command);
+    assert.equal(c.category, COMMAND_CATEGORY, c.command);
+  }
+});
+
+test('every menu entry names a contributed command, and manifest commands are in the explorer menu', () => {
+  const ids = new Set(contributed.map((c) => c.command));
+  for (const [menu, entries] of Object.entries(pkg.contributes.menus as Record<string, { command: string }[]>)) {
+    for (const e of entries) assert.ok(ids.has(e.command), `${menu} names unknown command ${e.command}`);
+  }
+  const explorer = (pkg.contributes.menus['explorer/context'] as { command: string }[]).map((e) => e.command);
+  assert.deepEqual([...explorer].sort(), [...MANIFEST_COMMANDS].sort());
+});
+
+test('activation covers manifests and the report panel; the schema stays associated', () => {
+  assert.ok(pkg.activationEvents.includes('workspaceContains:**/model.yaml'));
+  assert.ok(pkg.activationEvents.includes('onWebviewPanel:modelgate.report'));
+  assert.equal(pkg.main, './dist/extension.js');
+  assert.equal(pkg.contributes.yamlValidation[0].url, './server/manifest/model.schema.json');
+});
+
+test('isManifestPath accepts model.yaml and *.model.yaml only', () => {
+  assert.equal(isManifestPath('/a/b/model.yaml'), true);
+  assert.equal(isManifestPath('C:\\x\\churn.model.yaml'), true);
+  assert.equal(isManifestPath('/a/mymodel.yaml'), false);
+  assert.equal(isManifestPath('/a/model.yml'), false);
+  assert.equal(isManifestPath('/a/model.yaml/other.txt'), false);
+});
