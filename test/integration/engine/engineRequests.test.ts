@@ -1,0 +1,86 @@
+// The engine requests through a real language server over stdio: tests with
+// work-done progress, cancellation, and serve/stop of a local model server.
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { CancellationTokenSource, WorkDoneProgress } from 'vscode-languageserver-protocol/node';
+import { REPO, startLspClient, type LspClient } from '../lsp/lspClient';
+import { RunTestsRequest, ServeRequest, StopRequest, ServerStatusNotification } from '../../../server/protocol/lsp';
+
+const manifest = join(REPO, 'samples', 'breast-cancer', 'model.yaml');
+let client: LspClient;
+
+before(async () => {
+  assert.ok(existsSync(manifest), `${manifest} is missing: the breast-cancer sample is needed`);
+  client = startLspClient([join(REPO, 'dist', 'server.js'), '--stdio']);
+  await client.initialize();
+});
+
+after(async () => {
+  await client.stop();
+});
+
+test('runTests answers with a report and reports progress between begin and end', async () => {
+  const kinds: string[] = [];
+  client.conn.onProgress(WorkDoneProgress.type, 'run-1', (v: { kind: string }) => kinds.push(v.kind));
+  const params: RunTestsRequest.Params = { manifest, only: ['staleness', 'metrics'], workDoneToken: 'run-1' };
+  const { report } = await client.conn.sendRequest<RunTestsRequest.Result>(RunTestsRequest.method, params);
+  assert.equal(report.kind, 'modelgate-report');
+  assert.equal(report.complete, true);
+  assert.deepEqual(Object.keys(report.suites).sort(), ['metrics', 'staleness']);
+  assert.ok(report.gates.length > 0);
+  assert.ok(report.gates.every((g) => g.suite === 'metrics' || g.suite === 'staleness'));
+  assert.equal(kinds[0], 'begin');
+  assert.equal(kinds.at(-1), 'end');
+});
+
+test('runTests on a missing manifest fails with a message naming the file', async () => {
+  const missing = join(REPO, 'samples', 'nope', 'model.yaml');
+  await assert.rejects(
+    client.conn.sendRequest(RunTestsRequest.method, { manifest: missing } satisfies RunTestsRequest.Params),
+    (err: Error) => err.message.includes(missing) || err.message.includes('nope'),
+  );
+});
+
+test('cancelling runTests stops the stress suite and returns a cancelled report', async () => {
+  const source = new CancellationTokenSource();
+  const progress: string[] = [];
+  client.conn.onProgress(WorkDoneProgress.type, 'run-2', (v: { kind: string; message?: string }) => {
+    if (v.message) progress.push(v.message);
+    // Cancel once the load test is under way, not on a timer.
+    if (v.kind === 'report' && v.message?.startsWith('stress')) source.cancel();
+  });
+  const params: RunTestsRequest.Params = { manifest, only: ['stress'], duration: '30s', workDoneToken: 'run-2' };
+  const started = Date.now();
+  const outcome = await client.conn.sendRequest<RunTestsRequest.Result>(RunTestsRequest.method, params, source.token).then(
+    (r) => ({ report: r.report }),
+    (err: { code?: number }) => ({ error: err }),
+  );
+  if ('report' in outcome) {
+    assert.equal(outcome.report.complete, false);
+    assert.equal(outcome.report.cancelled, true);
+  } else {
+    // The JSON-RPC layer may answer a cancelled request with RequestCancelled instead.
+    assert.equal(outcome.error.code, -32800);
+  }
+  assert.ok(progress.some((m) => m.startsWith('stress')), `no stress progress seen: ${progress.join(' | ')}`);
+  // Four 30 s points would take minutes; a cancelled run ends well before one point completes.
+  assert.ok(Date.now() - started < 30_000, 'the run did not stop when cancelled');
+});
+
+test('serve starts a model server on 127.0.0.1 and stop closes it', async () => {
+  const statuses: ServerStatusNotification.Params[] = [];
+  client.conn.onNotification(ServerStatusNotification.method, (p: ServerStatusNotification.Params) => statuses.push(p));
+  const served = await client.conn.sendRequest<ServeRequest.Result>(ServeRequest.method, { manifests: [manifest], port: 0 } satisfies ServeRequest.Params);
+  assert.match(served.url, /^http:\/\/127\.0\.0\.1:\d+$/);
+  assert.deepEqual(served.models.map((m) => m.name), ['breast-cancer']);
+  const live = await fetch(`${served.url}/v2/health/live`);
+  assert.equal(live.status, 200);
+  const stopped = await client.conn.sendRequest<StopRequest.Result>(StopRequest.method, {});
+  assert.deepEqual(stopped, { stopped: true, url: served.url });
+  await assert.rejects(fetch(`${served.url}/v2/health/live`));
+  const again = await client.conn.sendRequest<StopRequest.Result>(StopRequest.method, {});
+  assert.deepEqual(again, { stopped: false });
+  assert.deepEqual(statuses.map((s) => s.running), [true, false, false]);
+});
