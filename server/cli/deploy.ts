@@ -26,6 +26,7 @@ interface DeployFlags {
   kubernetes?: boolean;
   plainHttp?: boolean;
   duration?: string;
+  quick?: boolean;
   progress: boolean;
 }
 
@@ -48,6 +49,7 @@ export function registerDeploy(program: Command): void {
     .option('--dry-run', 'Kubernetes: write the InferenceService YAML (stdout and inferenceservice.yaml next to the report) and apply nothing')
     .option('--plain-http', 'talk plain http to a non-loopback registry (loopback hosts always use http)')
     .option('--duration <d>', 'length of each stress point, e.g. 2s (overrides slo.duration)')
+    .option('--quick', 'a short stress sweep (two concurrency levels, short warm-up); the SLO gates are still measured')
     .option('--no-progress', 'no progress output')
     .action(async (manifest: string, flags: DeployFlags) => {
       if (flags.duration !== undefined && parseDuration(flags.duration) === undefined) {
@@ -75,6 +77,7 @@ export function registerDeploy(program: Command): void {
           kubernetes: flags.kubernetes === true,
           dryRun: flags.dryRun === true,
           ...(flags.duration ? { duration: flags.duration } : {}),
+          ...(flags.quick ? { stress: { quick: true } } : {}),
           store: { plainHttp: flags.plainHttp === true },
           signal: controller.signal,
           onProgress: progress.onProgress,

@@ -1,18 +1,18 @@
 // Champion/challenger: the version to beat is the highest semver version
-// below this one in the same target. It is pulled to a temp dir and scored
-// by the metrics suite on the challenger's validation rows.
+// below this one in the same target. runTests pulls it (by digest) to a temp
+// dir and the metrics suite scores it on the challenger's validation rows.
 import semver from 'semver';
 import { listVersions } from '../publish/listVersions';
 import type { StoreOptions } from '../publish/openStore';
 import { formatReference, type Target } from '../publish/reference';
-import { pullManifest } from './pulledManifest';
 
 export interface Champion {
   version: string;
+  /** by tag, for people */
   reference: string;
   digest: string;
-  manifestPath: string;
-  dispose(): Promise<void>;
+  /** by digest, what runTests pulls as the baseline */
+  pinned: string;
 }
 
 /** Tags are versions with `+` written `_`; returns the highest one strictly below `version`. */
@@ -35,7 +35,5 @@ export async function findChampion(target: Target, version: string, store: Store
     return undefined;
   }
   const digest = versions.find((v) => v.tag === tag)!.digest;
-  say(`pulling ${tag} (${digest})`);
-  const pulled = await pullManifest(formatReference(target, { tag: '', digest }), store);
-  return { version: tag.replace(/_/g, '+'), reference: formatReference(target, { tag }), digest, manifestPath: pulled.manifestPath, dispose: pulled.dispose };
+  return { version: tag.replace(/_/g, '+'), reference: formatReference(target, { tag }), digest, pinned: formatReference(target, { tag: '', digest }) };
 }

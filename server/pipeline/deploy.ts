@@ -103,68 +103,64 @@ export async function deployModel(manifestPath: string, opts: DeployOptions = {}
   }
   if (existing.kind === 'same') notice(`${name} ${version} is already published at ${formatReference(target, { tag })}@${existing.digest} with this model and manifest; testing again, the new report will be attached to it`);
 
-  let champion: Champion | undefined;
-  try {
-    champion = await findChampion(target, version, store, (m) => emit({ suite: 'publish', step: 'champion', message: m }));
-    if (champion) notice(`champion/challenger: comparing ${name} ${version} with ${champion.version} (${champion.reference}@${champion.digest})`);
+  const champion: Champion | undefined = await findChampion(target, version, store, (m) => emit({ suite: 'publish', step: 'champion', message: m }));
+  if (champion) notice(`champion/challenger: comparing ${name} ${version} with ${champion.version} (${champion.reference}@${champion.digest})`);
+  else notice(`champion/challenger: no earlier version of ${name} in ${formatReference(target)}; nothing to compare with`);
 
-    const report = await runTests(loaded.path, {
-      ...(champion ? { baseline: champion.manifestPath } : {}),
-      ...(opts.duration ? { duration: opts.duration } : {}),
-      ...(opts.stress ? { stress: opts.stress } : {}),
-      ...(opts.now ? { now: opts.now } : {}),
-      ...(opts.signal ? { signal: opts.signal } : {}),
-      store,
-      onProgress: emit,
+  const report = await runTests(loaded.path, {
+    ...(champion ? { baseline: champion.pinned } : {}),
+    ...(opts.duration ? { duration: opts.duration } : {}),
+    ...(opts.stress ? { stress: opts.stress } : {}),
+    ...(opts.now ? { now: opts.now } : {}),
+    ...(opts.signal ? { signal: opts.signal } : {}),
+    store,
+    onProgress: emit,
+  });
+  const reportPaths = reportPathsFor(loaded, opts, cwd);
+  await writeReports(report, reportPaths);
+
+  const passed = report.summary.passed && report.complete;
+  const result: DeployResult = { manifestPath: loaded.path, model: { name, version }, report, reportPaths, passed };
+  if (champion) result.champion = { version: champion.version, reference: champion.reference, digest: champion.digest };
+  if (report.cancelled) return { ...result, refused: verdictLine(report) };
+  if (!passed && !opts.force) return { ...result, refused: verdictLine(report) };
+  if (!passed) notice(`--force: publishing ${name} ${version} although the gates did not pass (${verdictLine(report)}); the artifact is marked UNGATED (dev.modelgate.gated: false)`);
+
+  const ref = formatReference(target, { tag });
+  if (existing.kind === 'same') {
+    emit({ suite: 'publish', step: 'attaching the report', message: ref });
+    const attached = await attachReport(`${formatReference(target)}@${existing.digest}`, reportPaths, store);
+    result.alreadyPublished = { reference: ref, digest: existing.digest, attached };
+    if (opts.tags?.length) {
+      // labels still move on a re-run
+      const s = openStore(target, store);
+      const m = await s.getManifest(existing.digest);
+      if (m) for (const t of opts.tags) await s.putManifest(m.bytes, m.mediaType, t);
+    }
+  } else {
+    const published = await publishModel({
+      loaded,
+      target: opts.to,
+      report: reportPaths,
+      gated: passed,
+      ...(opts.tags ? { tags: opts.tags } : {}),
+      ...store,
+      onProgress: (e) => emit({ suite: 'publish', step: e.step, message: e.message, ...(e.percent !== undefined ? { percent: e.percent } : {}) }),
     });
-    const reportPaths = reportPathsFor(loaded, opts, cwd);
-    await writeReports(report, reportPaths);
-
-    const passed = report.summary.passed && report.complete;
-    const result: DeployResult = { manifestPath: loaded.path, model: { name, version }, report, reportPaths, passed };
-    if (champion) result.champion = { version: champion.version, reference: champion.reference, digest: champion.digest };
-    if (report.cancelled) return { ...result, refused: verdictLine(report) };
-    if (!passed && !opts.force) return { ...result, refused: verdictLine(report) };
-    if (!passed) notice(`--force: publishing ${name} ${version} although the gates did not pass (${verdictLine(report)}); the artifact is marked UNGATED (dev.modelgate.gated: false)`);
-
-    const ref = formatReference(target, { tag });
-    if (existing.kind === 'same') {
-      emit({ suite: 'publish', step: 'attaching the report', message: ref });
-      const attached = await attachReport(`${formatReference(target)}@${existing.digest}`, reportPaths, store);
-      result.alreadyPublished = { reference: ref, digest: existing.digest, attached };
-      if (opts.tags?.length) {
-        // labels still move on a re-run
-        const s = openStore(target, store);
-        const m = await s.getManifest(existing.digest);
-        if (m) for (const t of opts.tags) await s.putManifest(m.bytes, m.mediaType, t);
-      }
-    } else {
-      const published = await publishModel({
-        loaded,
-        target: opts.to,
-        report: reportPaths,
-        gated: passed,
-        ...(opts.tags ? { tags: opts.tags } : {}),
-        ...store,
-        onProgress: (e) => emit({ suite: 'publish', step: e.step, message: e.message, ...(e.percent !== undefined ? { percent: e.percent } : {}) }),
-      });
-      result.published = { ...published, gated: passed };
-    }
-    const digest = result.published?.digest ?? result.alreadyPublished!.digest;
-    if (target.kind === 'layout') result.inspectCommand = `skopeo inspect --raw oci:${target.dir}:${tag}`;
-    if (kube) {
-      emit({ suite: 'publish', step: 'kubernetes', message: opts.dryRun ? 'generating the InferenceService (dry run)' : 'applying the InferenceService' });
-      result.kubernetes = await kubernetesStep({
-        loaded, reference: ref, digest, gated: passed,
-        gates: result.published?.gates ?? '',
-        dryRun: opts.dryRun === true,
-        yamlPath: join(dirname(reportPaths.html), 'inferenceservice.yaml'),
-      });
-    }
-    return result;
-  } finally {
-    await champion?.dispose();
+    result.published = { ...published, gated: passed };
   }
+  const digest = result.published?.digest ?? result.alreadyPublished!.digest;
+  if (target.kind === 'layout') result.inspectCommand = `skopeo inspect --raw oci:${target.dir}:${tag}`;
+  if (kube) {
+    emit({ suite: 'publish', step: 'kubernetes', message: opts.dryRun ? 'generating the InferenceService (dry run)' : 'applying the InferenceService' });
+    result.kubernetes = await kubernetesStep({
+      loaded, reference: ref, digest, gated: passed,
+      gates: result.published?.gates ?? '',
+      dryRun: opts.dryRun === true,
+      yamlPath: join(dirname(reportPaths.html), 'inferenceservice.yaml'),
+    });
+  }
+  return result;
 }
 
 function reportPathsFor(loaded: LoadedManifest, opts: DeployOptions, cwd: string): { json: string; html: string } {

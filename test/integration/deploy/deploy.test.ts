@@ -1,0 +1,165 @@
+// `modelgate deploy` as users run it: the built CLI in a child process,
+// against Debian's docker-registry on loopback and an OCI layout, checked
+// independently with skopeo. Stress runs use --quick --duration 1s; the
+// `npm start` test runs the script's own command.
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { after, before, test } from 'node:test';
+import { parseAllDocuments } from 'yaml';
+import { requireTool, skopeo, skopeoRaw, startRegistry, type RunningRegistry } from '../../helpers/registry';
+
+const root = resolve(__dirname, '../../..');
+const bin = join(root, 'bin/modelgate.js');
+const haveTools = requireTool('docker-registry') && requireTool('skopeo');
+const QUICK = ['--quick', '--duration', '1s', '--no-progress'];
+let reg: RunningRegistry;
+let work: string;
+
+before(async () => {
+  if (process.env.MODELGATE_TEST !== '1') {
+    const b = spawnSync(process.execPath, [join(root, 'scripts/build.mjs')], { cwd: root, encoding: 'utf8' });
+    assert.equal(b.status, 0, b.stderr);
+  }
+  work = await mkdtemp(join(tmpdir(), 'mg-deploy-it-'));
+  if (haveTools) reg = await startRegistry();
+});
+after(async () => {
+  await reg?.stop();
+  if (work) await rm(work, { recursive: true, force: true });
+});
+
+interface Run { code: number | null; stdout: string; stderr: string }
+
+function run(args: string[], cwd = work, argv0: string[] = [bin]): Promise<Run> {
+  return new Promise((resolveRun, reject) => {
+    const child = spawn(process.execPath, [...argv0, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolveRun({ code, stdout, stderr }));
+  });
+}
+
+const show = (r: Run) => `exit ${r.code}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`;
+
+async function tags(repo: string): Promise<string[]> {
+  try {
+    return (JSON.parse(await skopeo(['list-tags', '--tls-verify=false', `docker://${reg.host}/${repo}`])).Tags as string[] | null) ?? [];
+  } catch (err) {
+    if (/name unknown|NAME_UNKNOWN|repository name not known|status code from registry 404/i.test((err as Error).message)) return [];
+    throw err;
+  }
+}
+
+async function inspect(repo: string, tag: string): Promise<{ annotations: Record<string, string>; layers: { annotations: Record<string, string> }[] }> {
+  return JSON.parse((await skopeoRaw(['inspect', '--raw', '--tls-verify=false', `docker://${reg.host}/${repo}:${tag}`])).toString('utf8'));
+}
+
+/** The sample, copied with metadata.version bumped; model and data copied along so the paths still resolve. */
+async function bumpedSample(version: string): Promise<string> {
+  const dir = join(work, `breast-cancer-${version}`);
+  await cp(join(root, 'samples/breast-cancer'), dir, { recursive: true, filter: (src) => !src.endsWith('.py') });
+  const yamlPath = join(dir, 'model.yaml');
+  const text = await readFile(yamlPath, 'utf8');
+  await writeFile(yamlPath, text.replace(/^(  version: )1\.0\.0$/m, `$1${version}`));
+  return yamlPath;
+}
+
+test('a sample that passes every gate is published to a real registry, annotated gated, and stdout names it by digest', async (t) => {
+  if (!haveTools) return t.skip('docker-registry or skopeo not installed');
+  const r = await run(['deploy', join(root, 'samples/breast-cancer/model.yaml'), '--to', reg.ref('ml/breast-cancer'), ...QUICK]);
+  assert.equal(r.code, 0, show(r));
+  assert.match(r.stdout, /✓ all \d+ gates passed/);
+  const ref = r.stdout.trim().split('\n').at(-1)!;
+  assert.match(ref, new RegExp(`^oci://${reg.host}/ml/breast-cancer:1\\.0\\.0@sha256:[a-f0-9]{64}$`));
+  assert.match(r.stderr, /report: \.modelgate\/reports\/breast-cancer-1\.0\.0\.html/);
+  assert.match(r.stderr, /no earlier version/i, 'the first version has no champion');
+  const m = await inspect('ml/breast-cancer', '1.0.0');
+  assert.equal(m.annotations['dev.modelgate.gated'], 'true');
+  assert.deepEqual(m.layers.map((l) => l.annotations['org.opencontainers.image.title']).sort(),
+    ['breast-cancer-1.0.0.html', 'breast-cancer-1.0.0.json', 'model.onnx', 'model.yaml']);
+});
+
+test('v2 after v1 in the same target is compared with v1 (champion/challenger); --dry-run --kubernetes prints the InferenceService for the published digest', async (t) => {
+  if (!haveTools) return t.skip('docker-registry or skopeo not installed');
+  const manifest = await bumpedSample('1.1.0');
+  const json = join(work, 'v2.json');
+  const r = await run(['deploy', manifest, '--to', reg.ref('ml/breast-cancer'), '--json', json, '--kubernetes', '--dry-run', ...QUICK]);
+  assert.equal(r.code, 0, show(r));
+  assert.match(r.stderr, /champion\/challenger: comparing breast-cancer 1\.1\.0 with 1\.0\.0/);
+  const report = JSON.parse(await readFile(json, 'utf8'));
+  assert.equal(report.suites.metrics.baseline.version, '1.0.0');
+  assert.ok(report.gates.some((g: { id: string }) => /regression|baseline/i.test(g.id)), 'maxRegression is gated against the champion');
+
+  const docs = parseAllDocuments(r.stdout).map((d) => d.toJS());
+  assert.equal(docs.length, 1, r.stdout);
+  const isvc = docs[0];
+  assert.equal(isvc.apiVersion, 'serving.kserve.io/v1beta1');
+  assert.equal(isvc.kind, 'InferenceService');
+  assert.equal(isvc.metadata.name, 'breast-cancer');
+  const m = await skopeoRaw(['inspect', '--raw', '--tls-verify=false', `docker://${reg.host}/ml/breast-cancer:1.1.0`]);
+  const digest = `sha256:${(await import('node:crypto')).createHash('sha256').update(m).digest('hex')}`;
+  assert.equal(isvc.spec.predictor.model.storageUri, `modelgate://${reg.host}/ml/breast-cancer@${digest}`);
+  assert.match(r.stderr, /loopback address/, 'warns that a pod cannot reach 127.0.0.1');
+  assert.equal(await readFile(join(work, 'inferenceservice.yaml'), 'utf8'), r.stdout, 'the YAML is written next to the report too');
+});
+
+test('the stale sample is refused: exit 1 names staleness.modelAge and its margin, and the registry holds no tag; --force publishes it marked ungated', async (t) => {
+  if (!haveTools) return t.skip('docker-registry or skopeo not installed');
+  const repo = 'ml/breast-cancer-stale';
+  const manifest = join(root, 'samples/breast-cancer-stale/model.yaml');
+  const r = await run(['deploy', manifest, '--to', reg.ref(repo), ...QUICK]);
+  assert.equal(r.code, 1, show(r));
+  assert.match(r.stderr, /NOT published: breast-cancer 0\.9\.0 failed the gate: .*staleness\.modelAge \([\d.]+ d > 365 d by [\d.]+ d\)/);
+  assert.doesNotMatch(r.stdout, /oci:\/\//);
+  assert.deepEqual(await tags(repo), []);
+
+  const f = await run(['deploy', manifest, '--to', reg.ref(repo), '--force', ...QUICK]);
+  assert.equal(f.code, 0, show(f));
+  assert.match(f.stderr, /UNGATED/);
+  assert.deepEqual(await tags(repo), ['0.9.0']);
+  const m = await inspect(repo, '0.9.0');
+  assert.equal(m.annotations['dev.modelgate.gated'], 'false');
+  assert.match(m.annotations['dev.modelgate.gates'] ?? '', /^ungated \(\d+\/\d+ passed\)$/);
+});
+
+test('a manifest with errors is refused before anything runs (exit 2, diagnostics)', async () => {
+  const r = await run(['deploy', join(root, 'samples/broken/model.yaml'), '--to', join(work, 'never'), '--no-progress']);
+  assert.equal(r.code, 2, show(r));
+  assert.match(r.stderr, /is not a usable manifest; nothing was tested or published:\n {2}\S+model\.yaml:\d+:\d+: error MG\d{3}/);
+});
+
+test('npm start: the script\'s command leaves an OCI layout skopeo reads; a re-run of the same version succeeds and attaches its report', async (t) => {
+  if (!requireTool('skopeo')) return t.skip('skopeo not installed');
+  const pkg = JSON.parse(await readFile(join(root, 'package.json'), 'utf8'));
+  const args = (pkg.scripts.start as string).split(/\s+/);
+  assert.deepEqual(args.slice(0, 2), ['node', 'bin/modelgate.js']);
+  const cwd = await mkdtemp(join(work, 'npm-start-'));
+  await cp(join(root, 'samples/breast-cancer'), join(cwd, 'samples/breast-cancer'), { recursive: true });
+  const r = await run(args.slice(2), cwd);
+  assert.equal(r.code, 0, show(r));
+  assert.match(r.stderr, /\[(staleness|metrics|stress)\] /, 'progress is shown');
+  assert.match(r.stderr, /report: \.modelgate\/reports\/breast-cancer-1\.0\.0\.html/);
+  assert.match(r.stderr, /inspect it: skopeo inspect --raw oci:\S+\/\.modelgate\/registry\/breast-cancer:1\.0\.0/);
+  const layout = join(cwd, '.modelgate/registry/breast-cancer');
+  const raw = JSON.parse(await skopeo(['inspect', '--raw', `oci:${layout}:1.0.0`]));
+  assert.equal(raw.artifactType, 'application/vnd.modelgate.model.v1');
+  assert.equal(raw.annotations['dev.modelgate.gated'], 'true');
+  const first = r.stdout.trim().split('\n').at(-1)!;
+
+  // the same version again (quick, same target): idempotent, the artifact digest is unchanged
+  const again = await run(['deploy', 'samples/breast-cancer/model.yaml', ...QUICK], cwd);
+  assert.equal(again.code, 0, show(again));
+  assert.match(again.stderr, /already published with this model and manifest; this run's report is attached/);
+  assert.equal(again.stdout.trim().split('\n').at(-1), first);
+
+  // --baseline takes a published layout version
+  const b = await run(['test', 'samples/breast-cancer/model.yaml', '--only', 'metrics', '--baseline', `${layout}:1.0.0`, '--json', 'b.json', '--no-progress'], cwd);
+  assert.equal(b.code, 0, show(b));
+  assert.equal(JSON.parse(await readFile(join(cwd, 'b.json'), 'utf8')).suites.metrics.baseline.version, '1.0.0');
+});
