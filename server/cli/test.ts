@@ -88,7 +88,7 @@ export function registerTest(program: Command): void {
     .option('--only <suites>', `comma-separated suites to run (${SUITES.join(', ')})`)
     .option('--json <file>', 'write the report as JSON')
     .option('--report <file>', 'write a self-contained HTML report')
-    .option('--baseline <manifest>', 'the previous model (champion) to compare with; gated by gates.maxRegression')
+    .option('--baseline <manifest|ref>', 'the previous model (champion) to compare with: its model.yaml, or a published version (oci://HOST/REPO:TAG, LAYOUT_DIR:TAG); gated by gates.maxRegression')
     .option('--url <url>', 'test an already running server (e.g. http://127.0.0.1:8500) instead of starting one')
     .option('--duration <d>', 'length of each stress point, e.g. 2s (overrides slo.duration)')
     .option('--no-progress', 'no progress output')
