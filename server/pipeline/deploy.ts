@@ -17,7 +17,7 @@ import { formatReference, versionTag, type Target } from '../publish/reference';
 import { runTests, type RunTestsOptions } from '../pipeline';
 import { findChampion, type Champion } from './champion';
 import { kubernetesStep, wantsKubernetes, type KubernetesOutcome } from './kubernetesStep';
-import { loadKubernetesClient } from '../publish/kserve';
+import { loadKubernetesClient, type Cluster, type ClusterOptions } from '../publish/kserve';
 
 export interface DeployOptions {
   /** oci://host[:port]/repo or a layout directory; default deploy.oci, else .modelgate/registry/<name>. */
@@ -33,6 +33,8 @@ export interface DeployOptions {
   kubernetes?: boolean;
   /** Kubernetes: write the YAML, apply nothing. */
   dryRun?: boolean;
+  /** Kubernetes: how to reach the cluster (default connectCluster: kubeconfig + @kubernetes/client-node). */
+  connectCluster?: (opts: ClusterOptions) => Promise<Cluster>;
   /** Per-point stress duration, e.g. 2s. */
   duration?: string;
   stress?: RunTestsOptions['stress'];
@@ -94,7 +96,7 @@ export async function deployModel(manifestPath: string, opts: DeployOptions = {}
   if (kube && target.kind === 'layout') {
     throw new DeployError(`${name} ${version}: a Kubernetes deployment needs a registry the cluster can pull from, but the target is the local layout ${target.dir}; pass --to oci://HOST/REPO (or set deploy.oci in ${loaded.path})`);
   }
-  if (kube && !opts.dryRun) await loadKubernetesClient(); // a missing client is an error now, not after the tests
+  if (kube && !opts.dryRun && !opts.connectCluster) await loadKubernetesClient(); // a missing client is an error now, not after the tests
 
   emit({ suite: 'publish', step: 'checking the target', message: formatReference(target) });
   const existing = await sameVersionState(loaded, target, tag, store);
