@@ -10,6 +10,7 @@ import { parseDuration } from '../manifest/durations';
 import { formatDiagnostic, ManifestError } from '../manifest/load';
 import { ModelLoadError } from '../runtime/onnx';
 import { TestUsageError } from '../pipeline';
+import type { ProgressEvent } from '../protocol/report';
 import { deployModel, DeployError, type DeployResult } from '../pipeline/deploy';
 import { summaryTable } from '../report/summary';
 import { CliExit, fail } from './exit';
@@ -61,10 +62,13 @@ export function registerDeploy(program: Command): void {
         controller.abort();
       };
       process.on('SIGINT', onSigint);
-      const progress = progressReporter(flags.progress);
+      // A notice ends the current bar (a stopped bar does not draw again), the next event starts a new one.
+      let bar = progressReporter(flags.progress);
+      const progress = { onProgress: (e: ProgressEvent) => bar.onProgress(e), stop: () => bar.stop() };
       const notice = (m: string) => {
-        progress.stop();
+        bar.stop();
         process.stderr.write(`modelgate: ${m}\n`);
+        bar = progressReporter(flags.progress);
       };
       let result: DeployResult;
       try {
