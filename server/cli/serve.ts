@@ -5,6 +5,8 @@ import { ManifestError, formatDiagnostic } from '../manifest/load';
 import { PortInUseError, startServer } from '../serving/server';
 import type { ModelStatus } from '../serving/repository';
 import { fail } from './exit';
+import { readTokenFile } from '../serving/admin/adminToken';
+import { pullModel } from '../publish/index';
 
 /** "8mb", "512kb", "1048576" → bytes. */
 export function parseSize(text: string, flag: string): number {
@@ -55,6 +57,7 @@ interface ServeFlags {
   requestTimeout: string;
   cors?: boolean;
   logLevel: string;
+  adminTokenFile?: string;
 }
 
 export function registerServe(program: Command): void {
@@ -69,6 +72,7 @@ export function registerServe(program: Command): void {
     .option('--max-instances <n>', 'most instances in one request', '10000')
     .option('--request-timeout <ms>', 'time to receive a request, and the longest a request may wait for inference', '30000')
     .option('--cors', 'answer cross-origin requests from any origin')
+    .option('--admin-token-file <file>', 'enable the admin API under /admin (load by OCI reference, activate, canary, rollback), authenticated with the token in this file')
     .option('--log-level <level>', 'log level on stderr: fatal, error, warn, info, debug', 'info')
     .addHelpText('after', '\nExamples:\n  modelgate serve samples/breast-cancer/model.yaml samples/digits/model.yaml\n  modelgate serve samples/ --port 0 --watch\n\nEndpoints and request formats: docs/serving.md')
     .action(async (manifests: string[], flags: ServeFlags) => {
@@ -77,10 +81,19 @@ export function registerServe(program: Command): void {
       const maxInstancesPerRequest = parseInteger(flags.maxInstances, '--max-instances', 1);
       const requestTimeoutMs = parseInteger(flags.requestTimeout, '--request-timeout', 1);
       if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(flags.logLevel)) fail(`--log-level ${flags.logLevel} is not one of fatal, error, warn, info, debug, trace, silent`);
+      let admin: { token: string; pull: (ref: string, dir: string) => ReturnType<typeof pullModel> } | undefined;
+      if (flags.adminTokenFile !== undefined) {
+        try {
+          const token = await readTokenFile(flags.adminTokenFile, (msg) => process.stderr.write(`modelgate: warning: ${msg}\n`));
+          admin = { token, pull: (ref, dir) => pullModel(ref, dir) };
+        } catch (err) {
+          fail(`--admin-token-file: ${(err as Error).message}`, 2);
+        }
+      }
       let server: Awaited<ReturnType<typeof startServer>>;
       try {
         server = await startServer({
-          manifests, host: flags.host, port, watch: !!flags.watch, bodyLimit, maxInstancesPerRequest, requestTimeoutMs, cors: !!flags.cors,
+          manifests, host: flags.host, port, watch: !!flags.watch, bodyLimit, maxInstancesPerRequest, requestTimeoutMs, cors: !!flags.cors, admin,
           logger: { level: flags.logLevel, stream: process.stderr },
         });
       } catch (err) {
@@ -92,6 +105,7 @@ export function registerServe(program: Command): void {
       }
       process.stdout.write(`${table(server.models)}\n`);
       if (flags.watch) process.stdout.write('watching manifests and model files for changes\n');
+      if (admin) process.stdout.write(`admin API enabled under ${server.url}/admin (bearer token from ${flags.adminTokenFile})\n`);
       process.stdout.write(`listening on ${server.url}\n`);
       const signal = await new Promise<NodeJS.Signals>((resolve) => {
         process.once('SIGINT', () => resolve('SIGINT'));

@@ -4,6 +4,7 @@ import Fastify, { LogController, type FastifyInstance, type FastifyPluginAsync, 
 import fp from 'fastify-plugin';
 import { corePlugin, type ServingCore } from './core';
 import { routePlugins } from './routes/index';
+import adminRoutes, { type AdminOptions } from './routes/admin';
 
 export interface AppOptions {
   /** fastify/pino logger: false (default), true, or pino options. */
@@ -14,12 +15,14 @@ export interface AppOptions {
   requestTimeoutMs?: number;
   /** Answer cross-origin requests from any origin (default: no CORS headers). */
   cors?: boolean;
+  /** Enables the authenticated admin API under /admin; without it those routes do not exist. */
+  admin?: AdminOptions;
 }
 
 export const DEFAULT_BODY_LIMIT = 8 * 1024 * 1024;
 
 /** The whole app as one plugin: shared core, then each protocol front end under its prefix. */
-const app: FastifyPluginAsync<{ core: ServingCore; cors?: boolean }> = async (app, opts) => {
+const app: FastifyPluginAsync<{ core: ServingCore; cors?: boolean; admin?: AdminOptions }> = async (app, opts) => {
   await app.register(corePlugin, { core: opts.core });
   if (opts.cors) {
     app.addHook('onRequest', (_req, reply, done) => {
@@ -43,6 +46,7 @@ const app: FastifyPluginAsync<{ core: ServingCore; cors?: boolean }> = async (ap
     void reply.code(404).send({ error: `no endpoint ${req.method} ${req.url.split('?')[0]}; the server answers under /v1, /v2 and /metrics (see docs/serving.md)` });
   });
   for (const { plugin, prefix } of routePlugins) await app.register(plugin, { prefix });
+  if (opts.admin) await app.register(adminRoutes, { ...opts.admin, prefix: '/admin' });
 };
 
 // Not encapsulated, so `app.core` is visible to whoever registers it (tests, server.ts).
@@ -64,6 +68,6 @@ export function buildApp(core: ServingCore, opts: AppOptions = {}): FastifyInsta
     forceCloseConnections: 'idle',
     routerOptions: { maxParamLength: 200 },
   });
-  void app.register(appPlugin, { core, cors: opts.cors });
+  void app.register(appPlugin, { core, cors: opts.cors, admin: opts.admin });
   return app;
 }

@@ -93,6 +93,37 @@ export class ModelLifecycle {
     return loaded;
   }
 
+  /** Loads and warms one more manifest (the admin API); refuses a name and version already served. */
+  async add(path: string): Promise<Servable> {
+    const s = await loadServable(path, this.opts);
+    const clash = this.repo.versionsOf(s.name).find((o) => o.version === s.version);
+    if (this.closed || clash) {
+      await s.unload();
+      if (clash) throw new Error(`${s.name} ${s.version} is already served (from ${clash.manifestPath}); unload it first or publish another metadata.version`);
+      throw new Error('the server is shutting down');
+    }
+    this.repo.put(s);
+    this.opts.metrics.reloads.labels(s.name, 'ok').inc();
+    this.slots.push({ path: s.manifestPath, current: s, watchers: [], timer: undefined, loading: undefined, again: false });
+    this.log.info({ manifest: s.manifestPath, model: s.name, version: s.version }, `loaded ${s.name} ${s.version}`);
+    return s;
+  }
+
+  /** Takes one version out of the repository at once, then drains and closes it. */
+  async unloadVersion(name: string, version: string): Promise<boolean> {
+    const s = this.repo.versionsOf(name).find((o) => o.version === version);
+    if (!s) return false;
+    this.repo.remove(s);
+    for (const slot of this.slots.filter((sl) => sl.current === s)) {
+      for (const w of slot.watchers) w.close();
+      if (slot.timer) clearTimeout(slot.timer);
+    }
+    this.slots = this.slots.filter((sl) => sl.current !== s);
+    this.log.info({ model: name, version }, `unloading ${name} ${version}`);
+    await s.unload();
+    return true;
+  }
+
   /** Reloads one manifest now (also what the file watcher calls). */
   reload(path: string): Promise<void> {
     const slot = this.slots.find((s) => s.path === path);

@@ -18,6 +18,14 @@ export interface ModelStatus {
   lastError?: string;
 }
 
+/** Chooses the version for requests that name none (the admin API's traffic split). */
+export interface DefaultRoute {
+  /** A version of `name`, or undefined for the highest one. */
+  pick(name: string): string | undefined;
+  /** The version reported as the default. */
+  stable(name: string): string | undefined;
+}
+
 interface Entry {
   versions: Map<string, Servable>;
   /** sorted highest first */
@@ -29,6 +37,8 @@ export class ModelRepository {
   private models = new Map<string, Entry>();
   /** Why the last reload of a model failed (cleared by a successful one). */
   readonly errors = new Map<string, string>();
+  /** Set by the admin API; without it the highest version answers. */
+  traffic: DefaultRoute | undefined;
 
   /** Adds or replaces (same name and version) a servable; returns the one it replaced. */
   put(s: Servable): Servable | undefined {
@@ -94,15 +104,21 @@ export class ModelRepository {
       }
       return e.versions.get(v)!;
     }
+    if (this.traffic) {
+      const v = this.traffic.pick(name);
+      const s = v === undefined ? undefined : e.versions.get(v);
+      if (s) return s;
+    }
     return e.versions.get(e.order[0]!)!;
   }
 
   status(name: string): ModelStatus | undefined {
     const e = this.models.get(name);
     if (!e) return undefined;
+    const pinned = this.traffic?.stable(name);
     const out: ModelStatus = {
       name,
-      defaultVersion: e.order[0]!,
+      defaultVersion: pinned !== undefined && e.versions.has(pinned) ? pinned : e.order[0]!,
       versions: e.order.map((v) => {
         const s = e.versions.get(v)!;
         return { version: v, state: s.state, labels: [...e.labels].filter(([, lv]) => lv === v).map(([l]) => l), manifest: s.manifestPath, task: s.task, loadedAt: s.loadedAt.toISOString() };

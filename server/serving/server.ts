@@ -6,6 +6,12 @@ import type { ServingCore } from './core';
 import { ModelLifecycle, resolveManifestPaths, type ReloadEvent } from './lifecycle';
 import { ServingMetrics } from './metrics';
 import { ModelRepository, type ModelStatus } from './repository';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AdminToken } from './admin/adminToken';
+import { TrafficTable } from './admin/trafficTable';
+import type { PullFn } from './routes/admin';
 
 declare const MODELGATE_VERSION: string;
 const serverVersion = typeof MODELGATE_VERSION === 'string' ? MODELGATE_VERSION : '0.0.0-dev';
@@ -26,6 +32,8 @@ export interface StartServerOptions {
   /** Most instances in one request (default 10000; a manifest's serving.maxInstancesPerRequest may lower it). */
   maxInstancesPerRequest?: number;
   cors?: boolean;
+  /** Enables the admin API (/admin) with this bearer token; `pull` fetches a published version. */
+  admin?: { token: string; pull: PullFn; cacheDir?: string };
   /** Called after each hot-reload attempt. */
   onReload?: (e: ReloadEvent) => void;
 }
@@ -59,12 +67,25 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
   metrics.setSources(() => repository.all());
   let ready = false;
   const core: ServingCore = { repository, metrics, serverName: 'modelgate', serverVersion, ready: () => ready };
-  const app = buildApp(core, { logger: opts.logger, bodyLimit: opts.bodyLimit, requestTimeoutMs, cors: opts.cors });
+  let lifecycleRef: ModelLifecycle | undefined;
+  // pulled versions live in a private temp dir unless one is given; removed on close
+  const cacheDir = opts.admin ? opts.admin.cacheDir ?? await mkdtemp(join(tmpdir(), 'modelgate-admin-')) : undefined;
+  const admin = opts.admin && {
+    token: new AdminToken(opts.admin.token),
+    traffic: new TrafficTable(),
+    pull: opts.admin.pull,
+    cacheDir: cacheDir!,
+    lifecycle: () => lifecycleRef!,
+  };
+  if (admin) repository.traffic = admin.traffic;
+  const removeCache = () => (opts.admin && !opts.admin.cacheDir && cacheDir ? rm(cacheDir, { recursive: true, force: true }) : Promise.resolve());
+  const app = buildApp(core, { logger: opts.logger, bodyLimit: opts.bodyLimit, requestTimeoutMs, cors: opts.cors, admin });
   const lifecycle = new ModelLifecycle(repository, {
     metrics,
     maxInstancesPerRequest: opts.maxInstancesPerRequest ?? 10_000,
     queueTimeoutMs: requestTimeoutMs,
   }, app.log);
+  lifecycleRef = lifecycle;
   lifecycle.onReload = opts.onReload;
   try {
     await app.ready();
@@ -73,6 +94,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
   } catch (err) {
     await app.close().catch(() => undefined);
     await lifecycle.close().catch(() => undefined);
+    await removeCache().catch(() => undefined);
     if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new PortInUseError(host, opts.port ?? 8500);
     throw err;
   }
@@ -90,6 +112,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
         ready = false;
         await app.close();
         await lifecycle.close();
+        await removeCache();
       })();
       return closing;
     },
