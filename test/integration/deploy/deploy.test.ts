@@ -83,6 +83,28 @@ test('a sample that passes every gate is published to a real registry, annotated
   assert.equal(m.annotations['dev.modelgate.gated'], 'true');
   assert.deepEqual(m.layers.map((l) => l.annotations['org.opencontainers.image.title']).sort(),
     ['breast-cancer-1.0.0.html', 'breast-cancer-1.0.0.json', 'model.onnx', 'model.yaml']);
+
+  // what the KServe storage initializer runs: modelgate pull --layout triton modelgate://…@digest /mnt/models
+  const digest = ref.slice(ref.indexOf('@') + 1);
+  const mnt = join(work, 'mnt-models');
+  const p = await run(['pull', '--layout', 'triton', `modelgate://${reg.host}/ml/breast-cancer@${digest}`, mnt]);
+  assert.equal(p.code, 0, show(p));
+  assert.deepEqual(await readFile(join(mnt, 'breast-cancer/1/model.onnx')), await readFile(join(root, 'samples/breast-cancer/model.onnx')));
+});
+
+test('--kubernetes is refused before any test when the target is a local layout, or when no Kubernetes client is installed', async () => {
+  const manifest = join(root, 'samples/breast-cancer/model.yaml');
+  const layout = await run(['deploy', manifest, '--kubernetes', '--dry-run', '--to', join(work, 'k8s-layout'), '--no-progress']);
+  assert.equal(layout.code, 2, show(layout));
+  assert.match(layout.stderr, /needs a registry the cluster can pull from, but the target is the local layout .*pass --to oci:\/\/HOST\/REPO/);
+  let hasClient = true;
+  try { require.resolve('@kubernetes/client-node', { paths: [root] }); } catch { hasClient = false; }
+  if (!hasClient) {
+    const apply = await run(['deploy', manifest, '--kubernetes', '--to', 'oci://127.0.0.1:9/ml/none', '--no-progress']);
+    assert.equal(apply.code, 2, show(apply));
+    assert.match(apply.stderr, /needs the @kubernetes\/client-node package, which is not installed.*--dry-run/);
+    assert.doesNotMatch(apply.stderr + apply.stdout, /gates passed|\[stress\]/, 'nothing was tested');
+  }
 });
 
 test('v2 after v1 in the same target is compared with v1 (champion/challenger); --dry-run --kubernetes prints the InferenceService for the published digest', async (t) => {
