@@ -1,12 +1,13 @@
 // Open Inference Protocol (KServe v2) over REST, plus GET /v2/models (a list
 // of every model with its versions).
 import fp from 'fastify-plugin';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { servableFor, type ModelParams } from '../core';
 import { ServingError } from '../errors';
 import { v2Metadata } from '../wire/metadata';
 import { decodeInfer, encodeInfer } from '../wire/v2';
-import { acceptAnyContentTypeAsJson, countOnResponse, errorResponses, installErrorHandlers } from './errors';
+import { HEADER_LENGTH, splitInferBody } from '../wire/binary';
+import { countOnResponse, errorResponses, installErrorHandlers } from './errors';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 
@@ -46,9 +47,28 @@ const inferBody = {
   },
 } as const;
 
+/**
+ * Every body is read as bytes, whatever its content type (Triton clients send
+ * application/octet-stream or none; curl sends a form type): with an
+ * Inference-Header-Content-Length header the body is a JSON header followed
+ * by binary tensors, else it is all JSON. One Buffer per body, sliced, not copied.
+ */
+function acceptInferBodies(app: FastifyInstance): void {
+  app.removeAllContentTypeParsers();
+  const parse = (req: FastifyRequest, body: Buffer, done: (err: Error | null, value?: unknown) => void) => {
+    try {
+      done(null, splitInferBody(body, req.headers[HEADER_LENGTH]));
+    } catch (err) {
+      done(err as Error);
+    }
+  };
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, parse);
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, parse);
+}
+
 async function v2Routes(app: FastifyInstance): Promise<void> {
   installErrorHandlers(app, 'v2');
-  acceptAnyContentTypeAsJson(app);
+  acceptInferBodies(app);
   // Inference answers are counted in their handler and errors in the error
   // handler, so the hot path runs no hook; other routes count on response.
   const counted = { onResponse: countOnResponse('v2') };
@@ -56,7 +76,7 @@ async function v2Routes(app: FastifyInstance): Promise<void> {
   app.get('', {
     ...counted,
     schema: { response: { 200: { type: 'object', properties: { name: { type: 'string' }, version: { type: 'string' }, extensions: { type: 'array', items: { type: 'string' } } } } } },
-  }, async () => ({ name: app.core.serverName, version: app.core.serverVersion, extensions: ['model_repository_list', 'modelgate_health'] }));
+  }, async () => ({ name: app.core.serverName, version: app.core.serverVersion, extensions: ['binary_tensor_data', 'model_repository_list', 'modelgate_health'] }));
 
   app.get('/health/live', { ...counted, schema: { response: { 200: { type: 'object', properties: { live: { type: 'boolean' } } } } } }, async () => ({ live: true }));
 
@@ -98,9 +118,12 @@ async function v2Routes(app: FastifyInstance): Promise<void> {
       const r = decodeInfer(s, req.body);
       const slice = await s.predict(r.raw, r.rows);
       if (r.id !== undefined) void reply.header('x-request-id', r.id.slice(0, 200).replace(/[^\x20-\x7e]/g, ''));
-      const body = encodeInfer(s, slice, r);
+      const bins: Buffer[] = [];
+      const body = encodeInfer(s, slice, r, bins);
       app.core.metrics.request(s.name, s.version, 'v2', 200, reply.elapsedTime / 1000);
-      return reply.header('content-type', JSON_TYPE).send(body);
+      if (bins.length === 0) return reply.header('content-type', JSON_TYPE).send(body);
+      const head = Buffer.from(body, 'utf8');
+      return reply.header('content-type', 'application/octet-stream').header(HEADER_LENGTH, head.length).send(Buffer.concat([head, ...bins]));
     });
   }
 

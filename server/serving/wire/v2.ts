@@ -10,15 +10,18 @@ import type { Servable } from '../servable';
 import { cellError, describeValue, shapeOf } from './cells';
 import { encodeCategory } from '../../manifest/processing';
 import { V2_ALL, V2_DATATYPE, V2_INTEGER_RANGE, V2_NUMERIC } from './datatypes';
-import { flatJson, servedOutputs, str } from './outputs';
+import { flatJson, servedOutputs, str, type ServedOutput } from './outputs';
 import { checkCount } from './rows';
 import { allocFloat64 } from '../slab';
+import { BinaryReader, binaryDataSize, binarySection, decodeBinaryValues, encodeBytes, typedBytes } from './binary';
 
 export interface InferRequest {
   raw: Float64Array[];
   rows: number;
   outputs: string[] | undefined;
   id: string | undefined;
+  /** Outputs to send as binary tensor data (the binary extension). */
+  binaryOutputs?: Set<string>;
 }
 
 /** Output names a v2 request may select. */
@@ -84,11 +87,14 @@ export function decodeInfer(s: Servable, body: unknown): InferRequest {
   if (!Array.isArray(inputs) || inputs.length === 0) {
     throw badRequest(`"inputs" must be a non-empty list of tensors like {"name": "${plan.inputs[0]!.name}", "shape": [1, ${plan.inputs[0]!.rawWidth}], "datatype": "${V2_DATATYPE[plan.inputs[0]!.dtype]}", "data": [...]}`, 'MG314');
   }
-  const got = new Map<string, { n: number; values: unknown[]; datatype: string; where: string }>();
+  const got = new Map<string, { n: number; values: ArrayLike<unknown>; datatype: string; where: string }>();
+  const section = binarySection(body);
+  const reader = section ? new BinaryReader(section) : undefined;
   inputs.forEach((t, i) => {
     const where = `inputs[${i}]`;
     if (!isObject(t)) throw badRequest(`${where} is ${describeValue(t)}; each input is an object with name, shape, datatype and data`, 'MG314');
     const { name, shape, datatype, data } = t;
+    const binarySize = binaryDataSize(t.parameters, where);
     if (typeof name !== 'string') throw badRequest(`${where}.name must be a string naming a model input (${plan.inputs.map((x) => x.name).join(', ')})`, 'MG314');
     const input = plan.inputs.find((x) => x.name === name);
     if (!input) throw badRequest(`${where}.name "${name}" is not an input of model ${s.name}; its inputs are: ${plan.inputs.map((x) => x.name).join(', ')}`, 'MG318');
@@ -104,11 +110,18 @@ export function decodeInfer(s: Servable, body: unknown): InferRequest {
     if (per !== input.rawWidth) {
       throw badRequest(`${where}.shape [${dims.join(', ')}] gives ${per} values per row, but input "${name}" takes ${input.rawWidth}; send shape [N, ${input.rawWidth}]${input.dims.length > 1 && input.rawWidth === input.modelWidth ? ` or [N, ${input.dims.join(', ')}]` : ''}`, 'MG314');
     }
+    if (binarySize !== undefined) {
+      if (!reader) throw badRequest(`${where}.parameters.binary_data_size is set, but the request has no Inference-Header-Content-Length header; send it with the byte length of the JSON header that precedes the binary data`, 'MG346');
+      if (data !== undefined) throw badRequest(`${where} has both "data" and parameters.binary_data_size; send its values one way only`, 'MG346');
+      got.set(name, { n, values: decodeBinaryValues(reader.take(binarySize, where), datatype, n * per, where), datatype, where });
+      return;
+    }
     if (!Array.isArray(data)) throw badRequest(`${where}.data must be a list of values (flat or nested), not ${describeValue(data)}`, 'MG314');
     const values = flatten(data, dims, where);
     if (values.length !== n * per) throw badRequest(`${where}.data has ${values.length} values but shape [${dims.join(', ')}] needs ${n * per} (shape: [${shapeOf(data).join(', ')}])`, 'MG314');
     got.set(name, { n, values, datatype, where });
   });
+  reader?.finish();
   const missing = plan.inputs.filter((x) => !got.has(x.name)).map((x) => x.name);
   if (missing.length) throw badRequest(`missing input(s) ${missing.join(', ')}; model ${s.name} needs every one of: ${plan.inputs.map((x) => x.name).join(', ')}`, 'MG318');
   const n = got.get(plan.inputs[0]!.name)!.n;
@@ -127,6 +140,10 @@ export function decodeInfer(s: Servable, body: unknown): InferRequest {
     return out;
   });
   let outputs: string[] | undefined;
+  const binaryOutputs = new Set<string>();
+  const params = body.parameters;
+  const allBinary = isObject(params) && params.binary_data_output === true;
+  if (allBinary) for (const name of v2OutputNames(plan)) binaryOutputs.add(name);
   if (body.outputs !== undefined) {
     if (!Array.isArray(body.outputs)) throw badRequest(`"outputs" must be a list like [{"name": "${v2OutputNames(plan)[0]}"}]`, 'MG314');
     const allowed = v2OutputNames(plan);
@@ -135,31 +152,60 @@ export function decodeInfer(s: Servable, body: unknown): InferRequest {
       if (typeof name !== 'string' || !allowed.includes(name)) {
         throw badRequest(`outputs[${i}] asks for ${describeValue(name)}; model ${s.name} serves: ${allowed.join(', ')}`, 'MG318');
       }
+      const p = (o as Record<string, unknown>).parameters;
+      if (isObject(p) && p.binary_data !== undefined) {
+        if (typeof p.binary_data !== 'boolean') throw badRequest(`outputs[${i}].parameters.binary_data must be true or false, not ${describeValue(p.binary_data)}`, 'MG314');
+        if (p.binary_data) binaryOutputs.add(name);
+        else binaryOutputs.delete(name);
+      }
       return name;
     });
   }
-  return { raw, rows: n, outputs, id };
+  return { raw, rows: n, outputs, id, ...(binaryOutputs.size ? { binaryOutputs } : {}) };
 }
 
-export function encodeInfer(s: Servable, slice: BatchSlice, req: InferRequest): string {
+/** Binary bytes of rows [from, from + n) of an output, or undefined when it has no binary form here. */
+function outputBytes(o: ServedOutput, from: number, n: number, part?: 'labels' | 'scores'): Buffer | undefined {
+  if (o.kind === 'labels') return encodeBytes(o.values.slice(from, from + n));
+  if (o.kind === 'topk') return part === 'labels' ? encodeBytes(o.labels.slice(from * o.k, (from + n) * o.k)) : typedBytes(o.scores, from * o.k, (from + n) * o.k);
+  const d = o.data;
+  if (ArrayBuffer.isView(d)) return typedBytes(d as unknown as ArrayBufferView & { BYTES_PER_ELEMENT: number }, from * o.width, (from + n) * o.width);
+  const values = Array.prototype.slice.call(d, from * o.width, (from + n) * o.width) as unknown[];
+  if (values.every((v) => typeof v === 'string')) return encodeBytes(values as string[]);
+  return undefined;
+}
+
+/**
+ * The response JSON. Outputs named in `req.binaryOutputs` carry
+ * `parameters.binary_data_size` instead of `data`; their bytes are pushed
+ * onto `bins` in the order they appear, to follow the JSON in the body.
+ */
+export function encodeInfer(s: Servable, slice: BatchSlice, req: InferRequest, bins: Buffer[] = []): string {
   const list = servedOutputs(s.plan, slice.out);
   const want = req.outputs ? new Set(req.outputs) : undefined;
+  const binary = req.binaryOutputs;
   const n = slice.rows;
   const parts: string[] = [];
+  const data = (o: ServedOutput, name: string, part?: 'labels' | 'scores'): string => {
+    const bytes = binary?.has(name) ? outputBytes(o, slice.offset, n, part) : undefined;
+    if (!bytes) return ',"data":' + flatJson(o, slice.offset, n, part);
+    bins.push(bytes);
+    return ',"parameters":{"binary_data_size":' + bytes.length + '}';
+  };
   for (const o of list) {
     if (o.kind === 'topk') {
       for (const part of ['labels', 'scores'] as const) {
         const name = `${o.name}_${part}`;
         if (want && !want.has(name)) continue;
-        parts.push('{"name":' + str(name) + ',"datatype":"' + (part === 'labels' ? 'BYTES' : 'FP32') + '","shape":[' + n + ',' + o.k + '],"data":' + flatJson(o, slice.offset, n, part) + '}');
+        parts.push('{"name":' + str(name) + ',"datatype":"' + (part === 'labels' ? 'BYTES' : 'FP32') + '","shape":[' + n + ',' + o.k + ']' + data(o, name, part) + '}');
       }
       continue;
     }
     if (want && !want.has(o.name)) continue;
     if (o.kind === 'labels') {
-      parts.push('{"name":' + o.key + ',"datatype":"BYTES","shape":[' + n + '],"data":' + flatJson(o, slice.offset, n) + '}');
+      parts.push('{"name":' + o.key + ',"datatype":"BYTES","shape":[' + n + ']' + data(o, o.name) + '}');
     } else {
-      parts.push('{"name":' + o.key + ',"datatype":"' + (V2_DATATYPE[o.dtype] ?? 'FP32') + '","shape":[' + [n, ...o.rowDims].join(',') + '],"data":' + flatJson(o, slice.offset, n) + '}');
+      parts.push('{"name":' + o.key + ',"datatype":"' + (V2_DATATYPE[o.dtype] ?? 'FP32') + '","shape":[' + [n, ...o.rowDims].join(',') + ']' + data(o, o.name) + '}');
     }
   }
   return '{"model_name":' + str(s.name) + ',"model_version":' + str(s.version) + (req.id !== undefined ? ',"id":' + JSON.stringify(req.id) : '') + ',"outputs":[' + parts.join(',') + ']}';

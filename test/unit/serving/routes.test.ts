@@ -153,7 +153,7 @@ describe('TensorFlow Serving v1', () => {
 
 describe('Open Inference Protocol v2', () => {
   test('server metadata, liveness, readiness', async () => {
-    assert.deepEqual((await get('/v2')).json(), { name: 'modelgate', version: 'test', extensions: ['model_repository_list', 'modelgate_health'] });
+    assert.deepEqual((await get('/v2')).json(), { name: 'modelgate', version: 'test', extensions: ['binary_tensor_data', 'model_repository_list', 'modelgate_health'] });
     assert.deepEqual((await get('/v2/health/live')).json(), { live: true });
     assert.deepEqual((await get('/v2/health/ready')).json(), { ready: true });
   });
