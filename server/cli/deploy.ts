@@ -57,8 +57,14 @@ export function registerDeploy(program: Command): void {
         fail(`--duration ${flags.duration} is not a duration: use a whole number followed by ms, s, m or h, e.g. 5s`, 2);
       }
       const controller = new AbortController();
+      let interrupted = false;
       const onSigint = () => {
-        process.stderr.write('\nmodelgate: cancelling: nothing will be published\n');
+        if (interrupted) {
+          process.stderr.write('\nmodelgate: interrupted again: exiting now; nothing was published\n');
+          process.exit(130);
+        }
+        interrupted = true;
+        process.stderr.write('\nmodelgate: cancelling: stopping the server and load generator; nothing will be published\n');
         controller.abort();
       };
       process.on('SIGINT', onSigint);

@@ -185,3 +185,21 @@ test('npm start: the script\'s command leaves an OCI layout skopeo reads; a re-r
   assert.equal(b.code, 0, show(b));
   assert.equal(JSON.parse(await readFile(join(cwd, 'b.json'), 'utf8')).suites.metrics.baseline.version, '1.0.0');
 });
+
+test('Ctrl-C during the stress suite: exit 130, the report says cancelled, and nothing is published', async () => {
+  const target = join(work, 'cancelled-layout');
+  const json = join(work, 'cancelled.json');
+  const child = spawn(process.execPath, [bin, 'deploy', join(root, 'samples/breast-cancer/model.yaml'), '--to', target, '--json', json, '--duration', '5s'], { cwd: work, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stdout.resume();
+  const code = await new Promise<number | null>((resolveExit) => {
+    child.stderr.on('data', (d) => {
+      stderr += d;
+      if (/\[stress\] /.test(stderr) && !child.killed) child.kill('SIGINT');
+    });
+    child.on('close', resolveExit);
+  });
+  assert.equal(code, 130, stderr);
+  assert.equal(JSON.parse(await readFile(json, 'utf8')).cancelled, true);
+  await assert.rejects(readFile(join(target, 'index.json')), /ENOENT/, 'no layout was written');
+});
