@@ -1,11 +1,12 @@
 // Entry point: wires the language client, the command table, CodeLens, the
-// report panel serializer and the status bar. Behaviour lives elsewhere.
+// report panel serializer, the status bar and the Test Explorer. Behaviour lives elsewhere.
 import * as vscode from 'vscode';
 import { commandTable } from './commands';
 import { COMMANDS, type CommandId } from './commandIds';
 import { Ctx } from './ctx';
 import { ManifestCodeLens } from './manifestCodeLens';
 import { serverStatusBar } from './serverStatusBar';
+import { testExplorer } from './testExplorer';
 import { ReportPanel, reportPanelSerializer } from './webview/reportPanel';
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
@@ -19,6 +20,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   ));
   ctx.pushDisposable(vscode.window.registerWebviewPanelSerializer(ReportPanel.viewType, reportPanelSerializer(ctx)));
   serverStatusBar(ctx);
+  testExplorer(ctx);
 }
 
 export function deactivate(): void {

@@ -117,7 +117,7 @@ test('the broken sample shows its diagnostics in the editor and the Problems pan
   await runCommand('View: Toggle Maximized Panel');
 });
 
-test('"Run all tests" opens the report webview with gates and charts', { skip: missing }, async () => {
+test('"Run all tests" opens the report webview with gates and charts; the Test Explorer lists the suites', { skip: missing }, async () => {
   await openManifest('breast-cancer');
   await runCommand('ModelGate: Run all tests');
   const report = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
@@ -138,4 +138,12 @@ test('"Run all tests" opens the report webview with gates and charts', { skip: m
   await page.screenshot({ path: join(RESULTS, 'e2e-report-stress.png') });
   // The CodeLens shows the result of the run.
   await page.locator('.monaco-editor .codelens-decoration', { hasText: /gates · / }).first().waitFor({ timeout: 30_000 });
+  // The Test Explorer lists the manifest with its suites.
+  await runCommand('Testing: Focus on Test Explorer View');
+  const testRows = page.locator('.test-explorer .monaco-list-row');
+  await testRows.filter({ hasText: 'breast-cancer/model.yaml' }).first().waitFor({ timeout: 30_000 });
+  await testRows.filter({ hasText: 'breast-cancer/model.yaml' }).first().click();
+  await page.keyboard.press('ArrowRight');
+  await testRows.filter({ hasText: 'Metrics' }).first().waitFor();
+  await page.screenshot({ path: join(RESULTS, 'e2e-test-explorer.png') });
 });

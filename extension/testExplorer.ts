@@ -1,0 +1,132 @@
+// Test Explorer: per manifest, its three suites and, once a report exists,
+// each gate. Running an item runs the engine through the language server; a
+// failed gate shows threshold vs measured at the manifest line that set it.
+import * as vscode from 'vscode';
+import type { Report, SuiteId } from '../server/protocol/report';
+import { MANIFEST_GLOB } from './commandIds';
+import type { CtxInit } from './ctx';
+import { gateFailureText, gateLine, gatesBySuite, SUITE_LABELS } from './gateOutcome';
+import { runTestsRequest } from './lspRequests';
+
+const SUITES: SuiteId[] = ['staleness', 'metrics', 'stress'];
+
+interface ItemData { manifest: string; suite?: SuiteId }
+
+export function testExplorer(ctx: CtxInit): void {
+  const controller = vscode.tests.createTestController('modelgate', 'ModelGate');
+  ctx.pushDisposable(controller);
+  const data = new WeakMap<vscode.TestItem, ItemData>();
+
+  const manifestItem = (uri: vscode.Uri): vscode.TestItem => {
+    const item = controller.createTestItem(uri.fsPath, vscode.workspace.asRelativePath(uri), uri);
+    data.set(item, { manifest: uri.fsPath });
+    for (const suite of SUITES) {
+      const s = controller.createTestItem(`${uri.fsPath}#${suite}`, SUITE_LABELS[suite], uri);
+      data.set(s, { manifest: uri.fsPath, suite });
+      item.children.add(s);
+    }
+    const report = ctx.reports.get(uri.fsPath);
+    if (report) addGates(item, report);
+    return item;
+  };
+
+  const addGates = (item: vscode.TestItem, report: Report): void => {
+    const uri = item.uri!;
+    for (const [suite, gates] of gatesBySuite(report)) {
+      const suiteItem = item.children.get(`${uri.fsPath}#${suite}`);
+      if (!suiteItem) continue;
+      suiteItem.children.replace(gates.map((g) => {
+        const gi = controller.createTestItem(`${uri.fsPath}#${g.id}`, g.id, uri);
+        const line = gateLine(g);
+        if (line !== undefined) gi.range = new vscode.Range(line, 0, line, 0);
+        data.set(gi, { manifest: uri.fsPath, suite });
+        return gi;
+      }));
+    }
+  };
+
+  controller.resolveHandler = async (item) => {
+    if (item) return;
+    const found = await vscode.workspace.findFiles(MANIFEST_GLOB, '**/node_modules/**', 200);
+    controller.items.replace(found.map(manifestItem));
+  };
+  controller.refreshHandler = () => controller.resolveHandler!(undefined);
+
+  ctx.pushDisposable(ctx.reports.onDidChange((manifest) => {
+    const item = controller.items.get(manifest);
+    const report = ctx.reports.get(manifest);
+    if (item && report) addGates(item, report);
+  }));
+
+  const run = async (request: vscode.TestRunRequest, token: vscode.CancellationToken): Promise<void> => {
+    const roots: vscode.TestItem[] = [];
+    controller.items.forEach((i) => roots.push(i));
+    const wanted = request.include ?? roots;
+    // One engine run per manifest, with the union of the suites asked for.
+    const plan = new Map<string, Set<SuiteId>>();
+    for (const item of wanted) {
+      const d = data.get(item);
+      if (!d) continue;
+      const suites = plan.get(d.manifest) ?? new Set<SuiteId>();
+      for (const s of d.suite ? [d.suite] : SUITES) suites.add(s);
+      plan.set(d.manifest, suites);
+    }
+    const testRun = controller.createTestRun(request);
+    try {
+      for (const [manifest, suites] of plan) {
+        if (token.isCancellationRequested) break;
+        const root = controller.items.get(manifest);
+        if (!root) continue;
+        for (const s of suites) {
+          const si = root.children.get(`${manifest}#${s}`);
+          if (si) testRun.started(si);
+        }
+        try {
+          const { report } = await ctx.client.sendRequest(runTestsRequest, { manifest, only: [...suites] }, token);
+          await ctx.reports.set(manifest, report);
+          addGates(root, report);
+          record(testRun, root, report, suites);
+        } catch (err) {
+          const message = new vscode.TestMessage(err instanceof Error ? err.message : String(err));
+          for (const s of suites) {
+            const si = root.children.get(`${manifest}#${s}`);
+            if (si) testRun.errored(si, message);
+          }
+        }
+      }
+    } finally {
+      testRun.end();
+    }
+  };
+
+  const record = (testRun: vscode.TestRun, root: vscode.TestItem, report: Report, suites: Set<SuiteId>): void => {
+    const uri = root.uri!;
+    const bySuite = gatesBySuite(report);
+    for (const suite of suites) {
+      const si = root.children.get(`${uri.fsPath}#${suite}`);
+      if (!si) continue;
+      const gates = bySuite.get(suite) ?? [];
+      let failed = false;
+      for (const g of gates) {
+        const gi = si.children.get(`${uri.fsPath}#${g.id}`);
+        if (!gi) continue;
+        if (g.pass) {
+          testRun.passed(gi);
+          continue;
+        }
+        failed = true;
+        const message = g.measured === null
+          ? new vscode.TestMessage(gateFailureText(g))
+          : vscode.TestMessage.diff(gateFailureText(g), `${g.threshold.op} ${g.threshold.value}`, String(g.measured));
+        const line = gateLine(g);
+        if (line !== undefined) message.location = new vscode.Location(uri, new vscode.Position(line, 0));
+        testRun.failed(gi, message);
+      }
+      if (report.cancelled) testRun.skipped(si);
+      else if (failed) testRun.failed(si, new vscode.TestMessage(`${SUITE_LABELS[suite]}: some gates failed.`));
+      else testRun.passed(si);
+    }
+  };
+
+  ctx.pushDisposable(controller.createRunProfile('Run', vscode.TestRunProfileKind.Run, run, true));
+}
