@@ -29,6 +29,8 @@ interface DeployFlags {
   duration?: string;
   quick?: boolean;
   progress: boolean;
+  remote?: string;
+  adminTokenFile?: string;
 }
 
 const shown = (p: string) => {
@@ -52,6 +54,8 @@ export function registerDeploy(program: Command): void {
     .option('--duration <d>', 'length of each stress point, e.g. 2s (overrides slo.duration)')
     .option('--quick', 'a short stress sweep (two concurrency levels, short warm-up); the SLO gates are still measured')
     .option('--no-progress', 'no progress output')
+    .option('--remote <url>', 'after publishing, load the version on this ModelGate node (serve --admin-token-file) and activate it, or set deploy.canaryPercent (overrides deploy.remote)')
+    .option('--admin-token-file <file>', 'the remote node\'s admin token (default: the MODELGATE_ADMIN_TOKEN environment variable)')
     .action(async (manifest: string, flags: DeployFlags) => {
       if (flags.duration !== undefined && parseDuration(flags.duration) === undefined) {
         fail(`--duration ${flags.duration} is not a duration: use a whole number followed by ms, s, m or h, e.g. 5s`, 2);
@@ -89,6 +93,8 @@ export function registerDeploy(program: Command): void {
           ...(flags.duration ? { duration: flags.duration } : {}),
           ...(flags.quick ? { stress: { quick: true } } : {}),
           store: { plainHttp: flags.plainHttp === true },
+          ...(flags.remote ? { remote: flags.remote } : {}),
+          ...(flags.adminTokenFile ? { adminTokenFile: flags.adminTokenFile } : {}),
           signal: controller.signal,
           onProgress: progress.onProgress,
           onNotice: notice,
@@ -141,6 +147,10 @@ function printResult(r: DeployResult): void {
   const ref = r.published ? `${r.published.reference}@${r.published.digest}` : `${r.alreadyPublished!.reference}@${r.alreadyPublished!.digest}`;
   err(`artifact: ${ref}`);
   if (r.inspectCommand) err(`inspect it: ${r.inspectCommand}`);
+  if (r.remote) {
+    const w = Object.entries(r.remote.weights).map(([v, p]) => `${v} ${p}%`).join(', ');
+    err(`remote ${r.remote.url}: ${r.remote.loaded}, ${r.remote.action === 'canary' ? `canary at ${r.remote.weight}%` : r.remote.action}${w ? ` (traffic: ${w})` : ''}`);
+  }
   if (r.kubernetes) {
     for (const w of r.kubernetes.warnings) err(`warning: ${w}`);
     if (r.kubernetes.yamlPath) {

@@ -18,6 +18,7 @@ import { runTests, type RunTestsOptions } from '../pipeline';
 import { findChampion, type Champion } from './champion';
 import { kubernetesStep, wantsKubernetes, type KubernetesOutcome } from './kubernetesStep';
 import { loadKubernetesClient, type Cluster, type ClusterOptions } from '../publish/kserve';
+import { deployRemote, resolveRemote, type RemoteOutcome } from './remote';
 
 export interface DeployOptions {
   /** oci://host[:port]/repo or a layout directory; default deploy.oci, else .modelgate/registry/<name>. */
@@ -35,6 +36,10 @@ export interface DeployOptions {
   dryRun?: boolean;
   /** Kubernetes: how to reach the cluster (default connectCluster: kubeconfig + @kubernetes/client-node). */
   connectCluster?: (opts: ClusterOptions) => Promise<Cluster>;
+  /** A remote ModelGate node's URL (overrides deploy.remote); its admin token, or a file holding it (else MODELGATE_ADMIN_TOKEN). */
+  remote?: string;
+  adminToken?: string;
+  adminTokenFile?: string;
   /** Per-point stress duration, e.g. 2s. */
   duration?: string;
   stress?: RunTestsOptions['stress'];
@@ -65,6 +70,7 @@ export interface DeployResult {
   /** For a layout target: the command that shows the artifact with standard tools. */
   inspectCommand?: string;
   kubernetes?: KubernetesOutcome;
+  remote?: RemoteOutcome;
 }
 
 /** A configuration or environment problem (exit 2), found before or after testing. */
@@ -97,6 +103,8 @@ export async function deployModel(manifestPath: string, opts: DeployOptions = {}
     throw new DeployError(`${name} ${version}: a Kubernetes deployment needs a registry the cluster can pull from, but the target is the local layout ${target.dir}; pass --to oci://HOST/REPO (or set deploy.oci in ${loaded.path})`);
   }
   if (kube && !opts.dryRun && !opts.connectCluster) await loadKubernetesClient(); // a missing client is an error now, not after the tests
+  // the node's URL and token are checked now too, not after the tests
+  const remote = await resolveRemote(loaded, opts).catch((err: Error) => { throw new DeployError(err.message); });
 
   emit({ suite: 'publish', step: 'checking the target', message: formatReference(target) });
   const existing = await sameVersionState(loaded, target, tag, store);
@@ -161,6 +169,15 @@ export async function deployModel(manifestPath: string, opts: DeployOptions = {}
       dryRun: opts.dryRun === true,
       yamlPath: join(dirname(reportPaths.html), 'inferenceservice.yaml'),
     });
+  }
+  if (remote) {
+    const pinned = `${formatReference(target)}@${digest}`;
+    emit({ suite: 'publish', step: 'remote', message: `${remote.canaryPercent !== undefined ? `${remote.canaryPercent}% canary` : 'activating'} on ${remote.url.origin}` });
+    try {
+      result.remote = await deployRemote(remote, { name, version }, pinned);
+    } catch (err) {
+      throw new DeployError(`${name} ${version} is published (${pinned}), but deploying it to ${remote.url.origin} failed: ${(err as Error).message}`);
+    }
   }
   return result;
 }

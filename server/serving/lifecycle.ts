@@ -94,8 +94,8 @@ export class ModelLifecycle {
   }
 
   /** Loads and warms one more manifest (the admin API); refuses a name and version already served. */
-  async add(path: string): Promise<Servable> {
-    const s = await loadServable(path, this.opts);
+  async add(path: string, opts: { semantic?: boolean } = {}): Promise<Servable> {
+    const s = await loadServable(path, { ...this.opts, ...opts });
     const clash = this.repo.versionsOf(s.name).find((o) => o.version === s.version);
     if (this.closed || clash) {
       await s.unload();

@@ -12,6 +12,8 @@ import type { ServingMetrics } from './metrics';
 import { Servable } from './servable';
 
 export interface LoadOptions {
+  /** false: skip the manifest's data-file checks (a pulled artifact carries the model, not its data). */
+  semantic?: boolean;
   metrics: ServingMetrics;
   /** Server-wide cap; a manifest's serving.maxInstancesPerRequest may lower it. */
   maxInstancesPerRequest: number;
@@ -114,7 +116,7 @@ function concatOutputs(parts: BatchOutput[], rows: number): BatchOutput {
 }
 
 export async function loadServable(manifestPath: string, opts: LoadOptions): Promise<Servable> {
-  const loaded = await loadManifest(manifestPath);
+  const loaded = await loadManifest(manifestPath, { semantic: opts.semantic });
   const artifact = artifactPath(loaded);
   const serving = loaded.manifest.serving ?? {};
   let session: Session;

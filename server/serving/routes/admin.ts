@@ -130,7 +130,8 @@ async function adminRoutes(app: FastifyInstance, opts: AdminOptions): Promise<vo
     const before = repo.status(name)?.defaultVersion;
     let loaded;
     try {
-      loaded = await opts.lifecycle().add(join(pulled.dir, 'model.yaml'));
+      // a published artifact holds the model and model.yaml, not the data sets it was tested on
+      loaded = await opts.lifecycle().add(join(pulled.dir, 'model.yaml'), { semantic: false });
     } catch (err) {
       await rm(dir, { recursive: true, force: true });
       const msg = (err as Error).message;

@@ -1,0 +1,177 @@
+// Remote ModelGate nodes for real: two `modelgate serve` processes on
+// loopback (one with an admin token), v1 and v2 of the breast-cancer sample
+// published into an OCI layout, v2 deployed to the node as a 10 % canary
+// while autocannon loads it, then rolled back. Per-version shares come from
+// the node's own /metrics (requests counted under the version that served).
+import assert from 'node:assert/strict';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { after, before, test } from 'node:test';
+import autocannon from 'autocannon';
+import { loadManifest } from '../../../server/manifest/load';
+import { publishModel } from '../../../server/publish/index';
+import { deployRemote, checkRemoteUrl } from '../../../server/pipeline/remote';
+
+const root = resolve(__dirname, '../../..');
+const bin = join(root, 'bin/modelgate.js');
+const TOKEN = 'integration-admin-token-5f1c2a9e';
+const MODEL = 'breast-cancer';
+
+let work: string;
+let layout: string;
+const refs: Record<string, string> = {};
+const children: ChildProcess[] = [];
+let node: string; // with the admin API
+let plainNode: string; // without
+
+function serve(args: string[]): Promise<string> {
+  const child = spawn(process.execPath, [bin, 'serve', ...args, '--port', '0', '--log-level', 'warn'], { cwd: work, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  let stdout = '';
+  let stderr = '';
+  child.stderr!.on('data', (d) => { stderr += d; });
+  return new Promise((resolveUrl, reject) => {
+    child.stdout!.on('data', (d) => {
+      stdout += d;
+      const m = /listening on (http:\/\/\S+)/.exec(stdout);
+      if (m) resolveUrl(m[1]!);
+    });
+    child.on('close', (code) => reject(new Error(`modelgate serve exited ${code} before listening:\n${stderr}`)));
+  });
+}
+
+async function copyVersion(version: string): Promise<string> {
+  const dir = join(work, `v${version}`);
+  await cp(resolve(root, 'samples', MODEL), dir, { recursive: true });
+  const manifest = join(dir, 'model.yaml');
+  const yaml = await readFile(manifest, 'utf8');
+  const bumped = yaml.replace(/^(\s+version:) 1\.0\.0$/m, `$1 ${version}`);
+  assert.match(bumped, new RegExp(`^\\s+version: ${version.replace(/\./g, '\\.')}$`, 'm'), 'the sample manifest has metadata.version 1.0.0');
+  await writeFile(manifest, bumped);
+  return manifest;
+}
+
+const admin = (path: string, init: { method?: string; body?: unknown; token?: string } = {}) =>
+  fetch(`${node}/admin${path}`, {
+    method: init.method ?? 'GET',
+    headers: { authorization: `Bearer ${init.token ?? TOKEN}`, ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
+  });
+
+/** modelgate_requests_total of the v1 predictions answered with 200, per version. */
+async function servedCounts(): Promise<Record<string, number>> {
+  const text = await (await fetch(`${node}/metrics`)).text();
+  const out: Record<string, number> = {};
+  for (const m of text.matchAll(/^modelgate_requests_total\{model="breast-cancer",version="([^"]+)",protocol="v1",status="200"\} (\d+)/gm)) out[m[1]!] = Number(m[2]);
+  return out;
+}
+
+const delta = (a: Record<string, number>, b: Record<string, number>, v: string) => (b[v] ?? 0) - (a[v] ?? 0);
+
+const row = new Array(30).fill(0).map((_, i) => (i % 7) + 0.5);
+
+function load(amount: number): Promise<autocannon.Result> {
+  return new Promise((resolveRun, reject) => {
+    autocannon({
+      url: `${node}/v1/models/${MODEL}:predict`,
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ instances: [row] }),
+      connections: 8,
+      amount,
+    }, (err, result) => (err ? reject(err) : resolveRun(result)));
+  });
+}
+
+before(async () => {
+  if (process.env.MODELGATE_TEST !== '1') {
+    const b = spawnSync(process.execPath, [join(root, 'scripts/build.mjs')], { cwd: root, encoding: 'utf8' });
+    assert.equal(b.status, 0, b.stderr);
+  }
+  work = await mkdtemp(join(tmpdir(), 'mg-remote-it-'));
+  layout = join(work, 'registry');
+  for (const v of ['1.0.0', '2.0.0']) {
+    const loaded = await loadManifest(await copyVersion(v));
+    const published = await publishModel({ loaded, target: layout, gated: false, source: false, revision: false });
+    refs[v] = `${published.reference.replace(/:[^:/]+$/, '')}@${published.digest}`;
+  }
+  await writeFile(join(work, 'token'), `${TOKEN}\n`, { mode: 0o600 });
+  [node, plainNode] = await Promise.all([
+    serve([join(work, 'v1.0.0/model.yaml'), '--admin-token-file', join(work, 'token')]),
+    serve([join(work, 'v1.0.0/model.yaml')]),
+  ]);
+});
+
+after(async () => {
+  await Promise.all(children.map((c) => new Promise<void>((r) => {
+    if (c.exitCode !== null || c.signalCode !== null) return r();
+    c.once('close', () => r());
+    c.kill('SIGTERM');
+  })));
+  if (work) await rm(work, { recursive: true, force: true });
+});
+
+test('a node started without --admin-token-file has no /admin routes', async () => {
+  const r = await fetch(`${plainNode}/admin/models`, { headers: { authorization: `Bearer ${TOKEN}` } });
+  assert.equal(r.status, 404);
+});
+
+test('an empty token file is refused at start-up', async () => {
+  await writeFile(join(work, 'empty'), '  \n', { mode: 0o600 });
+  await assert.rejects(serve([join(work, 'v1.0.0/model.yaml'), '--admin-token-file', join(work, 'empty')]), /admin token file .* is empty/);
+});
+
+test('deploy v2 as a 10 % canary under load: no failed request, ~10 % served by v2; a wrong token changes nothing; rollback → all v1', async () => {
+  const outcome = await deployRemote({ url: checkRemoteUrl(node, 'test'), token: TOKEN, canaryPercent: 10 }, { name: MODEL, version: '2.0.0' }, refs['2.0.0']!);
+  assert.equal(outcome.loaded, 'loaded');
+  assert.equal(outcome.action, 'canary');
+  assert.deepEqual(outcome.weights, { '2.0.0': 10, '1.0.0': 90 });
+
+  const wrong = await admin(`/models/${MODEL}/canary`, { method: 'POST', body: { version: '2.0.0', weight: 90 }, token: 'not-the-token' });
+  assert.equal(wrong.status, 401);
+  assert.match(((await wrong.json()) as { error: string }).error, /token is wrong/);
+  const listed = (await (await admin('/models')).json()) as { models: { traffic: { weights: Record<string, number> } }[] };
+  assert.deepEqual(listed.models[0]!.traffic.weights, { '2.0.0': 10, '1.0.0': 90 }, 'the refused request left the split as it was');
+  const gauge = await (await fetch(`${node}/metrics`)).text();
+  assert.match(gauge, /modelgate_traffic_weight\{model="breast-cancer",version="2.0.0"\} 10\b/);
+
+  const before = await servedCounts();
+  const result = await load(3000);
+  const afterLoad = await servedCounts();
+  assert.equal(result.errors, 0, 'connection errors');
+  assert.equal(result.non2xx, 0, 'non-2xx answers');
+  const v1 = delta(before, afterLoad, '1.0.0');
+  const v2 = delta(before, afterLoad, '2.0.0');
+  assert.ok(v1 + v2 >= 3000, `only ${v1 + v2} requests counted`);
+  const share = v2 / (v1 + v2);
+  process.stdout.write(`# canary split: v2 served ${v2} of ${v1 + v2} (${(share * 100).toFixed(1)} %), failed ${result.non2xx + result.errors}\n`);
+  assert.ok(share >= 0.05 && share <= 0.15, `v2 share ${(share * 100).toFixed(1)} % is outside 5–15 %`);
+
+  // a request naming a version gets exactly that version, whatever the split
+  const named = await fetch(`${node}/v1/models/${MODEL}/versions/2.0.0:predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ instances: [row] }) });
+  assert.equal(named.status, 200);
+
+  const rb = await admin(`/models/${MODEL}/rollback`, { method: 'POST' });
+  assert.equal(rb.status, 200);
+  assert.deepEqual(((await rb.json()) as { rolledBack: unknown }).rolledBack, { from: '2.0.0', to: '1.0.0' });
+  const beforeRb = await servedCounts();
+  const after = await load(500);
+  const afterRb = await servedCounts();
+  assert.equal(after.non2xx + after.errors, 0);
+  assert.equal(delta(beforeRb, afterRb, '2.0.0'), 0, 'v2 served nothing after the rollback');
+  assert.ok(delta(beforeRb, afterRb, '1.0.0') >= 500);
+});
+
+test('deployRemote without a canary activates; re-deploying the same version is idempotent; a wrong token is a clear error', async () => {
+  const target = { url: checkRemoteUrl(node, 'test'), token: TOKEN };
+  const first = await deployRemote(target, { name: MODEL, version: '2.0.0' }, refs['2.0.0']!);
+  assert.equal(first.loaded, 'already loaded');
+  assert.equal(first.action, 'activated');
+  assert.deepEqual(first.weights, { '2.0.0': 100, '1.0.0': 0 });
+  await assert.rejects(deployRemote({ ...target, token: 'wrong' }, { name: MODEL, version: '1.0.0' }, refs['1.0.0']!), /refused the admin token/);
+  await assert.rejects(deployRemote({ url: checkRemoteUrl(plainNode, 'test'), token: TOKEN }, { name: MODEL, version: '2.0.0' }, refs['2.0.0']!), /has no admin API/);
+  const listed = (await (await admin('/models')).json()) as { models: { defaultVersion: string }[] };
+  assert.equal(listed.models[0]!.defaultVersion, '2.0.0');
+});
