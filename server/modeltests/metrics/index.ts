@@ -72,12 +72,12 @@ export async function runMetricsSuite(ctx: SuiteContext, opts: MetricsOptions = 
   const plan = ctx.predictor.plan;
   const served = await predictOverHttp(ctx.url, ctx.model, plan, inputs, rows, {
     signal: ctx.signal,
-    instanceText: instanceTexts(plan, table, rowIndex, inputs),
+    instanceText: () => instanceTexts(plan, table, rowIndex, inputs),
     onProgress: (d, n) => ctx.progress({ step: 'scoring through the server', percent: 5 + (45 * d) / n }),
   });
   const servedValues = task === 'classification' ? served.probabilities : firstColumn(served.values, rows);
-  const how = `${rows} rows of ${displayPath(table.path)} scored through POST ${served.endpoint} (${served.rowsPerRequest} rows per request, ${served.concurrency} in flight, ${served.requests} requests); ${prepared.labelHow}`;
-  result.notes.push(`served scoring: ${rows} rows in ${served.elapsedMs.toFixed(0)} ms (${Math.round(rows / Math.max(served.elapsedMs / 1000, 1e-9))} rows/s over HTTP).`);
+  const how = `${rows} rows of ${displayPath(table.path)} scored through POST ${served.endpoint}, ${served.wireNote} (${served.rowsPerRequest} rows per request, ${served.concurrency} in flight, ${served.requests} requests); ${prepared.labelHow}`;
+  result.notes.push(`served scoring: ${rows} rows in ${served.elapsedMs.toFixed(0)} ms (${Math.round(rows / Math.max(served.elapsedMs / 1000, 1e-9))} rows/s over HTTP, ${served.wireNote}).`);
   throwIfCancelled(ctx.signal);
 
   // In-process predictions, for skew.

@@ -1,9 +1,12 @@
-// Scores rows through the served model the way any client would: TF
-// Serving v1 `:predict` requests in row format, many rows per request and a
-// few requests in flight, so the server's batching and JSON path are what
-// get measured — not an in-process shortcut.
+// Scores rows through the served model the way any client would: many rows
+// per request and a few requests in flight, so the server's batching and wire
+// path are what get measured — not an in-process shortcut. Numeric inputs go
+// as Open Inference Protocol (v2) binary tensors, which the server reads in
+// place instead of parsing JSON numbers; models with categorical (string)
+// inputs use TF Serving v1 `:predict` in row format.
 import type { ProcessingPlan } from '../../manifest/processing';
-import { SuiteCancelled } from '../suite';
+import { DEFAULT_CONCURRENCY, HttpScoringError, inFlight, type HttpScoringOptions } from './inFlight';
+import { DEFAULT_BINARY_ROWS_PER_REQUEST, predictBinary } from './predictBinary';
 
 export interface ServedPredictions {
   rows: number;
@@ -19,26 +22,17 @@ export interface ServedPredictions {
   concurrency: number;
   elapsedMs: number;
   endpoint: string;
+  /** The wire format used, and why when it is not binary tensors. */
+  wire: 'v2-binary' | 'v1-json';
+  wireNote: string;
 }
 
-export interface HttpScoringOptions {
-  rowsPerRequest?: number;
-  concurrency?: number;
-  signal?: AbortSignal;
-  onProgress?: (doneRows: number, totalRows: number) => void;
-  /** Ready-made JSON text of each row's instance (see instanceTexts); the values are formatted otherwise. */
-  instanceText?: string[];
-}
+export type { HttpScoringOptions };
 
 export const DEFAULT_ROWS_PER_REQUEST = 1024;
-export const DEFAULT_CONCURRENCY = 2;
+export { DEFAULT_BINARY_ROWS_PER_REQUEST, DEFAULT_CONCURRENCY };
 
-export class HttpScoringError extends Error {
-  constructor(message: string, readonly status?: number) {
-    super(message);
-    this.name = 'HttpScoringError';
-  }
-}
+export { HttpScoringError };
 
 export function predictUrl(baseUrl: string, model: { name: string; version: string }): string {
   return `${baseUrl.replace(/\/+$/, '')}/v1/models/${encodeURIComponent(model.name)}/versions/${encodeURIComponent(model.version)}:predict`;
@@ -69,52 +63,30 @@ export async function predictOverHttp(
   rows: number,
   opts: HttpScoringOptions = {},
 ): Promise<ServedPredictions> {
+  const binaryWhyNot = opts.json ? 'JSON requested' : binaryUnfit(plan);
+  if (binaryWhyNot === undefined) return predictBinary(baseUrl, model, plan, inputs, rows, opts);
   const endpoint = predictUrl(baseUrl, model);
   const rowsPerRequest = Math.max(1, opts.rowsPerRequest ?? DEFAULT_ROWS_PER_REQUEST);
-  const concurrency = Math.max(1, opts.concurrency ?? DEFAULT_CONCURRENCY);
   const decoder = new PredictionDecoder(plan, rows);
-  const chunks: [number, number][] = [];
-  for (let from = 0; from < rows; from += rowsPerRequest) chunks.push([from, Math.min(rows, from + rowsPerRequest)]);
-  const t0 = performance.now();
-  let next = 0;
-  let done = 0;
-  const worker = async () => {
-    while (next < chunks.length) {
-      if (opts.signal?.aborted) throw new SuiteCancelled();
-      const [from, to] = chunks[next++]!;
-      let res: Response;
-      try {
-        res = await fetch(endpoint, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: instancesBody(plan, inputs, from, to, opts.instanceText),
-          signal: opts.signal,
-        });
-      } catch (err) {
-        if (opts.signal?.aborted) throw new SuiteCancelled();
-        throw new HttpScoringError(`cannot reach ${endpoint}: ${(err as Error).message}. Is the server running?`);
-      }
-      const text = await res.text();
-      if (!res.ok) {
-        let reason = text.slice(0, 300);
-        try {
-          reason = (JSON.parse(text) as { error?: string }).error ?? reason;
-        } catch {
-          // not JSON: show the raw text
-        }
-        throw new HttpScoringError(`POST ${endpoint} (rows ${from}–${to - 1}) answered ${res.status}: ${reason}`, res.status);
-      }
-      const body = JSON.parse(text) as { predictions?: unknown[] };
-      if (!Array.isArray(body.predictions) || body.predictions.length !== to - from) {
-        throw new HttpScoringError(`POST ${endpoint} answered without ${to - from} predictions (got ${Array.isArray(body.predictions) ? body.predictions.length : 'none'})`);
-      }
-      body.predictions.forEach((p, i) => decoder.add(from + i, p));
-      done += to - from;
-      opts.onProgress?.(done, rows);
+  const text = typeof opts.instanceText === 'function' ? opts.instanceText() : opts.instanceText;
+  const { requests, elapsedMs, concurrency } = await inFlight(endpoint, rows, rowsPerRequest, opts, (from, to) => ({
+    headers: { 'content-type': 'application/json' },
+    body: instancesBody(plan, inputs, from, to, text),
+  }), async (res, from, to) => {
+    const body = JSON.parse(await res.text()) as { predictions?: unknown[] };
+    if (!Array.isArray(body.predictions) || body.predictions.length !== to - from) {
+      throw new HttpScoringError(`POST ${endpoint} answered without ${to - from} predictions (got ${Array.isArray(body.predictions) ? body.predictions.length : 'none'})`);
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, chunks.length) }, worker));
-  return { ...decoder.result(), rows, requests: chunks.length, rowsPerRequest, concurrency, elapsedMs: performance.now() - t0, endpoint };
+    body.predictions.forEach((p, i) => decoder.add(from + i, p));
+  });
+  return { ...decoder.result(), rows, requests, rowsPerRequest, concurrency, elapsedMs, endpoint, wire: 'v1-json', wireNote: `served over v1 JSON (${binaryWhyNot})` };
+}
+
+/** Why binary tensors do not fit this model, or undefined when they do. */
+export function binaryUnfit(plan: ProcessingPlan): string | undefined {
+  const strings = plan.inputs.filter((i) => i.categorical.size > 0).map((i) => i.name);
+  if (strings.length) return `input(s) ${strings.join(', ')} take category strings`;
+  return undefined;
 }
 
 /**

@@ -40,7 +40,7 @@ describe('breast-cancer passes staleness and metrics', () => {
     assert.equal(m.skew!.maxAbsDiff, 0);
     assert.equal(m.confusion!.matrix.flat().reduce((a, b) => a + b, 0), m.rows);
     assert.ok(m.overall.roc_auc! > 0.95);
-    assert.match(byId(report, 'metrics.accuracy').how, /scored through POST http:\/\/127\.0\.0\.1:\d+\/v1\/models\/breast-cancer\/versions\/1\.0\.0:predict/);
+    assert.match(byId(report, 'metrics.accuracy').how, /scored through POST http:\/\/127\.0\.0\.1:\d+\/v2\/models\/breast-cancer\/versions\/1\.0\.0\/infer, served over v2 binary tensors/);
     assert.ok(report.gates.some((g) => g.id.startsWith('metrics.accuracy@')), 'the slice gate ran');
     assert.equal(m.slices?.length, 1);
     assert.match(m.notes.join(' '), /no baseline was given/);
