@@ -175,3 +175,32 @@ test('deployRemote without a canary activates; re-deploying the same version is 
   const listed = (await (await admin('/models')).json()) as { models: { defaultVersion: string }[] };
   assert.equal(listed.models[0]!.defaultVersion, '2.0.0');
 });
+
+function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolveRun, reject) => {
+    const child = spawn(process.execPath, [bin, ...args], { cwd: work, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1', MODELGATE_ADMIN_TOKEN: '', ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolveRun({ code, stdout, stderr }));
+  });
+}
+
+test('modelgate deploy --remote: refuses plain http to another host and a missing token before testing; publishes and activates on the node', async () => {
+  const manifest = await copyVersion('3.0.0');
+  const http = await cli(['deploy', manifest, '--to', layout, '--remote', 'http://10.1.2.3:8500', '--no-progress'], { MODELGATE_ADMIN_TOKEN: TOKEN });
+  assert.equal(http.code, 2, http.stderr);
+  assert.match(http.stderr, /--remote: http:\/\/10\.1\.2\.3:8500 must use https/);
+  const noToken = await cli(['deploy', manifest, '--to', layout, '--remote', node, '--no-progress']);
+  assert.equal(noToken.code, 2, noToken.stderr);
+  assert.match(noToken.stderr, /needs the node's admin token/);
+
+  const r = await cli(['deploy', manifest, '--to', layout, '--remote', node, '--force', '--quick', '--duration', '1s', '--no-progress'], { MODELGATE_ADMIN_TOKEN: TOKEN });
+  assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
+  assert.match(r.stderr, /remote http:\/\/127\.0\.0\.1:\d+: loaded, activated \(traffic: 3\.0\.0 100%/);
+  const listed = (await (await admin('/models')).json()) as { models: { defaultVersion: string; versions: { version: string; source?: string }[] }[] };
+  assert.equal(listed.models[0]!.defaultVersion, '3.0.0');
+  assert.match(listed.models[0]!.versions.find((v) => v.version === '3.0.0')!.source ?? '', /registry@sha256:[0-9a-f]{64}$/);
+});
