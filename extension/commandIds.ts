@@ -8,6 +8,9 @@ export const COMMANDS = {
   'modelgate.runStress': { title: 'Run stress tests' },
   'modelgate.runStaleness': { title: 'Run staleness tests' },
   'modelgate.runMetrics': { title: 'Run metric tests' },
+  'modelgate.testAndDeploy': { title: 'Test & Deploy', icon: '$(cloud-upload)' },
+  'modelgate.publish': { title: 'Publish' },
+  'modelgate.setRegistryCredentials': { title: 'Set registry credentials' },
   'modelgate.openLastReport': { title: 'Open last report', icon: '$(graph)' },
   'modelgate.showLogs': { title: 'Show logs' },
 } as const satisfies Record<string, { title: string; icon?: string }>;
@@ -17,7 +20,7 @@ export type CommandId = keyof typeof COMMANDS;
 export const COMMAND_CATEGORY = 'ModelGate';
 
 /** Commands that take a manifest: offered in the editor title and explorer context menus. */
-export const MANIFEST_COMMANDS: readonly CommandId[] = ['modelgate.serve', 'modelgate.runAll', 'modelgate.openLastReport'];
+export const MANIFEST_COMMANDS: readonly CommandId[] = ['modelgate.serve', 'modelgate.runAll', 'modelgate.testAndDeploy', 'modelgate.publish', 'modelgate.openLastReport'];
 
 /** Files the extension treats as manifests (same rule as the language server's selector). */
 export function isManifestPath(path: string): boolean {

@@ -1,4 +1,4 @@
-// CodeLens at the top of a manifest: ▶ Serve · ✓ Test · the last result.
+// CodeLens at the top of a manifest: ▶ Serve · ✓ Test · ⇪ Test & Deploy · the last result.
 import * as vscode from 'vscode';
 import type { CtxInit } from './ctx';
 import { lastResultText } from './lastResultText';
@@ -17,6 +17,7 @@ export class ManifestCodeLens implements vscode.CodeLensProvider {
     const lenses = [
       new vscode.CodeLens(top, { title: '▶ Serve', command: 'modelgate.serve', arguments: [doc.uri] }),
       new vscode.CodeLens(top, { title: '✓ Test', command: 'modelgate.runAll', arguments: [doc.uri] }),
+      new vscode.CodeLens(top, { title: '⇪ Test & Deploy', command: 'modelgate.testAndDeploy', arguments: [doc.uri] }),
     ];
     const report = this.ctx.reports.get(doc.uri.fsPath);
     if (report) lenses.push(new vscode.CodeLens(top, { title: lastResultText(report, new Date()), command: 'modelgate.openLastReport', arguments: [doc.uri] }));

@@ -4,13 +4,16 @@
 import type { CommandId } from '../commandIds';
 import type { CommandFactory } from '../ctx';
 import { openLastReport } from './openLastReport';
+import { publish } from './publish';
 import { runAll } from './runAll';
 import { runMetrics } from './runMetrics';
 import { runStaleness } from './runStaleness';
 import { runStress } from './runStress';
 import { serve } from './serve';
+import { setRegistryCredentials } from './setRegistryCredentials';
 import { showLogs } from './showLogs';
 import { stop } from './stop';
+import { testAndDeploy } from './testAndDeploy';
 
 export const commandTable: Record<CommandId, CommandFactory> = {
   'modelgate.serve': serve,
@@ -19,6 +22,9 @@ export const commandTable: Record<CommandId, CommandFactory> = {
   'modelgate.runStress': runStress,
   'modelgate.runStaleness': runStaleness,
   'modelgate.runMetrics': runMetrics,
+  'modelgate.testAndDeploy': testAndDeploy,
+  'modelgate.publish': publish,
+  'modelgate.setRegistryCredentials': setRegistryCredentials,
   'modelgate.openLastReport': openLastReport,
   'modelgate.showLogs': showLogs,
 };

@@ -81,3 +81,31 @@ export namespace ServerStatusNotification {
     models?: { name: string; version: string }[];
   }
 }
+
+/**
+ * Publish a manifest's model, manifest and test report as an OCI artifact.
+ * The editor passes the report it holds and, when the user stored some,
+ * registry credentials from its SecretStorage (never logged or persisted).
+ */
+export namespace PublishRequest {
+  export const method = 'modelgate/publish' as const;
+  export interface Params {
+    manifest: string;
+    /** Repository (`host/path`) or OCI layout directory; default: deploy.oci, else a layout in .modelgate. */
+    target?: string;
+    /** The passing test report of this model version; without it, only `force` publishes (marked ungated). */
+    report?: Report;
+    /** Publish without a passing report, annotated ungated. */
+    force?: boolean;
+    credentials?: { username: string; password: string };
+    workDoneToken?: string | number;
+  }
+  export interface Result {
+    reference: string;
+    digest: string;
+    tags: string[];
+    size: number;
+    location: string;
+    gated: boolean;
+  }
+}

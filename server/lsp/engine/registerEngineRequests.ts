@@ -4,12 +4,14 @@
 // can show them as they are.
 import { ErrorCodes, NotificationType, RequestType, ResponseError, type Connection } from 'vscode-languageserver';
 import { runTests, SUITES } from '../../pipeline';
-import { RunTestsRequest, ServeRequest, ServerStatusNotification, StopRequest } from '../../protocol/lsp';
+import { PublishRequest, RunTestsRequest, ServeRequest, ServerStatusNotification, StopRequest } from '../../protocol/lsp';
 import { LocalServer } from './localServer';
 import { overallPercent, progressMessage } from './progressText';
+import { publishManifest } from './publishManifest';
 
 const runTestsType = new RequestType<RunTestsRequest.Params, RunTestsRequest.Result, void>(RunTestsRequest.method);
 const serveType = new RequestType<ServeRequest.Params, ServeRequest.Result, void>(ServeRequest.method);
+const publishType = new RequestType<PublishRequest.Params, PublishRequest.Result, void>(PublishRequest.method);
 const stopType = new RequestType<StopRequest.Params, StopRequest.Result, void>(StopRequest.method);
 const statusType = new NotificationType<ServerStatusNotification.Params>(ServerStatusNotification.method);
 
@@ -69,6 +71,18 @@ export function registerEngineRequests(connection: Connection): void {
     void connection.sendNotification(statusType, { running: false });
     return result;
   });
+  connection.onRequest(publishType, async (params) => {
+    const workDone = connection.window.attachWorkDoneProgress(params.workDoneToken);
+    workDone.begin('ModelGate: publishing', 0, params.manifest, false);
+    try {
+      return await publishManifest(params, (e) => workDone.report(e.percent ?? 0, e.message));
+    } catch (err) {
+      throw toResponseError(err);
+    } finally {
+      workDone.done();
+    }
+  });
+
   // No shutdown hook of our own (server.ts owns onShutdown): the model server
   // lives in this process and its socket closes when the process exits.
 }

@@ -1,15 +1,19 @@
 // The engine requests through a real language server over stdio: tests with
 // work-done progress, cancellation, and serve/stop of a local model server.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { CancellationTokenSource, NotificationType, WorkDoneProgress } from 'vscode-languageserver-protocol/node';
 import { REPO, startLspClient, type LspClient } from '../lsp/lspClient';
-import { RunTestsRequest, ServeRequest, StopRequest, ServerStatusNotification } from '../../../server/protocol/lsp';
+import type { Report } from '../../../server/protocol/report';
+import { PublishRequest, RunTestsRequest, ServeRequest, StopRequest, ServerStatusNotification } from '../../../server/protocol/lsp';
 
 const manifest = join(REPO, 'samples', 'breast-cancer', 'model.yaml');
 let client: LspClient;
+let passing: Report | undefined;
+const tmp = mkdtempSync(join(tmpdir(), 'modelgate-engine-'));
 
 before(async () => {
   assert.ok(existsSync(manifest), `${manifest} is missing: the breast-cancer sample is needed`);
@@ -19,6 +23,7 @@ before(async () => {
 
 after(async () => {
   await client.stop();
+  rmSync(tmp, { recursive: true, force: true });
 });
 
 test('runTests answers with a report and reports progress between begin and end', async () => {
@@ -31,6 +36,7 @@ test('runTests answers with a report and reports progress between begin and end'
   assert.deepEqual(Object.keys(report.suites).sort(), ['metrics', 'staleness']);
   assert.ok(report.gates.length > 0);
   assert.ok(report.gates.every((g) => g.suite === 'metrics' || g.suite === 'staleness'));
+  passing = report;
   assert.equal(kinds[0], 'begin');
   assert.equal(kinds.at(-1), 'end');
 });
@@ -83,4 +89,18 @@ test('serve starts a model server on 127.0.0.1 and stop closes it', async () => 
   const again = await client.conn.sendRequest<StopRequest.Result>(StopRequest.method, {});
   assert.deepEqual(again, { stopped: false });
   assert.deepEqual(statuses.map((s) => s.running), [true, false, false]);
+});
+
+test('publish refuses without a report, then publishes gated with the passing one into an OCI layout', async () => {
+  const target = join(tmp, 'layout');
+  await assert.rejects(
+    client.conn.sendRequest(PublishRequest.method, { manifest, target } satisfies PublishRequest.Params),
+    (err: Error) => /without a test report/.test(err.message),
+  );
+  assert.ok(passing?.summary.passed, 'the first test left no passing report');
+  const result = await client.conn.sendRequest<PublishRequest.Result>(PublishRequest.method, { manifest, target, report: passing } satisfies PublishRequest.Params);
+  assert.equal(result.gated, true);
+  assert.match(result.digest, /^sha256:[0-9a-f]{64}$/);
+  const index = JSON.parse(readFileSync(join(target, 'index.json'), 'utf8')) as { manifests: { digest: string }[] };
+  assert.ok(index.manifests.some((m) => m.digest === result.digest), 'the layout index does not list the published manifest');
 });

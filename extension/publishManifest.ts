@@ -1,0 +1,57 @@
+// Publishes a manifest's model through the language server with the report
+// the editor holds and credentials from SecretStorage, under a progress
+// notification.
+import { randomUUID } from 'node:crypto';
+import * as vscode from 'vscode';
+import { WorkDoneProgress } from 'vscode-languageclient/node';
+import type { PublishRequest } from '../server/protocol/lsp';
+import type { CtxInit } from './ctx';
+import { publishRequest } from './lspRequests';
+import { credentialsFor } from './registryCredentials';
+
+export async function publishManifest(ctx: CtxInit, uri: vscode.Uri): Promise<PublishRequest.Result | undefined> {
+  const manifest = uri.fsPath;
+  const target = vscode.workspace.getConfiguration('modelgate', uri).get<string>('registry') || undefined;
+  let report = ctx.reports.get(manifest);
+  let force = false;
+  if (!report || !report.summary.passed || !report.complete) {
+    const why = !report ? 'has no test report yet' : !report.complete ? 'was last tested in an incomplete run' : `failed ${report.summary.failed} of ${report.summary.gates} gates`;
+    const choice = await vscode.window.showWarningMessage(
+      `ModelGate: ${vscode.workspace.asRelativePath(uri)} ${why}. Publish only gated models: run the tests first, or publish it marked ungated.`,
+      { modal: true }, 'Run tests first', 'Publish ungated',
+    );
+    if (choice === 'Run tests first') {
+      await vscode.commands.executeCommand('modelgate.runAll', uri);
+      report = ctx.reports.get(manifest);
+      if (!report?.summary.passed) return undefined;
+    } else if (choice === 'Publish ungated') force = true;
+    else return undefined;
+  }
+  const credentials = await credentialsFor(ctx.extension.secrets, target);
+  try {
+    const result = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `ModelGate: publishing ${vscode.workspace.asRelativePath(uri)}` },
+      async (progress) => {
+        const workDoneToken = randomUUID();
+        const sub = ctx.client.onProgress(WorkDoneProgress.type, workDoneToken, (v) => {
+          if (v.kind !== 'end' && v.message) progress.report({ message: v.message });
+        });
+        try {
+          return await ctx.client.sendRequest(publishRequest, { manifest, target, report, force, credentials, workDoneToken });
+        } finally {
+          sub.dispose();
+        }
+      },
+    );
+    ctx.output.info(`published ${result.reference} (${result.digest}, ${result.size} bytes, ${result.gated ? 'gated' : 'UNGATED'})`);
+    void vscode.window.showInformationMessage(`ModelGate: published ${result.reference}${result.gated ? '' : ' (ungated)'}.`);
+    return result;
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    ctx.output.error(message);
+    const action = await vscode.window.showErrorMessage(`ModelGate: publish failed. ${message}`, 'Set registry credentials', 'Show logs');
+    if (action === 'Set registry credentials') await vscode.commands.executeCommand('modelgate.setRegistryCredentials');
+    else if (action === 'Show logs') ctx.output.show();
+    return undefined;
+  }
+}

@@ -1,0 +1,34 @@
+// Publishes for the editor: the report travels in the request, so it is
+// written to a private temporary file for the publish layer, which reads and
+// checks reports from disk (the same path the CLI takes).
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { loadManifest } from '../../manifest/load';
+import type { PublishRequest } from '../../protocol/lsp';
+import { publishModel, type PublishProgress } from '../../publish';
+
+export async function publishManifest(params: PublishRequest.Params, onProgress: (e: PublishProgress) => void): Promise<PublishRequest.Result> {
+  const loaded = await loadManifest(params.manifest);
+  const dir = await mkdtemp(join(tmpdir(), 'modelgate-publish-'));
+  try {
+    let reportPath: string | undefined;
+    if (params.report) {
+      reportPath = join(dir, 'report.json');
+      await writeFile(reportPath, JSON.stringify(params.report), { mode: 0o600 });
+    }
+    const gated = !params.force || params.report?.summary.passed === true;
+    const result = await publishModel({
+      loaded,
+      target: params.target || undefined,
+      report: reportPath ? { json: reportPath } : undefined,
+      gated,
+      cwd: dirname(loaded.path),
+      credentials: params.credentials,
+      onProgress,
+    });
+    return { reference: result.reference, digest: result.digest, tags: result.tags, size: result.size, location: result.location, gated };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
