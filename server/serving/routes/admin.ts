@@ -178,10 +178,13 @@ async function adminRoutes(app: FastifyInstance, opts: AdminOptions): Promise<vo
   app.post('/models/:name/rollback', { schema: { params: nameParams, response: errors } }, async (req) => {
     const { name } = served((req.params as { name: string }).name);
     traffic.pin(name, repo.status(name)!.defaultVersion);
-    const r = traffic.rollback(name);
-    if (!repo.versionsOf(name).some((s) => s.version === r.to)) {
-      throw new ServingError(409, `cannot roll back "${name}" to ${r.to}: that version is no longer loaded; load it again and activate it`);
+    // check before changing anything: the version rolled back to must still be loaded
+    const split = traffic.get(name)!;
+    const to = split.canary !== undefined ? split.stable : split.history.at(-1);
+    if (to !== undefined && !repo.versionsOf(name).some((s) => s.version === to)) {
+      throw new ServingError(409, `cannot roll back "${name}" to ${to}: that version is no longer loaded; load it again and activate it`);
     }
+    const r = traffic.rollback(name);
     req.log.info({ model: name, ...r }, `admin: rolled ${name} back from ${r.from} to ${r.to}`);
     return { rolledBack: r, model: describe(name) };
   });
