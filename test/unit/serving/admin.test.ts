@@ -142,6 +142,10 @@ test('activate moves all traffic; rollback returns to the previous default; the 
   const del = await app.inject({ method: 'DELETE', url: '/admin/models/breast-cancer/versions/2.0.0', headers: auth });
   assert.equal(del.statusCode, 200, del.body);
   assert.deepEqual((await models())[0].versions.map((v: any) => v.version), ['1.0.0']);
+  const none = await app.inject({ method: 'POST', url: '/admin/models/breast-cancer/rollback', headers: auth });
+  assert.equal(none.statusCode, 409);
+  assert.match(none.json().error, /no earlier version to roll back to/);
+  assert.equal((await models())[0].defaultVersion, '1.0.0');
 });
 
 test('bad requests: unknown version, weight out of range, pull failure, wrong model name', async () => {
