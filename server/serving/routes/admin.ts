@@ -53,6 +53,11 @@ async function adminRoutes(app: FastifyInstance, opts: AdminOptions): Promise<vo
     }
   });
 
+  // behind the token check too, so unauthenticated callers learn nothing about the routes
+  app.setNotFoundHandler((req, reply) => {
+    void reply.code(404).send({ error: `no admin endpoint ${req.method} ${req.url.split('?')[0]}; the admin API has GET /admin/models and POST /admin/models/{name}/load|activate|canary|rollback, DELETE /admin/models/{name}/versions/{v} (see docs/serving.md)` });
+  });
+
   app.setErrorHandler((err: FastifyError | Error, req: FastifyRequest, reply: FastifyReply) => {
     const e = err as FastifyError;
     let status = err instanceof ServingError ? err.statusCode : err instanceof TrafficError ? 409 : e.validation ? 400 : e.statusCode && e.statusCode < 500 ? e.statusCode : 500;

@@ -79,6 +79,11 @@ test('missing header, wrong scheme and wrong token → 401 with a hint; right to
   const wrong = await app.inject({ method: 'GET', url: '/admin/models', headers: { authorization: `Bearer ${TOKEN}x` } });
   assert.equal(wrong.statusCode, 401);
   assert.match(wrong.json().error, /token is wrong/);
+  const hidden = await app.inject({ method: 'GET', url: '/admin/unknown' });
+  assert.equal(hidden.statusCode, 401, 'unknown admin paths are behind the token too');
+  const unknown = await app.inject({ method: 'GET', url: '/admin/unknown', headers: auth });
+  assert.equal(unknown.statusCode, 404);
+  assert.match(unknown.json().error, /no admin endpoint GET \/admin\/unknown/);
   const ok = await app.inject({ method: 'GET', url: '/admin/models', headers: auth });
   assert.equal(ok.statusCode, 200);
   assert.equal(ok.json().models[0].name, 'breast-cancer');
