@@ -12,6 +12,7 @@ export const COMMANDS = {
   'modelgate.publish': { title: 'Publish' },
   'modelgate.setRegistryCredentials': { title: 'Set registry credentials' },
   'modelgate.openLastReport': { title: 'Open last report', icon: '$(graph)' },
+  'modelgate.createManifest': { title: 'Create manifest from ONNX file' },
   'modelgate.showLogs': { title: 'Show logs' },
 } as const satisfies Record<string, { title: string; icon?: string }>;
 

@@ -3,6 +3,7 @@
 // package.json).
 import type { CommandId } from '../commandIds';
 import type { CommandFactory } from '../ctx';
+import { createManifest } from './createManifest';
 import { openLastReport } from './openLastReport';
 import { publish } from './publish';
 import { runAll } from './runAll';
@@ -26,5 +27,6 @@ export const commandTable: Record<CommandId, CommandFactory> = {
   'modelgate.publish': publish,
   'modelgate.setRegistryCredentials': setRegistryCredentials,
   'modelgate.openLastReport': openLastReport,
+  'modelgate.createManifest': createManifest,
   'modelgate.showLogs': showLogs,
 };

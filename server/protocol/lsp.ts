@@ -109,3 +109,19 @@ export namespace PublishRequest {
     gated: boolean;
   }
 }
+
+/** Build a starter manifest for an ONNX file (signature read from the model, datasets found next to it). */
+export namespace CreateManifestRequest {
+  export const method = 'modelgate/createManifest' as const;
+  export interface Params {
+    /** Absolute path of the .onnx file. */
+    model: string;
+    /** Where the manifest will be written (relative paths in it are resolved from there). */
+    output: string;
+  }
+  export interface Result {
+    text: string;
+    /** What the starter guessed and what to check, one line each. */
+    notes: string[];
+  }
+}

@@ -2,9 +2,11 @@
 // progress and cancellation, and a local model server. Configuration problems
 // come back as ResponseErrors whose message says what and where, so the editor
 // can show them as they are.
+import { dirname } from 'node:path';
 import { ErrorCodes, NotificationType, RequestType, ResponseError, type Connection } from 'vscode-languageserver';
+import { buildStarterManifest } from '../../manifest/init';
 import { runTests, SUITES } from '../../pipeline';
-import { PublishRequest, RunTestsRequest, ServeRequest, ServerStatusNotification, StopRequest } from '../../protocol/lsp';
+import { CreateManifestRequest, PublishRequest, RunTestsRequest, ServeRequest, ServerStatusNotification, StopRequest } from '../../protocol/lsp';
 import { LocalServer } from './localServer';
 import { overallPercent, progressMessage } from './progressText';
 import { publishManifest } from './publishManifest';
@@ -12,6 +14,7 @@ import { publishManifest } from './publishManifest';
 const runTestsType = new RequestType<RunTestsRequest.Params, RunTestsRequest.Result, void>(RunTestsRequest.method);
 const serveType = new RequestType<ServeRequest.Params, ServeRequest.Result, void>(ServeRequest.method);
 const publishType = new RequestType<PublishRequest.Params, PublishRequest.Result, void>(PublishRequest.method);
+const createManifestType = new RequestType<CreateManifestRequest.Params, CreateManifestRequest.Result, void>(CreateManifestRequest.method);
 const stopType = new RequestType<StopRequest.Params, StopRequest.Result, void>(StopRequest.method);
 const statusType = new NotificationType<ServerStatusNotification.Params>(ServerStatusNotification.method);
 
@@ -80,6 +83,15 @@ export function registerEngineRequests(connection: Connection): void {
       throw toResponseError(err);
     } finally {
       workDone.done();
+    }
+  });
+
+  connection.onRequest(createManifestType, async (params) => {
+    try {
+      const starter = await buildStarterManifest({ modelPath: params.model, outputPath: params.output, cwd: dirname(params.output) });
+      return { text: starter.text, notes: starter.notes };
+    } catch (err) {
+      throw toResponseError(err);
     }
   });
 

@@ -8,7 +8,7 @@ import { after, before, test } from 'node:test';
 import { CancellationTokenSource, NotificationType, WorkDoneProgress } from 'vscode-languageserver-protocol/node';
 import { REPO, startLspClient, type LspClient } from '../lsp/lspClient';
 import type { Report } from '../../../server/protocol/report';
-import { PublishRequest, RunTestsRequest, ServeRequest, StopRequest, ServerStatusNotification } from '../../../server/protocol/lsp';
+import { CreateManifestRequest, PublishRequest, RunTestsRequest, ServeRequest, StopRequest, ServerStatusNotification } from '../../../server/protocol/lsp';
 
 const manifest = join(REPO, 'samples', 'breast-cancer', 'model.yaml');
 let client: LspClient;
@@ -103,4 +103,13 @@ test('publish refuses without a report, then publishes gated with the passing on
   assert.match(result.digest, /^sha256:[0-9a-f]{64}$/);
   const index = JSON.parse(readFileSync(join(target, 'index.json'), 'utf8')) as { manifests: { digest: string }[] };
   assert.ok(index.manifests.some((m) => m.digest === result.digest), 'the layout index does not list the published manifest');
+});
+
+test('createManifest describes an ONNX file with its signature', async () => {
+  const model = join(REPO, 'samples', 'breast-cancer', 'model.onnx');
+  const output = join(tmp, 'model.yaml');
+  const starter = await client.conn.sendRequest<CreateManifestRequest.Result>(CreateManifestRequest.method, { model, output } satisfies CreateManifestRequest.Params);
+  assert.match(starter.text, /name: features/);
+  assert.match(starter.text, /shape: \[batch, 30\]/);
+  assert.ok(Array.isArray(starter.notes));
 });

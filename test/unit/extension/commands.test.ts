@@ -26,8 +26,10 @@ test('every menu entry names a contributed command, and manifest commands are in
   for (const [menu, entries] of Object.entries(pkg.contributes.menus as Record<string, { command: string }[]>)) {
     for (const e of entries) assert.ok(ids.has(e.command), `${menu} names unknown command ${e.command}`);
   }
-  const explorer = (pkg.contributes.menus['explorer/context'] as { command: string }[]).map((e) => e.command);
-  assert.deepEqual([...explorer].sort(), [...MANIFEST_COMMANDS].sort());
+  const explorer = pkg.contributes.menus['explorer/context'] as { command: string; when: string }[];
+  const onManifests = explorer.filter((e) => e.when.includes('model.yaml')).map((e) => e.command);
+  assert.deepEqual([...onManifests].sort(), [...MANIFEST_COMMANDS].sort());
+  assert.ok(explorer.some((e) => e.command === 'modelgate.createManifest' && e.when.includes('.onnx')), 'Create manifest is offered on .onnx files');
 });
 
 test('activation covers manifests and the report panel; the schema stays associated', () => {
