@@ -1,10 +1,12 @@
 // Entry point: wires the language client, the command table, CodeLens, the
-// report panel serializer, the status bar and the Test Explorer. Behaviour lives elsewhere.
+// report panel serializer, the status bar, the Models view and the Test Explorer. Behaviour lives elsewhere.
 import * as vscode from 'vscode';
 import { commandTable } from './commands';
 import { COMMANDS, type CommandId } from './commandIds';
 import { Ctx } from './ctx';
 import { ManifestCodeLens } from './manifestCodeLens';
+import { modelsView } from './modelsView';
+import { ServerState } from './serverState';
 import { serverStatusBar } from './serverStatusBar';
 import { testExplorer } from './testExplorer';
 import { ReportPanel, reportPanelSerializer } from './webview/reportPanel';
@@ -19,7 +21,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     new ManifestCodeLens(ctx),
   ));
   ctx.pushDisposable(vscode.window.registerWebviewPanelSerializer(ReportPanel.viewType, reportPanelSerializer(ctx)));
-  serverStatusBar(ctx);
+  const server = new ServerState(ctx);
+  serverStatusBar(ctx, server);
+  modelsView(ctx, server);
   testExplorer(ctx);
 }
 

@@ -3,8 +3,16 @@
 import * as vscode from 'vscode';
 import { isManifestPath, MANIFEST_GLOB } from './commandIds';
 
+/** A Uri argument, or the `uri` of a Models view node (menus there pass the node). */
+export function uriArg(arg: unknown): vscode.Uri | undefined {
+  if (arg instanceof vscode.Uri) return arg;
+  const uri = (arg as { uri?: unknown } | undefined)?.uri;
+  return uri instanceof vscode.Uri ? uri : undefined;
+}
+
 export async function manifestTarget(arg: unknown): Promise<vscode.Uri | undefined> {
-  if (arg instanceof vscode.Uri && isManifestPath(arg.fsPath)) return arg;
+  const given = uriArg(arg);
+  if (given && isManifestPath(given.fsPath)) return given;
   const active = vscode.window.activeTextEditor?.document.uri;
   if (active && active.scheme === 'file' && isManifestPath(active.fsPath)) return active;
   const found = await vscode.workspace.findFiles(MANIFEST_GLOB, '**/node_modules/**', 200);

@@ -2,13 +2,14 @@
 // stops it.
 import * as vscode from 'vscode';
 import type { CtxInit } from './ctx';
-import { serverStatusNotification } from './lspRequests';
+import type { ServerState } from './serverState';
 
-export function serverStatusBar(ctx: CtxInit): void {
+export function serverStatusBar(ctx: CtxInit, server: ServerState): void {
   const item = vscode.window.createStatusBarItem('modelgate.server', vscode.StatusBarAlignment.Left, 10);
   item.name = 'ModelGate server';
   ctx.pushDisposable(item);
-  ctx.pushDisposable(ctx.client.onNotification(serverStatusNotification, (s) => {
+  ctx.pushDisposable(server.onDidChange(() => {
+    const s = server.current;
     if (!s.running || !s.url) {
       item.hide();
       return;

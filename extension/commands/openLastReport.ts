@@ -2,11 +2,12 @@
 import * as vscode from 'vscode';
 import { isManifestPath } from '../commandIds';
 import type { CommandFactory } from '../ctx';
+import { uriArg } from '../manifestTarget';
 import { ReportPanel } from '../webview/reportPanel';
 
 export const openLastReport: CommandFactory = (ctx) => async (arg) => {
   const active = vscode.window.activeTextEditor?.document.uri;
-  const uri = arg instanceof vscode.Uri ? arg : active && isManifestPath(active.fsPath) ? active : undefined;
+  const uri = uriArg(arg) ?? (active && isManifestPath(active.fsPath) ? active : undefined);
   const report = uri ? ctx.reports.get(uri.fsPath) ?? ctx.reports.latest()?.report : ctx.reports.latest()?.report;
   if (!report) {
     void vscode.window.showInformationMessage('ModelGate: no report yet. Run "ModelGate: Run all tests" on a model.yaml first.');

@@ -1,0 +1,54 @@
+// The "Models" side bar view: the workspace's manifests, each with its
+// version, last gate status and whether it is being served.
+import * as vscode from 'vscode';
+import { MANIFEST_GLOB } from './commandIds';
+import type { CtxInit } from './ctx';
+import { detailRows, manifestRow, type ModelRow } from './modelsNodes';
+import type { ServerState } from './serverState';
+
+type Node = { kind: 'manifest'; uri: vscode.Uri } | { kind: 'detail'; row: ModelRow; uri: vscode.Uri };
+
+class ModelsProvider implements vscode.TreeDataProvider<Node> {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChangeTreeData = this.changed.event;
+
+  constructor(private readonly ctx: CtxInit, private readonly server: ServerState) {
+    ctx.pushDisposable(this.changed);
+    ctx.pushDisposable(ctx.reports.onDidChange(() => this.changed.fire()));
+    ctx.pushDisposable(server.onDidChange(() => this.changed.fire()));
+    const watcher = vscode.workspace.createFileSystemWatcher(MANIFEST_GLOB, false, true, false);
+    ctx.pushDisposable(watcher);
+    ctx.pushDisposable(watcher.onDidCreate(() => this.changed.fire()));
+    ctx.pushDisposable(watcher.onDidDelete(() => this.changed.fire()));
+  }
+
+  async getChildren(node?: Node): Promise<Node[]> {
+    if (!node) {
+      const found = await vscode.workspace.findFiles(MANIFEST_GLOB, '**/node_modules/**', 200);
+      return found.sort((a, b) => a.fsPath.localeCompare(b.fsPath)).map((uri) => ({ kind: 'manifest', uri }));
+    }
+    if (node.kind === 'detail') return [];
+    return detailRows(this.ctx.reports.get(node.uri.fsPath), this.server.current, new Date()).map((row) => ({ kind: 'detail', row, uri: node.uri }));
+  }
+
+  getTreeItem(node: Node): vscode.TreeItem {
+    const row = node.kind === 'manifest' ? manifestRow(vscode.workspace.asRelativePath(node.uri), this.ctx.reports.get(node.uri.fsPath)) : node.row;
+    const item = new vscode.TreeItem(row.label, node.kind === 'manifest' ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+    item.description = row.description;
+    item.iconPath = new vscode.ThemeIcon(row.icon);
+    if (node.kind === 'manifest') {
+      item.resourceUri = node.uri;
+      item.contextValue = 'modelgate.manifest';
+      item.command = { title: 'Open', command: 'vscode.open', arguments: [node.uri] };
+    } else if (row.icon === 'pass' || row.icon === 'error') {
+      item.command = { title: 'Open last report', command: 'modelgate.openLastReport', arguments: [node.uri] };
+    } else if (row.icon === 'beaker') {
+      item.command = { title: 'Run all tests', command: 'modelgate.runAll', arguments: [node.uri] };
+    }
+    return item;
+  }
+}
+
+export function modelsView(ctx: CtxInit, server: ServerState): void {
+  ctx.pushDisposable(vscode.window.createTreeView('modelgate.models', { treeDataProvider: new ModelsProvider(ctx, server), showCollapseAll: true }));
+}
