@@ -45,7 +45,7 @@ function linkExtension(extensionsDir: string): void {
   rmSync(extensionsDir, { recursive: true, force: true });
   const dir = join(extensionsDir, 'modelgate.modelgate-0.1.0');
   mkdirSync(dir, { recursive: true });
-  for (const entry of ['package.json', 'dist', 'server', 'node_modules', 'README.md']) {
+  for (const entry of ['package.json', 'dist', 'server', 'extension', 'node_modules', 'README.md']) {
     symlinkSync(join(REPO, entry), join(dir, entry));
   }
 }

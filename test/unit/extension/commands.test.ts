@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { COMMAND_CATEGORY, COMMANDS, isManifestPath, MANIFEST_COMMANDS } from '../../../extension/commandIds';
@@ -45,4 +45,14 @@ test('isManifestPath accepts model.yaml and *.model.yaml only', () => {
   assert.equal(isManifestPath('/a/mymodel.yaml'), false);
   assert.equal(isManifestPath('/a/model.yml'), false);
   assert.equal(isManifestPath('/a/model.yaml/other.txt'), false);
+});
+
+test('the walkthrough links only contributed commands and its pages exist', () => {
+  const ids = new Set(contributed.map((c) => c.command));
+  const steps = pkg.contributes.walkthroughs[0].steps as { description: string; media: { markdown: string }; completionEvents: string[] }[];
+  for (const s of steps) {
+    assert.ok(existsSync(join(__dirname, '..', '..', '..', s.media.markdown)), `${s.media.markdown} is missing`);
+    for (const m of s.description.matchAll(/\(command:(modelgate\.[\w]+)\)/g)) assert.ok(ids.has(m[1]!), `walkthrough links unknown ${m[1]}`);
+    for (const e of s.completionEvents) if (e.startsWith('onCommand:modelgate.')) assert.ok(ids.has(e.slice('onCommand:'.length)), e);
+  }
 });
