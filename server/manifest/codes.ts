@@ -91,6 +91,7 @@ export const CODES = {
   MG343: { title: 'Invalid request', severity: 'error', meaning: 'The request does not match the route\'s schema.', fix: 'See docs/serving.md for the request formats.' },
   MG344: { title: 'Body is not JSON', severity: 'error', meaning: 'The body cannot be parsed as JSON.', fix: 'Check brackets, commas and quotes.' },
   MG345: { title: 'Request rejected', severity: 'error', meaning: 'The server rejected the request for the reason in the message.', fix: 'Follow the message.' },
+  MG346: { title: 'Malformed binary tensor data', severity: 'error', meaning: 'A v2 request with binary tensors has an Inference-Header-Content-Length or binary_data_size that does not match the body, the shape or the datatype.', fix: 'Set Inference-Header-Content-Length to the JSON header\'s byte length and each binary_data_size to rows × values per row × bytes per element.' },
   MG399: { title: 'Internal server error', severity: 'error', meaning: 'The server failed unexpectedly.', fix: 'Report it with the server log.' },
 } as const satisfies Record<string, CodeInfo>;
 
