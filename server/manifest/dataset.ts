@@ -26,6 +26,76 @@ export function resolveDataPath(manifestDir: string, p: string): string {
   return isAbsolute(p) ? p : resolve(manifestDir, p);
 }
 
+/**
+ * Each table's columns parsed to numbers once (Number(cell), NaN for a blank
+ * cell), column-major: drift, metrics and warm-up all read the same cells.
+ */
+const numericCache = new WeakMap<Table, (Float64Array | undefined)[]>();
+
+/** Column `index` of `table` as numbers: Number(cell), NaN for blank or absent cells. Cached per table. */
+export function numericColumn(table: Table, index: number): Float64Array {
+  let cols = numericCache.get(table);
+  if (!cols) numericCache.set(table, (cols = []));
+  let col = cols[index];
+  if (col) return col;
+  const rows = table.rows;
+  col = new Float64Array(rows.length);
+  for (let r = 0; r < rows.length; r++) col[r] = parseCell(rows[r]![index]);
+  cols[index] = col;
+  return col;
+}
+
+function parseCell(cell: string | undefined): number {
+  if (cell === undefined) return Number.NaN;
+  const v = +cell;
+  // +'' and +'  ' are 0, but a blank cell has no value
+  return v === 0 && cell.trim() === '' ? Number.NaN : v;
+}
+
+/**
+ * Well-formed files (no quotes, \n or \r\n line ends, every row as wide as
+ * the header) are split directly, parsing each cell to a number while it is
+ * hot; csv-parse's per-record machinery costs ~5× more. Anything else returns
+ * undefined and goes through csv-parse, which also words the errors.
+ */
+function readSimpleCsv(text: string, maxRows: number | undefined): { records: string[][]; numeric: Float64Array[] } | undefined {
+  if (text.includes('"')) return undefined;
+  let start = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  const records: string[][] = [];
+  const limit = maxRows === undefined ? Infinity : maxRows + 1;
+  let width = -1;
+  let cols: Float64Array[] = [];
+  let n = 0;
+  while (start < text.length && records.length < limit) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    const lineEnd = end > start && text.charCodeAt(end - 1) === 13 ? end - 1 : end;
+    const line = text.slice(start, lineEnd);
+    start = end + 1;
+    if (line.length === 0) continue;
+    if (line.includes('\r')) return undefined;
+    const cells = line.split(',');
+    if (width < 0) {
+      width = cells.length;
+      cols = Array.from({ length: width }, () => new Float64Array(1024));
+    } else if (cells.length !== width) {
+      return undefined;
+    } else {
+      if (n === cols[0]!.length) {
+        cols = cols.map((c) => {
+          const grown = new Float64Array(c.length * 2);
+          grown.set(c);
+          return grown;
+        });
+      }
+      for (let c = 0; c < width; c++) cols[c]![n] = parseCell(cells[c]);
+      n++;
+    }
+    records.push(cells);
+  }
+  return { records, numeric: cols.map((c) => c.subarray(0, n)) };
+}
+
 /** Reads a whole CSV with a header row. Ragged rows and a missing header are errors with a line number. */
 export async function readTable(path: string, opts: { maxRows?: number } = {}): Promise<Table> {
   let text: string;
@@ -35,6 +105,12 @@ export async function readTable(path: string, opts: { maxRows?: number } = {}): 
     const e = err as NodeJS.ErrnoException;
     throw new DatasetError(`cannot read dataset ${path}: ${e.code === 'ENOENT' ? 'the file does not exist' : e.message}`, path);
   }
+  const simple = readSimpleCsv(text, opts.maxRows);
+  if (simple) {
+    const table = tableOf(path, simple.records);
+    numericCache.set(table, simple.numeric);
+    return table;
+  }
   let records: string[][];
   try {
     records = parse(text, { bom: true, skip_empty_lines: true, relax_column_count: false, to: opts.maxRows ? opts.maxRows + 1 : undefined }) as string[][];
@@ -42,6 +118,10 @@ export async function readTable(path: string, opts: { maxRows?: number } = {}): 
     const e = err as Error & { lines?: number };
     throw new DatasetError(`cannot parse CSV ${path}${e.lines ? ` at line ${e.lines}` : ''}: ${e.message}. Every row needs as many fields as the header.`, path);
   }
+  return tableOf(path, records);
+}
+
+function tableOf(path: string, records: string[][]): Table {
   const header = records[0];
   if (!header || header.length === 0) throw new DatasetError(`dataset ${path} is empty: it needs a header row naming the columns`, path);
   if (header.every((h) => h.trim() !== '' && !Number.isNaN(Number(h)))) {
@@ -74,14 +154,13 @@ export function numericMatrix(table: Table, columns: string[]): Float64Array {
     if (i < 0) throw new DatasetError(`dataset ${table.path} has no column "${c}"; its columns are: ${table.columns.join(', ')}`, table.path);
     return i;
   });
-  const out = new Float64Array(table.rows.length * columns.length);
-  let k = 0;
-  for (const row of table.rows) {
-    for (const i of idx) {
-      const cell = row[i];
-      out[k++] = cell === undefined || cell.trim() === '' ? Number.NaN : Number(cell);
-    }
-  }
+  const n = table.rows.length;
+  const w = columns.length;
+  const out = new Float64Array(n * w);
+  idx.forEach((i, c) => {
+    const col = numericColumn(table, i);
+    for (let r = 0; r < n; r++) out[r * w + c] = col[r]!;
+  });
   return out;
 }
 

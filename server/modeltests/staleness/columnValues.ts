@@ -1,6 +1,8 @@
 // One dataset column prepared for drift tests: missing cells counted and
 // set aside, numbers parsed and sorted once when every present cell is a
 // number, strings kept otherwise.
+import { numericColumn, type Table } from '../../manifest/dataset';
+import { sortFloat64 } from './sortFloat64';
 
 /** Cells that mean "no value" (compared trimmed and case-insensitively). */
 export const MISSING_TOKENS = ['', 'na', 'n/a', 'nan', 'null', 'none'];
@@ -22,6 +24,32 @@ export function isMissingCell(cell: string | undefined): boolean {
   const t = cell.trim();
   // Fast path: a number never starts like a missing token except "nan"/"none"/"n/a"/"na"/"null".
   return t.length === 0 || (t.length <= 4 && MISSING.has(t.toLowerCase()));
+}
+
+/**
+ * Column `index` of a table, from its cached numeric parse (one pass per
+ * table, shared with the metrics suite); the cell text is looked at only
+ * where the number is not finite (missing tokens, words).
+ */
+export function readTableColumn(table: Table, index: number): ColumnValues {
+  const nums = numericColumn(table, index);
+  const n = nums.length;
+  const values = new Float64Array(n);
+  let present = 0;
+  let missing = 0;
+  for (let r = 0; r < n; r++) {
+    const v = nums[r]!;
+    if (v - v === 0) {
+      values[present++] = v;
+      continue;
+    }
+    if (isMissingCell(table.rows[r]![index])) {
+      missing++;
+      continue;
+    }
+    return readColumn(table.rows, index);
+  }
+  return { rows: n, missing, numeric: sortFloat64(values.subarray(0, present)), text: null };
 }
 
 /** Reads column `index` of `rows` (a CSV's cells). */
@@ -48,7 +76,7 @@ export function readColumn(rows: readonly (readonly string[])[], index: number):
     break;
   }
   // Every kept value is finite: sort in place (typed-array sort is numeric).
-  if (numeric) return { rows: n, missing, numeric: values.subarray(0, present).sort(), text: null };
+  if (numeric) return { rows: n, missing, numeric: sortFloat64(values.subarray(0, present)), text: null };
   const text: string[] = [];
   missing = 0;
   for (let r = 0; r < n; r++) {

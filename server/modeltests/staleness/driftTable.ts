@@ -2,7 +2,7 @@
 // configured test, and the share of features that drifted.
 import type { Table } from '../../manifest/dataset';
 import type { ModelManifest } from '../../manifest/types';
-import { readColumn } from './columnValues';
+import { readTableColumn } from './columnValues';
 import { driftConfigFor } from './driftConfig';
 import { computeFeatureDrift, type FeatureDriftOutcome } from './featureDrift';
 
@@ -38,7 +38,7 @@ export function driftTable(manifest: ModelManifest, reference: Table, current: T
       absent.push({ feature: f, from: ri < 0 && ci < 0 ? 'both' : ri < 0 ? 'reference' : 'current' });
       continue;
     }
-    outcomes.push(computeFeatureDrift(f, readColumn(reference.rows, ri), readColumn(current.rows, ci), driftConfigFor(manifest, f)));
+    outcomes.push(computeFeatureDrift(f, readTableColumn(reference, ri), readTableColumn(current, ci), driftConfigFor(manifest, f)));
   }
   const counted = outcomes.filter((o) => o.counted);
   return { outcomes, absent, tested: counted.length, drifted: counted.filter((o) => o.drift.drifted).length };
