@@ -132,6 +132,15 @@ export function decodeInfer(s: Servable, body: unknown): InferRequest {
     const out = allocFloat64(n * input.rawWidth);
     const w = input.rawWidth;
     const numeric = V2_NUMERIC.has(g.datatype) && !V2_INTEGER_RANGE[g.datatype] && input.categorical.size === 0;
+    if (numeric && (g.values instanceof Float64Array || g.values instanceof Float32Array)) {
+      // binary floats: one bulk copy, then a monomorphic finiteness scan
+      out.set(g.values);
+      for (let i = 0; i < out.length; i++) {
+        const v = out[i]!;
+        if (v - v !== 0) value(v, g.datatype, input, i % w, () => `${g.where}.data[${i}]`);
+      }
+      return out;
+    }
     for (let i = 0; i < out.length; i++) {
       const v = g.values[i];
       if (numeric && typeof v === 'number' && v - v === 0) { out[i] = v; continue; }
