@@ -16,7 +16,7 @@ import { mapLabels } from './labels';
 import { metricGates, type MetricsForGate } from './metricGates';
 import type { ComputedMetrics, MetricGateSpec } from './metricValue';
 import { instanceTexts } from './instanceText';
-import { predictOverHttp } from './predictOverHttp';
+import { DEFAULT_BINARY_ROWS_PER_REQUEST, predictOverHttp } from './predictOverHttp';
 import { sliceName, sliceRows } from './slices';
 
 const SUITE = 'metrics' as const;
@@ -70,7 +70,10 @@ export async function runMetricsSuite(ctx: SuiteContext, opts: MetricsOptions = 
   // Served predictions: the path users get.
   ctx.progress({ step: 'scoring through the server', percent: 5 });
   const plan = ctx.predictor.plan;
+  // a manifest's serving.maxInstancesPerRequest caps every request, ours too
+  const cap = m.serving?.maxInstancesPerRequest;
   const served = await predictOverHttp(ctx.url, ctx.model, plan, inputs, rows, {
+    ...(cap !== undefined && cap < DEFAULT_BINARY_ROWS_PER_REQUEST ? { rowsPerRequest: Math.max(1, cap) } : {}),
     signal: ctx.signal,
     instanceText: () => instanceTexts(plan, table, rowIndex, inputs),
     onProgress: (d, n) => ctx.progress({ step: 'scoring through the server', percent: 5 + (45 * d) / n }),
