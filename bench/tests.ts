@@ -13,7 +13,7 @@ import { createPredictor, tableInputs } from '../server/manifest/predict';
 import { predictInProcess } from '../server/modeltests/metrics/inProcess';
 import { instanceTexts } from '../server/modeltests/metrics/instanceText';
 import { DEFAULT_CONCURRENCY, DEFAULT_ROWS_PER_REQUEST, instancesBody, predictOverHttp } from '../server/modeltests/metrics/predictOverHttp';
-import { readColumn } from '../server/modeltests/staleness/columnValues';
+import { readTableColumn } from '../server/modeltests/staleness/columnValues';
 import { driftConfigFor } from '../server/modeltests/staleness/driftConfig';
 import { computeFeatureDrift } from '../server/modeltests/staleness/featureDrift';
 import { driftFeatures, driftTable } from '../server/modeltests/staleness/driftTable';
@@ -116,25 +116,28 @@ async function main(): Promise<void> {
     };
 
     // 2. Drift on 100k rows × 30 features, reference vs current both 100k.
-    const reference = await readTable(csvPath);
     const currentPath = join(dir, 'current-100k.csv');
     await writeFile(currentPath, noisyCsv(validation, ROWS, labelColumn, 0.03, 2));
+    t = performance.now();
+    const reference = await readTable(csvPath);
     const current = await readTable(currentPath);
-    const drift: Record<string, unknown> = {};
+    const readBothMs = performance.now() - t;
+    const drift: Record<string, unknown> = { readBothCsvMs: Math.round(readBothMs) };
     {
       const times: number[] = [];
       const cols = m.signature!.inputs[0]!.features!;
       for (let i = 0; i < REPEATS; i++) {
         t = performance.now();
         for (const c of cols) {
-          readColumn(reference.rows, reference.columns.indexOf(c));
-          readColumn(current.rows, current.columns.indexOf(c));
+          readTableColumn(reference, reference.columns.indexOf(c));
+          readTableColumn(current, current.columns.indexOf(c));
         }
         times.push(performance.now() - t);
       }
+      // the cells were parsed to numbers by readTable (readBothCsvMs); this is gathering and sorting
       drift.parseAndSortMs = Math.round(median(times));
       // The statistics alone, on columns already parsed and sorted.
-      const prepared = cols.map((c) => [readColumn(reference.rows, reference.columns.indexOf(c)), readColumn(current.rows, current.columns.indexOf(c))] as const);
+      const prepared = cols.map((c) => [readTableColumn(reference, reference.columns.indexOf(c)), readTableColumn(current, current.columns.indexOf(c))] as const);
       const stats: number[] = [];
       for (let i = 0; i < REPEATS; i++) {
         t = performance.now();
@@ -154,9 +157,9 @@ async function main(): Promise<void> {
         times.push(performance.now() - t);
         chosen = [...new Set(d.outcomes.map((o) => o.drift.method))].join('/');
       }
-      drift[method] = { features: features.length, ms: Math.round(median(times)), runs: times.map(Math.round), method: chosen, met: median(times) < 1000 };
+      drift[method] = { features: features.length, ms: Math.round(median(times)), runs: times.map(Math.round), withCsvReadMs: Math.round(median(times) + readBothMs), method: chosen, met: median(times) < 1000 };
     }
-    results.drift = { rows: ROWS, target: '< 1000 ms', note: 'reference and current 100k rows each; time includes parsing the CSV cells to numbers, sorting and every statistic', ...drift };
+    results.drift = { rows: ROWS, target: '< 1000 ms', note: 'reference and current 100k rows each; ms = driftTable on the read tables (gathering the numeric columns readTable parsed, sorting, every statistic); withCsvReadMs adds reading both CSV files', ...drift };
 
     // 3. The full `modelgate test` on breast-cancer with default durations.
     if (!skipFull) {
@@ -179,10 +182,10 @@ function print(r: Record<string, any>): void {
   console.log(`machine: ${r.machine.cpus} × ${r.machine.cpuModel}, node ${r.machine.node}`);
   console.log(`JSON floor: parsing the ${s.jsonFloor.requestMB} MB of request bodies alone takes ${s.jsonFloor.parseMs} ms (${s.jsonFloor.rowsPerSecond} rows/s)`);
   console.log(`scoring ${s.rows} rows: HTTP ${s.http.rowsPerSecond} rows/s (${s.http.path}, ${s.http.rowsPerRequest} rows/request, ${s.http.concurrency} in flight) vs in-process ${s.inProcess.rowsPerSecond} rows/s → ratio ${s.ratio} (target ≥ ${s.target}: ${ok(s.met)})`);
-  console.log(`drift: parsing and sorting the 2 × 30 columns: ${r.drift.parseAndSortMs} ms; the statistics on sorted columns (breast-cancer manifest's methods): ${r.drift.statisticsOnlyMs} ms`);
+  console.log(`drift: reading both 100k-row CSVs (split + numeric parse): ${r.drift.readBothCsvMs} ms; gathering and sorting the 2 × 30 columns: ${r.drift.parseAndSortMs} ms; the statistics on sorted columns (breast-cancer manifest's methods): ${r.drift.statisticsOnlyMs} ms`);
   for (const k of ['auto', 'ks', 'psi']) {
     const d = r.drift[k];
-    console.log(`drift ${r.drift.rows} rows × ${d.features} features, method ${k} (${d.method}): ${d.ms} ms (target ${r.drift.target}: ${ok(d.met)})`);
+    console.log(`drift ${r.drift.rows} rows × ${d.features} features, method ${k} (${d.method}): ${d.ms} ms, ${d.withCsvReadMs} ms with the CSV reads (target ${r.drift.target}: ${ok(d.met)})`);
   }
   if (r.fullTest) console.log(`full modelgate test on ${r.fullTest.sample}: ${r.fullTest.seconds} s, ${r.fullTest.gates} gates, passed ${r.fullTest.passed} (target ${r.fullTest.target}: ${ok(r.fullTest.met)})`);
   console.log('written to bench-results/tests.json');
