@@ -8,6 +8,8 @@ import type { ServedPredictions } from './predictOverHttp';
 
 /** Binary requests are cheap to build and read, so they carry more rows. */
 export const DEFAULT_BINARY_ROWS_PER_REQUEST = 4096;
+/** Bytes of tensor data per request at most: half the server's default 8 MB body limit, for wide inputs. */
+export const MAX_BINARY_REQUEST_BYTES = 4 * 1024 * 1024;
 
 export function inferUrl(baseUrl: string, model: { name: string; version: string }): string {
   return `${baseUrl.replace(/\/+$/, '')}/v2/models/${encodeURIComponent(model.name)}/versions/${encodeURIComponent(model.version)}/infer`;
@@ -21,6 +23,12 @@ export function inferUrl(baseUrl: string, model: { name: string; version: string
  */
 export function wireDatatype(input: InputPlan): 'FP32' | 'FP64' {
   return input.dtype === 'float32' && input.steps.length === 0 ? 'FP32' : 'FP64';
+}
+
+/** Rows per request: the asked or default number, fewer for wide rows so a body stays under MAX_BINARY_REQUEST_BYTES. */
+export function binaryRowsPerRequest(plan: ProcessingPlan, requested: number | undefined): number {
+  const rowBytes = plan.inputs.reduce((a, input) => a + input.rawWidth * (wireDatatype(input) === 'FP32' ? 4 : 8), 0);
+  return Math.max(1, Math.min(requested ?? DEFAULT_BINARY_ROWS_PER_REQUEST, Math.floor(MAX_BINARY_REQUEST_BYTES / Math.max(1, rowBytes))));
 }
 
 interface OutputHeader {
@@ -40,8 +48,8 @@ export async function predictBinary(
   opts: HttpScoringOptions,
 ): Promise<ServedPredictions> {
   const endpoint = inferUrl(baseUrl, model);
-  const rowsPerRequest = Math.max(1, opts.rowsPerRequest ?? DEFAULT_BINARY_ROWS_PER_REQUEST);
   const types = plan.inputs.map(wireDatatype);
+  const rowsPerRequest = binaryRowsPerRequest(plan, opts.rowsPerRequest);
   const labelName = plan.post.find((s) => s.op === 'argmax')?.as;
   const main = plan.task === 'classification' ? plan.probabilityOutput : plan.primaryOutput;
   const wanted = [main, ...(labelName && plan.task === 'classification' ? [labelName] : [])];

@@ -8,7 +8,7 @@ import { loadManifest } from '../../../server/manifest/load';
 import { createPredictor, tableInputs } from '../../../server/manifest/predict';
 import type { ProcessingPlan } from '../../../server/manifest/processing';
 import { binaryUnfit, HttpScoringError, predictOverHttp } from '../../../server/modeltests/metrics/predictOverHttp';
-import { wireDatatype } from '../../../server/modeltests/metrics/predictBinary';
+import { binaryRowsPerRequest, MAX_BINARY_REQUEST_BYTES, wireDatatype } from '../../../server/modeltests/metrics/predictBinary';
 import { startServer } from '../../../server/serving/server';
 
 const root = resolve(__dirname, '../../..');
@@ -78,4 +78,13 @@ describe('predictOverHttp', () => {
       return true;
     });
   });
+});
+
+test('wide inputs get fewer rows per request, so a request stays within the body limit', () => {
+  const plan = (width: number, steps: unknown[]) => ({ inputs: [{ name: 'x', dtype: 'float32', steps, rawWidth: width, categorical: new Map() }] }) as unknown as ProcessingPlan;
+  assert.equal(binaryRowsPerRequest(plan(30, [{}]), undefined), 4096);
+  assert.equal(binaryRowsPerRequest(plan(30, [{}]), 100), 100);
+  assert.equal(binaryRowsPerRequest(plan(600, [{}]), undefined), Math.floor(MAX_BINARY_REQUEST_BYTES / (600 * 8)));
+  assert.equal(binaryRowsPerRequest(plan(600, []), undefined), Math.floor(MAX_BINARY_REQUEST_BYTES / (600 * 4)));
+  assert.equal(binaryRowsPerRequest(plan(10_000_000, []), undefined), 1);
 });
