@@ -18,7 +18,9 @@ export async function runSuites(ctx: CtxInit, arg: unknown, only?: SuiteId[]): P
   const duration = vscode.workspace.getConfiguration('modelgate', uri).get<string>('tests.duration') || undefined;
   const what = only?.length === 1 ? `${only[0]} tests` : 'tests';
   ctx.output.info(`running ${what} for ${manifest}`);
-  const result = await vscode.window.withProgress(
+  const suiteKey = only?.length === 1 ? only[0]! : 'all';
+  ReportPanel.notifyRunning(suiteKey, true);
+  const result = await Promise.resolve(vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `ModelGate: running ${what} for ${vscode.workspace.asRelativePath(uri)}`, cancellable: true },
     async (progress, token) => {
       const workDoneToken = randomUUID();
@@ -45,7 +47,7 @@ export async function runSuites(ctx: CtxInit, arg: unknown, only?: SuiteId[]): P
         sub.dispose();
       }
     },
-  );
+  )).finally(() => ReportPanel.notifyRunning(suiteKey, false));
   if (!result) return;
   const { report } = result;
   await ctx.reports.set(manifest, report);

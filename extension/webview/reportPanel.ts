@@ -64,8 +64,9 @@ export class ReportPanel {
     this.post({ type: 'report', report });
   }
 
-  setRunning(suite: keyof typeof RERUN_COMMAND, running: boolean): void {
-    this.post({ type: 'running', suite, running });
+  /** Tells an open panel that a run started or ended, so it disables its re-run buttons meanwhile. */
+  static notifyRunning(suite: keyof typeof RERUN_COMMAND, running: boolean): void {
+    ReportPanel.current?.post({ type: 'running', suite, running });
   }
 
   private post(msg: HostToWebviewMessage): void {
