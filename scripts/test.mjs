@@ -1,6 +1,7 @@
 // Runs the whole test suite with node's own test runner: unit tests, then
 // integration tests (real LSP client, real HTTP server, real registry,
-// headless Chromium). `node scripts/test.mjs unit` runs one group.
+// headless Chromium), after a strict type check. `node scripts/test.mjs unit`
+// runs one group; `e2e` runs the editor test in a real VS Code (code-server).
 // Bundles are rebuilt first so CLI tests exercise what users run.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
@@ -23,6 +24,15 @@ function collect(dir) {
 
 const build = spawnSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
 if (build.status !== 0) process.exit(build.status ?? 1);
+
+// The whole suite also type-checks (strict), so a type error fails CI.
+if (!groups.length) {
+  const tsc = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '--noEmit', '-p', '.'], { stdio: 'inherit' });
+  if (tsc.status !== 0) {
+    console.error('type check failed: fix the errors above (npm run typecheck)');
+    process.exit(tsc.status ?? 1);
+  }
+}
 
 const files = wanted.flatMap((g) => collect(join('test', g)));
 if (files.length === 0) {
