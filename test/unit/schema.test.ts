@@ -6,6 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Ajv from 'ajv';
 import { parse } from 'yaml';
+import { parseManifest } from '../../server/manifest/parse';
+import { validateManifest } from '../../server/manifest/validate';
 
 const schemaPath = 'server/manifest/model.schema.json';
 
@@ -38,4 +40,9 @@ test('the annotated example manifest is valid against the schema', () => {
   const validate = ajv.compile(JSON.parse(readFileSync(schemaPath, 'utf8')));
   const ok = validate(parse(readFileSync('docs/manifest-example.yaml', 'utf8')));
   assert.equal(ok, true, JSON.stringify(validate.errors));
+});
+
+test('the annotated example manifest passes every rule that needs no files', async () => {
+  const diags = await validateManifest(parseManifest(readFileSync('docs/manifest-example.yaml', 'utf8')), { manifestPath: 'docs/manifest-example.yaml', semantic: false });
+  assert.deepEqual(diags.filter((d) => d.severity === 'error').map((d) => `${d.code} ${d.message}`), []);
 });
