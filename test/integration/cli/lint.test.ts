@@ -1,38 +1,25 @@
 // `modelgate lint` and `modelgate init` as users run them: the built CLI in a
 // child process, on the committed samples and on copies in a temp dir.
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { buildIfStandalone, runCli, type CliResult } from '../../helpers/cli';
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
 
 const root = resolve(__dirname, '../../..');
-const bin = join(root, 'bin/modelgate.js');
 let dir: string;
 
 before(async () => {
-  // scripts/test.mjs builds first; a direct `tsx --test` run builds here so the CLI is current.
-  if (process.env.MODELGATE_TEST !== '1') {
-    const b = spawnSync(process.execPath, [join(root, 'scripts/build.mjs')], { cwd: root, encoding: 'utf8' });
-    assert.equal(b.status, 0, b.stderr);
-  }
+  buildIfStandalone();
   dir = await mkdtemp(join(tmpdir(), 'modelgate-lint-test-'));
 });
 after(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function run(args: string[], cwd = root): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolveRun, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolveRun({ code, stdout, stderr }));
-  });
+function run(args: string[], cwd = root): Promise<CliResult> {
+  return runCli(args, { cwd, env: { NO_COLOR: '1' } });
 }
 
 test('the good samples lint with exit 0', async () => {

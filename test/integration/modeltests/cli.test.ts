@@ -1,7 +1,8 @@
 // `modelgate test` as users run it: the built CLI in a child process, its
 // exit codes, its gate table and verdict, the reports it writes, and Ctrl-C.
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { buildIfStandalone, runCli, type CliResult } from '../../helpers/cli';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -15,27 +16,15 @@ const sample = (name: string) => join(root, 'samples', name, 'model.yaml');
 let dir: string;
 
 before(async () => {
-  // scripts/test.mjs builds first; a direct `tsx --test` run builds here so the CLI is current.
-  if (process.env.MODELGATE_TEST !== '1') {
-    const b = spawnSync(process.execPath, [join(root, 'scripts/build.mjs')], { cwd: root, encoding: 'utf8' });
-    assert.equal(b.status, 0, b.stderr);
-  }
+  buildIfStandalone();
   dir = await mkdtemp(join(tmpdir(), 'modelgate-cli-test-'));
 });
 after(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolveRun, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolveRun({ code, stdout, stderr }));
-  });
+function run(args: string[]): Promise<CliResult> {
+  return runCli(args);
 }
 
 async function readReport(path: string): Promise<Report> {
