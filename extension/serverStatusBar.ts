@@ -1,23 +1,24 @@
-// Status bar item for the local model server: its URL while it runs; a click
-// stops it.
+// Status bar item for the local model server: its address and request rate
+// while it runs; a click opens the last report (stop it from the Models view
+// or "ModelGate: Stop server").
 import * as vscode from 'vscode';
 import type { CtxInit } from './ctx';
 import type { ServerState } from './serverState';
+import { serverStatusText } from './serverStatusText';
 
 export function serverStatusBar(ctx: CtxInit, server: ServerState): void {
   const item = vscode.window.createStatusBarItem('modelgate.server', vscode.StatusBarAlignment.Left, 10);
   item.name = 'ModelGate server';
+  item.command = 'modelgate.openLastReport';
   ctx.pushDisposable(item);
   ctx.pushDisposable(server.onDidChange(() => {
-    const s = server.current;
-    if (!s.running || !s.url) {
+    const shown = serverStatusText(server.current);
+    if (!shown) {
       item.hide();
       return;
     }
-    const models = (s.models ?? []).map((m) => `${m.name} ${m.version}`).join(', ');
-    item.text = `$(server-process) ${s.url.replace(/^https?:\/\//, '')}`;
-    item.tooltip = `ModelGate is serving ${models} at ${s.url}. Click to stop.`;
-    item.command = 'modelgate.stop';
+    item.text = shown.text;
+    item.tooltip = shown.tooltip;
     item.show();
   }));
 }

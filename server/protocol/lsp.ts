@@ -79,6 +79,8 @@ export namespace ServerStatusNotification {
     running: boolean;
     url?: string;
     models?: { name: string; version: string }[];
+    /** HTTP requests per second answered over the last few seconds (sent again when it changes). */
+    requestsPerSecond?: number;
   }
 }
 

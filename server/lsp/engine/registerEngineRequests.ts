@@ -27,7 +27,12 @@ function toResponseError(err: unknown): ResponseError<void> {
 }
 
 export function registerEngineRequests(connection: Connection): void {
-  const local = new LocalServer();
+  let served: { url: string; models: { name: string; version: string }[] } | undefined;
+  const local = new LocalServer({
+    onRate: (requestsPerSecond) => {
+      if (served) void connection.sendNotification(statusType, { running: true, ...served, requestsPerSecond });
+    },
+  });
 
   connection.onRequest(runTestsType, async (params, token) => {
     const workDone = connection.window.attachWorkDoneProgress(params.workDoneToken);
@@ -60,16 +65,21 @@ export function registerEngineRequests(connection: Connection): void {
   });
 
   connection.onRequest(serveType, async (params) => {
+    // Starting replaces (stops) a running server, so until the new one is up nothing is served.
+    served = undefined;
     try {
       const result = await local.start(params);
-      void connection.sendNotification(statusType, { running: true, url: result.url, models: result.models });
+      served = { url: result.url, models: result.models };
+      void connection.sendNotification(statusType, { running: true, ...served, requestsPerSecond: 0 });
       return result;
     } catch (err) {
+      if (!local.url) void connection.sendNotification(statusType, { running: false });
       throw toResponseError(err);
     }
   });
 
   connection.onRequest(stopType, async () => {
+    served = undefined;
     const result = await local.stop();
     void connection.sendNotification(statusType, { running: false });
     return result;

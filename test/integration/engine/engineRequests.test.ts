@@ -83,12 +83,24 @@ test('serve starts a model server on 127.0.0.1 and stop closes it', async () => 
   assert.deepEqual(served.models.map((m) => m.name), ['breast-cancer']);
   const live = await fetch(`${served.url}/v2/health/live`);
   assert.equal(live.status, 200);
+  // Requests while it runs come back as a request rate in a status notification (sampled every 2 s).
+  const deadline = Date.now() + 15_000;
+  while (!statuses.some((s) => (s.requestsPerSecond ?? 0) > 0)) {
+    assert.ok(Date.now() < deadline, `no status notification with a request rate arrived: ${JSON.stringify(statuses)}`);
+    assert.equal((await fetch(`${served.url}/v2/health/ready`)).status, 200);
+  }
+  const busy = statuses.find((s) => (s.requestsPerSecond ?? 0) > 0)!;
+  assert.equal(busy.running, true);
+  assert.equal(busy.url, served.url);
   const stopped = await client.conn.sendRequest<StopRequest.Result>(StopRequest.method, {});
   assert.deepEqual(stopped, { stopped: true, url: served.url });
   await assert.rejects(fetch(`${served.url}/v2/health/live`));
   const again = await client.conn.sendRequest<StopRequest.Result>(StopRequest.method, {});
   assert.deepEqual(again, { stopped: false });
-  assert.deepEqual(statuses.map((s) => s.running), [true, false, false]);
+  assert.equal(statuses[0]?.running, true);
+  assert.equal(statuses[0]?.requestsPerSecond, 0);
+  assert.deepEqual(statuses.slice(-2).map((s) => s.running), [false, false]);
+  assert.ok(statuses.slice(0, -2).every((s) => s.running), 'a running status arrived after the stop');
 });
 
 test('publish refuses without a report, then publishes gated with the passing one into an OCI layout', async () => {
