@@ -4,16 +4,17 @@
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import { WorkDoneProgress, type WorkDoneProgressBegin, type WorkDoneProgressReport } from 'vscode-languageclient/node';
-import type { SuiteId } from '../server/protocol/report';
+import type { Report, SuiteId } from '../server/protocol/report';
 import type { CtxInit } from './ctx';
 import { runSummary } from './lastResultText';
 import { runTestsRequest } from './lspRequests';
 import { manifestTarget } from './manifestTarget';
 import { ReportPanel } from './webview/reportPanel';
 
-export async function runSuites(ctx: CtxInit, arg: unknown, only?: SuiteId[]): Promise<void> {
+/** Resolves with the report (also returned by the run commands), or undefined when cancelled or failed. */
+export async function runSuites(ctx: CtxInit, arg: unknown, only?: SuiteId[]): Promise<Report | undefined> {
   const uri = await manifestTarget(arg);
-  if (!uri) return;
+  if (!uri) return undefined;
   const manifest = uri.fsPath;
   const duration = vscode.workspace.getConfiguration('modelgate', uri).get<string>('tests.duration') || undefined;
   const what = only?.length === 1 ? `${only[0]} tests` : 'tests';
@@ -48,7 +49,7 @@ export async function runSuites(ctx: CtxInit, arg: unknown, only?: SuiteId[]): P
       }
     },
   )).finally(() => ReportPanel.notifyRunning(suiteKey, false));
-  if (!result) return;
+  if (!result) return undefined;
   const { report } = result;
   await ctx.reports.set(manifest, report);
   ReportPanel.createOrShow(ctx, report);
@@ -56,4 +57,5 @@ export async function runSuites(ctx: CtxInit, arg: unknown, only?: SuiteId[]): P
   ctx.output.info(summary);
   if (report.summary.passed) void vscode.window.showInformationMessage(`ModelGate: ${summary}`);
   else void vscode.window.showWarningMessage(`ModelGate: ${summary}`);
+  return report;
 }

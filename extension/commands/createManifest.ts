@@ -14,8 +14,10 @@ export const createManifest: CommandFactory = (ctx) => async (arg) => {
   const output = vscode.Uri.joinPath(model, '..', 'model.yaml');
   try {
     await vscode.workspace.fs.stat(output);
-    const open = await vscode.window.showWarningMessage(`ModelGate: ${vscode.workspace.asRelativePath(output)} already exists; not overwriting it.`, 'Open it');
-    if (open) await vscode.window.showTextDocument(output);
+    // Not awaited: the command ends now, whether or not the user answers.
+    void vscode.window.showWarningMessage(`ModelGate: ${vscode.workspace.asRelativePath(output)} already exists; not overwriting it.`, 'Open it').then((open) => {
+      if (open) void vscode.window.showTextDocument(output);
+    });
     return;
   } catch {
     // No manifest yet: write one.

@@ -6,4 +6,5 @@ import { stopRequest } from '../lspRequests';
 export const stop: CommandFactory = (ctx) => async () => {
   const result = await ctx.client.sendRequest(stopRequest, {});
   void vscode.window.showInformationMessage(result.stopped ? `ModelGate: stopped the server at ${result.url}.` : 'ModelGate: no server is running.');
+  return result;
 };

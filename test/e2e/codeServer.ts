@@ -1,10 +1,10 @@
-// Starts code-server for the end-to-end test: installed outside the project's
+// Starts code-server for the end-to-end tests: installed outside the project's
 // dependencies (install-code-server.sh, cached by version), its own config,
-// user data and extensions folders under .modelgate/e2e, the extension linked
-// in from this checkout, started in its own process group so that stopping
-// it also ends its extension hosts and language servers.
+// user data and extensions folders under .modelgate/e2e, the packaged .vsix
+// installed with --install-extension, started in its own process group so
+// that stopping it also ends its extension hosts and language servers.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 
@@ -36,35 +36,55 @@ function freePort(): Promise<number> {
   });
 }
 
+/** The packaged extension for this machine, built by `npm run package` into .modelgate/e2e. */
+export function packageExtension(): string {
+  const vsix = join(E2E_DIR, 'modelgate.vsix');
+  execFileSync(process.execPath, [join(REPO, 'scripts', 'package.mjs'), '--out', vsix], { cwd: REPO, stdio: ['ignore', 'pipe', 'inherit'], timeout: 5 * 60_000 });
+  return vsix;
+}
+
 /**
- * Links the built extension (package.json, dist, server, node_modules for the
- * native onnxruntime-node) into a fresh extensions folder, as an installed
- * extension would be laid out.
+ * Installs the .vsix into a fresh extensions folder with code-server's own
+ * `--install-extension`, as a user would; returns the installed extension's folder.
  */
-function linkExtension(extensionsDir: string): void {
+function installExtension(install: CodeServerInstall, vsix: string, extensionsDir: string, userData: string): string {
   rmSync(extensionsDir, { recursive: true, force: true });
-  const dir = join(extensionsDir, 'modelgate.modelgate-0.1.0');
-  mkdirSync(dir, { recursive: true });
-  for (const entry of ['package.json', 'dist', 'server', 'extension', 'node_modules', 'README.md']) {
-    symlinkSync(join(REPO, entry), join(dir, entry));
-  }
+  mkdirSync(extensionsDir, { recursive: true });
+  const out = execFileSync(install.node, [install.entry, '--extensions-dir', extensionsDir, '--user-data-dir', userData, '--install-extension', vsix], {
+    cwd: REPO, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 2 * 60_000,
+  });
+  const dir = readdirSync(extensionsDir).find((n) => n.startsWith('modelgate.modelgate-'));
+  if (!dir) throw new Error(`code-server --install-extension ${vsix} installed nothing into ${extensionsDir}:\n${out}`);
+  return join(extensionsDir, dir);
 }
 
 export interface RunningCodeServer {
   url: string;
+  /** Where code-server installed the packaged extension. */
+  extensionDir: string;
   child: ChildProcess;
   log: () => string;
   stop(): Promise<void>;
 }
 
-export async function startCodeServer(install: CodeServerInstall, userSettings: Record<string, unknown>): Promise<RunningCodeServer> {
+export interface StartOptions {
+  /** The packaged extension to install. */
+  vsix: string;
+  /** The user's settings.json. */
+  settings: Record<string, unknown>;
+  /** Let a page run extension tests through the `payload` query (extensionDevelopmentPath, extensionTestsPath). */
+  smokeTestDriver?: boolean;
+}
+
+export async function startCodeServer(install: CodeServerInstall, opts: StartOptions): Promise<RunningCodeServer> {
+  const { vsix, settings: userSettings } = opts;
   const port = await freePort();
   const userData = join(E2E_DIR, 'user-data');
   const extensionsDir = join(E2E_DIR, 'extensions');
   rmSync(userData, { recursive: true, force: true });
   mkdirSync(join(userData, 'User'), { recursive: true });
   writeFileSync(join(userData, 'User', 'settings.json'), JSON.stringify(userSettings, null, 2));
-  linkExtension(extensionsDir);
+  const extensionDir = installExtension(install, vsix, extensionsDir, userData);
   const config = join(E2E_DIR, 'config.yaml');
   writeFileSync(config, `bind-addr: 127.0.0.1:${port}\nauth: none\ncert: false\n`);
 
@@ -77,6 +97,7 @@ export async function startCodeServer(install: CodeServerInstall, userSettings: 
     '--bind-addr', `127.0.0.1:${port}`,
     '--disable-workspace-trust', '--disable-telemetry', '--disable-update-check',
     '--reconnection-grace-time', '5',
+    ...(opts.smokeTestDriver ? ['--vscode-option', 'enable-smoke-test-driver'] : []),
   ], { cwd: REPO, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PATH: `${resolve(install.node, '..')}:${process.env.PATH}` } });
   let log = '';
   const exited = new Promise<void>((res) => child.once('exit', () => res()));
@@ -92,6 +113,7 @@ export async function startCodeServer(install: CodeServerInstall, userSettings: 
 
   return {
     url: `http://127.0.0.1:${port}`,
+    extensionDir,
     child,
     log: () => log,
     async stop() {

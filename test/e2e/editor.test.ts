@@ -7,7 +7,7 @@ import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } fr
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { E2E_DIR, installCodeServer, REPO, startCodeServer, type RunningCodeServer } from './codeServer';
+import { E2E_DIR, installCodeServer, packageExtension, REPO, startCodeServer, type RunningCodeServer } from './codeServer';
 
 const CHROMIUM = '/usr/bin/chromium';
 const RESULTS = join(REPO, 'test-results');
@@ -34,7 +34,8 @@ before(async () => {
   for (const sample of ['broken', 'breast-cancer']) cpSync(join(REPO, 'samples', sample), join(workspace, sample), { recursive: true });
   mkdirSync(RESULTS, { recursive: true });
   const install = installCodeServer();
-  server = await startCodeServer(install, {
+  const vsix = packageExtension();
+  server = await startCodeServer(install, { vsix, settings: {
     'workbench.startupEditor': 'none',
     'workbench.tips.enabled': false,
     'workbench.enableExperiments': false,
@@ -48,7 +49,7 @@ before(async () => {
     'workbench.secondarySideBar.defaultVisibility': 'hidden',
     // Short stress points keep "Run all tests" to seconds.
     'modelgate.tests.duration': '1s',
-  });
+  } });
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
@@ -147,4 +148,28 @@ test('"Run all tests" opens the report webview with gates and charts; the Test E
   await page.keyboard.press('ArrowRight');
   await testRows.filter({ hasText: 'Metrics' }).first().waitFor();
   await page.screenshot({ path: join(RESULTS, 'e2e-test-explorer.png') });
+});
+
+test('the Serve lens starts a server whose address and request rate show in the status bar; Stop server hides it', { skip: missing }, async () => {
+  await openManifest('breast-cancer');
+  // With the mouse, as a user would: the CodeLens above the manifest.
+  await page.locator('.monaco-editor .codelens-decoration a', { hasText: 'Serve' }).first().click();
+  const item = page.locator('.statusbar-item', { hasText: /127\.0\.0\.1:\d+ · [\d.k]+ req\/s/ });
+  await item.waitFor({ timeout: 60_000 });
+  const address = /127\.0\.0\.1:\d+/.exec(await item.innerText())![0];
+  // Traffic from outside the editor shows up as a rate (sampled every 2 s).
+  const busy = page.locator('.statusbar-item', { hasText: /· [1-9][\d.k]* req\/s/ });
+  const row = Array.from({ length: 30 }, () => 1);
+  let seen = false;
+  void busy.waitFor({ timeout: 30_000 }).then(() => { seen = true; }, () => undefined);
+  const deadline = Date.now() + 30_000;
+  while (!seen) {
+    assert.ok(Date.now() < deadline, `the status bar never showed a request rate above 0: ${await item.innerText()}`);
+    const res = await fetch(`http://${address}/v1/models/breast-cancer:predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ instances: [row] }) });
+    assert.equal(res.status, 200);
+  }
+  await page.screenshot({ path: join(RESULTS, 'e2e-status-bar.png') });
+  await runCommand('ModelGate: Stop server');
+  await item.waitFor({ state: 'detached', timeout: 30_000 });
+  await assert.rejects(fetch(`http://${address}/v2/health/live`), 'the model server still answers after Stop server');
 });

@@ -1,0 +1,39 @@
+// Builds the extension-host suite (index + *.spec.ts, bundled with esbuild;
+// `vscode` and `mocha` stay external and resolve from the repository's
+// node_modules) and a fresh workspace holding copies of the samples it uses.
+// Shared by both runners: runElectron.ts and test/e2e/extensionHost.test.ts.
+import { cpSync, readdirSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { build } from 'esbuild';
+
+export const REPO = resolve(__dirname, '..', '..');
+export const SUITE_ROOT = join(REPO, '.modelgate', 'vscode-test');
+
+export interface PreparedSuite {
+  /** The suite's entry (`extensionTestsPath`). */
+  index: string;
+  /** The folder to open: copies of samples/broken and samples/breast-cancer. */
+  workspace: string;
+}
+
+export async function prepareSuite(): Promise<PreparedSuite> {
+  const out = join(SUITE_ROOT, 'out');
+  rmSync(out, { recursive: true, force: true });
+  const specs = readdirSync(join(__dirname, 'suite')).filter((n) => n.endsWith('.spec.ts')).map((n) => join(__dirname, 'suite', n));
+  await build({
+    entryPoints: [join(__dirname, 'index.ts'), ...specs],
+    outdir: out,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    sourcemap: 'inline',
+    entryNames: '[name]',
+    external: ['vscode', 'mocha'],
+    logLevel: 'warning',
+  });
+  const workspace = join(SUITE_ROOT, 'workspace');
+  rmSync(workspace, { recursive: true, force: true });
+  for (const sample of ['broken', 'breast-cancer']) cpSync(join(REPO, 'samples', sample), join(workspace, sample), { recursive: true });
+  return { index: join(out, 'index.js'), workspace };
+}

@@ -1,0 +1,69 @@
+// The commands a data scientist clicks, run inside a real extension host:
+// serve and stop a model, run a suite (report webview and CodeLens result),
+// and write a manifest for an ONNX file. They talk to the engine through the
+// language server, exactly as from the palette or a CodeLens.
+import assert from 'node:assert/strict';
+import { describe, it } from 'mocha';
+import * as vscode from 'vscode';
+import type { ServeRequest, StopRequest } from '../../../server/protocol/lsp';
+import type { Report } from '../../../server/protocol/report';
+import { waitFor, workspaceUri } from './helpers';
+
+function reportTab(): vscode.Tab | undefined {
+  return vscode.window.tabGroups.all
+    .flatMap((g) => g.tabs)
+    .find((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.includes('modelgate.report'));
+}
+
+describe('ModelGate commands', () => {
+  const valid = workspaceUri('breast-cancer', 'model.yaml');
+
+  it('Serve model answers predictions on 127.0.0.1; Stop server closes it', async () => {
+    const served = await vscode.commands.executeCommand<ServeRequest.Result | undefined>('modelgate.serve', valid);
+    assert.ok(served, 'Serve model returned nothing: it failed (see the ModelGate output channel)');
+    assert.match(served.url, /^http:\/\/127\.0\.0\.1:\d+$/);
+    assert.deepEqual(served.models.map((m) => m.name), ['breast-cancer']);
+    const row = Array.from({ length: 30 }, () => 1);
+    const res = await fetch(`${served.url}/v1/models/breast-cancer:predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ instances: [row] }) });
+    assert.equal(res.status, 200, await res.clone().text());
+    const body = (await res.json()) as { predictions: unknown[] };
+    assert.equal(body.predictions.length, 1);
+    const stopped = await vscode.commands.executeCommand<StopRequest.Result>('modelgate.stop');
+    assert.deepEqual(stopped, { stopped: true, url: served.url });
+    await assert.rejects(fetch(`${served.url}/v2/health/live`), 'the server still answers after Stop server');
+  });
+
+  it('Run metric tests returns a report, opens the report panel and puts the result on the CodeLens', async () => {
+    await vscode.window.showTextDocument(valid);
+    const report = await vscode.commands.executeCommand<Report | undefined>('modelgate.runMetrics', valid);
+    assert.ok(report, 'Run metric tests returned nothing: it failed (see the ModelGate output channel)');
+    assert.equal(report.kind, 'modelgate-report');
+    assert.deepEqual(Object.keys(report.suites), ['metrics']);
+    assert.ok(report.gates.length > 0 && report.gates.every((g) => g.suite === 'metrics'));
+    assert.equal(report.summary.passed, true, `the breast-cancer metric gates failed: ${report.gates.filter((g) => !g.pass).map((g) => g.message).join('; ')}`);
+    const tab = await waitFor('the report panel', vscode.window.tabGroups.onDidChangeTabs, reportTab, 30_000);
+    assert.match(tab.label, /breast-cancer/);
+    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', valid);
+    const last = lenses.find((l) => l.command?.command === 'modelgate.openLastReport');
+    assert.ok(last, `no last-result lens: ${lenses.map((l) => l.command?.title).join(' | ')}`);
+    assert.match(last.command!.title, new RegExp(`✓ ${report.gates.length}/${report.gates.length} gates · `));
+  });
+
+  it('Create manifest from ONNX file writes a starter model.yaml beside the model and opens it', async () => {
+    const dir = workspaceUri('new-model');
+    await vscode.workspace.fs.delete(dir, { recursive: true, useTrash: false }).then(undefined, () => undefined);
+    const onnx = vscode.Uri.joinPath(dir, 'model.onnx');
+    await vscode.workspace.fs.copy(workspaceUri('breast-cancer', 'model.onnx'), onnx);
+    await vscode.commands.executeCommand('modelgate.createManifest', onnx);
+    const manifest = vscode.Uri.joinPath(dir, 'model.yaml');
+    const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(manifest));
+    assert.match(text, /^apiVersion: modelgate\/v1$/m);
+    assert.match(text, /artifact: model\.onnx/);
+    assert.match(text, /name: features/, 'the ONNX input name is filled in');
+    assert.equal(vscode.window.activeTextEditor?.document.uri.toString(), manifest.toString(), 'the new manifest is not the active editor');
+    // Never overwrites: a second run leaves the file as it is.
+    await vscode.workspace.fs.writeFile(manifest, new TextEncoder().encode(text + '# edited\n'));
+    await vscode.commands.executeCommand('modelgate.createManifest', onnx);
+    assert.match(new TextDecoder().decode(await vscode.workspace.fs.readFile(manifest)), /# edited\n$/);
+  });
+});
