@@ -1,14 +1,15 @@
-// Runs the whole test suite with node's own test runner: unit tests, then
-// integration tests (real LSP client, real HTTP server, real registry,
-// headless Chromium), after a strict type check. `node scripts/test.mjs unit`
-// runs one group; `e2e` runs the editor test in a real VS Code (code-server).
+// Runs the whole test suite with node's own test runner, after a strict type
+// check: unit tests, integration tests (real LSP client, real HTTP server,
+// real registry, headless Chromium), then end to end in a real VS Code
+// (code-server with the packaged .vsix: the UI test and the extension-host
+// suite). `node scripts/test.mjs unit` runs one group.
 // Bundles are rebuilt first so CLI tests exercise what users run.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 const groups = process.argv.slice(2).filter((a) => !a.startsWith('-'));
-const wanted = groups.length ? groups : ['unit', 'integration'];
+const wanted = groups.length ? groups : ['unit', 'integration', 'e2e'];
 
 function collect(dir) {
   const out = [];
