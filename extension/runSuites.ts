@@ -9,6 +9,7 @@ import type { CtxInit } from './ctx';
 import { runSummary } from './lastResultText';
 import { runTestsRequest } from './lspRequests';
 import { manifestTarget } from './manifestTarget';
+import { testSettings } from './testSettings';
 import { ReportPanel } from './webview/reportPanel';
 
 /** Resolves with the report (also returned by the run commands), or undefined when cancelled or failed. */
@@ -16,7 +17,6 @@ export async function runSuites(ctx: CtxInit, arg: unknown, only?: SuiteId[]): P
   const uri = await manifestTarget(arg);
   if (!uri) return undefined;
   const manifest = uri.fsPath;
-  const duration = vscode.workspace.getConfiguration('modelgate', uri).get<string>('tests.duration') || undefined;
   const what = only?.length === 1 ? `${only[0]} tests` : 'tests';
   ctx.output.info(`running ${what} for ${manifest}`);
   const suiteKey = only?.length === 1 ? only[0]! : 'all';
@@ -34,7 +34,7 @@ export async function runSuites(ctx: CtxInit, arg: unknown, only?: SuiteId[]): P
         shown = Math.max(shown, pct);
       });
       try {
-        return await ctx.client.sendRequest(runTestsRequest, { manifest, only, duration, workDoneToken }, token);
+        return await ctx.client.sendRequest(runTestsRequest, { manifest, only, ...testSettings(uri), workDoneToken }, token);
       } catch (err) {
         if (token.isCancellationRequested) {
           void vscode.window.showInformationMessage('ModelGate: tests cancelled.');

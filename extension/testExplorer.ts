@@ -7,6 +7,7 @@ import { MANIFEST_GLOB } from './commandIds';
 import type { CtxInit } from './ctx';
 import { gateFailureText, gateLine, gatesBySuite, SUITE_LABELS } from './gateOutcome';
 import { runTestsRequest } from './lspRequests';
+import { testSettings } from './testSettings';
 
 const SUITES: SuiteId[] = ['staleness', 'metrics', 'stress'];
 
@@ -48,14 +49,30 @@ export function testExplorer(ctx: CtxInit): void {
   controller.resolveHandler = async (item) => {
     if (item) return;
     const found = await vscode.workspace.findFiles(MANIFEST_GLOB, '**/node_modules/**', 200);
-    controller.items.replace(found.map(manifestItem));
+    // Items made earlier (by a run from a command) stay, with their results.
+    controller.items.replace(found.map((uri) => controller.items.get(uri.fsPath) ?? manifestItem(uri)));
   };
   controller.refreshHandler = () => controller.resolveHandler!(undefined);
 
-  ctx.pushDisposable(ctx.reports.onDidChange((manifest) => {
-    const item = controller.items.get(manifest);
+  // Manifests whose report is being produced by a Test Explorer run (recorded by that run).
+  const explorerRuns = new Set<string>();
+  ctx.pushDisposable(ctx.reports.onDidChange(async (manifest) => {
     const report = ctx.reports.get(manifest);
-    if (item && report) addGates(item, report);
+    if (!report) return;
+    // The Test Explorer may not have listed the workspace yet: list it now.
+    if (!controller.items.get(manifest)) await controller.resolveHandler!(undefined);
+    let item = controller.items.get(manifest);
+    if (!item) {
+      // A manifest outside the workspace folders.
+      item = manifestItem(vscode.Uri.file(manifest));
+      controller.items.add(item);
+    }
+    addGates(item, report);
+    if (explorerRuns.has(manifest)) return;
+    // A run from a command or CodeLens: show its outcome in the Test Explorer too.
+    const testRun = controller.createTestRun(new vscode.TestRunRequest([item]), `ModelGate: ${vscode.workspace.asRelativePath(manifest)}`, true);
+    record(testRun, item, report, new Set(Object.keys(report.suites) as SuiteId[]));
+    testRun.end();
   }));
 
   const run = async (request: vscode.TestRunRequest, token: vscode.CancellationToken): Promise<void> => {
@@ -81,8 +98,9 @@ export function testExplorer(ctx: CtxInit): void {
           const si = root.children.get(`${manifest}#${s}`);
           if (si) testRun.started(si);
         }
+        explorerRuns.add(manifest);
         try {
-          const { report } = await ctx.client.sendRequest(runTestsRequest, { manifest, only: [...suites] }, token);
+          const { report } = await ctx.client.sendRequest(runTestsRequest, { manifest, only: [...suites], ...testSettings(root.uri!) }, token);
           await ctx.reports.set(manifest, report);
           addGates(root, report);
           record(testRun, root, report, suites);
@@ -92,6 +110,8 @@ export function testExplorer(ctx: CtxInit): void {
             const si = root.children.get(`${manifest}#${s}`);
             if (si) testRun.errored(si, message);
           }
+        } finally {
+          explorerRuns.delete(manifest);
         }
       }
     } finally {

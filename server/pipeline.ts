@@ -42,6 +42,8 @@ export interface RunTestsOptions {
   now?: Date;
   /** Per-point stress duration (`--duration 5s`), overriding slo.duration. */
   duration?: string;
+  /** Connection counts of the stress sweep (`--concurrency 1,8,32`), overriding slo.concurrency. */
+  concurrency?: number[];
   /** Extra options for the stress suite (tests use `quick`). */
   stress?: StressContext['options'];
 }
@@ -126,6 +128,7 @@ async function runLoaded(
         signal,
         now: opts.now ?? new Date(),
         ...(opts.duration ? { duration: opts.duration } : {}),
+        ...(opts.concurrency?.length ? { concurrency: opts.concurrency } : {}),
       };
       emit({ suite, step: 'starting', percent: 0 });
       try {

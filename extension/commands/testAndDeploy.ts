@@ -8,8 +8,8 @@ import { runSuites } from '../runSuites';
 export const testAndDeploy: CommandFactory = (ctx) => async (arg) => {
   const uri = await manifestTarget(arg);
   if (!uri) return;
-  await runSuites(ctx, uri);
-  const report = ctx.reports.get(uri.fsPath);
+  // The report of this run only: a failed or cancelled run publishes nothing, whatever ran before.
+  const report = await runSuites(ctx, uri);
   if (!report || report.cancelled) return;
   if (!report.summary.passed) {
     void vscode.window.showWarningMessage(`ModelGate: not publishing ${report.model.name} ${report.model.version}: ${report.summary.failed} of ${report.summary.gates} gates failed (see the report).`);

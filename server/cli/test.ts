@@ -21,7 +21,19 @@ interface TestFlags {
   baseline?: string;
   url?: string;
   duration?: string;
+  concurrency?: string;
   progress: boolean;
+}
+
+/** `--concurrency 1,8,32`: positive whole numbers, comma-separated. */
+export function parseConcurrency(value: string | undefined): number[] | undefined {
+  if (value === undefined) return undefined;
+  const parts = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const bad = parts.filter((p) => !/^[1-9]\d{0,3}$/.test(p));
+  if (parts.length === 0 || bad.length) {
+    fail(`--concurrency ${value}: ${bad.length ? `${bad.map((b) => `"${b}"`).join(', ')} is not a connection count` : 'no connection count given'}; give whole numbers from 1 to 9999, comma-separated, e.g. --concurrency 1,8,32`, 2);
+  }
+  return parts.map(Number);
 }
 
 export function parseOnly(value: string | undefined): SuiteId[] | undefined {
@@ -91,9 +103,11 @@ export function registerTest(program: Command): void {
     .option('--baseline <manifest|ref>', 'the previous model (champion) to compare with: its model.yaml, or a published version (oci://HOST/REPO:TAG, LAYOUT_DIR:TAG); gated by gates.maxRegression')
     .option('--url <url>', 'test an already running server (e.g. http://127.0.0.1:8500) instead of starting one')
     .option('--duration <d>', 'length of each stress point, e.g. 2s (overrides slo.duration)')
+    .option('--concurrency <list>', 'connection counts of the stress sweep, e.g. 1,8,32 (overrides slo.concurrency)')
     .option('--no-progress', 'no progress output')
     .action(async (manifest: string, flags: TestFlags) => {
       const only = parseOnly(flags.only);
+      const concurrency = parseConcurrency(flags.concurrency);
       if (flags.duration !== undefined && parseDuration(flags.duration) === undefined) {
         fail(`--duration ${flags.duration} is not a duration: use a whole number followed by ms, s, m or h, e.g. 5s`, 2);
       }
@@ -115,7 +129,7 @@ export function registerTest(program: Command): void {
       let report: Report;
       try {
         report = await runTests(manifest, {
-          only, baseline: flags.baseline, url: flags.url, duration: flags.duration,
+          only, baseline: flags.baseline, url: flags.url, duration: flags.duration, concurrency,
           signal: controller.signal, onProgress: progress.onProgress,
         });
       } catch (err) {

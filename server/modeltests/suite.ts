@@ -22,6 +22,8 @@ export interface SuiteContext {
   now: Date;
   /** `--duration`: overrides slo.duration for each stress point (e.g. `2s`). */
   duration?: string;
+  /** `--concurrency`: connection counts of the stress sweep, overriding slo.concurrency. */
+  concurrency?: number[];
 }
 
 export interface SuiteOutput<R> {

@@ -38,6 +38,8 @@ export namespace RunTestsRequest {
     only?: SuiteId[];
     /** Per-point stress duration such as `5s`, overriding slo.duration. */
     duration?: string;
+    /** Connection counts of the stress sweep, overriding slo.concurrency. */
+    concurrency?: number[];
     /** Test this running server instead of starting one. */
     url?: string;
     workDoneToken?: string | number;

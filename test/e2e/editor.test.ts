@@ -147,6 +147,10 @@ test('"Run all tests" opens the report webview with gates and charts; the Test E
   await testRows.filter({ hasText: 'breast-cancer/model.yaml' }).first().click();
   await page.keyboard.press('ArrowRight');
   await testRows.filter({ hasText: 'Metrics' }).first().waitFor();
+  // The run from the command palette is recorded there too: the suites show as passed.
+  await page.locator('.test-explorer .monaco-list-row', { hasText: 'Metrics' }).locator('.codicon-testing-passed-icon').first().waitFor({ timeout: 30_000 });
+  // Every manifest of the workspace is listed, not only the one that ran.
+  await testRows.filter({ hasText: 'broken/model.yaml' }).first().waitFor({ timeout: 30_000 });
   await page.screenshot({ path: join(RESULTS, 'e2e-test-explorer.png') });
 });
 

@@ -5,6 +5,10 @@
 # Needs Debian build-essential, python3 and libkrb5-dev (native addons).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+# Under `npm test` the parent npm exports its own user agent (naming the Node
+# that runs it) and Node paths; the nested installs must see Node 24 instead,
+# or code-server's postinstall refuses to build.
+unset npm_config_user_agent npm_node_execpath npm_execpath NODE npm_config_nodedir
 
 CODE_SERVER_VERSION="${CODE_SERVER_VERSION:-4.139.1}"
 NODE_MAJOR="${E2E_NODE_MAJOR:-24}"

@@ -46,6 +46,7 @@ export function registerEngineRequests(connection: Connection): void {
       const report = await runTests(params.manifest, {
         only: suites,
         duration: params.duration,
+        concurrency: params.concurrency,
         url: params.url,
         signal: controller.signal,
         onProgress: (e) => {

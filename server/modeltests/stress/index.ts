@@ -41,7 +41,11 @@ export function stressContextFrom(suite: SuiteContext, options: StressContext['o
     baseUrl: suite.url,
     signal: suite.signal,
     onProgress: ({ suite: _s, ...e }) => suite.progress(e),
-    options: { ...(durationMs ? { durationS: durationMs / 1000 } : {}), ...options },
+    options: {
+      ...(durationMs ? { durationS: durationMs / 1000 } : {}),
+      ...(suite.concurrency?.length ? { concurrency: suite.concurrency } : {}),
+      ...options,
+    },
   };
 }
 

@@ -78,6 +78,9 @@ test('usage and configuration errors exit 2 with the place to fix', async () => 
   const duration = await run(['test', sample('breast-cancer'), '--duration', 'soon']);
   assert.equal(duration.code, 2);
   assert.match(duration.stderr, /--duration soon is not a duration/);
+  const sweep = await run(['test', sample('breast-cancer'), '--concurrency', '1,0,many']);
+  assert.equal(sweep.code, 2);
+  assert.match(sweep.stderr, /--concurrency 1,0,many: "0", "many" is not a connection count; give whole numbers from 1 to 9999, comma-separated, e\.g\. --concurrency 1,8,32/);
 });
 
 test('Ctrl-C during stress: exit 130 and a partial report marked incomplete', async () => {

@@ -49,6 +49,22 @@ describe('ModelGate commands', () => {
     assert.match(last.command!.title, new RegExp(`✓ ${report.gates.length}/${report.gates.length} gates · `));
   });
 
+  it('Run stress tests follows the tests.duration and tests.concurrency settings', async () => {
+    const config = vscode.workspace.getConfiguration('modelgate', valid);
+    await config.update('tests.duration', '500ms', vscode.ConfigurationTarget.Workspace);
+    await config.update('tests.concurrency', [1, 3], vscode.ConfigurationTarget.Workspace);
+    try {
+      const report = await vscode.commands.executeCommand<Report | undefined>('modelgate.runStress', valid);
+      assert.ok(report?.suites.stress, 'Run stress tests returned no stress result');
+      const closed = report.suites.stress.points.filter((p) => p.mode === 'closed');
+      assert.deepEqual([...new Set(closed.map((p) => p.connections))], [1, 3]);
+      assert.ok(closed.every((p) => p.durationS === 0.5), `points ran for ${closed.map((p) => p.durationS).join(', ')} s`);
+    } finally {
+      await config.update('tests.duration', undefined, vscode.ConfigurationTarget.Workspace);
+      await config.update('tests.concurrency', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+  });
+
   it('Create manifest from ONNX file writes a starter model.yaml beside the model and opens it', async () => {
     const dir = workspaceUri('new-model');
     await vscode.workspace.fs.delete(dir, { recursive: true, useTrash: false }).then(undefined, () => undefined);

@@ -21,6 +21,12 @@ describe('stress context', () => {
     assert.equal(stressContextFrom({ ...suite, duration: undefined } as SuiteContext).options!.durationS, undefined);
   });
 
+  test('--concurrency becomes the stress sweep; an empty list leaves the manifest\'s', () => {
+    const suite = { loaded: { path: '/m/model.yaml' }, url: 'http://127.0.0.1:9', concurrency: [2, 16] } as unknown as SuiteContext;
+    assert.deepEqual(stressContextFrom(suite).options, { concurrency: [2, 16] });
+    assert.deepEqual(stressContextFrom({ ...suite, concurrency: [] } as SuiteContext).options, {});
+  });
+
   test('predict URL in TF Serving REST form', () => {
     assert.equal(predictUrl('http://127.0.0.1:8500/', 'breast-cancer'), 'http://127.0.0.1:8500/v1/models/breast-cancer:predict');
   });
