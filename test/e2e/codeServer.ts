@@ -4,12 +4,40 @@
 // installed with --install-extension, started in its own process group so
 // that stopping it also ends its extension hosts and language servers.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { chromium, type Browser } from 'playwright-core';
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 
 export const REPO = resolve(__dirname, '..', '..');
 export const E2E_DIR = join(REPO, '.modelgate', 'e2e');
+export const CHROMIUM = '/usr/bin/chromium';
+
+/** A quiet workbench: no welcome page, tips, telemetry, update checks or AI side bar; short stress points. */
+export const WORKBENCH_SETTINGS: Record<string, unknown> = {
+  'workbench.startupEditor': 'none',
+  'workbench.tips.enabled': false,
+  'workbench.enableExperiments': false,
+  'telemetry.telemetryLevel': 'off',
+  'extensions.autoCheckUpdates': false,
+  'extensions.autoUpdate': false,
+  'security.workspace.trust.enabled': false,
+  'update.mode': 'none',
+  'chat.disableAIFeatures': true,
+  'git.openRepositoryInParentFolders': 'never',
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
+  // Short stress points keep "Run all tests" to seconds.
+  'modelgate.tests.duration': '1s',
+};
+
+/** Debian's Chromium, headless, with nothing that reaches for the network on its own. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
 
 export interface CodeServerInstall {
   node: string;

@@ -6,10 +6,9 @@ import assert from 'node:assert/strict';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { E2E_DIR, installCodeServer, packageExtension, REPO, startCodeServer, type RunningCodeServer } from './codeServer';
+import type { Browser, Page } from 'playwright-core';
+import { CHROMIUM, E2E_DIR, installCodeServer, launchChromium, packageExtension, REPO, startCodeServer, WORKBENCH_SETTINGS, type RunningCodeServer } from './codeServer';
 
-const CHROMIUM = '/usr/bin/chromium';
 const RESULTS = join(REPO, 'test-results');
 const ci = process.env.CI === 'true';
 
@@ -35,26 +34,8 @@ before(async () => {
   mkdirSync(RESULTS, { recursive: true });
   const install = installCodeServer();
   const vsix = packageExtension();
-  server = await startCodeServer(install, { vsix, settings: {
-    'workbench.startupEditor': 'none',
-    'workbench.tips.enabled': false,
-    'workbench.enableExperiments': false,
-    'telemetry.telemetryLevel': 'off',
-    'extensions.autoCheckUpdates': false,
-    'extensions.autoUpdate': false,
-    'security.workspace.trust.enabled': false,
-    'update.mode': 'none',
-    'chat.disableAIFeatures': true,
-    'git.openRepositoryInParentFolders': 'never',
-    'workbench.secondarySideBar.defaultVisibility': 'hidden',
-    // Short stress points keep "Run all tests" to seconds.
-    'modelgate.tests.duration': '1s',
-  } });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  server = await startCodeServer(install, { vsix, settings: WORKBENCH_SETTINGS });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   page.on('console', (m) => consoleLines.push(`[${m.type()}] ${m.text()}`));
   await page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}`);

@@ -9,11 +9,10 @@ import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { format } from 'node:util';
 import { after, test } from 'node:test';
-import { chromium, type Browser, type ConsoleMessage } from 'playwright-core';
+import type { Browser, ConsoleMessage } from 'playwright-core';
 import { prepareSuite } from '../vscode/prepare';
-import { installCodeServer, packageExtension, REPO, startCodeServer, type RunningCodeServer } from './codeServer';
+import { CHROMIUM, installCodeServer, launchChromium, packageExtension, REPO, startCodeServer, WORKBENCH_SETTINGS, type RunningCodeServer } from './codeServer';
 
-const CHROMIUM = '/usr/bin/chromium';
 const RESULTS = join(REPO, 'test-results');
 const ci = process.env.CI === 'true';
 const missing = existsSync(CHROMIUM) ? undefined : `${CHROMIUM} is missing (apt-get install chromium)`;
@@ -56,17 +55,7 @@ test('the extension-host suite passes inside code-server against the installed .
   server = await startCodeServer(install, {
     vsix,
     smokeTestDriver: true,
-    settings: {
-      'workbench.startupEditor': 'none',
-      'telemetry.telemetryLevel': 'off',
-      'extensions.autoCheckUpdates': false,
-      'extensions.autoUpdate': false,
-      'security.workspace.trust.enabled': false,
-      'update.mode': 'none',
-      'chat.disableAIFeatures': true,
-      'git.openRepositoryInParentFolders': 'never',
-      'modelgate.tests.duration': '1s',
-    },
+    settings: WORKBENCH_SETTINGS,
   });
   // The package carries this platform's onnxruntime binaries only.
   const ortBin = join(server.extensionDir, 'node_modules', 'onnxruntime-node', 'bin', 'napi-v6');
@@ -78,11 +67,7 @@ test('the extension-host suite passes inside code-server against the installed .
     ['extensionDevelopmentPath', remote(server.extensionDir)],
     ['extensionTestsPath', remote(suite.index)],
   ];
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   let exit: (code: number) => void = () => undefined;
   const exited = new Promise<number>((res) => { exit = res; });
