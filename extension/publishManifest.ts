@@ -30,19 +30,26 @@ export async function publishManifest(ctx: CtxInit, uri: vscode.Uri): Promise<Pu
   const credentials = await credentialsFor(ctx.extension.secrets, target);
   try {
     const result = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `ModelGate: publishing ${vscode.workspace.asRelativePath(uri)}` },
-      async (progress) => {
+      { location: vscode.ProgressLocation.Notification, title: `ModelGate: publishing ${vscode.workspace.asRelativePath(uri)}`, cancellable: true },
+      async (progress, token) => {
         const workDoneToken = randomUUID();
         const sub = ctx.client.onProgress(WorkDoneProgress.type, workDoneToken, (v) => {
           if (v.kind !== 'end' && v.message) progress.report({ message: v.message });
         });
         try {
-          return await ctx.client.sendRequest(publishRequest, { manifest, target, report, force, credentials, workDoneToken });
+          return await ctx.client.sendRequest(publishRequest, { manifest, target, report, force, credentials, workDoneToken }, token);
+        } catch (err) {
+          if (token.isCancellationRequested) return undefined;
+          throw err;
         } finally {
           sub.dispose();
         }
       },
     );
+    if (!result) {
+      void vscode.window.showInformationMessage('ModelGate: publish cancelled. No version tag was written; publishing again finishes it.');
+      return undefined;
+    }
     ctx.output.info(`published ${result.reference} (${result.digest}, ${result.size} bytes, ${result.gated ? 'gated' : 'UNGATED'})`);
     void vscode.window.showInformationMessage(`ModelGate: published ${result.reference}${result.gated ? '' : ' (ungated)'}.`);
     return result;

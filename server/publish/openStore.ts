@@ -19,6 +19,8 @@ export interface StoreOptions {
   chunkSize?: number;
   timeoutMs?: number;
   fetch?: typeof fetch;
+  /** Cancels the registry requests (cancel from the editor). */
+  signal?: AbortSignal;
 }
 
 export function credentialsProvider(c: StoreOptions['credentials']): CredentialsProvider | undefined {
@@ -38,5 +40,6 @@ export function openStore(target: Target | string, opts: StoreOptions = {}): Art
   if (opts.chunkSize !== undefined) client.chunkSize = opts.chunkSize;
   if (opts.timeoutMs !== undefined) client.timeoutMs = opts.timeoutMs;
   if (opts.fetch) client.fetch = opts.fetch;
+  if (opts.signal) client.signal = opts.signal;
   return new RegistryStore(opts.plainHttp ? { ...t, plainHttp: true } : t, client);
 }

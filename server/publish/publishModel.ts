@@ -10,6 +10,7 @@ import { gateSummary, readGateReport, type GateReport } from './gateReport';
 import { gitInfo } from './gitInfo';
 import { OCI_MANIFEST } from './mediaTypes';
 import { buildModelArtifact, type BuiltArtifact } from './modelArtifact';
+import { PublishCancelledError } from './registryErrors';
 import { openStore, type StoreOptions } from './openStore';
 import { formatReference, isValidTag, parseReference, versionTag, type Target } from './reference';
 
@@ -47,6 +48,8 @@ export interface PublishOptions extends StoreOptions {
   /** Annotations; default from `git` in the manifest's directory. `false` disables git lookup. */
   source?: string | false;
   revision?: string | false;
+  /** Cancels the publish until its manifest is written (nothing is tagged then); later it completes. */
+  signal?: AbortSignal;
   /** Awaited: a hook may pause the publish (tests kill the registry here). */
   onProgress?: (e: PublishProgress) => void | Promise<void>;
 }
@@ -109,9 +112,34 @@ async function checkReport(loaded: LoadedManifest, opts: PublishOptions): Promis
 }
 
 export async function publishModel(opts: PublishOptions): Promise<PublishResult> {
+  // A cancel stops the publish until the manifest is written: it aborts a blob
+  // upload in flight, or takes effect at the next step. From the manifest on
+  // (one PUT that also tags) the publish completes, so a cancel never leaves
+  // it unclear whether the version was tagged.
+  let committing = false;
+  const uploads = new AbortController();
+  const onCancel = () => { if (!committing) uploads.abort(); };
+  opts.signal?.addEventListener('abort', onCancel, { once: true });
+  if (opts.signal?.aborted) uploads.abort();
+  const progress = async (e: Omit<PublishProgress, 'suite'>): Promise<void> => {
+    if (!committing && uploads.signal.aborted) throw new PublishCancelledError(e.step);
+    await opts.onProgress?.({ suite: 'publish', ...e });
+  };
+  try {
+    return await publishSteps(opts, progress, uploads.signal, () => { committing = true; });
+  } finally {
+    opts.signal?.removeEventListener('abort', onCancel);
+  }
+}
+
+async function publishSteps(
+  opts: PublishOptions,
+  progress: (e: Omit<PublishProgress, 'suite'>) => Promise<void>,
+  uploadSignal: AbortSignal,
+  commit: () => void,
+): Promise<PublishResult> {
   const { loaded } = opts;
   const m = loaded.manifest.metadata;
-  const progress = async (e: Omit<PublishProgress, 'suite'>): Promise<void> => { await opts.onProgress?.({ suite: 'publish', ...e }); };
 
   const target = resolvePublishTarget(loaded, opts.target, opts);
   const tag = versionTag(m.version);
@@ -138,7 +166,7 @@ export async function publishModel(opts: PublishOptions): Promise<PublishResult>
     throw new PublishError(`${report!.path} tested a model file with sha256 ${tested}, but ${modelLayer.path ?? modelLayer.title} is ${modelLayer.digest}; the model changed after testing — test it again`, opts.gated ? 1 : 2);
   }
 
-  const store: ArtifactStore = openStore(target, opts);
+  const store: ArtifactStore = openStore(target, { ...opts, signal: uploadSignal });
   const existing = await store.getManifest(tag);
   if (existing && existing.digest !== artifact.digest && !opts.overwrite) {
     throw new PublishError(`${formatReference(target, { tag })} already holds different content (${existing.digest}, this publish would be ${artifact.digest}); bump metadata.version in ${loaded.path}, or pass --overwrite to replace it`);
@@ -158,6 +186,7 @@ export async function publishModel(opts: PublishOptions): Promise<PublishResult>
     await progress({ step: 'blob', file: blob.title, digest: blob.digest, bytes: blob.size, total: blob.size, percent: pct(sent, total), skipped: !pushed, done: true, message: `${blob.title}: ${pushed ? 'uploaded' : 'already present'}` });
   }
 
+  commit();
   await progress({ step: 'manifest', digest: artifact.digest, message: `writing manifest ${artifact.digest}` });
   const put = await store.putManifest(artifact.manifestBytes, OCI_MANIFEST, tag);
   if (put.digest !== artifact.digest) throw new PublishError(`${store.location} stored the manifest as ${put.digest}, expected ${artifact.digest}`);

@@ -15,7 +15,7 @@ import type { CredentialsProvider } from './credentials';
 import { DigestMismatchError, digestOf, isDigest } from './digest';
 import { DOCKER_MANIFEST_LIST, DOCKER_MANIFEST_V2, OCI_INDEX, OCI_MANIFEST } from './mediaTypes';
 import { RegistryAuth } from './registryAuth';
-import { RegistryError, RegistryUnreachableError, registryError } from './registryErrors';
+import { PublishCancelledError, RegistryError, RegistryUnreachableError, registryError } from './registryErrors';
 import { DEFAULT_RETRY, backoffDelay, delay, isRetryableStatus, parseRetryAfter, type RetryOptions } from './retry';
 
 declare const MODELGATE_VERSION: string;
@@ -42,6 +42,8 @@ export interface RegistryClientOptions {
   /** Per-request timeout in ms (default 120 000). */
   timeoutMs?: number;
   fetch?: typeof fetch;
+  /** Aborts requests in flight and refuses new ones (cancel from the editor). */
+  signal?: AbortSignal;
 }
 
 export interface FetchedManifest {
@@ -81,6 +83,7 @@ export class RegistryClient {
   readonly chunkSize: number;
   private readonly retryOpts: Required<RetryOptions>;
   private readonly timeoutMs: number;
+  private readonly signal: AbortSignal | undefined;
   private readonly doFetch: typeof fetch;
   private readonly auth: RegistryAuth;
   private readonly userAgent: string;
@@ -92,9 +95,16 @@ export class RegistryClient {
     this.chunkSize = Math.max(1, opts.chunkSize ?? 8 * 1024 * 1024);
     this.retryOpts = { ...DEFAULT_RETRY, ...opts.retry };
     this.timeoutMs = opts.timeoutMs ?? 120_000;
+    this.signal = opts.signal;
     this.doFetch = opts.fetch ?? fetch;
     this.userAgent = `modelgate/${typeof MODELGATE_VERSION === 'string' ? MODELGATE_VERSION : 'dev'}`;
     this.auth = new RegistryAuth(opts.registry, opts.credentials, this.doFetch, this.userAgent, this.timeoutMs);
+  }
+
+  /** The per-request timeout and the caller's cancel, whichever comes first. */
+  private requestSignal(noTimeout: boolean | undefined): AbortSignal | undefined {
+    const signals = [...(noTimeout ? [] : [AbortSignal.timeout(this.timeoutMs)]), ...(this.signal ? [this.signal] : [])];
+    return signals.length > 1 ? AbortSignal.any(signals) : signals[0];
   }
 
   private url(path: string): URL {
@@ -110,6 +120,7 @@ export class RegistryClient {
     const attempts = spec.retry === false ? 1 : this.retryOpts.attempts;
     let authRetried = false;
     for (let attempt = 1; ; attempt++) {
+      if (this.signal?.aborted) throw new PublishCancelledError(spec.op);
       const headers: Record<string, string> = { 'User-Agent': this.userAgent, ...spec.headers };
       const authHeader = this.auth.headerFor(scope);
       if (authHeader) headers.Authorization = authHeader;
@@ -120,9 +131,10 @@ export class RegistryClient {
           headers,
           body: spec.body as unknown as BodyInit | undefined,
           redirect: 'follow',
-          signal: spec.noTimeout ? undefined : AbortSignal.timeout(this.timeoutMs),
+          signal: this.requestSignal(spec.noTimeout),
         });
       } catch (err) {
+        if (this.signal?.aborted) throw new PublishCancelledError(spec.op);
         if (attempt < attempts) {
           await delay(backoffDelay(attempt, this.retryOpts));
           continue;

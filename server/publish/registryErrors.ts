@@ -106,6 +106,14 @@ export function registryError(registry: string, operation: string, status: numbe
   return new RegistryError(registry, operation, status, errors, `registry ${registry}: ${operation} failed with HTTP ${status}: ${codes}. Fix: ${fix}.`);
 }
 
+/** The caller cancelled (Ctrl-C, Cancel in the editor) before the publish finished: no tag was written. */
+export class PublishCancelledError extends Error {
+  constructor(operation: string) {
+    super(`publish cancelled during ${operation}; no version tag was written, and running the publish again finishes it (stored blobs are skipped)`);
+    this.name = 'PublishCancelledError';
+  }
+}
+
 /** The registry could not be reached at all (refused, reset, DNS, TLS). */
 export class RegistryUnreachableError extends Error {
   constructor(readonly registry: string, readonly operation: string, override readonly cause: unknown, attempts: number) {

@@ -8,7 +8,7 @@ import { loadManifest } from '../../manifest/load';
 import type { PublishRequest } from '../../protocol/lsp';
 import { publishModel, type PublishProgress } from '../../publish';
 
-export async function publishManifest(params: PublishRequest.Params, onProgress: (e: PublishProgress) => void): Promise<PublishRequest.Result> {
+export async function publishManifest(params: PublishRequest.Params, onProgress: (e: PublishProgress) => void, signal?: AbortSignal): Promise<PublishRequest.Result> {
   const loaded = await loadManifest(params.manifest);
   const dir = await mkdtemp(join(tmpdir(), 'modelgate-publish-'));
   try {
@@ -26,6 +26,7 @@ export async function publishManifest(params: PublishRequest.Params, onProgress:
       cwd: dirname(loaded.path),
       credentials: params.credentials,
       onProgress,
+      signal,
     });
     return { reference: result.reference, digest: result.digest, tags: result.tags, size: result.size, location: result.location, gated };
   } finally {

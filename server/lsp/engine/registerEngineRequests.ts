@@ -1,9 +1,11 @@
 // Custom requests that run the engine for the editor: tests with work-done
-// progress and cancellation, and a local model server. Configuration problems
+// progress and cancellation, publishing (cancellable until the manifest is
+// written), and a local model server. Configuration problems
 // come back as ResponseErrors whose message says what and where, so the editor
 // can show them as they are.
 import { dirname } from 'node:path';
-import { ErrorCodes, NotificationType, RequestType, ResponseError, type Connection } from 'vscode-languageserver';
+import { ErrorCodes, LSPErrorCodes, NotificationType, RequestType, ResponseError, type Connection } from 'vscode-languageserver';
+import { PublishCancelledError } from '../../publish';
 import { buildStarterManifest } from '../../manifest/init';
 import { runTests, SUITES } from '../../pipeline';
 import { CreateManifestRequest, PublishRequest, RunTestsRequest, ServeRequest, ServerStatusNotification, StopRequest } from '../../protocol/lsp';
@@ -85,14 +87,18 @@ export function registerEngineRequests(connection: Connection): void {
     void connection.sendNotification(statusType, { running: false });
     return result;
   });
-  connection.onRequest(publishType, async (params) => {
+  connection.onRequest(publishType, async (params, token) => {
     const workDone = connection.window.attachWorkDoneProgress(params.workDoneToken);
+    const controller = new AbortController();
+    const cancel = token.onCancellationRequested(() => controller.abort());
     workDone.begin('ModelGate: publishing', 0, params.manifest, false);
     try {
-      return await publishManifest(params, (e) => workDone.report(e.percent ?? 0, e.message));
+      return await publishManifest(params, (e) => workDone.report(e.percent ?? 0, e.message), controller.signal);
     } catch (err) {
+      if (err instanceof PublishCancelledError) throw new ResponseError(LSPErrorCodes.RequestCancelled, err.message);
       throw toResponseError(err);
     } finally {
+      cancel.dispose();
       workDone.done();
     }
   });

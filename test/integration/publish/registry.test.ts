@@ -12,7 +12,7 @@ import { listVersions } from '../../../server/publish/listVersions';
 import { openStore } from '../../../server/publish/openStore';
 import { publishModel, PublishError } from '../../../server/publish/publishModel';
 import { pullModel } from '../../../server/publish/pullModel';
-import { RegistryUnreachableError } from '../../../server/publish/registryErrors';
+import { PublishCancelledError, RegistryUnreachableError } from '../../../server/publish/registryErrors';
 import { requireTool, skopeo, skopeoRaw, startRegistry, type RunningRegistry } from '../../helpers/registry';
 import { copySample, makeModelFixture, randomName, report } from '../../unit/publish/modelFixture';
 
@@ -154,6 +154,44 @@ test('the registry killed mid-push: clear error, no tag; restarted on the same s
     assert.equal(r.digest, expected);
     assert.ok(r.skipped >= 1, 'the blob that made it before the kill is not uploaded again');
     assert.equal(digestOf(await skopeoRaw(['inspect', '--raw', '--tls-verify=false', `docker://${reg.host}/ml/${loaded.manifest.metadata.name}:1.2.3`])), expected);
+  } finally {
+    f.cleanup();
+  }
+});
+
+test('cancel during a chunked upload: the upload stops, nothing is tagged, a re-run finishes; a cancel after the manifest completes', async (t) => {
+  if (!haveTools) return t.skip('docker-registry or skopeo not installed');
+  const f = makeModelFixture({ name: randomName(), modelBytes: 300_000 });
+  try {
+    const loaded = await f.load();
+    const target = reg.ref(`ml/${loaded.manifest.metadata.name}`);
+    const chunks = { chunkThreshold: 64 * 1024, chunkSize: 50_000, retry: fast };
+    const cancel = new AbortController();
+    const sent: number[] = [];
+    await assert.rejects(publishModel({
+      loaded, target, gated: true, report: { json: f.passingReport }, ...chunks, signal: cancel.signal,
+      onProgress: (e) => {
+        if (e.file !== 'model.onnx' || e.done || e.bytes === undefined) return;
+        sent.push(e.bytes);
+        if (e.bytes >= 100_000) cancel.abort();
+      },
+    }), (e: unknown) => {
+      assert.ok(e instanceof PublishCancelledError, String(e));
+      assert.match(e.message, /publish cancelled during .*; no version tag was written/);
+      return true;
+    });
+    assert.ok(Math.max(...sent) < 300_000, `the upload went on to the end after the cancel: ${sent.join(', ')}`);
+    assert.deepEqual(await openStore(target, { retry: fast }).listTags(), [], 'no tag after a cancelled publish');
+
+    // From the manifest on, a cancel no longer stops it: the version is tagged.
+    const late = new AbortController();
+    const r = await publishModel({
+      loaded, target, gated: true, report: { json: f.passingReport }, ...chunks, signal: late.signal,
+      onProgress: (e) => { if (e.step === 'manifest') late.abort(); },
+    });
+    assert.ok(r.skipped >= 1, 'blobs stored before the cancel are not uploaded again');
+    assert.deepEqual(await openStore(target, { retry: fast }).listTags(), ['1.2.3']);
+    assert.equal(digestOf(await skopeoRaw(['inspect', '--raw', '--tls-verify=false', `docker://${reg.host}/ml/${loaded.manifest.metadata.name}:1.2.3`])), r.digest);
   } finally {
     f.cleanup();
   }
