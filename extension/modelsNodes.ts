@@ -1,8 +1,8 @@
 // The rows of the Models view for one manifest, from what the editor knows:
 // its last report and the running server. Pure, unit-tested.
-import type { ServerStatusNotification } from '../server/protocol/lsp';
+import type { ServerStatusNotification, VersionsRequest } from '../server/protocol/lsp';
 import type { Report } from '../server/protocol/report';
-import { lastResultText } from './lastResultText';
+import { ago, lastResultText } from './lastResultText';
 
 export interface ModelRow {
   label: string;
@@ -26,5 +26,24 @@ export function detailRows(report: Report | undefined, server: ServerStatusNotif
   } else {
     rows.push({ label: 'no test run yet', description: 'Run all tests', icon: 'beaker' });
   }
+  return rows;
+}
+
+/** Published versions shown at most; older ones are summed up in one row. */
+export const MAX_PUBLISHED_ROWS = 5;
+
+/** Rows for what is published where "Publish" would put this model, or why that could not be read. */
+export function publishedRows(published: VersionsRequest.Result | { error: string }, now: Date): ModelRow[] {
+  if ('error' in published) {
+    const short = published.error.length > 120 ? `${published.error.slice(0, 117)}…` : published.error;
+    return [{ label: 'published versions unavailable', description: short, icon: 'warning' }];
+  }
+  if (published.versions.length === 0) return [{ label: 'not published yet', description: published.location, icon: 'package' }];
+  const rows = published.versions.slice(0, MAX_PUBLISHED_ROWS).map((v): ModelRow => {
+    const parts = [v.gated === false ? 'UNGATED' : v.gated ? 'gated' : undefined, v.gates, v.aliases.length ? v.aliases.join(', ') : undefined, v.created ? ago(new Date(v.created), now) : undefined];
+    return { label: `published ${v.tag}`, description: parts.filter(Boolean).join(' · '), icon: v.gated === false ? 'warning' : 'package' };
+  });
+  const older = published.versions.length - MAX_PUBLISHED_ROWS;
+  if (older > 0) rows.push({ label: `${older} older version${older === 1 ? '' : 's'}`, description: published.location, icon: 'history' });
   return rows;
 }

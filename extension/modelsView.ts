@@ -1,9 +1,13 @@
 // The "Models" side bar view: the workspace's manifests, each with its
-// version, last gate status and whether it is being served.
+// version, last gate status, whether it is being served, and the versions
+// already published where "Publish" would put it.
 import * as vscode from 'vscode';
 import { MANIFEST_GLOB } from './commandIds';
 import type { CtxInit } from './ctx';
-import { detailRows, manifestRow, type ModelRow } from './modelsNodes';
+import { versionsRequest } from './lspRequests';
+import { detailRows, manifestRow, publishedRows, type ModelRow } from './modelsNodes';
+import { onDidPublish } from './publishedEvent';
+import { credentialsFor } from './registryCredentials';
 import type { ServerState } from './serverState';
 
 type Node = { kind: 'manifest'; uri: vscode.Uri } | { kind: 'detail'; row: ModelRow; uri: vscode.Uri };
@@ -16,6 +20,7 @@ class ModelsProvider implements vscode.TreeDataProvider<Node> {
     ctx.pushDisposable(this.changed);
     ctx.pushDisposable(ctx.reports.onDidChange(() => this.changed.fire()));
     ctx.pushDisposable(server.onDidChange(() => this.changed.fire()));
+    ctx.pushDisposable(onDidPublish(() => this.changed.fire()));
     const watcher = vscode.workspace.createFileSystemWatcher(MANIFEST_GLOB, false, true, false);
     ctx.pushDisposable(watcher);
     ctx.pushDisposable(watcher.onDidCreate(() => this.changed.fire()));
@@ -28,7 +33,20 @@ class ModelsProvider implements vscode.TreeDataProvider<Node> {
       return found.sort((a, b) => a.fsPath.localeCompare(b.fsPath)).map((uri) => ({ kind: 'manifest', uri }));
     }
     if (node.kind === 'detail') return [];
-    return detailRows(this.ctx.reports.get(node.uri.fsPath), this.server.current, new Date()).map((row) => ({ kind: 'detail', row, uri: node.uri }));
+    const now = new Date();
+    const rows = [...detailRows(this.ctx.reports.get(node.uri.fsPath), this.server.current, now), ...publishedRows(await this.published(node.uri), now)];
+    return rows.map((row) => ({ kind: 'detail', row, uri: node.uri }));
+  }
+
+  /** What is published where "Publish" would put this manifest's model (read each time the node expands or refreshes). */
+  private async published(uri: vscode.Uri): Promise<Parameters<typeof publishedRows>[0]> {
+    const target = vscode.workspace.getConfiguration('modelgate', uri).get<string>('registry') || undefined;
+    try {
+      const credentials = await credentialsFor(this.ctx.extension.secrets, target);
+      return await this.ctx.client.sendRequest(versionsRequest, { manifest: uri.fsPath, target, ...(credentials ? { credentials } : {}) });
+    } catch (err) {
+      return { error: err instanceof Error ? err.message : String(err) };
+    }
   }
 
   getTreeItem(node: Node): vscode.TreeItem {

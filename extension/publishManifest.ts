@@ -7,6 +7,7 @@ import { WorkDoneProgress } from 'vscode-languageclient/node';
 import type { PublishRequest } from '../server/protocol/lsp';
 import type { CtxInit } from './ctx';
 import { publishRequest } from './lspRequests';
+import { firePublished } from './publishedEvent';
 import { credentialsFor } from './registryCredentials';
 
 export async function publishManifest(ctx: CtxInit, uri: vscode.Uri): Promise<PublishRequest.Result | undefined> {
@@ -50,6 +51,7 @@ export async function publishManifest(ctx: CtxInit, uri: vscode.Uri): Promise<Pu
       void vscode.window.showInformationMessage('ModelGate: publish cancelled. No version tag was written; publishing again finishes it.');
       return undefined;
     }
+    firePublished(manifest);
     ctx.output.info(`published ${result.reference} (${result.digest}, ${result.size} bytes, ${result.gated ? 'gated' : 'UNGATED'})`);
     void vscode.window.showInformationMessage(`ModelGate: published ${result.reference}${result.gated ? '' : ' (ungated)'}.`);
     return result;

@@ -3,7 +3,8 @@ import type { CommandFactory } from '../ctx';
 import { manifestTarget } from '../manifestTarget';
 import { publishManifest } from '../publishManifest';
 
+/** Resolves with where it went (reference, digest, gated), or undefined when it did not publish. */
 export const publish: CommandFactory = (ctx) => async (arg) => {
   const uri = await manifestTarget(arg);
-  if (uri) await publishManifest(ctx, uri);
+  return uri ? publishManifest(ctx, uri) : undefined;
 };

@@ -114,6 +114,35 @@ export namespace PublishRequest {
   }
 }
 
+/** The versions of a manifest's model already published where "Publish" would put it. */
+export namespace VersionsRequest {
+  export const method = 'modelgate/versions' as const;
+  export interface Params {
+    manifest: string;
+    /** As for publish: repository or layout directory; default: deploy.oci, else the layout in .modelgate. */
+    target?: string;
+    credentials?: { username: string; password: string };
+  }
+  export interface Version {
+    tag: string;
+    digest: string;
+    /** RFC 3339, from the artifact's annotations. */
+    created?: string;
+    /** true: published with every gate passed; false: forced (ungated). */
+    gated?: boolean;
+    /** e.g. "18/18 passed" */
+    gates?: string;
+    /** Other tags on the same artifact (stable, latest…). */
+    aliases: string[];
+  }
+  export interface Result {
+    /** `oci://host/repo` or the layout directory. */
+    location: string;
+    /** Newest first; empty when nothing was published there yet. */
+    versions: Version[];
+  }
+}
+
 /** Build a starter manifest for an ONNX file (signature read from the model, datasets found next to it). */
 export namespace CreateManifestRequest {
   export const method = 'modelgate/createManifest' as const;

@@ -100,7 +100,7 @@ test('the broken sample shows its diagnostics in the editor and the Problems pan
   await runCommand('View: Toggle Maximized Panel');
 });
 
-test('"Run all tests" opens the report webview with gates and charts; the Test Explorer lists the suites', { skip: missing }, async () => {
+test('"Run all tests" opens the report webview with gates and charts; the Test Explorer lists the suites; Publish shows in the Models view', { skip: missing }, async () => {
   await openManifest('breast-cancer');
   await runCommand('ModelGate: Run all tests');
   const report = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
@@ -133,6 +133,19 @@ test('"Run all tests" opens the report webview with gates and charts; the Test E
   // Every manifest of the workspace is listed, not only the one that ran.
   await testRows.filter({ hasText: 'broken/model.yaml' }).first().waitFor({ timeout: 30_000 });
   await page.screenshot({ path: join(RESULTS, 'e2e-test-explorer.png') });
+  // Publish from the palette (the report passed, so no question), then the Models view lists the version.
+  await runCommand('ModelGate: Publish');
+  await page.locator('.notification-toast', { hasText: /published .*breast-cancer:1\.0\.0/ }).first().waitFor({ timeout: 60_000 }).catch(async (e: Error) => {
+    await page.screenshot({ path: join(RESULTS, 'e2e-publish-failed.png') });
+    throw e;
+  });
+  await runCommand('ModelGate: Focus on Models View');
+  const models = page.locator('.pane:has(.pane-header:has-text("Models")) .monaco-list-row');
+  await models.filter({ hasText: 'breast-cancer/model.yaml' }).first().click();
+  await page.keyboard.press('ArrowRight');
+  await models.filter({ hasText: 'published 1.0.0' }).first().waitFor({ timeout: 30_000 });
+  assert.match(await models.filter({ hasText: 'published 1.0.0' }).first().innerText(), /gated/);
+  await page.screenshot({ path: join(RESULTS, 'e2e-models-view.png') });
 });
 
 test('the Serve lens starts a server whose address and request rate show in the status bar; Stop server hides it', { skip: missing }, async () => {

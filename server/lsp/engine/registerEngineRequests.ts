@@ -8,15 +8,17 @@ import { ErrorCodes, LSPErrorCodes, NotificationType, RequestType, ResponseError
 import { PublishCancelledError } from '../../publish';
 import { buildStarterManifest } from '../../manifest/init';
 import { runTests, SUITES } from '../../pipeline';
-import { CreateManifestRequest, PublishRequest, RunTestsRequest, ServeRequest, ServerStatusNotification, StopRequest } from '../../protocol/lsp';
+import { CreateManifestRequest, PublishRequest, RunTestsRequest, ServeRequest, ServerStatusNotification, StopRequest, VersionsRequest } from '../../protocol/lsp';
 import { LocalServer } from './localServer';
 import { overallPercent, progressMessage } from './progressText';
 import { publishManifest } from './publishManifest';
+import { publishedVersions } from './publishedVersions';
 
 const runTestsType = new RequestType<RunTestsRequest.Params, RunTestsRequest.Result, void>(RunTestsRequest.method);
 const serveType = new RequestType<ServeRequest.Params, ServeRequest.Result, void>(ServeRequest.method);
 const publishType = new RequestType<PublishRequest.Params, PublishRequest.Result, void>(PublishRequest.method);
 const createManifestType = new RequestType<CreateManifestRequest.Params, CreateManifestRequest.Result, void>(CreateManifestRequest.method);
+const versionsType = new RequestType<VersionsRequest.Params, VersionsRequest.Result, void>(VersionsRequest.method);
 const stopType = new RequestType<StopRequest.Params, StopRequest.Result, void>(StopRequest.method);
 const statusType = new NotificationType<ServerStatusNotification.Params>(ServerStatusNotification.method);
 
@@ -100,6 +102,14 @@ export function registerEngineRequests(connection: Connection): void {
     } finally {
       cancel.dispose();
       workDone.done();
+    }
+  });
+
+  connection.onRequest(versionsType, async (params) => {
+    try {
+      return await publishedVersions(params);
+    } catch (err) {
+      throw toResponseError(err);
     }
   });
 

@@ -8,7 +8,7 @@ import { after, before, test } from 'node:test';
 import { CancellationTokenSource, NotificationType, WorkDoneProgress } from 'vscode-languageserver-protocol/node';
 import { REPO, startLspClient, type LspClient } from '../lsp/lspClient';
 import type { Report } from '../../../server/protocol/report';
-import { CreateManifestRequest, PublishRequest, RunTestsRequest, ServeRequest, StopRequest, ServerStatusNotification } from '../../../server/protocol/lsp';
+import { CreateManifestRequest, PublishRequest, RunTestsRequest, ServeRequest, StopRequest, ServerStatusNotification, VersionsRequest } from '../../../server/protocol/lsp';
 
 const manifest = join(REPO, 'samples', 'breast-cancer', 'model.yaml');
 let client: LspClient;
@@ -103,8 +103,10 @@ test('serve starts a model server on 127.0.0.1 and stop closes it', async () => 
   assert.ok(statuses.slice(0, -2).every((s) => s.running), 'a running status arrived after the stop');
 });
 
-test('publish refuses without a report, then publishes gated with the passing one into an OCI layout', async () => {
+test('publish refuses without a report, then publishes gated with the passing one into an OCI layout; versions lists it', async () => {
   const target = join(tmp, 'layout');
+  const before = await client.conn.sendRequest<VersionsRequest.Result>(VersionsRequest.method, { manifest, target } satisfies VersionsRequest.Params);
+  assert.deepEqual(before, { location: target, versions: [] }, 'a layout that does not exist yet has no versions');
   await assert.rejects(
     client.conn.sendRequest(PublishRequest.method, { manifest, target } satisfies PublishRequest.Params),
     (err: Error) => /without a test report/.test(err.message),
@@ -115,6 +117,15 @@ test('publish refuses without a report, then publishes gated with the passing on
   assert.match(result.digest, /^sha256:[0-9a-f]{64}$/);
   const index = JSON.parse(readFileSync(join(target, 'index.json'), 'utf8')) as { manifests: { digest: string }[] };
   assert.ok(index.manifests.some((m) => m.digest === result.digest), 'the layout index does not list the published manifest');
+  const after = await client.conn.sendRequest<VersionsRequest.Result>(VersionsRequest.method, { manifest, target } satisfies VersionsRequest.Params);
+  assert.equal(after.versions.length, 1);
+  assert.equal(after.versions[0]!.tag, '1.0.0');
+  assert.equal(after.versions[0]!.digest, result.digest);
+  assert.equal(after.versions[0]!.gated, true);
+  await assert.rejects(
+    client.conn.sendRequest(VersionsRequest.method, { manifest, target: `${target}:1.0.0` } satisfies VersionsRequest.Params),
+    (err: Error) => /names a tag; give the repository only/.test(err.message),
+  );
 });
 
 test('createManifest describes an ONNX file with its signature', async () => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { detailRows, manifestRow } from '../../../extension/modelsNodes';
+import { detailRows, manifestRow, publishedRows } from '../../../extension/modelsNodes';
 import type { Report } from '../../../server/protocol/report';
 
 const base: Report = JSON.parse(readFileSync(join(__dirname, '..', '..', 'fixtures', 'report', 'full.json'), 'utf8'));
@@ -24,4 +24,21 @@ test('details list version, last result and the server only when it serves this 
   const other = detailRows(passed, { running: true, url: 'http://127.0.0.1:8080', models: [{ name: 'someone-else', version: '1.0.0' }] }, now);
   assert.equal(other.length, 2);
   assert.deepEqual(detailRows(undefined, { running: false }, now).map((r) => r.label), ['no test run yet']);
+});
+
+test('published versions: newest first as given, gated or UNGATED, labels and age; at most five, then a summary row', () => {
+  const at = new Date('2026-01-01T12:00:00Z');
+  const v = (tag: string, gated: boolean | undefined, aliases: string[] = []) => ({ tag, digest: `sha256:${tag}`, gated, gates: gated ? '3/3 passed' : undefined, aliases, created: '2026-01-01T10:00:00Z' });
+  const rows = publishedRows({ location: '/w/.modelgate/registry/m', versions: [v('1.2.0', true, ['stable']), v('1.1.0', false)] }, at);
+  assert.deepEqual(rows, [
+    { label: 'published 1.2.0', description: 'gated · 3/3 passed · stable · 2 h ago', icon: 'package' },
+    { label: 'published 1.1.0', description: 'UNGATED · 2 h ago', icon: 'warning' },
+  ]);
+  const many = publishedRows({ location: 'oci://r/m', versions: ['7', '6', '5', '4', '3', '2', '1'].map((n) => v(`1.0.${n}`, true)) }, at);
+  assert.equal(many.length, 6);
+  assert.deepEqual(many.at(-1), { label: '2 older versions', description: 'oci://r/m', icon: 'history' });
+  assert.deepEqual(publishedRows({ location: '/w/layout', versions: [] }, at), [{ label: 'not published yet', description: '/w/layout', icon: 'package' }]);
+  const err = publishedRows({ error: 'registry r: list tags failed: connection refused. Fix: start it' }, at);
+  assert.deepEqual(err, [{ label: 'published versions unavailable', description: 'registry r: list tags failed: connection refused. Fix: start it', icon: 'warning' }]);
+  assert.ok(publishedRows({ error: 'x'.repeat(300) }, at)[0]!.description!.length <= 120);
 });

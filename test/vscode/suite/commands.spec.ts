@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'mocha';
 import * as vscode from 'vscode';
-import type { ServeRequest, StopRequest } from '../../../server/protocol/lsp';
+import type { PublishRequest, ServeRequest, StopRequest } from '../../../server/protocol/lsp';
 import type { Report } from '../../../server/protocol/report';
 import { waitFor, workspaceUri } from './helpers';
 
@@ -47,6 +47,16 @@ describe('ModelGate commands', () => {
     const last = lenses.find((l) => l.command?.command === 'modelgate.openLastReport');
     assert.ok(last, `no last-result lens: ${lenses.map((l) => l.command?.title).join(' | ')}`);
     assert.match(last.command!.title, new RegExp(`✓ ${report.gates.length}/${report.gates.length} gates · `));
+  });
+
+  it('Publish puts the tested model into the default OCI layout beside the manifest, gated', async () => {
+    const result = await vscode.commands.executeCommand<PublishRequest.Result | undefined>('modelgate.publish', valid);
+    assert.ok(result, 'Publish returned nothing: it failed or asked a question (see the ModelGate output channel)');
+    assert.equal(result.gated, true);
+    assert.equal(result.location, workspaceUri('breast-cancer', '.modelgate', 'registry', 'breast-cancer').fsPath);
+    assert.match(result.digest, /^sha256:[0-9a-f]{64}$/);
+    const index = JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.file(`${result.location}/index.json`)))) as { manifests: { digest: string; annotations?: Record<string, string> }[] };
+    assert.ok(index.manifests.some((m) => m.digest === result.digest && m.annotations?.['org.opencontainers.image.ref.name'] === '1.0.0'), 'the layout does not tag 1.0.0');
   });
 
   it('Run stress tests follows the tests.duration and tests.concurrency settings', async () => {
