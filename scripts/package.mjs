@@ -14,8 +14,9 @@
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-const ROOT = resolve(dirname(new URL(import.meta.url).pathname), '..');
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const STAGE = join(ROOT, '.modelgate', 'package', 'stage');
 // What esbuild leaves external and the extension needs at run time (scripts/build.mjs).
 const RUNTIME_PACKAGES = ['onnxruntime-node', 'autocannon'];
