@@ -4,14 +4,12 @@
 // installed with --install-extension, started in its own process group so
 // that stopping it also ends its extension hosts and language servers.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { chromium, type Browser } from 'playwright-core';
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
+import { freePort } from '../helpers/registry';
 
 export const REPO = resolve(__dirname, '..', '..');
 export const E2E_DIR = join(REPO, '.modelgate', 'e2e');
-export const CHROMIUM = '/usr/bin/chromium';
 
 /** A quiet workbench: no welcome page, tips, telemetry, update checks or AI side bar; short stress points. */
 export const WORKBENCH_SETTINGS: Record<string, unknown> = {
@@ -30,14 +28,6 @@ export const WORKBENCH_SETTINGS: Record<string, unknown> = {
   'modelgate.tests.duration': '1s',
 };
 
-/** Debian's Chromium, headless, with nothing that reaches for the network on its own. */
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-}
 
 export interface CodeServerInstall {
   node: string;
@@ -50,18 +40,6 @@ export function installCodeServer(): CodeServerInstall {
   const [node, entry] = out.trim().split('\n').slice(-2);
   if (!node || !entry) throw new Error(`install-code-server.sh printed no paths: ${out}`);
   return { node, entry };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const srv = createServer();
-    srv.once('error', rej);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => res(port));
-    });
-  });
 }
 
 /** The packaged extension for this machine, built by `npm run package` into .modelgate/e2e. */

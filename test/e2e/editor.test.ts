@@ -7,7 +7,8 @@ import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } fr
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { CHROMIUM, E2E_DIR, installCodeServer, launchChromium, packageExtension, REPO, startCodeServer, WORKBENCH_SETTINGS, type RunningCodeServer } from './codeServer';
+import { E2E_DIR, installCodeServer, packageExtension, REPO, startCodeServer, WORKBENCH_SETTINGS, type RunningCodeServer } from './codeServer';
+import { CHROMIUM, launchChromium } from '../helpers/chromium';
 
 const RESULTS = join(REPO, 'test-results');
 const ci = process.env.CI === 'true';

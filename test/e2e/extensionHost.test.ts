@@ -11,7 +11,8 @@ import { format } from 'node:util';
 import { after, test } from 'node:test';
 import type { Browser, ConsoleMessage } from 'playwright-core';
 import { prepareSuite } from '../vscode/prepare';
-import { CHROMIUM, installCodeServer, launchChromium, packageExtension, REPO, startCodeServer, WORKBENCH_SETTINGS, type RunningCodeServer } from './codeServer';
+import { installCodeServer, packageExtension, REPO, startCodeServer, WORKBENCH_SETTINGS, type RunningCodeServer } from './codeServer';
+import { CHROMIUM, launchChromium } from '../helpers/chromium';
 
 const RESULTS = join(REPO, 'test-results');
 const ci = process.env.CI === 'true';

@@ -3,12 +3,13 @@
 // independently with skopeo. Stress runs use --quick --duration 1s; the
 // `npm start` test runs the script's own command.
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
 import { parseAllDocuments } from 'yaml';
+import { buildIfStandalone, runCli, type CliResult } from '../../helpers/cli';
 import { requireTool, skopeo, skopeoRaw, startRegistry, type RunningRegistry } from '../../helpers/registry';
 
 const root = resolve(__dirname, '../../..');
@@ -19,10 +20,7 @@ let reg: RunningRegistry;
 let work: string;
 
 before(async () => {
-  if (process.env.MODELGATE_TEST !== '1') {
-    const b = spawnSync(process.execPath, [join(root, 'scripts/build.mjs')], { cwd: root, encoding: 'utf8' });
-    assert.equal(b.status, 0, b.stderr);
-  }
+  buildIfStandalone();
   work = await mkdtemp(join(tmpdir(), 'mg-deploy-it-'));
   if (haveTools) reg = await startRegistry();
 });
@@ -31,21 +29,9 @@ after(async () => {
   if (work) await rm(work, { recursive: true, force: true });
 });
 
-interface Run { code: number | null; stdout: string; stderr: string }
+const run = (args: string[], cwd = work): Promise<CliResult> => runCli(args, { cwd, env: { NO_COLOR: '1' } });
 
-function run(args: string[], cwd = work, argv0: string[] = [bin]): Promise<Run> {
-  return new Promise((resolveRun, reject) => {
-    const child = spawn(process.execPath, [...argv0, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolveRun({ code, stdout, stderr }));
-  });
-}
-
-const show = (r: Run) => `exit ${r.code}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`;
+const show = (r: CliResult) => `exit ${r.code}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`;
 
 async function tags(repo: string): Promise<string[]> {
   try {

@@ -4,13 +4,14 @@
 // while autocannon loads it, then rolled back. Per-version shares come from
 // the node's own /metrics (requests counted under the version that served).
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
 import autocannon from 'autocannon';
 import { loadManifest } from '../../../server/manifest/load';
+import { buildIfStandalone, runCli, type CliResult } from '../../helpers/cli';
 import { publishModel } from '../../../server/publish/index';
 import { deployRemote, checkRemoteUrl } from '../../../server/pipeline/remote';
 
@@ -86,10 +87,7 @@ function load(amount: number): Promise<autocannon.Result> {
 }
 
 before(async () => {
-  if (process.env.MODELGATE_TEST !== '1') {
-    const b = spawnSync(process.execPath, [join(root, 'scripts/build.mjs')], { cwd: root, encoding: 'utf8' });
-    assert.equal(b.status, 0, b.stderr);
-  }
+  buildIfStandalone();
   work = await mkdtemp(join(tmpdir(), 'mg-remote-it-'));
   layout = join(work, 'registry');
   for (const v of ['1.0.0', '2.0.0']) {
@@ -176,17 +174,8 @@ test('deployRemote without a canary activates; re-deploying the same version is 
   assert.equal(listed.models[0]!.defaultVersion, '2.0.0');
 });
 
-function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolveRun, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { cwd: work, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1', MODELGATE_ADMIN_TOKEN: '', ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolveRun({ code, stdout, stderr }));
-  });
-}
+const cli = (args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> =>
+  runCli(args, { cwd: work, env: { NO_COLOR: '1', MODELGATE_ADMIN_TOKEN: '', ...env } });
 
 test('modelgate deploy --remote: refuses plain http to another host and a missing token before testing; publishes and activates on the node', async () => {
   const manifest = await copyVersion('3.0.0');

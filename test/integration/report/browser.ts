@@ -3,9 +3,10 @@
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import { CHROMIUM, launchChromium } from '../../helpers/chromium';
 
-export const CHROMIUM = '/usr/bin/chromium';
+export { CHROMIUM };
 export const repoRoot = join(__dirname, '..', '..', '..');
 
 /** Why the browser tests cannot run here, or undefined. In CI a missing browser is a failure, not a skip. */
@@ -29,13 +30,7 @@ export function assertFreshBundle(): void {
   assert.ok(newest(join(repoRoot, 'webview')) <= built, 'dist/webview.js is older than webview/: run `npm run build` first');
 }
 
-export function launch(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-}
+export const launch = launchChromium;
 
 export interface Probe {
   errors: string[];
