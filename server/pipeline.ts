@@ -10,7 +10,8 @@ import { runMetricsSuite } from './modeltests/metrics';
 import { runStalenessSuite } from './modeltests/staleness';
 import { runStressSuite, stressContextFrom, type StressContext } from './modeltests/stress';
 import { SuiteCancelled, type SuiteContext } from './modeltests/suite';
-import type { GateResult, ProgressEvent, Report, SuiteId } from './protocol/report';
+import type { DatasetUse, GateResult, ProgressEvent, Report, SuiteId } from './protocol/report';
+import { completeGates } from './modeltests/declaredGates';
 import { buildReport, sha256File } from './report/build';
 import { startServer } from './serving/server';
 import { publishedReference } from './pipeline/baselineRef';
@@ -94,7 +95,13 @@ async function runLoaded(
 
   const suites: Report['suites'] = {};
   const gates: GateResult[] = [];
+  const datasets: DatasetUse[] = [];
   const errors: string[] = [];
+  const now = opts.now ?? new Date();
+  // Why each suite did not run to the end; its declared gates become `not run` with this reason.
+  const notRun = new Map<SuiteId, string>();
+  for (const s of SUITES) if (!only.includes(s)) notRun.set(s, `not run: this run was limited to ${only.join(', ')} (--only)`);
+  const ran: SuiteId[] = [];
   let cancelled = signal.aborted;
   let predictor: Predictor | undefined;
   let server: { url: string; close(): Promise<void> } | undefined;
@@ -126,7 +133,7 @@ async function runLoaded(
         predictor: predictor!,
         progress: (e) => emit({ ...e, suite }),
         signal,
-        now: opts.now ?? new Date(),
+        now,
         ...(opts.duration ? { duration: opts.duration } : {}),
         ...(opts.concurrency?.length ? { concurrency: opts.concurrency } : {}),
       };
@@ -136,23 +143,30 @@ async function runLoaded(
           const out = await runStalenessSuite(ctx);
           suites.staleness = out.result;
           gates.push(...out.gates);
+          datasets.push(...(out.datasets ?? []));
         } else if (suite === 'metrics') {
           const out = await runMetricsSuite(ctx, baseline ? { baseline } : {});
           suites.metrics = out.result;
           gates.push(...out.gates);
+          datasets.push(...(out.datasets ?? []));
         } else {
           const out = await runStressSuite(stressContextFrom(ctx, opts.stress));
           suites.stress = out.result;
-          // A cancelled stress run reports partial points; its gates are not judged.
-          if (!out.result.cancelled) gates.push(...out.gates);
           addCost(loaded, out.result);
+          // A cancelled stress run reports partial points; its gates are not judged.
+          if (out.result.cancelled) throw new SuiteCancelled();
+          gates.push(...out.gates);
         }
+        if (signal.aborted) throw new SuiteCancelled();
+        ran.push(suite);
       } catch (err) {
         if (err instanceof SuiteCancelled || signal.aborted) {
           cancelled = true;
           break;
         }
-        errors.push(`${suite} suite failed: ${(err as Error).message}`);
+        const message = `${suite} suite failed: ${(err as Error).message}`;
+        errors.push(message);
+        notRun.set(suite, `not run: ${message}`);
       }
       if (signal.aborted) {
         cancelled = true;
@@ -167,8 +181,16 @@ async function runLoaded(
     await server?.close().catch(() => undefined);
     await predictor?.close().catch(() => undefined);
   }
+  for (const s of only) {
+    if (!ran.includes(s) && !notRun.has(s)) notRun.set(s, cancelled ? `not run: the run was cancelled before the ${s} suite finished` : `not run: the ${s} suite did not run`);
+  }
+  const all = completeGates(loaded, now, SUITES, gates.filter((g) => !notRun.has(g.suite)), notRun);
   const complete = !cancelled && errors.length === 0;
-  return buildReport({ loaded, startedAt, finishedAt: new Date(), suites, gates, errors, complete, cancelled, ...(artifactSha256 ? { artifactSha256 } : {}) });
+  return buildReport({
+    loaded, startedAt, finishedAt: new Date(), suites, gates: all, errors, complete, cancelled, datasets,
+    suitesRun: SUITES.filter((s) => ran.includes(s)), suitesNotRun: SUITES.filter((s) => !ran.includes(s)),
+    ...(artifactSha256 ? { artifactSha256 } : {}),
+  });
 }
 
 /** Fails early, with a usable message, when --url does not serve this model version. */

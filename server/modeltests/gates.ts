@@ -65,33 +65,57 @@ export interface GateSpec {
   how: string;
   source?: SourceRef | undefined;
   unmeasured?: string;
+  /** Status of a gate that has no value: `not run` (default: data, baseline or suite missing) or `failed` (e.g. NaN predictions). */
+  unmeasuredStatus?: 'not run' | 'failed';
+  /** Set when the value was measured but cannot be trusted to decide the gate: it becomes inconclusive with this reason. */
+  inconclusive?: string;
+  /** What to do next; a default is given for each status. */
+  nextStep?: string;
   /** Appended to the message, e.g. which features drifted. */
   detail?: string;
 }
+
+const NEXT_NOT_RUN = 'run every suite to the end (`modelgate test <manifest>` without --only) after fixing what the reason names';
 
 /** Builds the GateResult; the message names the gate, the value, the threshold and the margin. */
 export function gate(spec: GateSpec): GateResult {
   const { id, suite, metric, threshold, measured, how, source } = spec;
   const unit = threshold.unit;
-  const base: GateResult = { id, suite, metric, threshold, measured, pass: false, how, message: '' };
+  const base: GateResult = { id, suite, metric, threshold, measured, status: 'not run', pass: false, how, message: '' };
   if (source) base.source = source;
   if (measured === null || !Number.isFinite(measured)) {
+    const why = spec.unmeasured ?? 'the value could not be computed';
     base.measured = null;
-    base.message = `${id}: not measured — ${spec.unmeasured ?? 'the value could not be computed'}; the gate fails until it can be measured.`;
+    base.status = spec.unmeasuredStatus ?? 'not run';
+    base.reason = why;
+    base.nextStep = spec.nextStep ?? (base.status === 'failed' ? 'fix what the reason names, then test again' : NEXT_NOT_RUN);
+    base.message = base.status === 'failed'
+      ? `${id}: failed without a value — ${why}`
+      : `${id}: not run — ${why}`;
     return base;
   }
   const pass = satisfies(measured, threshold);
   const margin = marginOf(measured, threshold);
-  base.pass = pass;
   base.margin = margin;
-  base.message = pass
-    ? `${id}: ${withUnit(measured, unit)} ${SHOWN[threshold.op]} ${withUnit(threshold.value, unit)} (headroom ${withUnit(Math.abs(margin), unit)})`
-    : `${id}: ${withUnit(measured, unit)} ${VIOLATED[threshold.op]} ${withUnit(threshold.value, unit)} by ${withUnit(Math.abs(margin), unit)}`;
+  const comparison = pass
+    ? `${withUnit(measured, unit)} ${SHOWN[threshold.op]} ${withUnit(threshold.value, unit)} (headroom ${withUnit(Math.abs(margin), unit)})`
+    : `${withUnit(measured, unit)} ${VIOLATED[threshold.op]} ${withUnit(threshold.value, unit)} by ${withUnit(Math.abs(margin), unit)}`;
+  if (spec.inconclusive) {
+    base.status = 'inconclusive';
+    base.reason = spec.inconclusive;
+    base.nextStep = spec.nextStep ?? 'measure again on a quieter machine or with a longer --duration';
+    base.message = `${id}: inconclusive — measured ${comparison}, but ${spec.inconclusive}`;
+    return base;
+  }
+  base.status = pass ? 'passed' : 'failed';
+  base.pass = pass;
+  base.message = `${id}: ${comparison}`;
   if (spec.detail) base.message += ` (${spec.detail})`;
+  if (!pass && spec.nextStep) base.nextStep = spec.nextStep;
   return base;
 }
 
-/** A gate that failed before anything could be measured (missing data, empty file…). */
+/** A gate that could not be measured (missing data, empty file, suite not run…): `not run` unless told otherwise. */
 export function unmeasuredGate(spec: Omit<GateSpec, 'measured' | 'unmeasured'>, why: string): GateResult {
   return gate({ ...spec, measured: null, unmeasured: why });
 }

@@ -4,7 +4,7 @@
 import { isAbsolute, relative } from 'node:path';
 import type { LoadedManifest } from '../manifest/load';
 import type { Predictor } from '../manifest/predict';
-import type { GateResult, ProgressEvent } from '../protocol/report';
+import type { DatasetUse, GateResult, ProgressEvent } from '../protocol/report';
 
 export interface SuiteContext {
   loaded: LoadedManifest;
@@ -29,6 +29,8 @@ export interface SuiteContext {
 export interface SuiteOutput<R> {
   result: R;
   gates: GateResult[];
+  /** The datasets the suite's gates were computed on, with rows read, used and dropped. */
+  datasets?: DatasetUse[];
 }
 
 export class SuiteCancelled extends Error {

@@ -2,7 +2,9 @@
 // rendered by the report webview and the standalone HTML report, and
 // attached to published artifacts. Crosses process boundaries: types only.
 
-export const REPORT_VERSION = 1 as const;
+// 2: every declared gate carries a status (passed / failed / inconclusive /
+// not run) and the summary a verdict; datasets report the rows they used.
+export const REPORT_VERSION = 2 as const;
 
 export type SuiteId = 'stress' | 'staleness' | 'metrics';
 
@@ -19,15 +21,38 @@ export interface Threshold {
   unit?: string;
 }
 
+/**
+ * passed / failed: measured and judged. inconclusive: measured, but not
+ * reliably enough to judge (the reason says why). not run: the manifest
+ * declares it, but it was not measured (suite skipped, cancelled, data or
+ * baseline missing).
+ */
+export type GateStatus = 'passed' | 'failed' | 'inconclusive' | 'not run';
+
+export const GATE_STATUSES: readonly GateStatus[] = ['passed', 'failed', 'inconclusive', 'not run'];
+
+/**
+ * passed: every declared gate passed, over every suite. failed: at least one
+ * gate failed (or a suite crashed). incomplete: nothing failed, but some gate
+ * is inconclusive or was not run. cancelled: the run was stopped.
+ */
+export type Verdict = 'passed' | 'failed' | 'incomplete' | 'cancelled';
+
 export interface GateResult {
   /** Stable id, e.g. `metrics.accuracy`, `stress.p99`, `staleness.drift.mean radius`. */
   id: string;
   suite: SuiteId;
   metric: string;
   threshold: Threshold;
-  /** null when it could not be measured (then pass is false and message says why). */
+  /** null when it could not be measured (then status is not run or failed and reason says why). */
   measured: number | null;
+  status: GateStatus;
+  /** Same as status === 'passed' (kept for readers of earlier reports). */
   pass: boolean;
+  /** Why a gate is failed without a value, inconclusive or not run. */
+  reason?: string;
+  /** What the user can do next (failed, inconclusive and not-run gates). */
+  nextStep?: string;
   /** How the value was measured (method, data, sample size, mode). */
   how: string;
   /** Signed distance to the threshold in the metric's unit (positive = headroom). */
@@ -158,6 +183,20 @@ export interface MetricsResult {
   notes: string[];
 }
 
+/** How much of a dataset a suite could use: rows read, used and dropped, with the first reasons. */
+export interface DatasetUse {
+  /** e.g. validation, reference, current, training */
+  role: string;
+  path: string;
+  rowsRead: number;
+  rowsUsed: number;
+  rowsDropped: number;
+  /** The first few reasons a row was dropped: file line (1-based, header = 1), column, value. */
+  dropped: { line: number; column: string; value: string; why: string }[];
+  /** Which suite used it. */
+  suite: SuiteId;
+}
+
 export interface Report {
   kind: 'modelgate-report';
   reportVersion: typeof REPORT_VERSION;
@@ -170,7 +209,23 @@ export interface Report {
   environment: { modelgate: string; node: string; platform: string; cpus: number; cpuModel: string };
   suites: { stress?: StressResult; staleness?: StalenessResult; metrics?: MetricsResult };
   gates: GateResult[];
-  summary: { passed: boolean; gates: number; failed: number; errors: string[] };
+  /** Every dataset a gate was computed on, with its row counts. */
+  datasets?: DatasetUse[];
+  summary: ReportSummary;
+}
+
+export interface ReportSummary {
+  verdict: Verdict;
+  /** verdict === 'passed' */
+  passed: boolean;
+  gates: number;
+  failed: number;
+  inconclusive: number;
+  notRun: number;
+  /** The suites that ran to the end, and those that did not (skipped with --only, cancelled, crashed). */
+  suitesRun: SuiteId[];
+  suitesNotRun: SuiteId[];
+  errors: string[];
 }
 
 /** Progress of a long engine job, shown by the CLI and the editor. */

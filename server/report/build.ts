@@ -7,7 +7,7 @@ import { cpus, platform, arch, release } from 'node:os';
 import { relative } from 'node:path';
 import type { LoadedManifest } from '../manifest/load';
 import { artifactPath } from '../manifest/predict';
-import { REPORT_VERSION, type GateResult, type Report } from '../protocol/report';
+import { REPORT_VERSION, type DatasetUse, type GateResult, type Report, type ReportSummary, type SuiteId, type Verdict } from '../protocol/report';
 
 declare const MODELGATE_VERSION: string;
 
@@ -36,10 +36,27 @@ export async function sha256File(path: string): Promise<string | undefined> {
   }
 }
 
-export function summarize(gates: GateResult[], errors: string[], complete: boolean): Report['summary'] {
-  const failed = gates.filter((g) => !g.pass).length;
-  // An incomplete run or a suite error never counts as a pass, even when the gates measured so far passed.
-  return { passed: complete && failed === 0 && errors.length === 0, gates: gates.length, failed, errors };
+/**
+ * The verdict over every declared gate: failed when any gate failed or a
+ * suite crashed; incomplete when nothing failed but a gate is inconclusive
+ * or not run, or a suite did not run; passed only when every gate of every
+ * suite passed.
+ */
+export function summarize(
+  gates: GateResult[], errors: string[], suites: { run: SuiteId[]; notRun: SuiteId[] }, cancelled = false,
+): ReportSummary {
+  const count = (s: GateResult['status']) => gates.filter((g) => g.status === s).length;
+  const failed = count('failed');
+  const inconclusive = count('inconclusive');
+  const notRun = count('not run');
+  const verdict: Verdict = cancelled ? 'cancelled'
+    : failed > 0 || errors.length > 0 ? 'failed'
+      : inconclusive > 0 || notRun > 0 || suites.notRun.length > 0 ? 'incomplete'
+        : 'passed';
+  return {
+    verdict, passed: verdict === 'passed', gates: gates.length, failed, inconclusive, notRun,
+    suitesRun: [...suites.run], suitesNotRun: [...suites.notRun], errors,
+  };
 }
 
 export interface ReportParts {
@@ -49,6 +66,10 @@ export interface ReportParts {
   suites: Report['suites'];
   gates: GateResult[];
   errors: string[];
+  /** Suites that ran to the end, and those that did not. */
+  suitesRun: SuiteId[];
+  suitesNotRun: SuiteId[];
+  datasets?: DatasetUse[];
   complete: boolean;
   cancelled?: boolean;
   artifactSha256?: string;
@@ -74,9 +95,10 @@ export function buildReport(p: ReportParts): Report {
     environment: environment(),
     suites: p.suites,
     gates: p.gates,
-    summary: summarize(p.gates, p.errors, p.complete),
+    summary: summarize(p.gates, p.errors, { run: p.suitesRun, notRun: p.suitesNotRun }, !!p.cancelled),
   };
   if (p.artifactSha256) report.model.artifactSha256 = p.artifactSha256;
   if (p.cancelled) report.cancelled = true;
+  if (p.datasets?.length) report.datasets = p.datasets;
   return report;
 }

@@ -45,12 +45,7 @@ export async function runMetricsSuite(ctx: SuiteContext, opts: MetricsOptions = 
   const result: MetricsResult = { task, dataset: '', rows: 0, overall: {}, notes: [] };
   const gates: GateResult[] = [];
   const skewTolerance = m.gates?.skewTolerance ?? DEFAULT_SKEW_TOLERANCE;
-  const skewSpec = {
-    id: 'metrics.skew', suite: SUITE, metric: 'training-serving skew (max |served − in-process|)',
-    threshold: { op: '<=' as const, value: skewTolerance },
-    how: `largest absolute difference between served (HTTP) and in-process ${task === 'classification' ? 'class probabilities' : 'predictions'} over every validation row${m.gates?.skewTolerance === undefined ? `; tolerance ${DEFAULT_SKEW_TOLERANCE} by default (set gates.skewTolerance)` : ''}`,
-    source: sourceOf(loaded, ['gates', 'skewTolerance']),
-  };
+  const skewSpec = skewGateSpec(loaded);
 
   ctx.progress({ step: 'reading validation data', percent: 0 });
   const prepared = await prepare(ctx);
@@ -58,7 +53,9 @@ export async function runMetricsSuite(ctx: SuiteContext, opts: MetricsOptions = 
     result.notes.push(prepared.error);
     gates.push(...metricGates(loaded, () => ({ metrics: { error: prepared.error }, how: 'validation data' })));
     gates.push(unmeasuredGate(skewSpec, prepared.error));
-    if (opts.baseline) gates.push(...compareWithBaseline(loaded, { task, overall: {} }, { error: prepared.error }, baselineName(opts.baseline), '').gates);
+    gates.push(...(opts.baseline
+      ? compareWithBaseline(loaded, { task, overall: {} }, { error: prepared.error }, baselineName(opts.baseline), '').gates
+      : notRunRegressionGates(loaded, prepared.error)));
     return { result, gates };
   }
   const { table, truth, inputs, rows, rowIndex } = prepared;
@@ -104,7 +101,7 @@ export async function runMetricsSuite(ctx: SuiteContext, opts: MetricsOptions = 
   result.skew = { rows, maxAbsDiff: Number.isFinite(maxAbsDiff) ? maxAbsDiff : Number.MAX_VALUE, tolerance: skewTolerance, mismatches };
   gates.push(Number.isFinite(maxAbsDiff)
     ? gate({ ...skewSpec, measured: maxAbsDiff, detail: mismatches ? `${mismatches} values beyond tolerance` : undefined })
-    : unmeasuredGate(skewSpec, 'a served or in-process prediction is NaN'));
+    : gate({ ...skewSpec, measured: null, unmeasured: 'a served or in-process prediction is NaN', unmeasuredStatus: 'failed', nextStep: 'check the model and its preprocessing for rows that produce NaN (e.g. a division by a zero scale)' }));
   throwIfCancelled(ctx.signal);
 
   // Metrics on the served predictions.
@@ -145,10 +142,39 @@ export async function runMetricsSuite(ctx: SuiteContext, opts: MetricsOptions = 
     else result.baseline = { name: opts.baseline.manifest.metadata.name, version: opts.baseline.manifest.metadata.version, overall: champion.computed.overall, comparisons: cmp.comparisons };
     if (!m.gates?.maxRegression?.length) result.notes.push('a baseline was given but gates.maxRegression sets no rule: the comparison is reported, not gated.');
   } else if (m.gates?.maxRegression?.length) {
-    result.notes.push('gates.maxRegression is set but no baseline was given (--baseline <manifest>): the regression rules were not checked.');
+    result.notes.push(`gates.maxRegression is set but no baseline was found: the regression rules were not checked. ${NO_BASELINE_NEXT}.`);
+    gates.push(...notRunRegressionGates(loaded, 'no earlier version to compare with was found or given'));
   }
   ctx.progress({ step: 'done', percent: 100 });
   return { result, gates };
+}
+
+const NO_BASELINE_NEXT = 'Pass --baseline <manifest|published ref>, or deploy to the target that holds the previous version (modelgate deploy finds it there); the first version of a model has no champion, so remove gates.maxRegression for it or publish it ungated';
+
+/** The training-serving skew gate: always declared, with the default tolerance when the manifest sets none. */
+export function skewGateSpec(loaded: LoadedManifest) {
+  const m = loaded.manifest;
+  const skewTolerance = m.gates?.skewTolerance ?? DEFAULT_SKEW_TOLERANCE;
+  return {
+    id: 'metrics.skew', suite: SUITE, metric: 'training-serving skew (max |served − in-process|)',
+    threshold: { op: '<=' as const, value: skewTolerance },
+    how: `largest absolute difference between served (HTTP) and in-process ${m.model.task === 'classification' ? 'class probabilities' : 'predictions'} over every validation row${m.gates?.skewTolerance === undefined ? `; tolerance ${DEFAULT_SKEW_TOLERANCE} by default (set gates.skewTolerance)` : ''}`,
+    source: sourceOf(loaded, ['gates', 'skewTolerance']),
+  };
+}
+
+function notRunRegressionGates(loaded: LoadedManifest, why: string): GateResult[] {
+  return compareWithBaseline(loaded, { task: loaded.manifest.model.task, overall: {} }, { error: why }, 'the previous version', 'not run')
+    .gates.map((g) => ({ ...g, nextStep: NO_BASELINE_NEXT }));
+}
+
+/** Every metrics gate the manifest declares, each `not run` for `why`. */
+export function declaredMetricsGates(loaded: LoadedManifest, why: string): GateResult[] {
+  return [
+    ...metricGates(loaded, () => ({ metrics: { error: why }, how: 'not run' })),
+    unmeasuredGate(skewGateSpec(loaded), why),
+    ...compareWithBaseline(loaded, { task: loaded.manifest.model.task, overall: {} }, { error: why }, 'the previous version', 'not run').gates,
+  ];
 }
 
 function baselineName(b: LoadedManifest): string {

@@ -3,22 +3,20 @@
 // whether the model's predictions have drifted. Gates exist only where the
 // manifest sets a threshold; everything else is measured and reported.
 import { DatasetError, isUri, readTable, resolveDataPath, type Table } from '../../manifest/dataset';
-import { parseDuration } from '../../manifest/durations';
 import { tableInputs } from '../../manifest/predict';
 import type { GateResult, StalenessResult } from '../../protocol/report';
-import { gate, sourceOf, unmeasuredGate } from '../gates';
+import { gate, unmeasuredGate } from '../gates';
 import { compactFiniteRows } from '../metrics/finiteRows';
 import { instanceTexts } from '../metrics/instanceText';
 import { predictOverHttp } from '../metrics/predictOverHttp';
 import { displayPath, throwIfCancelled, type SuiteContext, type SuiteOutput } from '../suite';
-import { DAY_MS, dataAge, modelAgeDays } from './ages';
-import { DEFAULT_THRESHOLD, driftConfigFor, isPValueMethod, pathText } from './driftConfig';
+import { dataAge, modelAgeDays } from './ages';
+import { isPValueMethod } from './driftConfig';
+import { dataAgeSpec, DEFAULT_PREDICTION_THRESHOLD, driftedShareSpec, featureGateNames, featureGateSpec, howReference, howTraining, modelAgeSpec, predictionGateSpec } from './stalenessGates';
 import { driftFeatures, driftTable } from './driftTable';
 import { classShares, predictionJsd, trainingShares } from './predictionDrift';
 
 const SUITE = 'staleness' as const;
-/** Jensen–Shannon threshold shown for prediction drift when the manifest sets none (no gate then). */
-const DEFAULT_PREDICTION_THRESHOLD = 0.1;
 
 export async function runStalenessSuite(ctx: SuiteContext): Promise<SuiteOutput<StalenessResult>> {
   const { loaded, now } = ctx;
@@ -32,12 +30,7 @@ export async function runStalenessSuite(ctx: SuiteContext): Promise<SuiteOutput<
   if (modelAge !== undefined) result.modelAgeDays = modelAge;
   const maxModelAge = m.staleness?.maxModelAge;
   if (maxModelAge !== undefined) {
-    const spec = {
-      id: 'staleness.modelAge', suite: SUITE, metric: 'model age',
-      threshold: { op: '<=' as const, value: (parseDuration(maxModelAge) ?? Number.NaN) / DAY_MS, unit: 'd' },
-      how: `now (${now.toISOString()}) − model.trainedAt (${m.model.trainedAt ?? 'not set'}), in days`,
-      source: sourceOf(loaded, ['staleness', 'maxModelAge']),
-    };
+    const spec = modelAgeSpec(loaded, now);
     gates.push(modelAge === undefined
       ? unmeasuredGate(spec, 'model.trainedAt is not set (or not a date); add `trainedAt: 2026-01-31T12:00:00Z` under `model`')
       : gate({ ...spec, measured: modelAge }));
@@ -46,14 +39,7 @@ export async function runStalenessSuite(ctx: SuiteContext): Promise<SuiteOutput<
   if (data) result.dataAgeDays = data.days;
   const maxDataAge = m.staleness?.maxDataAge;
   if (maxDataAge !== undefined) {
-    const spec = {
-      id: 'staleness.dataAge', suite: SUITE, metric: 'data age',
-      threshold: { op: '<=' as const, value: (parseDuration(maxDataAge) ?? Number.NaN) / DAY_MS, unit: 'd' },
-      how: data
-        ? `now − data.training[${data.index}].window.end (${String(m.data?.training?.[data.index]?.window?.end)}), the newest training window end, in days`
-        : 'now − the newest data.training[].window.end, in days',
-      source: sourceOf(loaded, ['staleness', 'maxDataAge']),
-    };
+    const spec = dataAgeSpec(loaded, now);
     gates.push(data === undefined
       ? unmeasuredGate(spec, 'no data.training entry has a `window.end` date; add `window: {start: …, end: …}` to the training set')
       : gate({ ...spec, measured: data.days }));
@@ -63,20 +49,8 @@ export async function runStalenessSuite(ctx: SuiteContext): Promise<SuiteOutput<
   // Feature drift.
   ctx.progress({ step: 'feature drift', percent: 10 });
   const drift = m.staleness?.drift;
-  const sharePath = drift?.maxDriftedShare !== undefined ? ['staleness', 'drift', 'maxDriftedShare']
-    : drift?.threshold !== undefined ? ['staleness', 'drift', 'threshold']
-      : drift?.method !== undefined && drift.method !== 'auto' ? ['staleness', 'drift', 'method'] : undefined;
-  const shareSpec = sharePath && {
-    id: 'staleness.driftedShare', suite: SUITE, metric: 'share of drifted features',
-    threshold: { op: '<=' as const, value: drift?.maxDriftedShare ?? 0 },
-    how: drift?.maxDriftedShare !== undefined
-      ? 'drifted features ÷ tested features (each feature tested as its row of the drift table says)'
-      : 'drifted features ÷ tested features; staleness.drift.maxDriftedShare is not set, so no feature may drift',
-    source: sourceOf(loaded, sharePath),
-  };
-  const featureGatePaths = Object.entries(drift?.features ?? {})
-    .filter(([, v]) => v && !v.ignore && (v.method !== undefined || v.threshold !== undefined))
-    .map(([k]) => k);
+  const shareSpec = driftedShareSpec(loaded);
+  const featureGatePaths = featureGateNames(loaded);
 
   const tables = await readDriftTables(ctx);
   let current: Table | undefined;
@@ -84,7 +58,7 @@ export async function runStalenessSuite(ctx: SuiteContext): Promise<SuiteOutput<
   if ('error' in tables) {
     result.notes.push(tables.error);
     if (shareSpec) gates.push(unmeasuredGate(shareSpec, tables.error));
-    for (const f of featureGatePaths) gates.push(unmeasuredGate(featureGateSpec(ctx, f), tables.error));
+    for (const f of featureGatePaths) gates.push(unmeasuredGate(featureGateSpec(loaded, f), tables.error));
   } else {
     ({ reference, current } = tables);
     const { features, from } = driftFeatures(m, reference, current);
@@ -92,12 +66,12 @@ export async function runStalenessSuite(ctx: SuiteContext): Promise<SuiteOutput<
       const why = `current data ${displayPath(current.path)} has no rows: there is nothing to compare with the reference; export recent production rows (same columns, with a header) to it`;
       result.notes.push(why);
       if (shareSpec) gates.push(unmeasuredGate(shareSpec, why));
-      for (const f of featureGatePaths) gates.push(unmeasuredGate(featureGateSpec(ctx, f), why));
+      for (const f of featureGatePaths) gates.push(unmeasuredGate(featureGateSpec(loaded, f), why));
     } else if (reference.rows.length === 0) {
       const why = `reference data ${displayPath(reference.path)} has no rows: add a sample of the training data to it`;
       result.notes.push(why);
       if (shareSpec) gates.push(unmeasuredGate(shareSpec, why));
-      for (const f of featureGatePaths) gates.push(unmeasuredGate(featureGateSpec(ctx, f), why));
+      for (const f of featureGatePaths) gates.push(unmeasuredGate(featureGateSpec(loaded, f), why));
     } else {
       const t = driftTable(m, reference, current, features);
       result.features = t.outcomes.map((o) => o.drift);
@@ -115,7 +89,7 @@ export async function runStalenessSuite(ctx: SuiteContext): Promise<SuiteOutput<
       }
       for (const f of featureGatePaths) {
         const o = t.outcomes.find((x) => x.drift.feature === f);
-        const spec = featureGateSpec(ctx, f);
+        const spec = featureGateSpec(loaded, f);
         if (!o) {
           gates.push(unmeasuredGate(spec, `feature "${f}" is not among the tested features (${t.absent.some((a) => a.feature === f) ? 'its column is missing from the data' : 'it is not a model feature'})`));
           continue;
@@ -129,15 +103,9 @@ export async function runStalenessSuite(ctx: SuiteContext): Promise<SuiteOutput<
   // Prediction drift.
   ctx.progress({ step: 'prediction drift', percent: 50 });
   const predThreshold = drift?.prediction?.threshold;
-  const predSource = sourceOf(loaded, ['staleness', 'drift', 'prediction', 'threshold']);
-  const predSpec = (against: 'training' | 'reference', how: string) => ({
-    id: `staleness.prediction.${against}`, suite: SUITE, metric: `prediction drift vs ${against}`,
-    threshold: { op: '<=' as const, value: predThreshold ?? DEFAULT_PREDICTION_THRESHOLD }, how, source: predSource,
-  });
+  const predSpec = (against: 'training' | 'reference', how: string) => predictionGateSpec(loaded, against, how);
   const classLabels = m.model.classLabels ?? [];
   const training = trainingShares(m.data?.labelFrequencies, classLabels);
-  const howTraining = 'Jensen–Shannon distance (base 2) between the predicted-class shares on current data (scored through the served model) and data.labelFrequencies';
-  const howReference = 'Jensen–Shannon distance (base 2) between the predicted-class shares on current data and on reference data, both scored through the served model';
   if (m.model.task !== 'classification' || classLabels.length === 0) {
     result.notes.push('prediction drift is computed for classifiers with model.classLabels only.');
   } else if (!current || current.rows.length === 0) {
@@ -176,21 +144,6 @@ export async function runStalenessSuite(ctx: SuiteContext): Promise<SuiteOutput<
   }
   ctx.progress({ step: 'done', percent: 100 });
   return { result, gates };
-}
-
-function featureGateSpec(ctx: SuiteContext, feature: string) {
-  const own = ctx.loaded.manifest.staleness?.drift?.features?.[feature];
-  const key = own?.threshold !== undefined ? 'threshold' : 'method';
-  const cfg = driftConfigFor(ctx.loaded.manifest, feature);
-  // Shown when the feature cannot be measured; a measured gate restates it from the test that ran.
-  const pValue = cfg.method !== 'auto' && isPValueMethod(cfg.method);
-  const value = cfg.threshold ?? (cfg.method !== 'auto' ? DEFAULT_THRESHOLD[cfg.method] : 0.05);
-  return {
-    id: `staleness.drift.${feature}`, suite: SUITE, metric: `drift of ${feature}`,
-    threshold: { op: pValue ? '>=' as const : '<' as const, value },
-    how: `drift test set by ${pathText(['staleness', 'drift', 'features', feature, key])}`,
-    source: sourceOf(ctx.loaded, ['staleness', 'drift', 'features', feature, key]),
-  };
 }
 
 /** A per-feature gate, passing exactly when the feature did not drift. */

@@ -8,7 +8,7 @@ import { buildBodyPool, type BodyPool } from './bodies';
 import { checkCorrectness, type CorrectnessResult } from './correctness';
 import { formatNumber as fmt, sourceOf } from '../gates';
 import type { SuiteContext } from '../suite';
-import { evaluateStressGates, type StressMeasurements } from './gates';
+import { evaluateStressGates, type StressMeasurements, type StressThresholds } from './gates';
 import { reportHistogram } from './latency';
 import { defaultLoadgenCommand, LoadgenProcess, type LoadgenCommand } from './loadgenProcess';
 import { CPU_BOUND, LAG_BOUND_US } from './points';
@@ -113,21 +113,31 @@ export async function runStressSuite(ctx: StressContext): Promise<{ result: Stre
 
   const result = assembleResult(ctx, plan, pool, endpoint, measured, correctness, cancelled, loadgenPid);
   const gates = evaluateStressGates(
-    {
-      ...(plan.p99Ms !== undefined ? { p99Ms: plan.p99Ms } : {}),
-      ...(plan.rps !== undefined ? { rps: plan.rps } : {}),
-      errorRate: plan.errorRate,
-      sources: {
-        p99Ms: sourceOf(ctx.loaded, ['slo', 'p99Ms']),
-        rps: sourceOf(ctx.loaded, ['slo', 'rps']),
-        errorRate: sourceOf(ctx.loaded, ['slo', 'errorRate']),
-        skewTolerance: sourceOf(ctx.loaded, ['gates', 'skewTolerance']),
-      },
-    },
+    stressThresholds(ctx.loaded, plan),
     gateMeasurements(plan, measured, correctness, cancelled),
   );
   emit({ suite: 'stress', step: cancelled ? 'cancelled' : 'done', percent: 100, message: cancelled ? 'stress test cancelled' : 'stress test finished' });
   return { result, gates };
+}
+
+/** The SLO thresholds the stress gates judge, with the manifest line of each. */
+export function stressThresholds(loaded: LoadedManifest, plan: StressPlan): StressThresholds {
+  return {
+    ...(plan.p99Ms !== undefined ? { p99Ms: plan.p99Ms } : {}),
+    ...(plan.rps !== undefined ? { rps: plan.rps } : {}),
+    errorRate: plan.errorRate,
+    sources: {
+      p99Ms: sourceOf(loaded, ['slo', 'p99Ms']),
+      rps: sourceOf(loaded, ['slo', 'rps']),
+      errorRate: sourceOf(loaded, ['slo', 'errorRate']),
+      skewTolerance: sourceOf(loaded, ['gates', 'skewTolerance']),
+    },
+  };
+}
+
+/** The stress gates the manifest declares, each `not run` for `why` (suite skipped, cancelled, crashed). */
+export function declaredStressGates(loaded: LoadedManifest, why: string): GateResult[] {
+  return evaluateStressGates(stressThresholds(loaded, resolveStressPlan(loaded.manifest, {})), { missingWhy: why });
 }
 
 function gateMeasurements(plan: StressPlan, m: StressMeasured | undefined, c: CorrectnessResult | undefined, cancelled: boolean): StressMeasurements {
