@@ -8,12 +8,14 @@ function num(v: number): string {
   return Number.isInteger(v) ? String(v) : Number(v.toPrecision(4)).toString();
 }
 
-/** `measured 0.91; threshold >= 0.95` (units kept), or why it was not measured. */
+/** `measured 0.91; threshold >= 0.95` (units kept), or why it was not measured; then the next step. */
 export function gateFailureText(g: GateResult): string {
   const unit = g.threshold.unit ? ` ${g.threshold.unit}` : '';
   const threshold = `threshold ${g.threshold.op} ${num(g.threshold.value)}${unit}`;
-  if (g.measured === null) return `${g.metric} was not measured (${threshold}). ${g.message}`;
-  return `${g.metric}: measured ${num(g.measured)}${unit}; ${threshold}. ${g.message}`;
+  const next = g.nextStep ? ` Next: ${g.nextStep}.` : '';
+  const status = g.status ?? (g.pass ? 'passed' : 'failed');
+  if (g.measured === null) return `${g.metric} was ${status === 'not run' ? 'not run' : 'not measured'} (${threshold}). ${g.message}${next}`;
+  return `${g.metric}: measured ${num(g.measured)}${unit}; ${threshold}. ${g.message}${next}`;
 }
 
 /** The 0-based line of the manifest that set the gate's threshold, when known. */

@@ -1,6 +1,6 @@
 // The words the editor shows for a test result: CodeLens suffix and the
 // notification after a run. Pure, so it is unit-tested without VS Code.
-import type { Report } from '../server/protocol/report';
+import type { GateResult, Report, Verdict } from '../server/protocol/report';
 
 /** "just now", "2 min ago", "3 h ago", "4 d ago". */
 export function ago(then: Date, now: Date): string {
@@ -13,22 +13,58 @@ export function ago(then: Date, now: Date): string {
   return `${Math.round(h / 24)} d ago`;
 }
 
-/** `✓ 12/12 gates · 2 min ago`, `✗ 10/12 gates · just now`, `⊘ cancelled · …`. */
+const statusOf = (g: GateResult) => g.status ?? (g.pass ? 'passed' : 'failed');
+
+/** The run's verdict, also for reports written before verdicts existed. */
+export function verdictOf(report: Report): Verdict {
+  return report.summary.verdict ?? (report.cancelled ? 'cancelled' : report.summary.passed && report.complete ? 'passed' : 'failed');
+}
+
+/** `✓ 12/12 gates · 2 min ago`, `✗ 10/12 gates · just now`, `… 8/18 gates (10 not run) · …`, `⊘ cancelled · …`. */
 export function lastResultText(report: Report, now: Date): string {
   const when = ago(new Date(report.createdAt), now);
-  const passed = report.summary.gates - report.summary.failed;
-  if (report.cancelled) return `⊘ cancelled (${passed}/${report.summary.gates} gates) · ${when}`;
-  const mark = report.summary.passed ? '✓' : '✗';
-  return `${mark} ${passed}/${report.summary.gates} gates · ${when}`;
+  const passed = report.gates.filter((g) => statusOf(g) === 'passed').length;
+  const total = report.summary.gates;
+  switch (verdictOf(report)) {
+    case 'cancelled': return `⊘ cancelled (${passed}/${total} gates) · ${when}`;
+    case 'passed': return `✓ ${passed}/${total} gates · ${when}`;
+    case 'failed': return `✗ ${passed}/${total} gates · ${when}`;
+    case 'incomplete': {
+      const open = report.gates.filter((g) => statusOf(g) === 'not run' || statusOf(g) === 'inconclusive').length;
+      return `… ${passed}/${total} gates (${open} not decided) · ${when}`;
+    }
+  }
+}
+
+/** What an incomplete report did not decide: suites not run and gates inconclusive or not run. */
+export function undecidedText(report: Report): string {
+  const parts: string[] = [];
+  const notRunSuites = report.summary.suitesNotRun ?? [];
+  if (notRunSuites.length) parts.push(`${notRunSuites.join(', ')} not run`);
+  const inconclusive = report.gates.filter((g) => statusOf(g) === 'inconclusive');
+  if (inconclusive.length) parts.push(`inconclusive: ${inconclusive.map((g) => g.id).join(', ')}`);
+  const notRun = report.gates.filter((g) => statusOf(g) === 'not run' && !notRunSuites.includes(g.suite));
+  if (notRun.length) parts.push(`not run: ${notRun.slice(0, 4).map((g) => `${g.id} (${g.reason ?? 'not measured'})`).join('; ')}${notRun.length > 4 ? `; … ${notRun.length - 4} more` : ''}`);
+  return parts.join('; ');
 }
 
 /** One line for the notification shown when a run finishes. */
 export function runSummary(report: Report): string {
   const name = `${report.model.name} ${report.model.version}`;
-  const { gates, failed, errors } = report.summary;
-  if (report.cancelled) return `${name}: tests cancelled; the report holds what was measured.`;
-  if (report.summary.passed) return `${name}: all ${gates} gates passed.`;
-  const firstFailed = report.gates.find((g) => !g.pass);
-  const detail = firstFailed ? ` First: ${firstFailed.message}` : errors[0] ? ` ${errors[0]}` : '';
-  return `${name}: ${failed} of ${gates} gates failed.${detail}`;
+  const { gates, errors } = report.summary;
+  switch (verdictOf(report)) {
+    case 'cancelled': return `${name}: tests cancelled; the report holds what was measured.`;
+    case 'passed': return `${name}: all ${gates} gates passed.`;
+    case 'failed': {
+      const failing = report.gates.filter((g) => statusOf(g) === 'failed');
+      const first = failing[0];
+      const detail = first ? ` First: ${first.message}${first.nextStep ? ` Next: ${first.nextStep}.` : ''}` : errors[0] ? ` ${errors[0]}` : '';
+      return `${name}: ${failing.length || 'no'} of ${gates} gates failed.${detail}`;
+    }
+    case 'incomplete': {
+      const inc = report.gates.find((g) => statusOf(g) === 'inconclusive');
+      const next = inc?.nextStep ? ` Next: ${inc.nextStep}.` : ' Run all tests for a complete verdict.';
+      return `${name}: nothing failed, but the verdict is incomplete (${undecidedText(report)}).${next}`;
+    }
+  }
 }

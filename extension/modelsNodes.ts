@@ -1,8 +1,10 @@
 // The rows of the Models view for one manifest, from what the editor knows:
 // its last report and the running server. Pure, unit-tested.
 import type { ServerStatusNotification, VersionsRequest } from '../server/protocol/lsp';
-import type { Report } from '../server/protocol/report';
-import { ago, lastResultText } from './lastResultText';
+import type { Report, Verdict } from '../server/protocol/report';
+import { ago, lastResultText, verdictOf } from './lastResultText';
+
+const VERDICT_ICON: Record<Verdict, string> = { passed: 'pass', failed: 'error', incomplete: 'warning', cancelled: 'circle-slash' };
 
 export interface ModelRow {
   label: string;
@@ -13,14 +15,14 @@ export interface ModelRow {
 
 export function manifestRow(relPath: string, report: Report | undefined): ModelRow {
   if (!report) return { label: relPath, description: 'not tested', icon: 'circle-large-outline' };
-  return { label: relPath, description: `${report.model.name} ${report.model.version}`, icon: report.summary.passed ? 'pass' : report.cancelled ? 'circle-slash' : 'error' };
+  return { label: relPath, description: `${report.model.name} ${report.model.version}`, icon: VERDICT_ICON[verdictOf(report)] };
 }
 
 export function detailRows(report: Report | undefined, server: ServerStatusNotification.Params, now: Date): ModelRow[] {
   const rows: ModelRow[] = [];
   if (report) {
     rows.push({ label: `version ${report.model.version}`, icon: 'tag' });
-    rows.push({ label: lastResultText(report, now), icon: report.summary.passed ? 'pass' : 'error' });
+    rows.push({ label: lastResultText(report, now), icon: VERDICT_ICON[verdictOf(report)] });
     const served = server.running && server.models?.some((m) => m.name === report.model.name);
     if (served && server.url) rows.push({ label: `serving at ${server.url}`, icon: 'server-process' });
   } else {

@@ -9,22 +9,27 @@ import type { CtxInit } from './ctx';
 import { publishRequest } from './lspRequests';
 import { firePublished } from './publishedEvent';
 import { credentialsFor } from './registryCredentials';
+import { undecidedText, verdictOf } from './lastResultText';
 
 export async function publishManifest(ctx: CtxInit, uri: vscode.Uri): Promise<PublishRequest.Result | undefined> {
   const manifest = uri.fsPath;
   const target = vscode.workspace.getConfiguration('modelgate', uri).get<string>('registry') || undefined;
   let report = ctx.reports.get(manifest);
   let force = false;
-  if (!report || !report.summary.passed || !report.complete) {
-    const why = !report ? 'has no test report yet' : !report.complete ? 'was last tested in an incomplete run' : `failed ${report.summary.failed} of ${report.summary.gates} gates`;
+  if (!report || verdictOf(report) !== 'passed') {
+    // A gated publish needs a passed verdict over every suite; anything else is published only ungated, and the dialog says why.
+    const why = !report ? 'has no test report yet'
+      : verdictOf(report) === 'cancelled' ? 'was last tested in a cancelled run'
+        : verdictOf(report) === 'failed' ? `failed ${report.summary.failed} of ${report.summary.gates} gates`
+          : `has no complete verdict: ${undecidedText(report)}`;
     const choice = await vscode.window.showWarningMessage(
-      `ModelGate: ${vscode.workspace.asRelativePath(uri)} ${why}. Publish only gated models: run the tests first, or publish it marked ungated.`,
-      { modal: true }, 'Run tests first', 'Publish ungated',
+      `ModelGate: ${vscode.workspace.asRelativePath(uri)} ${why}. Only a model that passed every gate of every suite is published as gated: run all tests first, or publish it marked ungated (dev.modelgate.gated=false).`,
+      { modal: true }, 'Run all tests first', 'Publish ungated',
     );
-    if (choice === 'Run tests first') {
+    if (choice === 'Run all tests first') {
       await vscode.commands.executeCommand('modelgate.runAll', uri);
       report = ctx.reports.get(manifest);
-      if (!report?.summary.passed) return undefined;
+      if (!report || verdictOf(report) !== 'passed') return undefined;
     } else if (choice === 'Publish ungated') force = true;
     else return undefined;
   }

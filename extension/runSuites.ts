@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import { WorkDoneProgress, type WorkDoneProgressBegin, type WorkDoneProgressReport } from 'vscode-languageclient/node';
 import type { Report, SuiteId } from '../server/protocol/report';
 import type { CtxInit } from './ctx';
-import { runSummary } from './lastResultText';
+import { runSummary, verdictOf } from './lastResultText';
 import { runTestsRequest } from './lspRequests';
 import { manifestTarget } from './manifestTarget';
 import { testSettings } from './testSettings';
@@ -55,7 +55,7 @@ export async function runSuites(ctx: CtxInit, arg: unknown, only?: SuiteId[]): P
   ReportPanel.createOrShow(ctx, report);
   const summary = runSummary(report);
   ctx.output.info(summary);
-  if (report.summary.passed) void vscode.window.showInformationMessage(`ModelGate: ${summary}`);
+  if (verdictOf(report) === 'passed') void vscode.window.showInformationMessage(`ModelGate: ${summary}`);
   else void vscode.window.showWarningMessage(`ModelGate: ${summary}`);
   return report;
 }

@@ -127,23 +127,39 @@ export function testExplorer(ctx: CtxInit): void {
       if (!si) continue;
       const gates = bySuite.get(suite) ?? [];
       let failed = false;
+      let undecided = 0;
       for (const g of gates) {
         const gi = si.children.get(`${uri.fsPath}#${g.id}`);
         if (!gi) continue;
-        if (g.pass) {
+        const status = g.status ?? (g.pass ? 'passed' : 'failed');
+        const line = gateLine(g);
+        const location = line !== undefined ? new vscode.Location(uri, new vscode.Position(line, 0)) : undefined;
+        // Test Results shows each gate's sentence and next step, whatever its status.
+        testRun.appendOutput(`${status === 'passed' ? '✓' : status === 'failed' ? '✗' : status === 'inconclusive' ? '?' : '–'} ${gateFailureText(g)}\r\n`, location, gi);
+        if (status === 'passed') {
           testRun.passed(gi);
           continue;
         }
-        failed = true;
-        const message = g.measured === null
+        if (status === 'not run') {
+          undecided++;
+          testRun.skipped(gi);
+          continue;
+        }
+        const message = g.measured === null || status === 'inconclusive'
           ? new vscode.TestMessage(gateFailureText(g))
           : vscode.TestMessage.diff(gateFailureText(g), `${g.threshold.op} ${g.threshold.value}`, String(g.measured));
-        const line = gateLine(g);
-        if (line !== undefined) message.location = new vscode.Location(uri, new vscode.Position(line, 0));
+        if (location) message.location = location;
+        if (status === 'inconclusive') {
+          undecided++;
+          testRun.errored(gi, message);
+          continue;
+        }
+        failed = true;
         testRun.failed(gi, message);
       }
       if (report.cancelled) testRun.skipped(si);
       else if (failed) testRun.failed(si, new vscode.TestMessage(`${SUITE_LABELS[suite]}: some gates failed.`));
+      else if (undecided) testRun.errored(si, new vscode.TestMessage(`${SUITE_LABELS[suite]}: ${undecided} gate(s) inconclusive or not run; see each gate for why and what to do.`));
       else testRun.passed(si);
     }
   };

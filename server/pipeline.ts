@@ -100,7 +100,7 @@ async function runLoaded(
   const now = opts.now ?? new Date();
   // Why each suite did not run to the end; its declared gates become `not run` with this reason.
   const notRun = new Map<SuiteId, string>();
-  for (const s of SUITES) if (!only.includes(s)) notRun.set(s, `not run: this run was limited to ${only.join(', ')} (--only)`);
+  for (const s of SUITES) if (!only.includes(s)) notRun.set(s, `this run was limited to ${only.join(', ')} (--only)`);
   const ran: SuiteId[] = [];
   let cancelled = signal.aborted;
   let predictor: Predictor | undefined;
@@ -166,7 +166,7 @@ async function runLoaded(
         }
         const message = `${suite} suite failed: ${(err as Error).message}`;
         errors.push(message);
-        notRun.set(suite, `not run: ${message}`);
+        notRun.set(suite, message);
       }
       if (signal.aborted) {
         cancelled = true;
@@ -182,7 +182,7 @@ async function runLoaded(
     await predictor?.close().catch(() => undefined);
   }
   for (const s of only) {
-    if (!ran.includes(s) && !notRun.has(s)) notRun.set(s, cancelled ? `not run: the run was cancelled before the ${s} suite finished` : `not run: the ${s} suite did not run`);
+    if (!ran.includes(s) && !notRun.has(s)) notRun.set(s, cancelled ? `the run was cancelled before the ${s} suite finished` : `the ${s} suite did not run`);
   }
   const all = completeGates(loaded, now, SUITES, gates.filter((g) => !notRun.has(g.suite)), notRun);
   const complete = !cancelled && errors.length === 0;

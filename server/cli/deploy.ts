@@ -13,7 +13,7 @@ import { TestUsageError } from '../pipeline';
 import type { ProgressEvent } from '../protocol/report';
 import { deployModel, DeployError, type DeployResult } from '../pipeline/deploy';
 import { summaryTable } from '../report/summary';
-import { CliExit, fail } from './exit';
+import { CliExit, fail, VERDICT_EXIT } from './exit';
 import { failPublishing } from './publish';
 import { progressReporter } from './test';
 
@@ -127,9 +127,12 @@ function printResult(r: DeployResult): void {
   if (r.champion && r.report.suites.metrics?.baseline) err(`champion/challenger: compared with ${r.champion.version} (${r.champion.reference})`);
   if (r.refused !== undefined) {
     if (r.report.cancelled) throw new CliExit(130, 'cancelled');
-    err(`modelgate: NOT published: ${name} ${version} failed the gate: ${r.refused.replace(/^✗ /, '')}`);
-    err(`fix the model or the thresholds in ${shown(r.manifestPath)}, or pass --force to publish it marked ungated`);
-    CliExit.code = 1;
+    const verdict = r.report.summary.verdict;
+    err(`modelgate: NOT published: ${name} ${version} ${verdict === 'failed' ? 'failed the gate' : 'has no complete verdict'}: ${r.refused.replace(/^(✗|…) /, '')}`);
+    err(verdict === 'failed'
+      ? `fix the model or the thresholds in ${shown(r.manifestPath)}, or pass --force to publish it marked ungated`
+      : `give every gate what it needs (see the reasons above) and deploy again, or pass --force to publish it marked ungated`);
+    CliExit.code = VERDICT_EXIT[verdict];
     return;
   }
   if (r.published) {

@@ -5,7 +5,7 @@
 import type { Command } from 'commander';
 import { ManifestError, loadManifest } from '../manifest/load';
 import { publishModel, type PublishProgress } from '../publish/publishModel';
-import { readGateReport } from '../publish/gateReport';
+import { gatedPublishRefusal, readGateReport } from '../publish/gateReport';
 import { CliExit, fail } from './exit';
 
 interface PublishFlags {
@@ -20,14 +20,14 @@ interface PublishFlags {
   json?: boolean;
 }
 
-/** Maps any publishing failure to a user message and exit code (1 gate, 2 usage/IO). */
+/** Maps any publishing failure to a user message and exit code (1 gate failed, 3 verdict incomplete, 2 usage/IO). */
 export function failPublishing(err: unknown): never {
   if (err instanceof CliExit) throw err;
   if (err instanceof ManifestError) fail(err.message, err.diagnostics.length ? 1 : 2);
   const e = err as Error & { exitCode?: number };
   const known = ['PublishError', 'PullError', 'AttachError', 'RegistryError', 'RegistryUnreachableError', 'ReferenceError', 'GateReportError',
     'DigestMismatchError', 'ArtifactInputError', 'LayoutError'];
-  if (e && known.includes(e.name)) fail(e.message, e.exitCode === 1 ? 1 : 2);
+  if (e && known.includes(e.name)) fail(e.message, e.exitCode === 1 || e.exitCode === 3 ? e.exitCode : 2);
   if (e && typeof (e as NodeJS.ErrnoException).code === 'string' && (e as NodeJS.ErrnoException).syscall) fail(`${e.message}; check the path and permissions`, 2);
   throw err;
 }
@@ -65,7 +65,7 @@ export function registerPublish(program: Command): void {
     .argument('<manifest>', 'model.yaml, or the directory holding it')
     .option('--to <target>', 'oci://HOST[:PORT]/REPO or an OCI layout directory (default: deploy.oci from the manifest, else .modelgate/registry/<name>)')
     .option('--tag <tag>', 'also move this tag to the version, e.g. stable or latest (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
-    .option('--report <report.json>', 'the JSON test report; publishing requires summary.passed === true unless --force')
+    .option('--report <report.json>', 'the JSON test report; a gated publish needs its verdict to be passed over every suite (else --force)')
     .option('--report-html <report.html>', 'the HTML rendering of the same report, stored as a layer too')
     .option('--force', 'publish without a passing report; the artifact is annotated dev.modelgate.gated=false')
     .option('--overwrite', 'replace the version tag when it already holds different content')
@@ -81,11 +81,9 @@ export function registerPublish(program: Command): void {
         if (!report && !flags.force) {
           fail(`publishing ${name} ${version} needs a passing test report: run \`modelgate test ${manifestPath} --json report.json\`, then pass --report report.json; or pass --force to publish it marked ungated`, 2);
         }
-        if (report && !report.passed && !flags.force) {
-          const list = report.failures.length ? '\n  ' + report.failures.join('\n  ') : '';
-          fail(`not publishing ${name} ${version}: ${report.failed ?? 'some'} of ${report.gates ?? '?'} gates failed in ${flags.report}${list}\nfix the model or its thresholds in ${loaded.path} and test again, or pass --force to publish it marked ungated`, 1);
-        }
-        const gated = report?.passed === true;
+        const refusal = gatedPublishRefusal(report, `not publishing ${name} ${version}`);
+        if (refusal && !flags.force) fail(refusal.message, refusal.exitCode);
+        const gated = !refusal;
         if (!gated) process.stderr.write(`warning: publishing ${name} ${version} UNGATED (--force); it is annotated dev.modelgate.gated=false\n`);
         const result = await publishModel({
           loaded,

@@ -1,7 +1,8 @@
 // `modelgate test <manifest>`: runs the stress, staleness and metric suites,
 // shows progress, prints the gate table and verdict, writes the JSON and
-// HTML reports. Exit 0 when every gate passes, 1 when one fails, 2 on a
-// usage or configuration error, 130 when cancelled with Ctrl-C.
+// HTML reports. Exit 0 when every declared gate passed, 1 when one failed,
+// 2 on a usage or configuration error, 3 when nothing failed but a gate is
+// inconclusive or not run, 130 when cancelled with Ctrl-C.
 import { writeFile } from 'node:fs/promises';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
@@ -12,7 +13,7 @@ import { runTests, SUITES, TestUsageError } from '../pipeline';
 import type { ProgressEvent, Report, SuiteId } from '../protocol/report';
 import { renderReportHtml } from '../report/html';
 import { summaryTable } from '../report/summary';
-import { CliExit, fail } from './exit';
+import { CliExit, fail, VERDICT_EXIT } from './exit';
 
 interface TestFlags {
   only?: string;
@@ -146,7 +147,7 @@ export function registerTest(program: Command): void {
       progress.stop();
       process.stdout.write(summaryTable(report) + '\n');
       await writeReports(report, flags).catch((err: Error) => fail(`cannot write the report: ${err.message}`, 2));
-      if (report.cancelled) throw new CliExit(130, 'cancelled');
-      if (!report.summary.passed) CliExit.code = 1;
+      if (report.summary.verdict === 'cancelled') throw new CliExit(VERDICT_EXIT.cancelled, 'cancelled');
+      if (report.summary.verdict !== 'passed') CliExit.code = VERDICT_EXIT[report.summary.verdict];
     });
 }

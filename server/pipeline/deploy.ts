@@ -58,7 +58,7 @@ export interface DeployResult {
   model: { name: string; version: string };
   report: Report;
   reportPaths: { json: string; html: string };
-  /** Every gate passed and the run completed. */
+  /** The verdict is passed: every declared gate of every suite passed. */
   passed: boolean;
   /** Why nothing was published (the verdict line), when the gate refused. */
   refused?: string;
@@ -129,7 +129,7 @@ export async function deployModel(manifestPath: string, opts: DeployOptions = {}
   const reportPaths = reportPathsFor(loaded, opts, cwd);
   await writeReports(report, reportPaths);
 
-  const passed = report.summary.passed && report.complete;
+  const passed = report.summary.verdict === 'passed';
   const result: DeployResult = { manifestPath: loaded.path, model: { name, version }, report, reportPaths, passed };
   if (champion) result.champion = { version: champion.version, reference: champion.reference, digest: champion.digest };
   if (report.cancelled) return { ...result, refused: verdictLine(report) };

@@ -6,7 +6,7 @@
 import { join, resolve } from 'node:path';
 import type { LoadedManifest } from '../manifest/load';
 import type { ArtifactStore } from './artifactStore';
-import { gateSummary, readGateReport, type GateReport } from './gateReport';
+import { gatedPublishRefusal, gateSummary, readGateReport, type GateReport } from './gateReport';
 import { gitInfo } from './gitInfo';
 import { OCI_MANIFEST } from './mediaTypes';
 import { buildModelArtifact, type BuiltArtifact } from './modelArtifact';
@@ -69,7 +69,7 @@ export interface PublishResult {
 }
 
 export class PublishError extends Error {
-  constructor(message: string, readonly exitCode: 1 | 2 = 2) {
+  constructor(message: string, readonly exitCode: 1 | 2 | 3 = 2) {
     super(message);
     this.name = 'PublishError';
   }
@@ -94,14 +94,8 @@ async function checkReport(loaded: LoadedManifest, opts: PublishOptions): Promis
   const m = loaded.manifest.metadata;
   const report = opts.report ? await readGateReport(resolve(opts.report.json)) : undefined;
   if (opts.gated) {
-    if (!report) throw new PublishError(`refusing to publish ${m.name} ${m.version} as gated without a test report; run the tests first, or publish with --force to mark it ungated`, 1);
-    if (!report.passed) {
-      const detail = report.failures.length ? `:\n  ${report.failures.join('\n  ')}` : '';
-      throw new PublishError(`refusing to publish ${m.name} ${m.version}: ${report.path} says ${report.failed ?? 'some'} of ${report.gates ?? '?'} gates failed${detail}\nFix the model or the thresholds in ${loaded.path}, or publish with --force to mark it ungated`, 1);
-    }
-    if (report.complete === false) {
-      throw new PublishError(`refusing to publish ${m.name} ${m.version} as gated: ${report.path} is from an incomplete test run (cancelled or a suite crashed); run the tests to the end, or publish with --force to mark it ungated`, 1);
-    }
+    const refusal = gatedPublishRefusal(report, `refusing to publish ${m.name} ${m.version} as gated`);
+    if (refusal) throw new PublishError(refusal.message, refusal.exitCode);
   }
   if (report?.model) {
     if ((report.model.name && report.model.name !== m.name) || (report.model.version && report.model.version !== m.version)) {

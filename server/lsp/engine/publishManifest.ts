@@ -17,7 +17,8 @@ export async function publishManifest(params: PublishRequest.Params, onProgress:
       reportPath = join(dir, 'report.json');
       await writeFile(reportPath, JSON.stringify(params.report), { mode: 0o600 });
     }
-    const gated = !params.force || params.report?.summary.passed === true;
+    // Forced: gated only if the report's verdict is passed anyway; otherwise publishModel applies the gate policy and refuses.
+    const gated = !params.force || params.report?.summary.verdict === 'passed';
     const result = await publishModel({
       loaded,
       target: params.target || undefined,

@@ -25,9 +25,15 @@ describe('breast-cancer passes staleness and metrics', () => {
     report = await runTests(join(samples, 'breast-cancer/model.yaml'), { only: ['staleness', 'metrics'], onProgress: (e) => progress.push(`${e.suite}:${e.step}`) });
   });
 
-  test('every gate passes, the report is complete and follows the schema', () => {
-    assert.deepEqual(report.gates.filter((g) => !g.pass).map((g) => g.message), []);
-    assert.equal(report.summary.passed, true);
+  test('every gate that ran passes; the stress gates are listed as not run, so the verdict is incomplete', () => {
+    assert.deepEqual(report.gates.filter((g) => g.status === 'failed' || g.status === 'inconclusive').map((g) => g.message), []);
+    const notRun = report.gates.filter((g) => g.status === 'not run');
+    assert.deepEqual([...new Set(notRun.map((g) => g.suite))], ['stress'], notRun.map((g) => g.id).join(', '));
+    assert.deepEqual(notRun.filter((g) => g.suite === 'stress').map((g) => g.id), ['stress.p99', 'stress.rps', 'stress.errorRate', 'stress.correctness']);
+    assert.ok(notRun.filter((g) => g.suite === 'stress').every((g) => /limited to staleness, metrics \(--only\)/.test(g.reason ?? '')));
+    assert.equal(report.summary.verdict, 'incomplete');
+    assert.equal(report.summary.passed, false);
+    assert.deepEqual([report.summary.suitesRun, report.summary.suitesNotRun], [['staleness', 'metrics'], ['stress']]);
     assert.equal(report.complete, true);
     assert.equal(report.suites.stress, undefined);
     valid(report);
@@ -43,7 +49,7 @@ describe('breast-cancer passes staleness and metrics', () => {
     assert.match(byId(report, 'metrics.accuracy').how, /scored through POST http:\/\/127\.0\.0\.1:\d+\/v2\/models\/breast-cancer\/versions\/1\.0\.0\/infer, served over v2 binary tensors/);
     assert.ok(report.gates.some((g) => g.id.startsWith('metrics.accuracy@')), 'the slice gate ran');
     assert.equal(m.slices?.length, 1);
-    assert.match(m.notes.join(' '), /no baseline was given/);
+    assert.equal(report.gates.filter((g) => g.id.startsWith('metrics.regression.')).length, 0, 'the sample (a first version) declares no maxRegression');
   });
 
   test('staleness: ages, 30 features with why, prediction shares, gate sources', () => {
@@ -86,16 +92,50 @@ test('the drifted sample fails feature, dataset and prediction drift gates', asy
   assert.ok(r.suites.staleness!.features.filter((f) => f.drifted).length >= 7);
 });
 
+/** breast-cancer 1.1.0 with the maxRegression rule a next version adds, its paths pointing at the sample. */
+async function nextVersionManifest(dir: string): Promise<string> {
+  const bc = join(samples, 'breast-cancer');
+  const text = (await readFile(join(bc, 'model.yaml'), 'utf8'))
+    .replace(/^(  version: )1\.0\.0$/m, '$11.1.0')
+    .replace('artifact: model.onnx', `artifact: ${bc}/model.onnx`)
+    .replaceAll('path: data/', `path: ${bc}/data/`)
+    .replace(/^(  (reference|current): )data\//gm, `$1${bc}/data/`)
+    .replace(/^  skewTolerance:/m, '  maxRegression: [{metric: accuracy, maxAbsoluteDrop: 0.01, maxRelativeDrop: 0.02}]\n  skewTolerance:');
+  const path = join(dir, 'model.yaml');
+  await writeFile(path, text);
+  return path;
+}
+
+test('maxRegression without a baseline: its gates are not run, with what to do, and the verdict is incomplete', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'modelgate-regression-'));
+  try {
+    const r = await runTests(await nextVersionManifest(dir), { only: ['metrics'] });
+    valid(r);
+    const reg = r.gates.filter((g) => g.id.startsWith('metrics.regression.'));
+    assert.deepEqual(reg.map((g) => [g.id, g.status]), [['metrics.regression.accuracy.absolute', 'not run'], ['metrics.regression.accuracy.relative', 'not run']]);
+    assert.match(reg[0]!.reason!, /no earlier version to compare with/);
+    assert.match(reg[0]!.nextStep!, /--baseline/);
+    assert.equal(r.summary.verdict, 'incomplete');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
 test('champion/challenger against a baseline manifest on the same rows', async () => {
-  const r = await runTests(join(samples, 'breast-cancer/model.yaml'), { only: ['metrics'], baseline: join(samples, 'breast-cancer-stale/model.yaml') });
-  valid(r);
-  const b = r.suites.metrics!.baseline!;
-  assert.equal(b.version, '0.9.0');
-  // Same ONNX file: no change at all.
-  assert.deepEqual(b.comparisons.map((c) => [c.metric, c.absoluteChange, c.pass]), [['accuracy', 0, true]]);
-  assert.deepEqual(r.gates.filter((g) => g.id.startsWith('metrics.regression')).map((g) => [g.id, g.pass, g.measured]), [
-    ['metrics.regression.accuracy.absolute', true, 0], ['metrics.regression.accuracy.relative', true, 0],
-  ]);
+  const dir = await mkdtemp(join(tmpdir(), 'modelgate-regression-'));
+  try {
+    const r = await runTests(await nextVersionManifest(dir), { only: ['metrics'], baseline: join(samples, 'breast-cancer-stale/model.yaml') });
+    valid(r);
+    const b = r.suites.metrics!.baseline!;
+    assert.equal(b.version, '0.9.0');
+    // Same ONNX file: no change at all.
+    assert.deepEqual(b.comparisons.map((c) => [c.metric, c.absoluteChange, c.pass]), [['accuracy', 0, true]]);
+    assert.deepEqual(r.gates.filter((g) => g.id.startsWith('metrics.regression')).map((g) => [g.id, g.status, g.measured]), [
+      ['metrics.regression.accuracy.absolute', 'passed', 0], ['metrics.regression.accuracy.relative', 'passed', 0],
+    ]);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });
 
 test('diabetes: regression metrics over HTTP', async () => {
@@ -104,7 +144,7 @@ test('diabetes: regression metrics over HTTP', async () => {
   const m = r.suites.metrics!;
   assert.equal(m.task, 'regression');
   assert.deepEqual(Object.keys(m.overall).sort(), ['mae', 'mape', 'r2', 'rmse']);
-  assert.ok(r.gates.every((g) => g.pass), r.gates.map((g) => g.message).join('\n'));
+  assert.ok(r.gates.filter((g) => g.suite === 'metrics').every((g) => g.status === 'passed'), r.gates.map((g) => g.message).join('\n'));
   assert.ok(m.residuals!.predicted.length === m.rows);
 });
 
@@ -167,7 +207,7 @@ test('with url, the suites use a running server and leave it running', async () 
   try {
     const r = await runTests(join(samples, 'digits/model.yaml'), { only: ['metrics'], url: server.url });
     valid(r);
-    assert.ok(r.gates.every((g) => g.pass), r.gates.map((g) => g.message).join('\n'));
+    assert.ok(r.gates.filter((g) => g.suite === 'metrics').every((g) => g.status === 'passed'), r.gates.map((g) => g.message).join('\n'));
     assert.ok(byId(r, 'metrics.accuracy').how.includes(server.url));
     assert.equal(r.suites.metrics!.confusion!.labels.length, 10);
     const res = await fetch(`${server.url}/v2/health/ready`);

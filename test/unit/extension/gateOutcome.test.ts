@@ -5,7 +5,7 @@ import type { GateResult, Report } from '../../../server/protocol/report';
 
 const gate = (patch: Partial<GateResult>): GateResult => ({
   id: 'metrics.accuracy', suite: 'metrics', metric: 'accuracy', threshold: { op: '>=', value: 0.95 },
-  measured: 0.912345, pass: false, how: 'validation.csv, 114 rows', message: 'accuracy 0.912 is below 0.95', ...patch,
+  measured: 0.912345, status: 'failed', pass: false, how: 'validation.csv, 114 rows', message: 'accuracy 0.912 is below 0.95', ...patch,
 });
 
 test('a failed gate reads measured vs threshold, with units and 4 significant digits', () => {
@@ -15,6 +15,10 @@ test('a failed gate reads measured vs threshold, with units and 4 significant di
     'p99 latency: measured 61.25 ms; threshold <= 50 ms. too slow',
   );
   assert.equal(gateFailureText(gate({ measured: null, message: 'no labels' })), 'accuracy was not measured (threshold >= 0.95). no labels');
+  assert.equal(
+    gateFailureText(gate({ measured: null, status: 'not run', message: 'metrics.accuracy: not run — --only stress', nextStep: 'run every suite' })),
+    'accuracy was not run (threshold >= 0.95). metrics.accuracy: not run — --only stress Next: run every suite.',
+  );
 });
 
 test('gateLine converts the 1-based source line, and is undefined without a source', () => {

@@ -7,13 +7,18 @@ import type { Report } from '../../../server/protocol/report';
 
 const base: Report = JSON.parse(readFileSync(join(__dirname, '..', '..', 'fixtures', 'report', 'full.json'), 'utf8'));
 const now = new Date(new Date(base.createdAt).getTime() + 5 * 60_000);
-const passed: Report = { ...base, cancelled: false, summary: { passed: true, gates: 3, failed: 0, errors: [] } };
-const failed: Report = { ...base, cancelled: false, summary: { passed: false, gates: 3, failed: 1, errors: [] } };
+const three = base.gates.slice(0, 3);
+const summary = (verdict: Report['summary']['verdict'], failed: number): Report['summary'] => ({
+  verdict, passed: verdict === 'passed', gates: 3, failed, inconclusive: 0, notRun: 0, suitesRun: ['staleness', 'metrics', 'stress'], suitesNotRun: [], errors: [],
+});
+const passed: Report = { ...base, cancelled: false, gates: three.map((g) => ({ ...g, status: 'passed', pass: true })), summary: summary('passed', 0) };
+const failed: Report = { ...base, cancelled: false, gates: three.map((g, i) => ({ ...g, status: i === 0 ? 'failed' : 'passed', pass: i !== 0 })), summary: summary('failed', 1) };
 
 test('a manifest row shows the model and a pass/fail icon, or that it is untested', () => {
   assert.deepEqual(manifestRow('a/model.yaml', undefined), { label: 'a/model.yaml', description: 'not tested', icon: 'circle-large-outline' });
   assert.deepEqual(manifestRow('a/model.yaml', passed), { label: 'a/model.yaml', description: `${base.model.name} ${base.model.version}`, icon: 'pass' });
   assert.equal(manifestRow('a/model.yaml', failed).icon, 'error');
+  assert.equal(manifestRow('a/model.yaml', { ...passed, summary: { ...summary('incomplete', 0), suitesNotRun: ['stress'] } }).icon, 'warning');
 });
 
 test('details list version, last result and the server only when it serves this model', () => {

@@ -50,10 +50,25 @@ test('gate: pass/fail, signed margin and a message naming the gate and by how mu
   const strict = gate({ ...base, threshold: { op: '<', value: 0.1 }, measured: 0.1 });
   assert.equal(strict.pass, false, '< is strict');
   const none = unmeasuredGate({ ...base, threshold: { op: '<=', value: 1 } }, 'model.trainedAt is not set');
-  assert.deepEqual([none.pass, none.measured, none.margin], [false, null, undefined]);
-  assert.match(none.message, /not measured — model.trainedAt is not set/);
+  assert.deepEqual([none.status, none.pass, none.measured, none.margin, none.reason], ['not run', false, null, undefined, 'model.trainedAt is not set']);
+  assert.match(none.message, /not run — model.trainedAt is not set/);
+  assert.ok(none.nextStep, 'a not-run gate says what to do next');
+  assert.deepEqual([fail.status, ok.status], ['failed', 'passed']);
   assert.equal(gate({ ...base, threshold: { op: '<=', value: 1 }, measured: Number.NaN }).measured, null);
   assert.equal(formatNumber(0.0001234567), '0.0001235');
+});
+
+test('gate statuses: a value that cannot be trusted is inconclusive, a value that is wrong can fail without a number', () => {
+  const base = { id: 'stress.p99', suite: 'stress' as const, metric: 'p99', how: 'h', threshold: { op: '<=' as const, value: 50, unit: 'ms' } };
+  const doubt = gate({ ...base, measured: 80, inconclusive: 'the load generator was the bottleneck', nextStep: 'close other programs' });
+  assert.deepEqual([doubt.status, doubt.pass, doubt.margin, doubt.reason, doubt.nextStep], ['inconclusive', false, -30, 'the load generator was the bottleneck', 'close other programs']);
+  assert.equal(doubt.message, 'stress.p99: inconclusive — measured 80 ms > 50 ms by 30 ms, but the load generator was the bottleneck');
+  const nan = gate({ ...base, measured: null, unmeasured: 'a prediction is NaN', unmeasuredStatus: 'failed' });
+  assert.deepEqual([nan.status, nan.pass, nan.measured], ['failed', false, null]);
+  assert.match(nan.message, /failed without a value — a prediction is NaN/);
+  const next = gate({ ...base, measured: 60, nextStep: 'profile the model' });
+  assert.deepEqual([next.status, next.nextStep], ['failed', 'profile the model']);
+  assert.equal(gate({ ...base, measured: 10, nextStep: 'x' }).nextStep, undefined, 'a passed gate needs no next step');
 });
 
 test('metric gates: one per bound, ids with average/class, duplicates numbered, task mismatch explained', () => {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gateSummary, readGateReport } from '../../../server/publish/gateReport';
+import { gatedPublishRefusal, gateSummary, readGateReport } from '../../../server/publish/gateReport';
 import { report } from './modelFixture';
 
 function withFile(text: string, fn: (p: string) => Promise<void>): Promise<void> {
@@ -28,6 +28,29 @@ test('any JSON with a boolean summary.passed is accepted', () => withFile('{"sum
   assert.equal(r.passed, true);
   assert.equal(gateSummary(r, true), 'passed');
   assert.equal(gateSummary(undefined, false), 'ungated');
+}));
+
+test('a version-1 report (before verdicts) vouches only when every suite is in it', () => withFile(JSON.stringify({
+  kind: 'modelgate-report', reportVersion: 1, complete: true, suites: { metrics: {} },
+  summary: { passed: true, gates: 1, failed: 0, errors: [] }, gates: [{ id: 'metrics.accuracy', pass: true, message: 'ok' }],
+}), async (p) => {
+  const r = await readGateReport(p);
+  assert.equal(r.verdict, 'incomplete');
+  assert.equal(r.passed, false);
+  assert.deepEqual(r.suitesNotRun, ['staleness', 'stress']);
+  const refusal = gatedPublishRefusal(r, 'not publishing tiny 1.2.3');
+  assert.equal(refusal?.exitCode, 3);
+  assert.match(refusal!.message, /suite\(s\) not run: staleness, stress/);
+}));
+
+test('the gate policy: passed vouches; failed refuses with exit 1; no report or incomplete with exit 3', () => withFile(report(false), async (p) => {
+  const failed = await readGateReport(p);
+  assert.equal(gatedPublishRefusal(failed, 'x')?.exitCode, 1);
+  assert.match(gatedPublishRefusal(failed, 'x')!.message, /1 of 3 gates failed:\n  staleness\.age/);
+  assert.equal(gatedPublishRefusal(undefined, 'x')?.exitCode, 3);
+  assert.equal(gatedPublishRefusal({ ...failed, verdict: 'passed', passed: true, failures: [] }, 'x'), undefined);
+  const inconclusive = { ...failed, verdict: 'incomplete' as const, passed: false, failures: [], incomplete: ['stress.p99 (inconclusive): the load generator was the bottleneck'] };
+  assert.match(gatedPublishRefusal(inconclusive, 'x')!.message, /1 gate\(s\) not decided:\n  stress\.p99 \(inconclusive\)/);
 }));
 
 test('unusable reports are refused with what to do', async () => {

@@ -34,15 +34,19 @@ export function manifestText(opts: { name?: string; version?: string; trainedAt?
   ].join('\n');
 }
 
+/** A report of a full run (every suite) whose third gate passed or failed. */
 export function report(passed: boolean, model = { name: 'tiny', version: '1.2.3' }): string {
   return JSON.stringify({
-    kind: 'modelgate-report', reportVersion: 1, model: { ...model, manifest: 'model.yaml', artifact: 'model.onnx' },
+    kind: 'modelgate-report', reportVersion: 2, model: { ...model, manifest: 'model.yaml', artifact: 'model.onnx' },
     createdAt: '2026-02-03T04:05:06Z',
-    summary: { passed, gates: 3, failed: passed ? 0 : 1, errors: [] },
+    summary: {
+      verdict: passed ? 'passed' : 'failed', passed, gates: 3, failed: passed ? 0 : 1, inconclusive: 0, notRun: 0,
+      suitesRun: ['staleness', 'metrics', 'stress'], suitesNotRun: [], errors: [],
+    },
     gates: [
-      { id: 'metrics.r2', pass: true, message: 'r2 0.91 >= 0.8' },
-      { id: 'stress.p99', pass: true, message: 'p99 3 ms <= 50 ms' },
-      { id: 'staleness.age', pass: passed, message: passed ? 'model age 10 d <= 90 d' : 'model age 120 d > 90 d (30 d over)' },
+      { id: 'metrics.r2', status: 'passed', pass: true, message: 'r2 0.91 >= 0.8' },
+      { id: 'stress.p99', status: 'passed', pass: true, message: 'p99 3 ms <= 50 ms' },
+      { id: 'staleness.age', status: passed ? 'passed' : 'failed', pass: passed, message: passed ? 'model age 10 d <= 90 d' : 'model age 120 d > 90 d (30 d over)' },
     ],
   }, null, 2);
 }

@@ -21,7 +21,7 @@ test('gated publishing needs a report that passed; a failing report publishes no
   const out = tempDir();
   try {
     const loaded = await f.load();
-    await assert.rejects(publishModel({ loaded, target: out.dir, gated: true }), (e: unknown) => e instanceof PublishError && e.exitCode === 1 && /without a test report/.test(e.message));
+    await assert.rejects(publishModel({ loaded, target: out.dir, gated: true }), (e: unknown) => e instanceof PublishError && e.exitCode === 3 && /no test report vouches for it/.test(e.message));
     await assert.rejects(publishModel({ loaded, target: out.dir, gated: true, report: { json: f.failingReport } }), (e: unknown) => {
       assert.ok(e instanceof PublishError);
       assert.equal(e.exitCode, 1);
@@ -57,8 +57,24 @@ test('a report about another model file, or from an incomplete run, does not vou
     const base = JSON.parse(readFileSync(f.passingReport, 'utf8'));
     writeFileSync(f.passingReport, JSON.stringify({ ...base, model: { ...base.model, artifactSha256: 'ab'.repeat(32) } }));
     await assert.rejects(publishModel({ loaded, target: out.dir, gated: true, report: { json: f.passingReport } }), /tested a model file with sha256 abab.*model changed after testing/);
-    writeFileSync(f.passingReport, JSON.stringify({ ...base, complete: false }));
-    await assert.rejects(publishModel({ loaded, target: out.dir, gated: true, report: { json: f.passingReport } }), (e: unknown) => e instanceof PublishError && e.exitCode === 1 && /incomplete test run/.test(e.message));
+    writeFileSync(f.passingReport, JSON.stringify({ ...base, complete: false, cancelled: true, summary: { ...base.summary, verdict: 'cancelled', passed: false } }));
+    await assert.rejects(publishModel({ loaded, target: out.dir, gated: true, report: { json: f.passingReport } }), (e: unknown) => e instanceof PublishError && e.exitCode === 3 && /cancelled test run/.test(e.message));
+    // A metrics-only run: nothing failed, but stress and staleness never ran.
+    const partial = {
+      ...base,
+      summary: { ...base.summary, verdict: 'incomplete', passed: false, gates: 2, notRun: 1, suitesRun: ['metrics'], suitesNotRun: ['staleness', 'stress'] },
+      gates: [base.gates[0], { id: 'stress.p99', status: 'not run', pass: false, message: 'stress.p99: not run', reason: 'this run was limited to metrics (--only)' }],
+    };
+    writeFileSync(f.passingReport, JSON.stringify(partial));
+    await assert.rejects(publishModel({ loaded, target: out.dir, gated: true, report: { json: f.passingReport } }), (e: unknown) => {
+      assert.ok(e instanceof PublishError && e.exitCode === 3, String(e));
+      assert.match(e.message, /not a complete verdict .*suite\(s\) not run: staleness, stress/);
+      assert.match(e.message, /stress\.p99 \(not run\): this run was limited to metrics/);
+      assert.match(e.message, /--force/);
+      return true;
+    });
+    // Forced, the same report publishes, marked ungated.
+    assert.equal((await publishModel({ loaded, target: tempDir().dir, gated: false, report: { json: f.passingReport } })).gates, 'ungated (1/2 passed)');
     const sha = sha256Hex(readFileSync(f.modelPath));
     writeFileSync(f.passingReport, JSON.stringify({ ...base, model: { ...base.model, artifactSha256: sha } }));
     assert.equal((await publishModel({ loaded, target: out.dir, gated: true, report: { json: f.passingReport } })).gates, '3/3 passed');

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { Report } from '../../../server/protocol/report';
+import type { GateResult, Report } from '../../../server/protocol/report';
 import { buildReport, summarize } from '../../../server/report/build';
 import { reportSchemaErrors } from '../../../server/report/validateReport';
 import { parseManifest } from '../../../server/manifest/parse';
@@ -12,7 +12,7 @@ import type { ModelManifest } from '../../../server/manifest/types';
 // so the two cannot drift apart unnoticed.
 const full: Report = {
   kind: 'modelgate-report',
-  reportVersion: 1,
+  reportVersion: 2,
   model: { name: 'm', version: '1.0.0', manifest: 'model.yaml', artifact: 'model.onnx', artifactSha256: 'a'.repeat(64) },
   createdAt: '2026-11-23T10:00:00.000Z',
   durationMs: 1234,
@@ -69,12 +69,14 @@ const full: Report = {
     },
   },
   gates: [{
-    id: 'metrics.accuracy', suite: 'metrics', metric: 'accuracy', threshold: { op: '>=', value: 0.8, unit: '' }, measured: 0.9, pass: true,
+    id: 'metrics.accuracy', suite: 'metrics', metric: 'accuracy', threshold: { op: '>=', value: 0.8, unit: '' }, measured: 0.9, status: 'passed', pass: true,
     how: 'h', margin: 0.1, message: 'ok', source: { path: ['gates', 'metrics', 0, 'min'], line: 3, column: 7 },
   }, {
-    id: 'staleness.modelAge', suite: 'staleness', metric: 'model age', threshold: { op: '<=', value: 365, unit: 'd' }, measured: null, pass: false, how: 'h', message: 'not measured',
+    id: 'staleness.modelAge', suite: 'staleness', metric: 'model age', threshold: { op: '<=', value: 365, unit: 'd' }, measured: null, status: 'not run', pass: false, how: 'h', message: 'not measured',
+    reason: 'model.trainedAt is not set', nextStep: 'add model.trainedAt',
   }],
-  summary: { passed: false, gates: 2, failed: 1, errors: ['x'] },
+  datasets: [{ role: 'validation', path: 'data/v.csv', rowsRead: 54, rowsUsed: 3, rowsDropped: 51, dropped: [{ line: 2, column: 'x', value: 'n/a', why: 'not a number' }], suite: 'metrics' }],
+  summary: { verdict: 'cancelled', passed: false, gates: 2, failed: 0, inconclusive: 0, notRun: 1, suitesRun: ['metrics'], suitesNotRun: ['stress', 'staleness'], errors: ['x'] },
 };
 
 describe('report schema', () => {
@@ -91,7 +93,9 @@ describe('report schema', () => {
     };
     bad((r) => delete r.summary, /required property 'summary'/);
     bad((r) => { r.gates[0].extra = 1; }, /additional properties \(extra\)/);
-    bad((r) => { r.reportVersion = 2; }, /reportVersion/);
+    bad((r) => { r.reportVersion = 1; }, /reportVersion/);
+    bad((r) => { r.gates[0].status = 'skipped'; }, /status/);
+    bad((r) => { r.summary.verdict = 'ok'; }, /verdict/);
     bad((r) => { r.suites.staleness.features[0].statistic = Number.NaN; r.suites = JSON.parse(JSON.stringify(r.suites)); }, /statistic: must be number/);
     bad((r) => { r.gates[0].suite = 'lint'; }, /suite/);
     bad((r) => { r.createdAt = 'yesterday'; }, /createdAt: must match format/);
@@ -102,17 +106,31 @@ describe('report assembly', () => {
   const text = 'apiVersion: modelgate/v1\nkind: Model\nmetadata: {name: m, version: 1.0.0}\nmodel: {artifact: model.onnx, task: classification}\n';
   const loaded: LoadedManifest = { path: '/w/m/model.yaml', dir: '/w/m', manifest: parseManifest(text).value as ModelManifest, parsed: parseManifest(text), diagnostics: [] };
 
-  test('summary passes only when complete, with no failed gate and no suite error', () => {
-    const ok = { ...full.gates[0]! };
-    assert.deepEqual(summarize([ok], [], true), { passed: true, gates: 1, failed: 0, errors: [] });
-    assert.equal(summarize([ok], [], false).passed, false);
-    assert.equal(summarize([ok], ['metrics suite failed: x'], true).passed, false);
-    assert.equal(summarize([ok, full.gates[1]!], [], true).failed, 1);
+  const all = { run: ['staleness', 'metrics', 'stress'] as const, notRun: [] as const };
+  const suites = { run: [...all.run], notRun: [...all.notRun] };
+  const ok = { ...full.gates[0]! };
+  const st = (status: GateResult['status']) => ({ ...ok, id: status, status, pass: status === 'passed' });
+
+  test('the verdict is passed only when every gate of every suite passed', () => {
+    assert.deepEqual(summarize([ok], [], suites), { verdict: 'passed', passed: true, gates: 1, failed: 0, inconclusive: 0, notRun: 0, suitesRun: [...all.run], suitesNotRun: [], errors: [] });
+    assert.equal(summarize([], [], suites).verdict, 'passed', 'a manifest that declares no gate passes when every suite ran');
+  });
+
+  test('a failed gate or a suite error fails; inconclusive, not run or a skipped suite is incomplete; a cancel is cancelled', () => {
+    assert.equal(summarize([ok, st('failed'), st('not run')], [], suites).verdict, 'failed');
+    assert.equal(summarize([ok], ['metrics suite failed: x'], suites).verdict, 'failed');
+    const inc = summarize([ok, st('inconclusive')], [], suites);
+    assert.deepEqual([inc.verdict, inc.passed, inc.inconclusive], ['incomplete', false, 1]);
+    const nr = summarize([ok, st('not run')], [], suites);
+    assert.deepEqual([nr.verdict, nr.notRun], ['incomplete', 1]);
+    const skipped = summarize([ok], [], { run: ['metrics'], notRun: ['staleness', 'stress'] });
+    assert.deepEqual([skipped.verdict, skipped.suitesNotRun], ['incomplete', ['staleness', 'stress']]);
+    assert.equal(summarize([ok, st('failed')], [], suites, true).verdict, 'cancelled');
   });
 
   test('buildReport fills identity, environment and relative paths, and validates', () => {
     const r = buildReport({
-      loaded, startedAt: new Date(1000), finishedAt: new Date(3500), suites: {}, gates: [full.gates[0]!], errors: [], complete: true, cwd: '/w',
+      loaded, startedAt: new Date(1000), finishedAt: new Date(3500), suites: {}, gates: [full.gates[0]!], errors: [], complete: true, cwd: '/w', suitesRun: [...all.run], suitesNotRun: [],
     });
     assert.equal(r.model.manifest, 'm/model.yaml');
     assert.equal(r.model.artifact, 'm/model.onnx');
