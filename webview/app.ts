@@ -5,7 +5,7 @@ import '@vscode-elements/elements/dist/vscode-tab-header/index.js';
 import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
 import '@vscode-elements/elements/dist/vscode-tabs/index.js';
 import type { SuiteId } from '../server/protocol/report';
-import { gatesOf, suiteTitles, type Ctx } from './context';
+import { gatesOf, statusOf, suiteTitles, type Ctx } from './context';
 import { h } from './dom';
 import { renderGates } from './sections/gates';
 import { renderMetrics } from './sections/metrics';
@@ -22,7 +22,7 @@ interface Tab {
 
 export function renderReport(root: HTMLElement, ctx: Ctx): void {
   const r = ctx.report;
-  const tabs: Tab[] = [{ id: 'gates', title: 'Gates', failed: r.gates.filter((g) => !g.pass).length, body: () => renderGates(ctx) }];
+  const tabs: Tab[] = [{ id: 'gates', title: 'Gates', failed: r.gates.filter((g) => statusOf(g) === 'failed').length, body: () => renderGates(ctx) }];
   if (r.suites.stress) tabs.push(suiteTab(ctx, 'stress', () => renderStress(ctx, r.suites.stress!)));
   if (r.suites.staleness) tabs.push(suiteTab(ctx, 'staleness', () => renderStaleness(ctx, r.suites.staleness!)));
   if (r.suites.metrics) tabs.push(suiteTab(ctx, 'metrics', () => renderMetrics(ctx, r.suites.metrics!)));
@@ -52,7 +52,7 @@ export function renderReport(root: HTMLElement, ctx: Ctx): void {
 }
 
 function suiteTab(ctx: Ctx, suite: SuiteId, body: () => HTMLElement): Tab {
-  return { id: suite, title: suiteTitles[suite], failed: gatesOf(ctx.report, suite).filter((g) => !g.pass).length, body };
+  return { id: suite, title: suiteTitles[suite], failed: gatesOf(ctx.report, suite).filter((g) => statusOf(g) === 'failed').length, body };
 }
 
 // The tab panel toggles `hidden` synchronously, but layout happens on the next frame.

@@ -2,7 +2,7 @@
 // - VS Code: the host posts {type:'report'}; the last report and the UI state
 //   are kept with setState so a reloaded panel redraws at once.
 // - The standalone HTML report: the report is embedded as JSON in the page.
-import type { Report } from '../server/protocol/report';
+import type { REPORT_VERSION, Report } from '../server/protocol/report';
 import type { WebviewState } from '../server/protocol/webview';
 import { renderReport } from './app';
 import { ChartBoard } from './charts';
@@ -45,6 +45,9 @@ function isReport(x: unknown): x is Report {
   return !!r && r.kind === 'modelgate-report' && typeof r.reportVersion === 'number' && !!r.model && Array.isArray(r.gates) && !!r.suites;
 }
 
+// Typed against the protocol's constant (imported as a type only), so a new report version fails to compile here until the viewer follows.
+const VIEWER_VERSION: typeof REPORT_VERSION = 2;
+
 function start(host: Host, root: HTMLElement): void {
   const charts = new ChartBoard();
 
@@ -53,8 +56,8 @@ function start(host: Host, root: HTMLElement): void {
       showMessage(root, 'This is not a ModelGate report.', 'Expected a JSON document with "kind": "modelgate-report". Re-run `modelgate test <manifest> --json report.json` to produce one.');
       return;
     }
-    if (report.reportVersion > 1) {
-      showMessage(root, `Report version ${report.reportVersion} is newer than this viewer (1).`, 'Update ModelGate to view it.');
+    if (report.reportVersion > VIEWER_VERSION) {
+      showMessage(root, `Report version ${report.reportVersion} is newer than this viewer (${VIEWER_VERSION}).`, 'Update ModelGate to view it.');
       return;
     }
     charts.destroyAll();

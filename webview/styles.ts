@@ -128,11 +128,13 @@ table.data th { font-weight: 600; color: var(--vscode-descriptionForeground); wh
 table.data td.num, table.data th.num { text-align: right; white-space: nowrap; }
 table.data tbody tr:nth-child(even) { background: var(--vscode-keybindingTable-rowsBackground); }
 table.data tbody tr.failed { background: color-mix(in srgb, var(--vscode-testing-iconFailed) 11%, transparent); }
+table.data tbody tr.undecided { background: color-mix(in srgb, var(--vscode-editorWarning-foreground) 8%, transparent); }
 table.data tbody tr.selectable { cursor: pointer; }
 table.data tbody tr.selectable:hover { background: var(--vscode-list-hoverBackground); }
 table.data tbody tr.selected { background: var(--vscode-list-activeSelectionBackground); }
 td.status { width: 1.5em; font-weight: 700; text-align: center; }
 .gate-msg { font-size: 12px; margin-top: 2px; }
+.gate-next { font-size: 12px; margin-top: 2px; }
 button.link { background: none; border: 0; padding: 0; color: var(--vscode-textLink-foreground); cursor: pointer; font: inherit; text-decoration: underline; }
 button.link:focus-visible, select:focus-visible { outline: 1px solid var(--vscode-focusBorder); }
 button.action { background: var(--vscode-button-background); color: var(--vscode-button-foreground); border: 0; border-radius: 2px; padding: 4px 12px; cursor: pointer; font: inherit; }

@@ -1,14 +1,17 @@
 // Every gate: pass/fail, measured against the threshold, the margin, how it
 // was measured and the manifest line that set it (a link inside VS Code).
 import type { GateResult } from '../../server/protocol/report';
-import type { Ctx } from '../context';
+import { statusClass, statusMarks, statusOf, type Ctx } from '../context';
 import { dataTable, h } from '../dom';
 import { num, op, signed, withUnit } from '../format';
 
 export function renderGates(ctx: Ctx): HTMLElement {
   const { report, host } = ctx;
   const manifestName = report.model.manifest.split(/[\\/]/).pop() || 'model.yaml';
-  const failed = report.gates.filter((g) => !g.pass).length;
+  const passed = report.gates.filter((g) => statusOf(g) === 'passed').length;
+  // What needs attention first: failed, then inconclusive, then not run, then passed (report order inside each).
+  const order: Record<string, number> = { failed: 0, inconclusive: 1, 'not run': 2, passed: 3 };
+  const gates = report.gates.map((g, i) => ({ g, i })).sort((a, b) => order[statusOf(a.g)]! - order[statusOf(b.g)]! || a.i - b.i).map((x) => x.g);
 
   const source = (g: GateResult): HTMLElement | string => {
     if (!g.source) return '—';
@@ -31,23 +34,27 @@ export function renderGates(ctx: Ctx): HTMLElement {
       { label: 'How it was measured' },
       { label: 'Set in' },
     ],
-    report.gates.map((g) => ({
-      class: g.pass ? '' : 'failed',
-      data: { gate: g.id, pass: String(g.pass) },
+    gates.map((g) => {
+      const st = statusOf(g);
+      return {
+      class: st === 'passed' ? '' : st === 'failed' ? 'failed' : 'undecided',
+      data: { gate: g.id, pass: String(g.pass), status: st },
       title: g.message,
       cells: [
-        h('span', { class: g.pass ? 'pass' : 'fail', attrs: { 'aria-label': g.pass ? 'passed' : 'failed' } }, g.pass ? '✓' : g.measured === null ? '!' : '✗'),
+        h('span', { class: statusClass[st], attrs: { 'aria-label': st } }, statusMarks[st]),
         h('div', null,
           h('div', { class: 'mono' }, g.id),
           g.metric !== g.id ? h('div', { class: 'muted' }, g.metric) : null,
-          g.pass ? null : h('div', { class: 'gate-msg fail' }, g.message)),
-        g.measured === null ? h('span', { class: 'fail' }, 'not measured') : withUnit(g.measured, g.threshold.unit),
+          st === 'passed' ? null : h('div', { class: `gate-msg ${statusClass[st]}` }, g.message),
+          st !== 'passed' && g.nextStep ? h('div', { class: 'gate-next' }, h('b', null, 'Next: '), g.nextStep) : null),
+        g.measured === null ? h('span', { class: statusClass[st] }, st === 'not run' ? 'not run' : 'not measured') : withUnit(g.measured, g.threshold.unit),
         `${op(g.threshold.op)} ${withUnit(g.threshold.value, g.threshold.unit)}`,
         g.margin === undefined ? '—' : h('span', { class: g.margin < 0 ? 'fail' : '' }, signed(g.margin) + (g.threshold.unit ? ` ${g.threshold.unit}` : '')),
         h('span', { class: 'muted' }, g.how),
         source(g),
       ],
-    })),
+      };
+    }),
     { data: { table: 'gates' } }
   );
   // The status cell is narrow and centred.
@@ -55,7 +62,7 @@ export function renderGates(ctx: Ctx): HTMLElement {
 
   return h('section', { data: { section: 'gates' } },
     h('p', { class: 'muted' },
-      report.gates.length === 0 ? 'No gates were evaluated.' : `${num(report.gates.length - failed)} of ${num(report.gates.length)} gates passed.`,
+      report.gates.length === 0 ? 'No gates were evaluated.' : `${num(passed)} of ${num(report.gates.length)} gates passed.`,
       host.interactive && report.gates.some((g) => g.source) ? ' Click a line to open the manifest there.' : ''),
     h('div', { class: 'scroll' }, table));
 }

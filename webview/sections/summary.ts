@@ -1,6 +1,6 @@
 // The header: which model, when, how long, the verdict and where it ran.
-import type { SuiteId } from '../../server/protocol/report';
-import { gatesOf, suiteTitles, type Ctx } from '../context';
+import type { GateStatus, SuiteId } from '../../server/protocol/report';
+import { gatesOf, statusOf, suiteTitles, verdictOf, type Ctx } from '../context';
 import { h } from '../dom';
 import { duration, timestamp } from '../format';
 
@@ -8,22 +8,37 @@ const allSuites: SuiteId[] = ['stress', 'staleness', 'metrics'];
 
 export function renderSummary(ctx: Ctx, onSuite: (suite: SuiteId) => void): HTMLElement {
   const { report: r, host } = ctx;
-  const failed = r.gates.filter((g) => !g.pass).length;
-  const verdict = !r.complete
-    ? h('span', { class: 'verdict incomplete', data: { verdict: 'incomplete' } }, r.cancelled ? 'Incomplete — cancelled' : 'Incomplete')
-    : failed === 0 && r.summary.errors.length === 0
-      ? h('span', { class: 'verdict pass', data: { verdict: 'passed' } }, `Passed · ${r.gates.length} gates`)
-      : h('span', { class: 'verdict fail', data: { verdict: 'failed' } }, `${failed} of ${r.gates.length} gates failed`);
+  const count = (st: GateStatus) => r.gates.filter((g) => statusOf(g) === st).length;
+  const failed = count('failed');
+  const undecided = count('inconclusive') + count('not run');
+  const v = verdictOf(r);
+  const verdict = v === 'cancelled'
+    ? h('span', { class: 'verdict incomplete', data: { verdict: 'cancelled' } }, 'Incomplete — cancelled')
+    : v === 'incomplete'
+      ? h('span', { class: 'verdict incomplete', data: { verdict: 'incomplete' } },
+        undecided ? `Incomplete · ${undecided} of ${r.gates.length} gates not decided` : `Incomplete · ${(r.summary.suitesNotRun ?? []).map((s) => suiteTitles[s].toLowerCase()).join(', ') || 'a suite'} not run`)
+      : v === 'passed'
+        ? h('span', { class: 'verdict pass', data: { verdict: 'passed' } }, `Passed · ${r.gates.length} gates`)
+        : h('span', { class: 'verdict fail', data: { verdict: 'failed' } }, failed ? `${failed} of ${r.gates.length} gates failed` : 'Failed — suite error');
 
   const present = allSuites.filter((s) => r.suites[s]);
-  const missing = allSuites.filter((s) => !r.suites[s]);
+  const missing = r.summary.suitesNotRun ?? allSuites.filter((s) => !r.suites[s]);
   const banners: HTMLElement[] = [];
-  if (!r.complete) {
+  if (v === 'cancelled' || !r.complete) {
     banners.push(
       h('div', { class: 'banner warning', attrs: { role: 'status' } },
         h('b', null, r.cancelled ? 'The run was cancelled. ' : 'The run did not finish. '),
         `This report holds only what was measured${present.length ? `: ${present.map((s) => suiteTitles[s].toLowerCase()).join(', ')}` : ''}.`,
         missing.length ? ` Not run: ${missing.map((s) => suiteTitles[s].toLowerCase()).join(', ')}.` : '')
+    );
+  } else if (v === 'incomplete') {
+    // Nothing failed, but the verdict cannot vouch for the model: say what was not decided and how to finish it.
+    const reasons = [...new Set(r.gates.filter((g) => statusOf(g) === 'inconclusive' || statusOf(g) === 'not run').map((g) => g.reason ?? g.message))];
+    banners.push(
+      h('div', { class: 'banner warning', attrs: { role: 'status' } },
+        h('b', null, 'Not a complete verdict: this model would be published only ungated. '),
+        missing.length ? `Not run: ${missing.map((s) => suiteTitles[s].toLowerCase()).join(', ')}. ` : '',
+        h('ul', null, reasons.slice(0, 6).map((x) => h('li', null, x)))),
     );
   }
   if (r.summary.errors.length > 0) {
@@ -32,10 +47,12 @@ export function renderSummary(ctx: Ctx, onSuite: (suite: SuiteId) => void): HTML
 
   const chips = present.map((s) => {
     const gs = gatesOf(r, s);
-    const bad = gs.filter((g) => !g.pass).length;
+    const bad = gs.filter((g) => statusOf(g) === 'failed').length;
+    const open = gs.filter((g) => statusOf(g) === 'inconclusive' || statusOf(g) === 'not run').length;
+    const mark = bad ? 'fail' : open ? 'warn' : 'pass';
     return h('button', { class: 'chip', title: `Show the ${suiteTitles[s]} tab`, on: { click: () => onSuite(s) } },
-      h('span', { class: bad ? 'fail' : 'pass' }, bad ? '✗ ' : '✓ '),
-      `${suiteTitles[s]}: `, bad ? `${bad} of ${gs.length} failed` : `${gs.length} passed`);
+      h('span', { class: mark }, bad ? '✗ ' : open ? '? ' : '✓ '),
+      `${suiteTitles[s]}: `, bad ? `${bad} of ${gs.length} failed` : open ? `${open} of ${gs.length} not decided` : `${gs.length} passed`);
   });
 
   const env = r.environment;
