@@ -75,6 +75,38 @@ export class LoadgenProcess {
 
   /** Forks the child and waits until it is ready for jobs against `url` with `bodies`. */
   static async start(cmd: LoadgenCommand, url: string, bodies: string[]): Promise<LoadgenProcess> {
+    const lg = await LoadgenProcess.fork(cmd);
+    lg.post({ type: 'init', url, bodies });
+    return lg;
+  }
+
+  /**
+   * Forks a second child of the same program that serves the trivial
+   * endpoint of the noise-floor measurement; resolves with its URL.
+   */
+  static async startTrivial(cmd: LoadgenCommand): Promise<{ process: LoadgenProcess; url: string }> {
+    const lg = await LoadgenProcess.fork(cmd);
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        const onMsg = (raw: unknown) => {
+          const msg = raw as ChildMessage;
+          if (msg.type === 'trivial-listening') {
+            lg.child.off('message', onMsg);
+            resolve(msg.url);
+          }
+        };
+        lg.child.on('message', onMsg);
+        void lg.exited.then(() => reject(new LoadgenExitedError(`the trivial endpoint exited before it listened${lg.stderrTail.trim() ? `: ${lg.stderrTail.trim()}` : ''}`)));
+        lg.post({ type: 'serve-trivial' });
+      });
+      return { process: lg, url };
+    } catch (err) {
+      await lg.kill();
+      throw err;
+    }
+  }
+
+  private static async fork(cmd: LoadgenCommand): Promise<LoadgenProcess> {
     if (!existsSync(cmd.modulePath)) {
       throw new Error(`cannot start the load generator: ${cmd.modulePath} is missing. Build the bundles with \`npm run build\`.`);
     }
@@ -104,7 +136,6 @@ export class LoadgenProcess {
       child.once('exit', onExit);
       child.once('error', onError);
     });
-    lg.post({ type: 'init', url, bodies });
     return lg;
   }
 

@@ -17,6 +17,36 @@ export interface LoadJob {
   captureEvery: number;
   /** Most captured responses to send back. */
   captureMax: number;
+  /**
+   * open mode: also offer the same rate to this trivial endpoint (another
+   * process, no model), half an interval out of step, so the run measures
+   * the machine's own latency beside the server's (the noise floor).
+   */
+  noiseUrl?: string;
+  /** open mode: also return the latencies of each window of this many seconds (by release time), for a block bootstrap. */
+  windowS?: number;
+}
+
+/** Latencies (µs) released in one time window of a run: how many, and the largest ones, descending. */
+export interface LatencyWindow {
+  count: number;
+  /** The window's largest latencies, descending; all of them unless the window held more than TAIL_MAX. */
+  tailUs: number[];
+}
+
+/** Most latencies kept per window: enough for an exact pooled p99 of up to ~100 windows at 5,000 rps. */
+export const TAIL_MAX = 5000;
+
+/** The same schedule against the trivial endpoint: what the machine and the generator add without any model. */
+export interface NoiseRunResult {
+  sent: number;
+  responses: number;
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+  throughputRps: number;
+  histogram: string;
+  windows: LatencyWindow[];
 }
 
 /** One captured response under load: which body row was sent and what came back. */
@@ -50,14 +80,21 @@ export interface LoadRunResult {
   captured: CapturedResponse[];
   /** open mode: how late requests left compared with their schedule (µs). */
   sendLagUs?: { mean: number; max: number };
+  /** open mode with `windowS`: the model endpoint's latencies per window. */
+  windows?: LatencyWindow[];
+  /** open mode with `noiseUrl`: the trivial endpoint's figures over the same run. */
+  noise?: NoiseRunResult;
 }
 
 export type ParentMessage =
   | { type: 'init'; url: string; bodies: string[] }
+  /** Become the trivial endpoint instead of a load generator (see noiseEndpoint.ts). */
+  | { type: 'serve-trivial' }
   | { type: 'run'; id: number; job: LoadJob }
   | { type: 'exit' };
 
 export type ChildMessage =
   | { type: 'ready' }
+  | { type: 'trivial-listening'; url: string }
   | { type: 'result'; id: number; result: LoadRunResult }
   | { type: 'error'; id: number; message: string };

@@ -2,6 +2,8 @@
 // once, then runs one job at a time and answers with its measurements. It
 // exits when told to or as soon as its parent goes away, so an aborted or
 // crashed suite never leaves load running against a server.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { runClosed, type LoadTarget } from './closedLoad';
 import type { ChildMessage, ParentMessage } from './loadgenProtocol';
 import { runOpen } from './openLoad';
@@ -40,6 +42,11 @@ export function runLoadgenChild(): Promise<void> {
             send({ type: 'error', id: msg.id, message: err instanceof Error ? err.message : String(err) });
           }
         });
+      } else if (msg.type === 'serve-trivial') {
+        const server = serveTrivial();
+        server.listen(0, '127.0.0.1', () => {
+          send({ type: 'trivial-listening', url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/models/trivial:predict` });
+        });
       } else if (msg.type === 'exit') {
         end();
       }
@@ -48,4 +55,24 @@ export function runLoadgenChild(): Promise<void> {
     process.on('disconnect', end);
     send({ type: 'ready' });
   });
+}
+
+/** A response about the size of a small model's answer. */
+const TRIVIAL_BODY = JSON.stringify({ predictions: [[0.5, 0.5]] });
+
+/**
+ * The noise floor's endpoint: plain node:http that reads the request and
+ * answers at once, with no routing, parsing or model. What the load
+ * generator measures against it is the machine's share of a latency.
+ */
+function serveTrivial(): http.Server {
+  const server = http.createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(TRIVIAL_BODY) });
+      res.end(TRIVIAL_BODY);
+    });
+  });
+  server.keepAliveTimeout = 30_000;
+  return server;
 }
