@@ -12,7 +12,7 @@ import { CreateManifestRequest, PublishRequest, RunTestsRequest, ServeRequest, S
 
 const manifest = join(REPO, 'samples', 'breast-cancer', 'model.yaml');
 let client: LspClient;
-let passing: Report | undefined;
+let partial: Report | undefined;
 const tmp = mkdtempSync(join(tmpdir(), 'modelgate-engine-'));
 
 before(async () => {
@@ -35,8 +35,10 @@ test('runTests answers with a report and reports progress between begin and end'
   assert.equal(report.complete, true);
   assert.deepEqual(Object.keys(report.suites).sort(), ['metrics', 'staleness']);
   assert.ok(report.gates.length > 0);
-  assert.ok(report.gates.every((g) => g.suite === 'metrics' || g.suite === 'staleness'));
-  passing = report;
+  assert.ok(report.gates.every((g) => g.suite === 'metrics' || g.suite === 'staleness' || g.status === 'not run'), 'the stress gates are listed, as not run');
+  assert.equal(report.summary.verdict, 'incomplete', 'stress did not run: the verdict cannot be passed');
+  assert.deepEqual(report.summary.suitesNotRun, ['stress']);
+  partial = report;
   assert.equal(kinds[0], 'begin');
   assert.equal(kinds.at(-1), 'end');
 });
@@ -103,16 +105,26 @@ test('serve starts a model server on 127.0.0.1 and stop closes it', async () => 
   assert.ok(statuses.slice(0, -2).every((s) => s.running), 'a running status arrived after the stop');
 });
 
-test('publish refuses without a report, then publishes gated with the passing one into an OCI layout; versions lists it', async () => {
+test('publish: refused without a report or with a partial one (not gated), published ungated when forced, gated only after every suite', async () => {
   const target = join(tmp, 'layout');
   const before = await client.conn.sendRequest<VersionsRequest.Result>(VersionsRequest.method, { manifest, target } satisfies VersionsRequest.Params);
   assert.deepEqual(before, { location: target, versions: [] }, 'a layout that does not exist yet has no versions');
   await assert.rejects(
     client.conn.sendRequest(PublishRequest.method, { manifest, target } satisfies PublishRequest.Params),
-    (err: Error) => /without a test report/.test(err.message),
+    (err: Error) => /no test report vouches for it/.test(err.message),
   );
-  assert.ok(passing?.summary.passed, 'the first test left no passing report');
-  const result = await client.conn.sendRequest<PublishRequest.Result>(PublishRequest.method, { manifest, target, report: passing } satisfies PublishRequest.Params);
+  assert.ok(partial, 'the first test left no report');
+  // Staleness and metrics passed, but stress never ran: a gated publish is refused and says what was not run.
+  await assert.rejects(
+    client.conn.sendRequest(PublishRequest.method, { manifest, target, report: partial } satisfies PublishRequest.Params),
+    (err: Error) => /not a complete verdict .*suite\(s\) not run: stress/s.test(err.message),
+  );
+  const forced = await client.conn.sendRequest<PublishRequest.Result>(PublishRequest.method, { manifest, target: join(tmp, 'ungated'), report: partial, force: true } satisfies PublishRequest.Params);
+  assert.equal(forced.gated, false);
+
+  const { report: full } = await client.conn.sendRequest<RunTestsRequest.Result>(RunTestsRequest.method, { manifest, duration: '500ms', concurrency: [1, 4] } satisfies RunTestsRequest.Params);
+  assert.equal(full.summary.verdict, 'passed', full.gates.filter((g) => g.status !== 'passed').map((g) => g.message).join('\n'));
+  const result = await client.conn.sendRequest<PublishRequest.Result>(PublishRequest.method, { manifest, target, report: full } satisfies PublishRequest.Params);
   assert.equal(result.gated, true);
   assert.match(result.digest, /^sha256:[0-9a-f]{64}$/);
   const index = JSON.parse(readFileSync(join(target, 'index.json'), 'utf8')) as { manifests: { digest: string }[] };

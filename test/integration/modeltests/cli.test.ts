@@ -41,7 +41,7 @@ test('stale sample: exit 1, the table, a verdict naming the gates and margins, J
   const lines = r.stdout.trim().split('\n');
   assert.match(lines[0]!, /gate\s+measured\s+threshold\s+margin\s+set at/);
   assert.match(lines.find((l) => l.includes('staleness.modelAge'))!, /^✗\s+staleness\.modelAge\s+\d+(\.\d+)? d\s+≤ 365 d\s+−\d+(\.\d+)? d\s+samples\/breast-cancer-stale\/model\.yaml:\d+:\d+$/);
-  assert.match(lines.at(-1)!, /^✗ 2 of \d+ gates failed: staleness\.modelAge \(\d+(\.\d+)? d > 365 d by \d+(\.\d+)? d\), staleness\.dataAge \(/);
+  assert.match(lines.at(-1)!, /^✗ failed: 2 of \d+ gates failed: staleness\.modelAge \(\d+(\.\d+)? d > 365 d by \d+(\.\d+)? d\), staleness\.dataAge \(/);
   assert.match(r.stderr, /\[staleness\] feature drift/, 'plain progress lines when stderr is not a terminal');
   const report = await readReport(json);
   assert.equal(report.summary.passed, false);
@@ -55,13 +55,25 @@ test('drifted sample: exit 1 naming the drift gates', async () => {
   const r = await run(['test', sample('breast-cancer-drifted'), '--only', 'staleness', '--no-progress']);
   assert.equal(r.code, 1);
   assert.equal(r.stderr, '');
-  assert.match(r.stdout.trim().split('\n').at(-1)!, /^✗ \d+ of \d+ gates failed: .*staleness\.driftedShare \([\d.]+ > 0\.2 by [\d.]+\).*staleness\.drift\.mean radius \(/);
+  assert.match(r.stdout.trim().split('\n').at(-1)!, /^✗ failed: \d+ of \d+ gates failed: .*staleness\.driftedShare \([\d.]+ > 0\.2 by [\d.]+\).*staleness\.drift\.mean radius \(/);
 });
 
-test('breast-cancer metrics pass: exit 0', async () => {
-  const r = await run(['test', sample('breast-cancer'), '--only', 'metrics,staleness', '--no-progress']);
-  assert.equal(r.code, 0, r.stdout + r.stderr);
-  assert.match(r.stdout.trim().split('\n').at(-1)!, /^✓ all \d+ gates passed$/);
+test('breast-cancer without stress: every gate that ran passes, yet exit 3 — the stress gates were not run', async () => {
+  const json = join(dir, 'partial.json');
+  const r = await run(['test', sample('breast-cancer'), '--only', 'metrics,staleness', '--no-progress', '--json', json]);
+  assert.equal(r.code, 3, r.stdout + r.stderr);
+  assert.match(r.stdout, /^–\s+stress\.p99\s+not run/m);
+  assert.match(r.stdout, /4 gates \(stress\.p99, stress\.rps, stress\.errorRate, stress\.correctness\): this run was limited to metrics, staleness \(--only\)\n\s+next: /);
+  assert.match(r.stdout.trim().split('\n').at(-1)!, /^… incomplete: nothing failed, but 4 not run: stress\.p99 \(not run\).* not gated/);
+  const report = await readReport(json);
+  assert.equal(report.summary.verdict, 'incomplete');
+  // The same report cannot vouch for a gated publish (exit 3, what was not run); --force publishes it ungated.
+  const pub = await run(['publish', sample('breast-cancer'), '--report', json, '--to', join(dir, 'partial-layout')]);
+  assert.equal(pub.code, 3, pub.stderr);
+  assert.match(pub.stderr, /not a complete verdict .*suite\(s\) not run: stress/s);
+  const forced = await run(['publish', sample('breast-cancer'), '--report', json, '--to', join(dir, 'partial-layout'), '--force']);
+  assert.equal(forced.code, 0, forced.stderr);
+  assert.match(forced.stderr, /UNGATED/);
 });
 
 test('usage and configuration errors exit 2 with the place to fix', async () => {
@@ -106,7 +118,9 @@ test('Ctrl-C during stress: exit 130 and a partial report marked incomplete', as
   assert.equal(report.complete, false);
   assert.equal(report.cancelled, true);
   assert.equal(report.summary.passed, false);
+  assert.equal(report.summary.verdict, 'cancelled');
   assert.ok(report.suites.staleness, 'what finished before the interrupt is kept');
-  assert.ok(report.gates.every((g) => g.suite !== 'stress'), 'a cancelled stress run judges no gate');
+  const stress = report.gates.filter((g) => g.suite === 'stress');
+  assert.ok(stress.length > 0 && stress.every((g) => g.status === 'not run' && /cancelled/.test(g.reason ?? '')), 'a cancelled stress run judges no gate: they are listed as not run');
   assert.match(stdout, /cancelled/);
 });
