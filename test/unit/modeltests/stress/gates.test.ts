@@ -65,13 +65,14 @@ describe('stress gates', () => {
     assert.match(by['stress.correctness']!.metric, /by more than 0\.0001 \(of 200 sampled; largest difference 0\.3\)/);
   });
 
-  test('a missing measurement fails with null and says why', () => {
+  test('a missing measurement is not run, with null and the reason', () => {
     const gates = evaluateStressGates({ p99Ms: 25, rps: 300, errorRate: 0.001, sources: {} }, { missingWhy: 'the run was cancelled' });
     assert.equal(gates.length, 4);
     for (const g of gates) {
       assert.equal(g.pass, false);
+      assert.equal(g.status, 'not run');
       assert.equal(g.measured, null);
-      assert.match(g.message, /not measured — the run was cancelled/);
+      assert.match(g.message, /not run — the run was cancelled/);
     }
   });
 
