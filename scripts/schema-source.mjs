@@ -139,6 +139,8 @@ const schema = {
         },
         reference: pathOrUri('Reference data for drift detection, usually a sample of the training data.'),
         current: pathOrUri('Current (recent, production-like) data compared with the reference data for drift.'),
+        maxDroppedShare: { ...prob('Largest share of a dataset\'s rows the tests may leave out: rows where a model feature is empty, marked missing (`n/a`, `NaN`, …) or not a number, and validation rows whose label is no class (or, for regression, no number). Every dataset a gate uses gets a gate `<suite>.data.<role>.droppedShare` (e.g. `metrics.data.validation.droppedShare`) that fails above this share and names the first dropped rows. Default 0.01: a stray row or two pass, a broken column does not.'), default: 0.01 },
+        minRows: { type: 'integer', minimum: 1, default: 30, description: 'Fewest usable rows a metric gate may be computed on (the validation rows left after dropped rows, or the rows of the gate\'s slice); a gate on fewer rows fails. Default 30: below about 30 rows the sampling error swamps the thresholds people set (an accuracy of 0.9 measured on 30 rows has a 95 % interval of about ±0.11), and the normal approximation behind such intervals stops holding.' },
       },
     },
     gates: {

@@ -9,6 +9,13 @@ export interface Table {
   path: string;
   columns: string[];
   rows: string[][];
+  /** File line (1-based, the header is line 1) where each row starts; absent for tables not read from a file. */
+  lines?: Int32Array;
+}
+
+/** The file line (1-based, header = 1) of data row `row`, for messages that point into the CSV. */
+export function fileLine(table: Table, row: number): number {
+  return table.lines?.[row] ?? row + 2;
 }
 
 export class DatasetError extends Error {
@@ -58,13 +65,15 @@ function parseCell(cell: string | undefined): number {
  * hot; csv-parse's per-record machinery costs ~5× more. Anything else returns
  * undefined and goes through csv-parse, which also words the errors.
  */
-function readSimpleCsv(text: string, maxRows: number | undefined): { records: string[][]; numeric: Float64Array[] } | undefined {
+function readSimpleCsv(text: string, maxRows: number | undefined): { records: string[][]; numeric: Float64Array[]; lines: Int32Array } | undefined {
   if (text.includes('"')) return undefined;
   let start = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   const records: string[][] = [];
   const limit = maxRows === undefined ? Infinity : maxRows + 1;
   let width = -1;
   let cols: Float64Array[] = [];
+  let lines = new Int32Array(1024);
+  let lineNo = 0;
   let n = 0;
   while (start < text.length && records.length < limit) {
     let end = text.indexOf('\n', start);
@@ -72,6 +81,7 @@ function readSimpleCsv(text: string, maxRows: number | undefined): { records: st
     const lineEnd = end > start && text.charCodeAt(end - 1) === 13 ? end - 1 : end;
     const line = text.slice(start, lineEnd);
     start = end + 1;
+    lineNo++;
     if (line.length === 0) continue;
     if (line.includes('\r')) return undefined;
     const cells = line.split(',');
@@ -87,13 +97,17 @@ function readSimpleCsv(text: string, maxRows: number | undefined): { records: st
           grown.set(c);
           return grown;
         });
+        const grown = new Int32Array(lines.length * 2);
+        grown.set(lines);
+        lines = grown;
       }
       for (let c = 0; c < width; c++) cols[c]![n] = parseCell(cells[c]);
+      lines[n] = lineNo;
       n++;
     }
     records.push(cells);
   }
-  return { records, numeric: cols.map((c) => c.subarray(0, n)) };
+  return { records, numeric: cols.map((c) => c.subarray(0, n)), lines: lines.subarray(0, n) };
 }
 
 /** Reads a whole CSV with a header row. Ragged rows and a missing header are errors with a line number. */
@@ -108,17 +122,34 @@ export async function readTable(path: string, opts: { maxRows?: number } = {}): 
   const simple = readSimpleCsv(text, opts.maxRows);
   if (simple) {
     const table = tableOf(path, simple.records);
+    table.lines = simple.lines;
     numericCache.set(table, simple.numeric);
     return table;
   }
   let records: string[][];
+  const ends: number[] = [];
   try {
-    records = parse(text, { bom: true, skip_empty_lines: true, relax_column_count: false, to: opts.maxRows ? opts.maxRows + 1 : undefined }) as string[][];
+    records = parse(text, {
+      bom: true, skip_empty_lines: true, relax_column_count: false, to: opts.maxRows ? opts.maxRows + 1 : undefined,
+      // context.lines is the line a record ends on; a quoted cell may span lines
+      on_record: (record: string[], context: { lines: number }) => {
+        ends.push(context.lines);
+        return record;
+      },
+    }) as string[][];
   } catch (err) {
     const e = err as Error & { lines?: number };
     throw new DatasetError(`cannot parse CSV ${path}${e.lines ? ` at line ${e.lines}` : ''}: ${e.message}. Every row needs as many fields as the header.`, path);
   }
-  return tableOf(path, records);
+  const table = tableOf(path, records);
+  const lines = new Int32Array(table.rows.length);
+  for (let r = 0; r < lines.length; r++) {
+    let inside = 0;
+    for (const cell of table.rows[r]!) for (let i = cell.indexOf('\n'); i >= 0; i = cell.indexOf('\n', i + 1)) inside++;
+    lines[r] = (ends[r + 1] ?? r + 2) - inside;
+  }
+  table.lines = lines;
+  return table;
 }
 
 function tableOf(path: string, records: string[][]): Table {

@@ -6,7 +6,8 @@
 import type { LoadedManifest } from '../../manifest/load';
 import type { GateResult, MetricsResult } from '../../protocol/report';
 import { gate, sourceOf, unmeasuredGate } from '../gates';
-import { metricKey } from './metricGates';
+import { tooFewRows } from '../dataGates';
+import { metricKey, tooFewGate } from './metricGates';
 import { GREATER_IS_BETTER, metricValue, type ComputedMetrics } from './metricValue';
 
 export interface Comparison {
@@ -22,8 +23,12 @@ export function worsening(metric: keyof typeof GREATER_IS_BETTER, champion: numb
   return { absolute, relative };
 }
 
-export function compareWithBaseline(loaded: LoadedManifest, challenger: ComputedMetrics, champion: ComputedMetrics | { error: string }, championName: string, how: string): Comparison {
+export function compareWithBaseline(
+  loaded: LoadedManifest, challenger: ComputedMetrics, champion: ComputedMetrics | { error: string }, championName: string, how: string,
+  rows?: { count: number; what: string },
+): Comparison {
   const rules = loaded.manifest.gates?.maxRegression ?? [];
+  const few = rows && tooFewRows(loaded.manifest, rows.count, rows.what);
   const comparisons: Comparison['comparisons'] = [];
   const gates: GateResult[] = [];
   rules.forEach((rule, i) => {
@@ -38,6 +43,10 @@ export function compareWithBaseline(loaded: LoadedManifest, challenger: Computed
       how: `${key} of this model vs ${championName} on the same rows (${how}); ${direction}; worsening = ${kind === 'absolute' ? 'champion − challenger' : '(champion − challenger) / |champion|'}${GREATER_IS_BETTER[rule.metric] ? '' : ' with the sign flipped'}`,
       source: sourceOf(loaded, ['gates', 'maxRegression', i, field]),
     });
+    if (few) {
+      for (const [f, k] of specs) gates.push(tooFewGate(loaded, mk(f, k), few));
+      return;
+    }
     if ('error' in champion) {
       for (const [f, k] of specs) gates.push(unmeasuredGate(mk(f, k), champion.error));
       return;

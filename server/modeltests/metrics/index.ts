@@ -2,21 +2,21 @@
 // real HTTP path, many rows per request) and in-process; metrics are
 // computed on what the server answered, skew compares the two paths, and
 // an optional baseline model is scored on the same rows.
-import { column, DatasetError, isUri, readTable, resolveDataPath, type Table } from '../../manifest/dataset';
+import type { Table } from '../../manifest/dataset';
 import type { LoadedManifest } from '../../manifest/load';
 import { createPredictor, tableInputs } from '../../manifest/predict';
-import type { GateResult, MetricsResult } from '../../protocol/report';
+import type { DatasetUse, GateResult, MetricsResult } from '../../protocol/report';
+import { droppedShareGate, droppedShareSpec } from '../dataGates';
 import { gate, sourceOf, unmeasuredGate } from '../gates';
 import { displayPath, throwIfCancelled, type SuiteContext, type SuiteOutput } from '../suite';
 import { compareWithBaseline } from './baseline';
-import { evaluate, type Evaluation, type Truth } from './evaluate';
-import { compactFiniteRows } from './finiteRows';
+import { evaluate, type Evaluation } from './evaluate';
 import { predictInProcess } from './inProcess';
-import { mapLabels } from './labels';
 import { metricGates, type MetricsForGate } from './metricGates';
 import type { ComputedMetrics, MetricGateSpec } from './metricValue';
 import { instanceTexts } from './instanceText';
 import { DEFAULT_BINARY_ROWS_PER_REQUEST, predictOverHttp } from './predictOverHttp';
+import { prepareValidation, type Prepared } from './prepare';
 import { sliceName, sliceRows } from './slices';
 
 const SUITE = 'metrics' as const;
@@ -25,17 +25,6 @@ export const DEFAULT_SKEW_TOLERANCE = 1e-4;
 export interface MetricsOptions {
   /** The champion to compare with (`--baseline`), already loaded. */
   baseline?: LoadedManifest;
-}
-
-interface Prepared {
-  table: Table;
-  truth: Truth;
-  inputs: Float64Array[];
-  rows: number;
-  /** Original table row of each evaluated row. */
-  rowIndex: Int32Array;
-  labelHow: string;
-  notes: string[];
 }
 
 export async function runMetricsSuite(ctx: SuiteContext, opts: MetricsOptions = {}): Promise<SuiteOutput<MetricsResult>> {
@@ -48,20 +37,28 @@ export async function runMetricsSuite(ctx: SuiteContext, opts: MetricsOptions = 
   const skewSpec = skewGateSpec(loaded);
 
   ctx.progress({ step: 'reading validation data', percent: 0 });
-  const prepared = await prepare(ctx);
+  const prepared = await prepareValidation(ctx);
+  const dropSpec = validationDropSpec(loaded);
   if ('error' in prepared) {
-    result.notes.push(prepared.error);
-    gates.push(...metricGates(loaded, () => ({ metrics: { error: prepared.error }, how: 'validation data' })));
-    gates.push(unmeasuredGate(skewSpec, prepared.error));
+    const { error, use } = prepared;
+    result.notes.push(error);
+    const datasets: DatasetUse[] = use ? [use] : [];
+    const rowsUsed = use ? usedRows(use) : undefined;
+    if (dropSpec) gates.push(use ? droppedShareGate(loaded, dropSpec, use) : unmeasuredGate(dropSpec, error));
+    gates.push(...metricGates(loaded, () => ({ metrics: { error }, how: 'validation data', ...(rowsUsed ? { rows: rowsUsed } : {}) })));
+    gates.push(unmeasuredGate(skewSpec, error));
     gates.push(...(opts.baseline
-      ? compareWithBaseline(loaded, { task, overall: {} }, { error: prepared.error }, baselineName(opts.baseline), '').gates
-      : notRunRegressionGates(loaded, prepared.error)));
-    return { result, gates };
+      ? compareWithBaseline(loaded, { task, overall: {} }, { error }, baselineName(opts.baseline), '', rowsUsed).gates
+      : notRunRegressionGates(loaded, error)));
+    return { result, gates, datasets };
   }
-  const { table, truth, inputs, rows, rowIndex } = prepared;
+  const { table, truth, inputs, rows, rowIndex, use } = prepared;
+  const datasets = [use];
+  const allRows = usedRows(use);
   result.dataset = displayPath(table.path);
   result.rows = rows;
   result.notes.push(...prepared.notes);
+  if (dropSpec) gates.push(droppedShareGate(loaded, dropSpec, use));
   throwIfCancelled(ctx.signal);
 
   // Served predictions: the path users get.
@@ -89,7 +86,7 @@ export async function runMetricsSuite(ctx: SuiteContext, opts: MetricsOptions = 
     result.notes.push(why);
     gates.push(...metricGates(loaded, () => ({ metrics: { error: why }, how })));
     gates.push(unmeasuredGate(skewSpec, why));
-    return { result, gates };
+    return { result, gates, datasets };
   }
   let maxAbsDiff = 0;
   let mismatches = 0;
@@ -112,18 +109,19 @@ export async function runMetricsSuite(ctx: SuiteContext, opts: MetricsOptions = 
 
   const sliceCache = new Map<string, MetricsForGate>();
   const metricsFor = (spec: MetricGateSpec): MetricsForGate => {
-    if (!spec.slice) return { metrics: all.computed, how };
+    if (!spec.slice) return { metrics: all.computed, how, rows: allRows };
     const key = JSON.stringify(spec.slice);
     let hit = sliceCache.get(key);
     if (!hit) {
       const name = sliceName(spec.slice);
       const s = sliceRows(table, rowIndex, spec.slice);
+      const sliceOf = (n: number) => ({ count: n, what: `rows in slice ${name} (of ${rows} usable rows of ${use.path})` });
       if ('error' in s) hit = { metrics: { error: s.error }, how };
-      else if (s.positions.length === 0) hit = { metrics: { error: `no validation rows fall in slice ${name}` }, how };
+      else if (s.positions.length === 0) hit = { metrics: { error: `no validation rows fall in slice ${name}` }, how, rows: sliceOf(0) };
       else {
         const e = evaluate(truth, pred, s.positions);
         (result.slices ??= []).push({ name, rows: s.positions.length, metrics: e.computed.overall });
-        hit = { metrics: e.computed, how: `slice ${name}: ${s.positions.length} of ${how}` };
+        hit = { metrics: e.computed, how: `slice ${name}: ${s.positions.length} of ${how}`, rows: sliceOf(s.positions.length) };
       }
       sliceCache.set(key, hit);
     }
@@ -136,7 +134,7 @@ export async function runMetricsSuite(ctx: SuiteContext, opts: MetricsOptions = 
     ctx.progress({ step: 'scoring the baseline', percent: 85 });
     const name = baselineName(opts.baseline);
     const champion = await championMetrics(ctx, opts.baseline, table, prepared);
-    const cmp = compareWithBaseline(loaded, all.computed, 'error' in champion ? champion : champion.computed, name, `${rows} rows of ${displayPath(table.path)}, baseline scored in-process`);
+    const cmp = compareWithBaseline(loaded, all.computed, 'error' in champion ? champion : champion.computed, name, `${rows} rows of ${displayPath(table.path)}, baseline scored in-process`, allRows);
     gates.push(...cmp.gates);
     if ('error' in champion) result.notes.push(`baseline ${name}: ${champion.error}`);
     else result.baseline = { name: opts.baseline.manifest.metadata.name, version: opts.baseline.manifest.metadata.version, overall: champion.computed.overall, comparisons: cmp.comparisons };
@@ -146,7 +144,18 @@ export async function runMetricsSuite(ctx: SuiteContext, opts: MetricsOptions = 
     gates.push(...notRunRegressionGates(loaded, 'no earlier version to compare with was found or given'));
   }
   ctx.progress({ step: 'done', percent: 100 });
-  return { result, gates };
+  return { result, gates, datasets };
+}
+
+/** What a metric gate on the whole validation set was computed on, for the data.minRows check. */
+function usedRows(use: DatasetUse): { count: number; what: string } {
+  return { count: use.rowsUsed, what: `usable rows of ${use.path}${use.rowsDropped ? ` (${use.rowsDropped} of ${use.rowsRead} rows dropped)` : ''}` };
+}
+
+/** The validation set's dropped-share gate, declared whenever the manifest names a validation set. */
+export function validationDropSpec(loaded: LoadedManifest) {
+  if (!loaded.manifest.data?.validation?.[0]) return undefined;
+  return droppedShareSpec(loaded, SUITE, 'validation', ['data', 'validation', 0, 'path'], 'a model feature empty, marked missing or not a number; a label that is no class or, for regression, no number');
 }
 
 const NO_BASELINE_NEXT = 'Pass --baseline <manifest|published ref>, or deploy to the target that holds the previous version (modelgate deploy finds it there); the first version of a model has no champion, so remove gates.maxRegression for it or publish it ungated';
@@ -170,7 +179,9 @@ function notRunRegressionGates(loaded: LoadedManifest, why: string): GateResult[
 
 /** Every metrics gate the manifest declares, each `not run` for `why`. */
 export function declaredMetricsGates(loaded: LoadedManifest, why: string): GateResult[] {
+  const dropSpec = validationDropSpec(loaded);
   return [
+    ...(dropSpec ? [unmeasuredGate(dropSpec, why)] : []),
     ...metricGates(loaded, () => ({ metrics: { error: why }, how: 'not run' })),
     unmeasuredGate(skewGateSpec(loaded), why),
     ...compareWithBaseline(loaded, { task: loaded.manifest.model.task, overall: {} }, { error: why }, 'the previous version', 'not run').gates,
@@ -201,66 +212,6 @@ function fillResult(result: MetricsResult, e: Evaluation): void {
   } else {
     result.residuals = e.detail.residuals;
   }
-}
-
-/** Reads the first validation set, its labels and the model inputs, keeping only usable rows. */
-async function prepare(ctx: SuiteContext): Promise<Prepared | { error: string }> {
-  const m = ctx.loaded.manifest;
-  const sets = m.data?.validation ?? [];
-  const v = sets[0];
-  if (!v) return { error: 'no validation data: add `data.validation: [{path: data/validation.csv}]` with a label column' };
-  if (isUri(v.path)) return { error: `data.validation[0] is a URI (${v.path}); ModelGate records URIs but does not fetch them — point it at a local CSV copy` };
-  const labelColumn = v.labelColumn ?? m.data?.labelColumn;
-  if (!labelColumn) return { error: 'no label column: set data.labelColumn (or data.validation[0].labelColumn) to the column holding the true label' };
-  let table: Table;
-  try {
-    table = await readTable(resolveDataPath(ctx.loaded.dir, v.path));
-  } catch (err) {
-    if (err instanceof DatasetError) return { error: err.message };
-    throw err;
-  }
-  if (!table.columns.includes(labelColumn)) return { error: `label column "${labelColumn}" is not in ${displayPath(table.path)}; its columns are: ${table.columns.join(', ')}` };
-  if (table.rows.length === 0) return { error: `validation data ${displayPath(table.path)} has no rows` };
-  const notes: string[] = [];
-  if (sets.length > 1) notes.push(`metrics use data.validation[0] (${displayPath(table.path)}); ${sets.length - 1} more validation set(s) are not evaluated.`);
-  const plan = ctx.predictor.plan;
-  let raw: Float64Array[];
-  try {
-    raw = tableInputs(plan, table);
-  } catch (err) {
-    return { error: (err as Error).message };
-  }
-  const finite = compactFiniteRows(plan, raw);
-  if (finite.dropped) notes.push(`${finite.dropped} validation row(s) have a missing or non-numeric feature and were not scored.`);
-  const labels = column(table, labelColumn);
-  let keep: number[];
-  let truth: Truth;
-  let labelHow: string;
-  if (m.model.task === 'classification') {
-    const classLabels = m.model.classLabels ?? [];
-    if (classLabels.length < 2) return { error: 'classification metrics need model.classLabels (one label per output column)' };
-    const map = mapLabels(Array.from(finite.kept, (r) => labels[r]!), classLabels);
-    keep = [];
-    for (let i = 0; i < map.indices.length; i++) if (map.indices[i]! >= 0) keep.push(i);
-    if (map.unknown) notes.push(`${map.unknown} validation row(s) have a label that is not a class (${map.unknownExamples.join(', ')}): left out.`);
-    truth = { task: 'classification', classes: Int32Array.from(keep, (i) => map.indices[i]!), classLabels };
-    labelHow = `${labelColumn}: ${map.how}`;
-  } else {
-    const targets = Array.from(finite.kept, (r) => Number((labels[r] ?? '').trim() || Number.NaN));
-    keep = [];
-    targets.forEach((t, i) => { if (Number.isFinite(t)) keep.push(i); });
-    if (keep.length < targets.length) notes.push(`${targets.length - keep.length} validation row(s) have no numeric target in ${labelColumn}: left out.`);
-    truth = { task: 'regression', targets: Float64Array.from(keep, (i) => targets[i]!) };
-    labelHow = `target column ${labelColumn}`;
-  }
-  if (keep.length === 0) return { error: `no usable validation rows in ${displayPath(table.path)} (every row lacks a feature value or a valid label)` };
-  const inputs = keep.length === finite.rows ? finite.inputs : finite.inputs.map((a, k) => {
-    const w = plan.inputs[k]!.rawWidth;
-    const b = new Float64Array(keep.length * w);
-    keep.forEach((r, i) => b.set(a.subarray(r * w, (r + 1) * w), i * w));
-    return b;
-  });
-  return { table, truth, inputs, rows: keep.length, rowIndex: Int32Array.from(keep, (i) => finite.kept[i]!), labelHow, notes };
 }
 
 async function championMetrics(ctx: SuiteContext, baseline: LoadedManifest, table: Table, prepared: Prepared): Promise<{ computed: ComputedMetrics } | { error: string }> {

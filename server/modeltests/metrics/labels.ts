@@ -11,6 +11,8 @@ export interface LabelMapping {
   unknown: number;
   /** A few of the unknown values, to show the user. */
   unknownExamples: string[];
+  /** True when values are read as class names, false when as indices into classLabels. */
+  byName: boolean;
 }
 
 export function mapLabels(values: readonly string[], classLabels: readonly string[]): LabelMapping {
@@ -40,5 +42,5 @@ export function mapLabels(values: readonly string[], classLabels: readonly strin
   const how = useNames
     ? 'label values are class names from model.classLabels'
     : `label values are indices into model.classLabels (0 = ${classLabels[0]}, ${classLabels.length - 1} = ${classLabels[classLabels.length - 1]})`;
-  return { indices, how, unknown, unknownExamples };
+  return { indices, how, unknown, unknownExamples, byName: useNames };
 }

@@ -2,7 +2,8 @@
 // names (with its average, class and slice), pointing at the manifest line.
 import type { LoadedManifest } from '../../manifest/load';
 import type { GateResult } from '../../protocol/report';
-import { gate, sourceOf, unmeasuredGate } from '../gates';
+import { tooFewRows, tooFewRowsNext } from '../dataGates';
+import { formatNumber, gate, sourceOf, unmeasuredGate, type GateSpec } from '../gates';
 import { metricValue, type ComputedMetrics, type MetricGateSpec } from './metricValue';
 import { sliceName } from './slices';
 
@@ -21,6 +22,8 @@ export interface MetricsForGate {
   metrics: ComputedMetrics | { error: string };
   /** How they were measured (data, rows, path). */
   how: string;
+  /** Rows the metrics were computed on, and what they are ("rows of data/v.csv"): fewer than data.minRows fails the gate. */
+  rows?: { count: number; what: string };
 }
 
 /** One or two gates (min, max) per `gates.metrics` entry. */
@@ -33,7 +36,8 @@ export function metricGates(loaded: LoadedManifest, metricsFor: (spec: MetricGat
     const n = (used.get(id) ?? 0) + 1;
     used.set(id, n);
     if (n > 1) id = `${id}#${n}`;
-    const { metrics, how } = metricsFor(spec);
+    const { metrics, how, rows } = metricsFor(spec);
+    const few = rows && tooFewRows(loaded.manifest, rows.count, rows.what);
     const bounds = ([['min', '>='], ['max', '<=']] as const).filter(([b]) => spec[b] !== undefined);
     for (const [bound, op] of bounds) {
       const g = {
@@ -45,12 +49,18 @@ export function metricGates(loaded: LoadedManifest, metricsFor: (spec: MetricGat
         source: sourceOf(loaded, ['gates', 'metrics', i, bound]),
       };
       if ('error' in metrics) {
-        out.push(unmeasuredGate(g, metrics.error));
+        out.push(few ? tooFewGate(loaded, g, few) : unmeasuredGate(g, metrics.error));
         continue;
       }
       const v = metricValue(metrics, spec);
-      out.push('error' in v ? unmeasuredGate(g, v.error) : gate({ ...g, measured: v.value }));
+      if (few) out.push(tooFewGate(loaded, g, 'error' in v ? few : `${few} (on them it measured ${formatNumber(v.value)})`));
+      else out.push('error' in v ? unmeasuredGate(g, v.error) : gate({ ...g, measured: v.value }));
     }
   });
   return out;
+}
+
+/** A metric gate on fewer rows than data.minRows: failed, whatever it measured. */
+export function tooFewGate(loaded: LoadedManifest, spec: Omit<GateSpec, 'measured'>, why: string): GateResult {
+  return gate({ ...spec, measured: null, unmeasured: why, unmeasuredStatus: 'failed', nextStep: tooFewRowsNext(loaded.manifest) });
 }

@@ -4,15 +4,20 @@
 // manifest sets a threshold; everything else is measured and reported.
 import { DatasetError, isUri, readTable, resolveDataPath, type Table } from '../../manifest/dataset';
 import { tableInputs } from '../../manifest/predict';
-import type { GateResult, StalenessResult } from '../../protocol/report';
+import type { DatasetUse, GateResult, StalenessResult } from '../../protocol/report';
+import { droppedShareGate } from '../dataGates';
 import { gate, unmeasuredGate } from '../gates';
-import { compactFiniteRows } from '../metrics/finiteRows';
+import { compactFiniteRows, type FiniteRows } from '../metrics/finiteRows';
 import { instanceTexts } from '../metrics/instanceText';
 import { predictOverHttp } from '../metrics/predictOverHttp';
 import { displayPath, throwIfCancelled, type SuiteContext, type SuiteOutput } from '../suite';
 import { dataAge, modelAgeDays } from './ages';
 import { isPValueMethod } from './driftConfig';
-import { dataAgeSpec, DEFAULT_PREDICTION_THRESHOLD, driftedShareSpec, featureGateNames, featureGateSpec, howReference, howTraining, modelAgeSpec, predictionGateSpec } from './stalenessGates';
+import {
+  dataAgeSpec, dataDropSpec, DEFAULT_PREDICTION_THRESHOLD, driftedShareSpec, featureGateNames, featureGateSpec, howReference, howTraining,
+  modelAgeSpec, predictionGateSpec, stalenessDataRoles, type DriftRole,
+} from './stalenessGates';
+import { tableUse, type TableUse } from './tableUse';
 import { driftFeatures, driftTable } from './driftTable';
 import { classShares, predictionJsd, trainingShares } from './predictionDrift';
 
@@ -55,6 +60,23 @@ export async function runStalenessSuite(ctx: SuiteContext): Promise<SuiteOutput<
   const tables = await readDriftTables(ctx);
   let current: Table | undefined;
   let reference: Table | undefined;
+  // Rows read, used and dropped per table; a gate per table that a declared gate uses.
+  const datasets: DatasetUse[] = [];
+  const uses = new Map<DriftRole, TableUse>();
+  if (!('error' in tables)) {
+    for (const role of ['reference', 'current'] as const) {
+      const u = tableUse(ctx.predictor.plan, tables[role], role);
+      uses.set(role, u);
+      if ('use' in u) datasets.push(u.use);
+    }
+  }
+  for (const role of stalenessDataRoles(loaded)) {
+    const spec = dataDropSpec(loaded, role);
+    const u = uses.get(role);
+    if ('error' in tables || !u) gates.push(unmeasuredGate(spec, 'error' in tables ? tables.error : `data.${role} was not read`));
+    else if ('error' in u) gates.push(unmeasuredGate(spec, `cannot feed ${displayPath(tables[role].path)} to the model: ${u.error}`));
+    else gates.push(droppedShareGate(loaded, spec, u.use));
+  }
   if ('error' in tables) {
     result.notes.push(tables.error);
     if (shareSpec) gates.push(unmeasuredGate(shareSpec, tables.error));
@@ -115,9 +137,9 @@ export async function runStalenessSuite(ctx: SuiteContext): Promise<SuiteOutput<
       gates.push(unmeasuredGate(predSpec('reference', howReference), why));
     }
   } else {
-    const cur = await predictedLabels(ctx, current, (d, n) => ctx.progress({ step: 'prediction drift: current data', percent: 50 + (25 * d) / n }));
+    const cur = await predictedLabels(ctx, current, finiteOf(uses.get('current')), (d, n) => ctx.progress({ step: 'prediction drift: current data', percent: 50 + (25 * d) / n }));
     const ref = reference && reference.rows.length > 0
-      ? await predictedLabels(ctx, reference, (d, n) => ctx.progress({ step: 'prediction drift: reference data', percent: 75 + (25 * d) / n }))
+      ? await predictedLabels(ctx, reference, finiteOf(uses.get('reference')), (d, n) => ctx.progress({ step: 'prediction drift: reference data', percent: 75 + (25 * d) / n }))
       : undefined;
     const curShares = classShares(cur.labels, classLabels);
     const pred: NonNullable<StalenessResult['prediction']> = { labels: [...classLabels], current: curShares, threshold: predThreshold ?? DEFAULT_PREDICTION_THRESHOLD };
@@ -143,7 +165,11 @@ export async function runStalenessSuite(ctx: SuiteContext): Promise<SuiteOutput<
     }
   }
   ctx.progress({ step: 'done', percent: 100 });
-  return { result, gates };
+  return { result, gates, datasets };
+}
+
+function finiteOf(u: TableUse | undefined): FiniteRows | undefined {
+  return u && 'finite' in u ? u.finite : undefined;
 }
 
 /** A per-feature gate, passing exactly when the feature did not drift. */
@@ -180,9 +206,10 @@ async function readDriftTables(ctx: SuiteContext): Promise<{ reference: Table; c
   }
 }
 
-async function predictedLabels(ctx: SuiteContext, table: Table, onProgress: (done: number, total: number) => void): Promise<{ labels: string[]; endpoint: string; note?: string }> {
+/** Predicted labels of the table's usable rows (`finite`: those rows, when the caller has them already). */
+async function predictedLabels(ctx: SuiteContext, table: Table, finite: FiniteRows | undefined, onProgress: (done: number, total: number) => void): Promise<{ labels: string[]; endpoint: string; note?: string }> {
   const plan = ctx.predictor.plan;
-  const { inputs, rows, dropped, kept } = compactFiniteRows(plan, tableInputs(plan, table));
+  const { inputs, rows, dropped, kept } = finite ?? compactFiniteRows(plan, tableInputs(plan, table));
   const served = await predictOverHttp(ctx.url, ctx.model, plan, inputs, rows, { signal: ctx.signal, onProgress, instanceText: instanceTexts(plan, table, kept, inputs) });
   let labels = served.labels;
   if (!labels && served.probabilities && served.classes) {

@@ -4,6 +4,7 @@
 import type { LoadedManifest } from '../../manifest/load';
 import { parseDuration } from '../../manifest/durations';
 import type { GateResult } from '../../protocol/report';
+import { droppedShareSpec } from '../dataGates';
 import { sourceOf, unmeasuredGate, type GateSpec } from '../gates';
 import { dataAge, DAY_MS } from './ages';
 import { DEFAULT_THRESHOLD, driftConfigFor, isPValueMethod, pathText } from './driftConfig';
@@ -88,10 +89,28 @@ export function predictionGateSpec(loaded: LoadedManifest, against: 'training' |
   };
 }
 
+/**
+ * The drift datasets a declared gate uses (drift gates read both tables,
+ * prediction drift scores both): each gets a dropped-share gate.
+ */
+export function stalenessDataRoles(loaded: LoadedManifest): DriftRole[] {
+  const m = loaded.manifest;
+  const classifier = m.model.task === 'classification' && (m.model.classLabels ?? []).length > 0;
+  const used = driftedShareSpec(loaded) !== undefined || featureGateNames(loaded).length > 0
+    || (classifier && m.staleness?.drift?.prediction?.threshold !== undefined);
+  return used ? (['reference', 'current'] as const).filter((r) => m.data?.[r] !== undefined) : [];
+}
+
+export type DriftRole = 'reference' | 'current';
+
+export function dataDropSpec(loaded: LoadedManifest, role: DriftRole): Spec {
+  return droppedShareSpec(loaded, SUITE, role, ['data', role], 'a model feature empty, marked missing or not a number: such rows are not scored for prediction drift, and each feature\'s drift test leaves out its missing cells');
+}
+
 /** Every staleness gate the manifest declares, each `not run` for `why`. */
 export function declaredStalenessGates(loaded: LoadedManifest, now: Date, why: string): GateResult[] {
   const m = loaded.manifest;
-  const specs: Spec[] = [];
+  const specs: Spec[] = stalenessDataRoles(loaded).map((r) => dataDropSpec(loaded, r));
   if (m.staleness?.maxModelAge !== undefined) specs.push(modelAgeSpec(loaded, now));
   if (m.staleness?.maxDataAge !== undefined) specs.push(dataAgeSpec(loaded, now));
   const share = driftedShareSpec(loaded);

@@ -1,0 +1,24 @@
+// Why a CSV cell cannot be read as a number. The tests parse a numeric
+// feature with Number(cell) (a blank cell has no value); lint and the
+// tests' row accounting word the same rule the same way.
+
+/** Cells that people write for "no value" (compared trimmed, case-insensitively). */
+const MISSING = new Set(['na', 'n/a', 'nan', 'null', 'none', '-', '?']);
+
+/** Undefined when `cell` is a finite number as the tests read it, else why not (e.g. `marked missing`). */
+export function numberCellProblem(cell: string | undefined): string | undefined {
+  if (cell === undefined) return 'no cell: the row is shorter than the header';
+  const v = +cell;
+  const t = cell.trim();
+  if (t === '') return 'empty cell';
+  if (v - v === 0) return undefined;
+  if (MISSING.has(t.toLowerCase())) return 'marked missing, not a number';
+  if (v === Infinity || v === -Infinity) return 'not a finite number';
+  return 'not a number';
+}
+
+/** A cell for a message: quoted, cut to 40 characters. */
+export function cellText(cell: string | undefined): string {
+  if (cell === undefined) return '(none)';
+  return JSON.stringify(cell.length > 40 ? `${cell.slice(0, 37)}…` : cell);
+}
