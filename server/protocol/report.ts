@@ -94,6 +94,55 @@ export interface StressPoint {
   sloExceeded?: boolean;
   /** open mode: how late the load generator released requests compared with their schedule (µs). */
   sendLagUs?: { mean: number; max: number };
+  /**
+   * Open model at slo.rps: 95 % interval of the pooled p99 (µs), from a
+   * block bootstrap over the runs' time windows of `windowS` seconds.
+   */
+  p99IntervalUs?: { low: number; high: number; level: number; windows: number; windowS: number };
+  /** Open model at slo.rps: the interval lies on one side of slo.p99Ms, or is narrow, so another run would not change the verdict. */
+  p99Stable?: boolean;
+  /**
+   * Open model at slo.rps: the same schedule, at the same moments, against a
+   * trivial endpoint in another process (no model): the latency the machine
+   * and the load generator add on their own.
+   */
+  noiseFloor?: StressNoiseFloor;
+  /** Mean CPU (cores) used by processes other than the suite's own and the load generator during this point's runs. */
+  otherCpuCores?: number;
+}
+
+export interface StressNoiseFloor {
+  latencyUs: LatencySummaryUs;
+  requests: number;
+  /** Connection errors, timeouts and non-2xx answers of the trivial endpoint. */
+  failed: number;
+  throughputRps: number;
+}
+
+/**
+ * The SLO point judged beside its noise floor: what the stress.p99 and
+ * stress.rps gates read, in the units of the manifest.
+ */
+export interface StressSloCheck {
+  rps: number;
+  p99LimitMs?: number;
+  /** Pooled p99 of every run at slo.rps (the p99 gate's figure). */
+  p99Ms: number;
+  p99IntervalMs: { low: number; high: number; level: number };
+  /** p99 of the trivial endpoint at the same moments. */
+  noiseFloorP99Ms: number;
+  runs: number;
+  /** Most runs the time budget allowed. */
+  maxRuns: number;
+  p99Stable: boolean;
+  /** The pooled point kept up with the rate, within the error rate and p99 limit. */
+  sustained: boolean;
+  why?: string;
+  loadGeneratorBound: boolean;
+  otherCpuCores?: number;
+  cores?: number;
+  /** When this point and maxSustainableRps disagree (a higher rate held while slo.rps did not): why. */
+  disagreement?: string;
 }
 
 export interface HistogramData {
@@ -108,7 +157,9 @@ export interface StressResult {
   warmupS: number;
   tolerance: number;
   points: StressPoint[];
-  maxSustainableRps?: { value: number; p99Ms: number; steps: { offeredRps: number; p99Ms: number; ok: boolean }[] };
+  maxSustainableRps?: { value: number; p99Ms: number; steps: { offeredRps: number; p99Ms: number; ok: boolean; why?: string; loadGeneratorBound?: boolean }[] };
+  /** The point at slo.rps beside its noise floor and p99 interval (when slo.rps is set). */
+  slo?: StressSloCheck;
   histogram?: HistogramData;
   correctness?: { sampled: number; mismatches: number; maxAbsDiff: number; tolerance: number };
   costPerMillion?: { usd: number; perHour: number; rps: number };

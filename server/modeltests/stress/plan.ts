@@ -30,6 +30,16 @@ export interface StressPlan {
   tolerance: number;
   minRuns: number;
   maxRuns: number;
+  /**
+   * Runs at slo.rps: at least minRuns, then more until the p99 interval
+   * settles the gate, up to this many (its time budget is sloMaxRuns ×
+   * durationS, re-measures after a disagreeing rate search included).
+   */
+  sloMaxRuns: number;
+  /** Time window (s) of the block bootstrap behind the p99 interval. */
+  windowS: number;
+  /** The p99 interval counts as narrow at this full width relative to the p99 (0.2 = ±10 %). */
+  p99Tolerance: number;
   searchSteps: number;
   searchPrecision: number;
   timeoutS: number;
@@ -70,6 +80,11 @@ export function resolveStressPlan(m: ModelManifest, opts: StressOptions = {}): S
     tolerance: opts.tolerance ?? 0.05,
     minRuns: Math.min(2, maxRuns),
     maxRuns,
+    sloMaxRuns: Math.max(Math.min(2, maxRuns), quick ? 3 : 6),
+    // At least four windows per run, and at most a second each: stalls last
+    // tens to hundreds of ms, so a window holds a burst together.
+    windowS: Math.min(1, durationS / 4),
+    p99Tolerance: 0.2,
     searchSteps: quick ? 4 : 5,
     searchPrecision: 0.05,
     timeoutS: quick ? 3 : 10,

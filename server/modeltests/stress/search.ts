@@ -6,12 +6,17 @@
 export interface RateProbe {
   ok: boolean;
   p99Ms: number;
+  /** The criterion a failed probe missed. */
+  why?: string;
+  loadGeneratorBound?: boolean;
 }
 
 export interface SearchStep {
   offeredRps: number;
   p99Ms: number;
   ok: boolean;
+  why?: string;
+  loadGeneratorBound?: boolean;
 }
 
 export interface SearchOptions {
@@ -43,7 +48,10 @@ export async function searchMaxRps(probe: (rps: number) => Promise<RateProbe>, o
   const steps: SearchStep[] = [];
   const at = async (rps: number) => {
     const r = await probe(rps);
-    steps.push({ offeredRps: rps, p99Ms: r.p99Ms, ok: r.ok });
+    const step: SearchStep = { offeredRps: rps, p99Ms: r.p99Ms, ok: r.ok };
+    if (!r.ok && r.why) step.why = r.why;
+    if (r.loadGeneratorBound) step.loadGeneratorBound = true;
+    steps.push(step);
     return r;
   };
   const known = opts.known && opts.known.rps < opts.hi ? opts.known : undefined;

@@ -33,6 +33,12 @@ export interface Repeated<T> {
   stable: boolean;
 }
 
+/** The Repeated record of runs already made (e.g. a series extended later). */
+export function repeated<T>(runs: T[], throughputOf: (t: T) => number, tolerance: number): Repeated<T> {
+  const throughputs = runs.map(throughputOf);
+  return { runs, throughputs, spread: relativeSpread(throughputs), stable: throughputs.length >= 2 && relativeSpread(throughputs.slice(-2)) <= tolerance };
+}
+
 /**
  * Runs `measure` at least `minRuns` times, then again until the last two
  * runs agree within `tolerance`, up to `maxRuns`. An early outlier (a cold

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { encodeHistogram, newBuckets, newLatencyHistogram, recordUs } from '../../../../server/modeltests/stress/latency';
 import type { LoadRunResult } from '../../../../server/modeltests/stress/loadgenProtocol';
-import { generatorBound, sustained, toPoint } from '../../../../server/modeltests/stress/points';
+import { generatorBound, sustained, sustainedPoint, toPoint } from '../../../../server/modeltests/stress/points';
 
 /** A run whose every request took `us` µs. */
 function run(over: Partial<LoadRunResult> & { us: number; n?: number }): LoadRunResult {
@@ -67,5 +67,57 @@ describe('generatorBound', () => {
     assert.equal(generatorBound({ cpu: 0.9 }), true);
     assert.equal(generatorBound({ cpu: 0.1, sendLagUs: { mean: 6000, max: 9000 } }), true);
     assert.equal(generatorBound({ cpu: 0.1, sendLagUs: { mean: 400, max: 9000 } }), false);
+  });
+});
+
+describe('the point at slo.rps: windows, noise floor, pooled verdict', () => {
+  /** A run at 100 rps whose requests took `us` µs, in `w` windows of equal counts. */
+  const windowed = (us: number, w: number, noiseUs: number) => {
+    const r = run({ us });
+    const h = newLatencyHistogram();
+    for (let i = 0; i < 100; i++) recordUs(h, newBuckets(), noiseUs);
+    r.windows = Array.from({ length: w }, () => ({ count: 100 / w, tailUs: new Array(100 / w).fill(us) }));
+    r.noise = { sent: 100, responses: 100, errors: 0, timeouts: 1, non2xx: 0, throughputRps: 99, histogram: encodeHistogram(h), windows: [] };
+    return r;
+  };
+
+  test('identical windows: a zero-width interval at the p99, settled either side of the limit', () => {
+    const runs = [windowed(2000, 4, 300), windowed(2000, 4, 500)];
+    const { point } = toPoint({ runs, throughputs: [100, 100], spread: 0, stable: true }, 1, 50, { windowS: 0.25, p99Tolerance: 0.2 });
+    assert.deepEqual(point.p99IntervalUs, { low: 2000, high: 2000, level: 0.95, windows: 8, windowS: 0.25 });
+    assert.equal(point.p99Stable, true);
+    assert.equal(point.noiseFloor!.latencyUs.p99, 500);
+    assert.equal(point.noiseFloor!.requests, 200);
+    assert.equal(point.noiseFloor!.failed, 2, 'one timeout per run');
+    assert.equal(point.noiseFloor!.throughputRps, 99);
+  });
+
+  test('fewer than four windows never count as stable', () => {
+    const { point } = toPoint({ runs: [windowed(2000, 2, 300)], throughputs: [100], spread: 0, stable: false }, 1, 50, { windowS: 0.5 });
+    assert.equal(point.p99IntervalUs!.windows, 2);
+    assert.equal(point.p99Stable, false);
+  });
+
+  test('one window of stalls among quick ones: the interval straddles the limit, unstable', () => {
+    // 12 windows of 25 requests, one of them all 100 ms: pooled, 25 of 300 are
+    // slow, so p99 = 100 ms; a third of the resamples miss that window and read 1 ms.
+    const runs = [windowed(1000, 4, 300), windowed(1000, 4, 300), windowed(1000, 4, 300)];
+    runs[2]!.windows![3] = { count: 25, tailUs: new Array(25).fill(100_000) };
+    const { point } = toPoint({ runs, throughputs: [100, 100, 100], spread: 0, stable: true }, 1, 50, { windowS: 0.25 });
+    assert.equal(point.p99IntervalUs!.windows, 12);
+    assert.equal(point.p99IntervalUs!.low, 1000);
+    assert.equal(point.p99IntervalUs!.high, 100_000);
+    assert.equal(point.p99Stable, false);
+  });
+
+  test('sustainedPoint judges the pooled figures and names the miss', () => {
+    const runs = [run({ us: 2000 }), run({ us: 2000, throughputRps: 90 })];
+    const { point } = toPoint({ runs, throughputs: [100, 90], spread: 0.1, stable: false }, 1);
+    const c = { tolerance: 0.05, errorRate: 0.01, p99Ms: 5 };
+    // Median throughput 95 ≥ 0.95 × 100: held, although one run alone fell behind.
+    assert.deepEqual(sustainedPoint(point, c), { ok: true, p99Ms: 2 });
+    assert.equal(sustainedPoint(point, { ...c, p99Ms: 1 }).miss, 'p99');
+    assert.equal(sustainedPoint({ ...point, throughputRps: 80 }, c).miss, 'rate');
+    assert.equal(sustainedPoint({ ...point, non2xx: 5 }, c).miss, 'errors');
   });
 });
