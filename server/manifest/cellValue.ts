@@ -9,6 +9,8 @@ const MISSING = new Set(['na', 'n/a', 'nan', 'null', 'none', '-', '?']);
 export function numberCellProblem(cell: string | undefined): string | undefined {
   if (cell === undefined) return 'no cell: the row is shorter than the header';
   const v = +cell;
+  // fast path: a finite number that is not 0 (+'' and +'  ' are 0 too)
+  if (v - v === 0 && v !== 0) return undefined;
   const t = cell.trim();
   if (t === '') return 'empty cell';
   if (v - v === 0) return undefined;

@@ -13,6 +13,7 @@ import { dataRulesValidator } from './validators/dataRules';
 import { dataFilesValidator } from './validators/files';
 import { gatesValidator } from './validators/gates';
 import { modelValidator } from './validators/model';
+import { numericCellsValidator } from './validators/numericCells';
 import { operationsValidator } from './validators/operations';
 import { checkSchema } from './validators/schema';
 import { stepsValidator } from './validators/steps';
@@ -29,7 +30,7 @@ export interface ValidateOptions {
 /** Rules that read only the manifest: cheap enough for every keystroke. */
 export const manifestValidators: readonly SyncValidator[] = [gatesValidator, operationsValidator, stepsValidator, dataRulesValidator];
 /** Rules that read the disk. */
-export const fileValidators: readonly Validator[] = [dataFilesValidator, modelValidator];
+export const fileValidators: readonly Validator[] = [dataFilesValidator, numericCellsValidator, modelValidator];
 
 /** More than this many diagnostics helps nobody (and a garbage file can make thousands). */
 const MAX_DIAGNOSTICS = 200;

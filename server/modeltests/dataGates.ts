@@ -1,6 +1,7 @@
 // Gates on the data itself: a dataset whose rows were mostly dropped, or a
 // metric computed on too few rows, must fail instead of passing quietly on
 // what was left. Limits come from data.maxDroppedShare and data.minRows.
+import { dataLimits } from '../manifest/dataLimits';
 import type { LoadedManifest } from '../manifest/load';
 import type { JsonPath } from '../manifest/parse';
 import type { ModelManifest } from '../manifest/types';
@@ -8,28 +9,6 @@ import { fieldName } from '../manifest/validators/types';
 import type { DatasetUse, GateResult, SuiteId } from '../protocol/report';
 import { droppedText } from './datasetUse';
 import { formatNumber, gate, sourceOf, unmeasuredGate, type GateSpec } from './gates';
-
-export const DEFAULT_MAX_DROPPED_SHARE = 0.01;
-export const DEFAULT_MIN_ROWS = 30;
-
-export interface DataLimits {
-  maxDroppedShare: number;
-  minRows: number;
-  /** `data.maxDroppedShare = 0.01 (default)` and the like, for messages. */
-  maxDroppedShareText: string;
-  minRowsText: string;
-}
-
-export function dataLimits(m: ModelManifest): DataLimits {
-  const share = m.data?.maxDroppedShare;
-  const min = m.data?.minRows;
-  return {
-    maxDroppedShare: share ?? DEFAULT_MAX_DROPPED_SHARE,
-    minRows: min ?? DEFAULT_MIN_ROWS,
-    maxDroppedShareText: `data.maxDroppedShare = ${share ?? DEFAULT_MAX_DROPPED_SHARE}${share === undefined ? ' (default)' : ''}`,
-    minRowsText: `data.minRows = ${min ?? DEFAULT_MIN_ROWS}${min === undefined ? ' (default)' : ''}`,
-  };
-}
 
 export type DataRole = 'validation' | 'reference' | 'current';
 

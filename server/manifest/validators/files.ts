@@ -12,9 +12,9 @@ import { closest } from '../suggest';
 export const LABEL_NAMES = ['target', 'label', 'y', 'class'];
 import { fieldName, report, type JsonPath, type ValidationContext, type Validator } from './types';
 
-type Role = 'training' | 'validation' | 'reference' | 'current';
+export type Role = 'training' | 'validation' | 'reference' | 'current';
 
-interface DatasetRef {
+export interface DatasetRef {
   path: JsonPath;
   file: string;
   role: Role;
@@ -37,7 +37,8 @@ export const dataFilesValidator: Validator = {
   },
 };
 
-function datasetRefs(ctx: ValidationContext): DatasetRef[] {
+/** Every dataset the manifest names, with where it names it. */
+export function datasetRefs(ctx: ValidationContext): DatasetRef[] {
   const data = ctx.manifest.data;
   if (!data || !ctx.valid(['data'])) return [];
   const refs: DatasetRef[] = [];
