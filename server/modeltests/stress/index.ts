@@ -1,20 +1,23 @@
 // The stress suite: drives a running ModelGate server through its TF Serving
 // REST endpoint from a separate load-generator process, and judges the
 // manifest SLO (p99 at the target rate, highest sustainable rate, error
-// rate) and correctness under load.
+// rate) and correctness under load. The runs at the target rate also pace a
+// trivial endpoint in a third process, so every verdict comes with the
+// machine's own latency at the same moments (the noise floor).
 import type { LoadedManifest } from '../../manifest/load';
 import type { GateResult, ProgressEvent, StressResult } from '../../protocol/report';
 import { buildBodyPool, type BodyPool } from './bodies';
 import { checkCorrectness, type CorrectnessResult } from './correctness';
 import { formatNumber as fmt, sourceOf } from '../gates';
 import type { SuiteContext } from '../suite';
-import { evaluateStressGates, type StressMeasurements, type StressThresholds } from './gates';
+import { evaluateStressGates, type StressThresholds } from './gates';
 import { reportHistogram } from './latency';
 import { defaultLoadgenCommand, LoadgenProcess, type LoadgenCommand } from './loadgenProcess';
 import { CPU_BOUND, LAG_BOUND_US } from './points';
 import { parseDuration } from '../../manifest/durations';
 import { resolveStressPlan, type StressOptions, type StressPlan } from './plan';
 import { StressRun, type StressMeasured } from './stressRun';
+import { fmtMs, gateMeasurements, msOf, sloCheck } from './gateMeasurements';
 
 export type { StressOptions } from './plan';
 export { StressSetupError } from './bodies';
@@ -72,29 +75,43 @@ export async function runStressSuite(ctx: StressContext): Promise<{ result: Stre
   let cancelled = !!signal?.aborted;
   let correctness: CorrectnessResult | undefined;
   let loadgenPid = -1;
+  let noiseNote: string | undefined;
 
   if (!cancelled) {
-    const lg = await LoadgenProcess.start(ctx.options?.loadgen ?? defaultLoadgenCommand(), endpoint, pool.bodies);
+    const cmd = ctx.options?.loadgen ?? defaultLoadgenCommand();
+    const lg = await LoadgenProcess.start(cmd, endpoint, pool.bodies);
     loadgenPid = lg.pid;
     ctx.options?.onLoadgenStart?.(lg.pid);
-    const onAbort = () => void lg.kill();
+    // The noise floor is only measured beside slo.rps, where the p99 gate is judged.
+    let trivial: Awaited<ReturnType<typeof LoadgenProcess.startTrivial>> | undefined;
+    if (plan.rps !== undefined) {
+      try {
+        trivial = await LoadgenProcess.startTrivial(cmd);
+        ctx.options?.onLoadgenStart?.(trivial.process.pid);
+      } catch (err) {
+        noiseNote = `Noise floor: not measured, the trivial endpoint did not start (${(err as Error).message}); gates are judged without it.`;
+      }
+    }
+    const stopAll = async (how: 'kill' | 'close') => {
+      await Promise.all([lg, trivial?.process].map((x) => (x ? (how === 'kill' ? x.kill() : x.close()) : undefined)));
+    };
+    const onAbort = () => void stopAll('kill');
     signal?.addEventListener('abort', onAbort, { once: true });
     const run = new StressRun(lg, plan, pool, emit, async () => {
       await postOnce(endpoint, pool.bodies[0]!);
-    });
+    }, trivial?.url);
     measured = run.measured;
     try {
       if (signal?.aborted) throw new Error('cancelled');
       await run.execute();
     } catch (err) {
       if (!signal?.aborted) {
-        await lg.kill();
+        await stopAll('kill');
         throw err;
       }
     } finally {
       signal?.removeEventListener('abort', onAbort);
-      if (signal?.aborted) await lg.kill();
-      else await lg.close();
+      await stopAll(signal?.aborted ? 'kill' : 'close');
     }
     cancelled = !!signal?.aborted;
     if (!cancelled && measured.captured.length > 0) {
@@ -111,11 +128,9 @@ export async function runStressSuite(ctx: StressContext): Promise<{ result: Stre
     }
   }
 
-  const result = assembleResult(ctx, plan, pool, endpoint, measured, correctness, cancelled, loadgenPid);
-  const gates = evaluateStressGates(
-    stressThresholds(ctx.loaded, plan),
-    gateMeasurements(plan, measured, correctness, cancelled),
-  );
+  const judged = gateMeasurements(plan, measured, correctness, cancelled);
+  const result = assembleResult(ctx, plan, pool, endpoint, measured, correctness, cancelled, loadgenPid, judged.disagreement, noiseNote);
+  const gates = evaluateStressGates(stressThresholds(ctx.loaded, plan), judged);
   emit({ suite: 'stress', step: cancelled ? 'cancelled' : 'done', percent: 100, message: cancelled ? 'stress test cancelled' : 'stress test finished' });
   return { result, gates };
 }
@@ -126,6 +141,7 @@ export function stressThresholds(loaded: LoadedManifest, plan: StressPlan): Stre
     ...(plan.p99Ms !== undefined ? { p99Ms: plan.p99Ms } : {}),
     ...(plan.rps !== undefined ? { rps: plan.rps } : {}),
     errorRate: plan.errorRate,
+    p99Tolerance: plan.p99Tolerance,
     sources: {
       p99Ms: sourceOf(loaded, ['slo', 'p99Ms']),
       rps: sourceOf(loaded, ['slo', 'rps']),
@@ -140,50 +156,9 @@ export function declaredStressGates(loaded: LoadedManifest, why: string): GateRe
   return evaluateStressGates(stressThresholds(loaded, resolveStressPlan(loaded.manifest, {})), { missingWhy: why });
 }
 
-function gateMeasurements(plan: StressPlan, m: StressMeasured | undefined, c: CorrectnessResult | undefined, cancelled: boolean): StressMeasurements {
-  const out: StressMeasurements = { missingWhy: cancelled ? 'the run was cancelled before this was measured' : 'the run ended before this was measured' };
-  if (!m) return out;
-  const closed = m.points.filter((p) => p.mode === 'closed');
-  const slo = m.sloPoint;
-  if (plan.rps !== undefined && slo) {
-    out.latency = {
-      p99Ms: slo.point.latencyUs.p99 / 1000,
-      at: `${plan.rps} rps (open model)`,
-      how: `open model: fixed arrival rate ${plan.rps} rps offered (achieved ${slo.point.throughputRps} rps), ${slo.point.runs.length} run(s) of ${plan.durationS} s; latency from each request's release to the end of its response`,
-    };
-  } else if (plan.rps === undefined && closed[0]) {
-    out.latency = {
-      p99Ms: closed[0].latencyUs.p99 / 1000,
-      at: `${closed[0].connections} connection(s) (closed model)`,
-      how: `closed model, ${closed[0].connections} connection(s) sending back to back (no slo.rps set), ${closed[0].runs.length} run(s) of ${plan.durationS} s`,
-    };
-  }
-  if (m.search) {
-    const fromSlo = slo?.sustained && plan.rps !== undefined && plan.rps > m.search.value;
-    out.sustainable = fromSlo
-      ? { rps: plan.rps!, how: `open-model run at slo.rps ${plan.rps} sustained the rate within the limits (the bisection's best was ${m.search.value} rps)` }
-      : { rps: m.search.value, how: m.search.skipped ?? `open-model bisection, ${m.search.steps.length} probe(s) of ${plan.searchDurationS} s: achieved ≥ ${Math.round((1 - plan.tolerance) * 100)} % of offered, error rate ≤ ${plan.errorRate}${plan.p99Ms !== undefined ? `, p99 ≤ ${plan.p99Ms} ms` : ''}` };
-  }
-  const counted = [...closed, ...(slo ? [slo.point] : [])];
-  if (counted.length) {
-    out.errors = {
-      failed: counted.reduce((a, p) => a + p.errors + p.timeouts + p.non2xx, 0),
-      requests: counted.reduce((a, p) => a + p.requests, 0),
-      how: `connection errors + timeouts + non-2xx over requests sent, in the closed sweep${slo ? ' and the open run at slo.rps' : ''} (the search probes overload on purpose and are not counted)`,
-    };
-  }
-  if (c) {
-    out.correctness = {
-      ...c,
-      how: `${c.sampled} responses captured under load (every ${plan.captureEvery}th, sampled evenly) compared with the same rows sent one at a time after the load; numbers within ${c.tolerance}`,
-    };
-  }
-  return out;
-}
-
 function assembleResult(
   ctx: StressContext, plan: StressPlan, pool: BodyPool, endpoint: string, m: StressMeasured | undefined,
-  c: CorrectnessResult | undefined, cancelled: boolean, pid: number,
+  c: CorrectnessResult | undefined, cancelled: boolean, pid: number, disagreement: string | undefined, noiseNote: string | undefined,
 ): StressResult {
   const notes: string[] = [
     `Load generator: a separate process${pid > 0 ? ` (pid ${pid})` : ''}, so it never shares the server's event loop.`,
@@ -208,20 +183,45 @@ function assembleResult(
   }
   if (!m) return result;
   notes.push(...m.notes);
+  if (noiseNote) notes.push(noiseNote);
+  if (m.sloPoint && plan.rps !== undefined) {
+    result.slo = sloCheck(plan, m.sloPoint, disagreement);
+    const s = result.slo;
+    notes.push(
+      `SLO point (open model, ${plan.rps} rps): ${s.runs} run(s) of ${plan.durationS} s, at least ${plan.minRuns} and up to ${plan.sloMaxRuns} until the p99 interval settles the gate ` +
+        `(lies wholly on one side of slo.p99Ms, or is narrower than ${plan.p99Tolerance * 100} % of the p99). ` +
+        `Interval: ${Math.round(s.p99IntervalMs.level * 100)} % block bootstrap of the pooled p99, resampling ${plan.windowS} s windows of every run, so a burst of stalls stays together. ` +
+        `p99 ${fmtMs(s.p99Ms)} (${fmtMs(s.p99IntervalMs.low)}–${fmtMs(s.p99IntervalMs.high)})${s.p99Stable ? '' : ', not settled within the budget'}.`,
+    );
+    if (m.sloPoint.point.noiseFloor) {
+      const n = m.sloPoint.point.noiseFloor;
+      notes.push(
+        `Noise floor: every run at slo.rps also sent the same schedule, half an interval apart, to a trivial endpoint (plain node:http, no model) in another process: ` +
+          `p50 ${fmtMs(msOf(n.latencyUs.p50))}, p99 ${fmtMs(msOf(n.latencyUs.p99))}, ${n.failed} of ${n.requests} failed. That latency is the machine's and the load generator's own; ` +
+          `a p99 fail is inconclusive when the noise floor alone exceeds slo.p99Ms, or is enough to carry the server over it.` +
+          (s.otherCpuCores !== undefined ? ` Other processes used ${s.otherCpuCores} of ${s.cores} cores meanwhile.` : ''),
+      );
+    }
+    if (disagreement) notes.push(`Disagreement: ${disagreement}`);
+  }
   for (const p of m.points) {
     const where = p.mode === 'closed' ? `closed ${p.connections} connection(s)` : `open ${p.offeredRps} rps`;
     if (!p.stable) notes.push(`Unstable: ${where} throughput varied by ${fmt(p.spread * 100)} % over ${p.runs.length} runs (${p.runs.join(', ')} rps); the last two differ by more than the ${plan.tolerance * 100} % tolerance.`);
-    if (p.loadGeneratorBound) notes.push(`Load-generator bound: ${where} (generator CPU ${fmt(p.loadGeneratorCpu * 100)} % of a core${p.sendLagUs ? `, release lag ${p.sendLagUs.mean} µs` : ''}).`);
+    if (p.loadGeneratorBound) {
+      notes.push(
+        `Load-generator bound: ${where} (generator CPU ${fmt(p.loadGeneratorCpu * 100)} % of a core${p.sendLagUs ? `, release lag ${p.sendLagUs.mean} µs` : ''}); ` +
+          (p === m.sloPoint?.point ? 'a p99 within the limit still passes (a busy generator only adds latency), one over it is inconclusive.' : 'its figures are a lower bound for the server.'),
+      );
+    }
   }
   if (m.search) {
     result.maxSustainableRps = { value: m.search.value, p99Ms: m.search.p99Ms, steps: m.search.steps };
     notes.push(
-      m.search.skipped
-        ? `Max sustainable rate: not searched, ${m.search.skipped}.`
-        : `Max sustainable rate (open model): bisection below ${m.search.hi} rps (1.1 × best closed throughput)` +
-            `${m.sloPoint?.sustained && plan.rps !== undefined && plan.rps < m.search.hi ? ` and above slo.rps ${plan.rps} (held in its own run)` : ''}, ${m.search.steps.length} probe(s) of ${plan.searchDurationS} s, stopped by ${m.search.stoppedBy}; ` +
-            `a rate is sustainable when at least ${Math.round((1 - plan.tolerance) * 100)} % of it was achieved with error rate ≤ ${plan.errorRate}${plan.p99Ms !== undefined ? ` and p99 ≤ ${plan.p99Ms} ms` : ''}.` +
-            (m.search.stoppedBy === 'upper-bound-ok' ? ' The highest rate tried still held: the real maximum may be higher.' : ''),
+      `Max sustainable rate (open model, like the SLO point): bisection below ${m.search.hi} rps (1.1 × best closed throughput)` +
+        `${m.sloPoint?.sustained && plan.rps !== undefined && plan.rps < m.search.hi ? ` and above slo.rps ${plan.rps} (held in its own run)` : ''}, ${m.search.steps.length} probe(s) of ${plan.searchDurationS} s, stopped by ${m.search.stoppedBy}; ` +
+        `a rate is sustainable when at least ${Math.round((1 - plan.tolerance) * 100)} % of it was achieved with error rate ≤ ${plan.errorRate}${plan.p99Ms !== undefined ? ` and p99 ≤ ${plan.p99Ms} ms` : ''}.` +
+        (m.search.stoppedBy === 'upper-bound-ok' ? ' The highest rate tried still held: the real maximum may be higher.' : '') +
+        ' A probe is one short run without a noise floor, so the p99 gate is judged on the longer runs at slo.rps; when a probe above slo.rps holds while slo.rps did not, slo.rps is measured again and the report says why the two differ.',
     );
   }
   const hist = m.sloPoint ? m.sloPoint.buckets : m.closedBuckets;

@@ -66,6 +66,40 @@ describe('load generator process', () => {
     assert.ok(gone(lg.pid), 'the child exited after close');
   });
 
+  test('an open run paces the trivial endpoint (a second bundled child) beside the server, window by window', async () => {
+    const bodies = Array.from({ length: 20 }, (_, i) => JSON.stringify({ instances: [[i, 1]] }));
+    const cmd = { modulePath: BIN, args: ['__loadgen'], execArgv: [] };
+    const lg = await LoadgenProcess.start(cmd, `${srv.url}/v1/models/m:predict`, bodies);
+    const trivial = await LoadgenProcess.startTrivial(cmd);
+    assert.notEqual(trivial.process.pid, lg.pid);
+    try {
+      const before = srv.requests();
+      const r = await lg.run({ mode: 'open', connections: 32, rate: 200, durationS: 1, timeoutS: 2, captureEvery: 0, captureMax: 0, noiseUrl: trivial.url, windowS: 0.25 });
+      assert.equal(r.sent, 200);
+      assert.equal(srv.requests() - before, 200, 'the trivial requests never reach the server');
+      const n = r.noise!;
+      assert.equal(n.sent, 200, 'one trivial request per model request, on the same schedule');
+      assert.equal(n.responses, 200);
+      assert.equal(n.errors + n.timeouts + n.non2xx, 0);
+      assert.equal(r.windows!.length, 4);
+      assert.equal(n.windows.length, 4);
+      assert.equal(r.windows!.reduce((a, w) => a + w.count, 0), r.responses);
+      for (const w of r.windows!) {
+        assert.equal(w.tailUs.length, w.count);
+        assert.ok(w.tailUs.every((x, i) => i === 0 || w.tailUs[i - 1]! >= x), 'descending');
+        // Every model request busy-waits 300 µs on the server.
+        assert.ok(w.tailUs.at(-1)! >= 300);
+      }
+      const model = summarizeLatency(mergeHistograms([r.histogram]));
+      const noise = summarizeLatency(mergeHistograms([n.histogram]));
+      assert.ok(model.p50 >= 300 && noise.p50 > 0);
+    } finally {
+      await lg.close();
+      await trivial.process.close();
+    }
+    assert.ok(gone(lg.pid) && gone(trivial.process.pid), 'both children exited after close');
+  });
+
   test('responses that differ under load fail the correctness gate', async () => {
     const bad = await startFakeServer({ busyUs: 100, corruptEvery: 5 });
     try {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { parseManifest } from '../../../../server/manifest/parse';
 import { sourceOf } from '../../../../server/modeltests/gates';
-import { evaluateStressGates, type StressMeasurements } from '../../../../server/modeltests/stress/gates';
+import { evaluateStressGates, type StressMeasurements, type StressThresholds } from '../../../../server/modeltests/stress/gates';
 
 const MANIFEST = `apiVersion: modelgate/v1
 kind: Model
@@ -83,6 +83,79 @@ describe('stress gates', () => {
     assert.match(c.message, /no response was sampled under load/);
   });
 
+});
+
+// The four gate statuses from the evidence beside each figure: slo.p99Ms 50,
+// slo.rps 200, error rate 0.001.
+describe('stress gate statuses under doubt', () => {
+  const T: StressThresholds = { p99Ms: 50, rps: 200, errorRate: 0.001, sources: {} };
+  const quiet = { generatorBound: false, noiseFloorP99Ms: 2, cores: 2, otherCpuCores: 0 };
+  const at = (p99Ms: number, evidence: NonNullable<StressMeasurements['latency']>['evidence'] = quiet) => ({
+    p99Ms, how: 'open model at 200 rps', at: '200 rps (open model)',
+    evidence: { interval: { lowMs: p99Ms * 0.9, highMs: p99Ms * 1.1, level: 0.95, windows: 10 }, ...evidence },
+  });
+  const by = (m: Partial<StressMeasurements>) => Object.fromEntries(evaluateStressGates(T, { ...measured, ...m }).map((g) => [g.id, g]));
+
+  test('stable, within the limits: passed', () => {
+    const g = by({ latency: at(4), sustainable: { rps: 1500, how: 'bisection', atSlo: { generatorBound: false } } });
+    assert.equal(g['stress.p99']!.status, 'passed');
+    assert.equal(g['stress.rps']!.status, 'passed');
+  });
+
+  test('within the limit although the generator was the bottleneck: still passed, and said so', () => {
+    const g = by({ latency: at(4, { ...quiet, generatorBound: true, sendLagMeanUs: 7000 }) })['stress.p99']!;
+    assert.equal(g.status, 'passed');
+    assert.match(g.message, /load generator was the bottleneck, which only adds latency: the pass stands/);
+  });
+
+  test('unstable across the limit: inconclusive with a longer --duration as next step', () => {
+    const g = by({ latency: { ...at(40), evidence: { ...quiet, interval: { lowMs: 3, highMs: 130, level: 0.95, windows: 10 } } } })['stress.p99']!;
+    assert.equal(g.status, 'inconclusive');
+    assert.equal(g.pass, false);
+    assert.equal(g.measured, 40);
+    assert.match(g.message, /^stress\.p99: inconclusive — measured 40 ms ≤ 50 ms .*straddles the 50 ms limit/);
+    assert.match(g.nextStep!, /--duration/);
+  });
+
+  test('over the limit with a generator-bound run: inconclusive, not failed', () => {
+    const g = by({ latency: at(170.5, { ...quiet, generatorBound: true, sendLagMeanUs: 6000 }) })['stress.p99']!;
+    assert.equal(g.status, 'inconclusive');
+    assert.match(g.reason!, /load generator was the bottleneck/);
+    assert.match(g.nextStep!, /close other programs|CI/);
+  });
+
+  test('over the limit with a noise floor above it: inconclusive, and the rate missed on p99 follows', () => {
+    const g = by({
+      latency: at(128.8, { ...quiet, noiseFloorP99Ms: 95 }),
+      sustainable: { rps: 120, how: 'bisection', atSlo: { miss: 'p99', generatorBound: false } },
+    });
+    assert.equal(g['stress.p99']!.status, 'inconclusive');
+    assert.match(g['stress.p99']!.reason!, /noise floor alone exceeds the limit/);
+    assert.equal(g['stress.rps']!.status, 'inconclusive');
+    assert.match(g['stress.rps']!.reason!, /missed only on p99/);
+  });
+
+  test('over the limit on a quiet machine: failed, by how much', () => {
+    const g = by({
+      latency: at(80),
+      sustainable: { rps: 120, how: 'bisection', atSlo: { miss: 'p99', generatorBound: false } },
+    });
+    assert.equal(g['stress.p99']!.status, 'failed');
+    assert.match(g['stress.p99']!.message, /^stress\.p99: 80 ms > 50 ms by 30 ms/);
+    assert.equal(g['stress.rps']!.status, 'failed');
+  });
+
+  test('lost requests the trivial endpoint lost too: error rate inconclusive; non-2xx: failed', () => {
+    const lost = by({ errors: { failed: 30, requests: 10_000, how: 'sweep', evidence: { non2xx: 0, generatorBoundFailed: 0, noiseFailed: 3, noiseRequests: 2000 } } });
+    assert.equal(lost['stress.errorRate']!.status, 'inconclusive');
+    const answered = by({ errors: { failed: 30, requests: 10_000, how: 'sweep', evidence: { non2xx: 30, generatorBoundFailed: 0, noiseFailed: 3, noiseRequests: 2000 } } });
+    assert.equal(answered['stress.errorRate']!.status, 'failed');
+  });
+
+  test('correctness is never in doubt: mismatches fail on any machine', () => {
+    const g = by({ latency: at(170, { ...quiet, generatorBound: true }), correctness: { ...measured.correctness!, mismatches: 2 } });
+    assert.equal(g['stress.correctness']!.status, 'failed');
+  });
 });
 
 describe('threshold sources', () => {
