@@ -43,6 +43,13 @@ export async function resolveManifestPath(p: string): Promise<string> {
   return abs;
 }
 
+/**
+ * Errors about what the data holds that the tests measure and gate on their
+ * own (MG212: the dropped-share gates): lint fails on them, but serving and
+ * testing go on, so the gate can say which rows and by how much.
+ */
+const GATED_BY_TESTS: ReadonlySet<string> = new Set(['MG212']);
+
 export async function loadManifest(p: string, opts: { semantic?: boolean } = {}): Promise<LoadedManifest> {
   const path = await resolveManifestPath(p);
   let text: string;
@@ -54,6 +61,6 @@ export async function loadManifest(p: string, opts: { semantic?: boolean } = {})
   }
   const parsed = parseManifest(text);
   const diagnostics = await validateManifest(parsed, { manifestPath: path, semantic: opts.semantic ?? true });
-  if (diagnostics.some((d) => d.severity === 'error')) throw new ManifestError(path, diagnostics);
+  if (diagnostics.some((d) => d.severity === 'error' && !GATED_BY_TESTS.has(d.code))) throw new ManifestError(path, diagnostics);
   return { path, dir: dirname(path), manifest: parsed.value as ModelManifest, parsed, diagnostics };
 }
