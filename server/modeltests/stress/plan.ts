@@ -29,7 +29,13 @@ export interface StressPlan {
   warmupS: number;
   tolerance: number;
   minRuns: number;
+  /** Most runs of one sweep point. */
   maxRuns: number;
+  /**
+   * Runs beyond minRuns that the whole sweep may spend on unsteady points,
+   * so a busy machine's time goes to the SLO point, which a gate reads.
+   */
+  sweepExtraRuns: number;
   /**
    * Runs at slo.rps: at least minRuns, then more until the p99 interval
    * settles the gate, up to this many (its time budget is sloMaxRuns ×
@@ -80,7 +86,11 @@ export function resolveStressPlan(m: ModelManifest, opts: StressOptions = {}): S
     tolerance: opts.tolerance ?? 0.05,
     minRuns: Math.min(2, maxRuns),
     maxRuns,
-    sloMaxRuns: Math.max(Math.min(2, maxRuns), quick ? 3 : 6),
+    sweepExtraRuns: 2,
+    // With the default 5 s points: 10 s when the first two runs settle the
+    // p99, at most 25 s, which keeps `modelgate test` on breast-cancer
+    // within ~90 s on a busy 2-core machine.
+    sloMaxRuns: Math.max(Math.min(2, maxRuns), quick ? 3 : 5),
     // At least four windows per run, and at most a second each: stalls last
     // tens to hundreds of ms, so a window holds a burst together.
     windowS: Math.min(1, durationS / 4),

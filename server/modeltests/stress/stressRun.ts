@@ -136,12 +136,15 @@ export class StressRun {
 
   private async sweep(): Promise<void> {
     const p = this.plan;
+    let extraLeft = p.sweepExtraRuns;
     for (const c of p.concurrency) {
+      const maxRuns = Math.min(p.maxRuns, p.minRuns + extraLeft);
       const rep = await repeatUntilStable(
-        (i) => this.run(this.job('closed', c, p.durationS), `closed c=${c}`, `closed model, ${c} connection(s), run ${i + 1} of up to ${p.maxRuns}`),
+        (i) => this.run(this.job('closed', c, p.durationS), `closed c=${c}`, `closed model, ${c} connection(s), run ${i + 1} of up to ${maxRuns}`),
         (r) => r.throughputRps,
-        p,
+        { ...p, maxRuns },
       );
+      extraLeft -= Math.max(0, rep.runs.length - p.minRuns);
       const { point, buckets } = toPoint(rep, p.durationS, p.p99Ms);
       this.measured.points.push(point);
       addBuckets(this.measured.closedBuckets, buckets);

@@ -44,15 +44,16 @@ describe('resolveStressPlan', () => {
     assert.ok(plannedSeconds(q) < 15, `quick plan takes ${plannedSeconds(q)} s`);
   });
 
-  test('the SLO point: two runs at least, up to six (three quick), four or more windows of at most 1 s each', () => {
+  test('the SLO point: two runs at least, up to five (three quick), four or more windows of at most 1 s each', () => {
     const p = resolveStressPlan({ ...base, slo: { rps: 200, p99Ms: 50, duration: '5s' } });
     assert.equal(p.minRuns, 2);
-    assert.equal(p.sloMaxRuns, 6);
+    assert.equal(p.sloMaxRuns, 5);
+    assert.equal(p.sweepExtraRuns, 2, 'unsteady sweep points share two extra runs');
     assert.equal(p.windowS, 1);
     assert.equal(p.p99Tolerance, 0.2);
     const q = resolveStressPlan({ ...base, slo: { rps: 200 } }, { quick: true });
     assert.equal(q.sloMaxRuns, 3);
     assert.equal(q.windowS, 0.25, 'four windows in a 1 s run');
-    assert.equal(resolveStressPlan(base, { maxRuns: 1 }).sloMaxRuns, 6, 'maxRuns limits the sweep, not the SLO point');
+    assert.equal(resolveStressPlan(base, { maxRuns: 1 }).sloMaxRuns, 5, 'maxRuns limits the sweep, not the SLO point');
   });
 });
