@@ -31,7 +31,7 @@ export interface StressContext {
   options?: StressOptions & {
     /** How to start the load generator (default: this bundle's `modelgate __loadgen`, or the sources under tsx). */
     loadgen?: LoadgenCommand;
-    /** Called with the load generator's pid once it runs. */
+    /** Called with the pid of each child once it runs: the load generator, then the trivial endpoint of the noise floor. */
     onLoadgenStart?: (pid: number) => void;
   };
 }
