@@ -60,9 +60,25 @@ export function renderGates(ctx: Ctx): HTMLElement {
   // The status cell is narrow and centred.
   table.querySelectorAll('tbody tr td:first-child').forEach((td) => td.classList.add('status'));
 
+  // The rows each gate was computed on: what was read, used and dropped, with the first dropped cells.
+  const datasets = (report.datasets ?? []).length === 0 ? null : h('div', { data: { table: 'datasets' } },
+    h('h2', null, 'Data the gates used'),
+    h('div', { class: 'scroll' }, dataTable(
+      [{ label: 'Suite' }, { label: 'Data' }, { label: 'Read', num: true }, { label: 'Used', num: true }, { label: 'Dropped', num: true }, { label: 'First dropped rows' }],
+      (report.datasets ?? []).map((d) => ({
+        class: d.rowsDropped > 0 ? 'undecided' : '',
+        cells: [
+          d.suite, h('span', { class: 'mono' }, `${d.role}: ${d.path}`), num(d.rowsRead), num(d.rowsUsed),
+          h('span', { class: d.rowsDropped > 0 ? 'warn' : '' }, num(d.rowsDropped)),
+          d.dropped.length === 0 ? '—' : h('span', { class: 'muted' }, d.dropped.slice(0, 3).map((x) => `line ${x.line}, ${x.column} = ${JSON.stringify(x.value)} (${x.why})`).join('; ')),
+        ],
+      })),
+    )));
+
   return h('section', { data: { section: 'gates' } },
     h('p', { class: 'muted' },
       report.gates.length === 0 ? 'No gates were evaluated.' : `${num(passed)} of ${num(report.gates.length)} gates passed.`,
       host.interactive && report.gates.some((g) => g.source) ? ' Click a line to open the manifest there.' : ''),
-    h('div', { class: 'scroll' }, table));
+    h('div', { class: 'scroll' }, table),
+    datasets);
 }

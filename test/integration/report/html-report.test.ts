@@ -99,6 +99,10 @@ describe('HTML report in headless Chromium', { skip }, () => {
         const rank = (s: string | null) => ['failed', 'inconclusive', 'not run', 'passed'].indexOf(s ?? '');
         assert.deepEqual(statuses, [...statuses].sort((a, b) => rank(a) - rank(b)), 'gates that need attention come first');
 
+        const dataRows = await page.$$eval('[data-section="gates"] [data-table="datasets"] tbody tr', (trs) => trs.map((t) => t.textContent ?? ''));
+        assert.equal(dataRows.length, report.datasets?.length ?? 0, 'one row per dataset the gates used');
+        for (const d of report.datasets ?? []) assert.ok(dataRows.some((t) => t.includes(d.path) && t.includes(String(d.rowsRead))), `${d.path} with its row counts`);
+
         const verdict = await page.getAttribute('[data-verdict]', 'data-verdict');
         assert.equal(verdict, report.summary.verdict);
 
