@@ -64,7 +64,7 @@ test('a sample that passes every gate is published to a real registry, annotated
   if (!haveTools) return t.skip('docker-registry or skopeo not installed');
   const r = await run(['deploy', join(root, 'samples/breast-cancer/model.yaml'), '--to', reg.ref('ml/breast-cancer'), ...QUICK]);
   assert.equal(r.code, 0, show(r));
-  assert.match(r.stdout, /✓ all \d+ gates passed/);
+  assert.match(r.stdout, /✓ passed: all \d+ gates passed/);
   const ref = r.stdout.trim().split('\n').at(-1)!;
   assert.match(ref, new RegExp(`^oci://${reg.host}/ml/breast-cancer:1\\.0\\.0@sha256:[a-f0-9]{64}$`));
   assert.match(r.stderr, /report: \.modelgate\/reports\/breast-cancer-1\.0\.0\.html/);
@@ -173,8 +173,12 @@ test('npm start: the script\'s command leaves an OCI layout skopeo reads; a re-r
 
   // --baseline takes a published layout version
   const b = await run(['test', 'samples/breast-cancer/model.yaml', '--only', 'metrics', '--baseline', `${layout}:1.0.0`, '--json', 'b.json', '--no-progress'], cwd);
-  assert.equal(b.code, 0, show(b));
-  assert.equal(JSON.parse(await readFile(join(cwd, 'b.json'), 'utf8')).suites.metrics.baseline.version, '1.0.0');
+  // --only metrics: every metric gate passes, but the verdict is incomplete (the other suites were not run) → exit 3
+  assert.equal(b.code, 3, show(b));
+  const bj = JSON.parse(await readFile(join(cwd, 'b.json'), 'utf8'));
+  assert.equal(bj.suites.metrics.baseline.version, '1.0.0');
+  assert.equal(bj.summary.verdict, 'incomplete');
+  assert.equal(bj.summary.failed, 0);
 });
 
 test('Ctrl-C during the stress suite: exit 130, the report says cancelled, and nothing is published', async () => {
