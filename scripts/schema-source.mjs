@@ -220,6 +220,19 @@ const schema = {
             method: driftMethod,
             threshold: { type: 'number', exclusiveMinimum: 0, description: 'Drift threshold for the chosen method: a p-value (ks, chisquare: drift when p < 1 − confidence, default 0.05) or a distance (psi default 0.2, wasserstein and jensenshannon default 0.1).' },
             maxDriftedShare: prob('Dataset-level gate: the largest share of features that may drift.'),
+            multipleTesting: {
+              type: 'string', enum: ['benjamini-hochberg', 'none'], default: 'benjamini-hochberg',
+              description: 'Correction for testing many features at once. `benjamini-hochberg` (default): the p-values of the features tested with ks or chisquare are adjusted together, so the threshold bounds the expected share of false alarms among the features marked drifted (the false-discovery rate) — without it, 5% of features that did not change are marked drifted at p < 0.05. `none`: each feature is judged on its own p-value.',
+            },
+            inputs: {
+              type: 'object', description: 'Per-input drift settings, keyed by the input name in `signature.inputs`.',
+              additionalProperties: {
+                type: 'object', additionalProperties: false, description: 'Drift settings for one model input.',
+                properties: {
+                  perFeature: { type: 'boolean', default: true, description: '`false` for inputs whose single features mean little on their own (image pixels, embedding dimensions): instead of one test per feature, the input is tested as a whole on three per-row summaries — mean, standard deviation, and distance to the reference centroid.' },
+                },
+              },
+            },
             features: {
               type: 'object', description: 'Per-feature overrides, keyed by column name.',
               additionalProperties: {

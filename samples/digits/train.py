@@ -186,6 +186,8 @@ staleness:
     method: ks
     threshold: 0.01            # KS p-value below which a feature counts as drifted
     maxDriftedShare: 0.2
+    inputs:
+      image: {perFeature: false}   # single pixels mean little: test each image's mean, spread and distance to the average image
     prediction:
       threshold: 0.1
 cost:

@@ -44,6 +44,7 @@ export const CODES = {
   MG131: { title: 'top-k larger than the class count', severity: 'error', meaning: 'A `topk` step asks for more classes than `model.classLabels` has.', fix: 'Lower `k` to at most the number of classes.' },
   MG132: { title: 'Regression rule checks nothing', severity: 'warning', meaning: 'A `gates.maxRegression` rule has neither `maxAbsoluteDrop` nor `maxRelativeDrop`.', fix: 'Add `maxAbsoluteDrop` or `maxRelativeDrop`, or remove the rule.' },
   MG133: { title: 'Step is missing a parameter', severity: 'error', meaning: 'A pre- or postprocessing step lacks what its `op` needs (standardize: mean and std; minmax: min and max; onehot: column and categories; reshape: shape; topk: k).', fix: 'Add the parameter the message names.' },
+  MG134: { title: 'Drift setting for an unknown input', severity: 'error', meaning: 'A `staleness.drift.inputs` entry names an input that is not in `signature.inputs`, or an input without a `features` list, so there is nothing to summarise.', fix: 'Use a name from `signature.inputs` and list the input\'s dataset columns under its `features`.' },
   // MG2xx: data
   MG201: { title: 'Data file missing', severity: 'error', meaning: 'A dataset path does not exist or cannot be read.', fix: 'Correct the path (relative to the manifest) or create the file.' },
   MG202: { title: 'CSV unreadable', severity: 'error', meaning: 'A dataset is empty, binary, or has rows with a different number of fields than the header.', fix: 'Export the data again as CSV with a header row and one value per column in every row.' },

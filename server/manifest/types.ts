@@ -676,6 +676,24 @@ export interface ModelManifest {
        */
       maxDriftedShare?: number;
       /**
+       * Correction for testing many features at once. `benjamini-hochberg` (default): the p-values of the features tested with ks or chisquare are adjusted together, so the threshold bounds the expected share of false alarms among the features marked drifted (the false-discovery rate) — without it, 5% of features that did not change are marked drifted at p < 0.05. `none`: each feature is judged on its own p-value.
+       */
+      multipleTesting?: 'benjamini-hochberg' | 'none';
+      /**
+       * Per-input drift settings, keyed by the input name in `signature.inputs`.
+       */
+      inputs?: {
+        /**
+         * Drift settings for one model input.
+         */
+        [k: string]: {
+          /**
+           * `false` for inputs whose single features mean little on their own (image pixels, embedding dimensions): instead of one test per feature, the input is tested as a whole on three per-row summaries — mean, standard deviation, and distance to the reference centroid.
+           */
+          perFeature?: boolean;
+        };
+      };
+      /**
        * Per-feature overrides, keyed by column name.
        */
       features?: {

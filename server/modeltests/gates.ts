@@ -77,6 +77,23 @@ export interface GateSpec {
 
 const NEXT_NOT_RUN = 'run every suite to the end (`modelgate test <manifest>` without --only) after fixing what the reason names';
 
+const RAISE = 'or, if the bar itself is wrong, change the threshold on the manifest line shown';
+
+/** What to do about a gate that failed on a measured value, when its suite has nothing more specific to say. */
+export function failedNextStep(id: string): string {
+  if (id === 'stress.p99') return `make inference faster: enable serving.batching, raise serving.threads or serving.instances, or serve a smaller model — ${RAISE} (slo.p99Ms)`;
+  if (id === 'stress.rps') return `raise throughput: enable serving.batching, raise serving.instances or serving.threads — ${RAISE} (slo.rps)`;
+  if (id === 'stress.errorRate') return 'read the server log for the failed requests (timeouts, 5xx), fix their cause, and test again';
+  if (id === 'stress.correctness' || id === 'metrics.skew') return 'served predictions differ from in-process ones: check the pre- and postprocessing steps and each input\'s dtype in signature, then test again';
+  if (id.startsWith('metrics.regression.')) return 'this version is worse than the published one it is compared with: keep that one, or improve this model and test again';
+  if (id.startsWith('metrics.')) return `the model misses this bar on the validation data: improve it (more or better training data, tuning, class weights) and test again — ${RAISE}`;
+  if (id === 'staleness.modelAge') return 'retrain the model and set model.trainedAt to when it was trained';
+  if (id === 'staleness.dataAge') return 'retrain on newer data and update data.training[].window.end';
+  if (id.startsWith('staleness.prediction.')) return 'the model predicts the classes in different shares on current data: look at the drifted features in the report, retrain on recent data, or update data.labelFrequencies if the class mix really changed';
+  if (id.startsWith('staleness.')) return 'current data differs from the reference: look at the drifted features in the report and retrain on recent data (and refresh data.reference) — or, if the change is expected, raise the threshold on the manifest line shown';
+  return 'fix what the message names, then test again';
+}
+
 /** Builds the GateResult; the message names the gate, the value, the threshold and the margin. */
 export function gate(spec: GateSpec): GateResult {
   const { id, suite, metric, threshold, measured, how, source } = spec;
@@ -111,7 +128,7 @@ export function gate(spec: GateSpec): GateResult {
   base.pass = pass;
   base.message = `${id}: ${comparison}`;
   if (spec.detail) base.message += ` (${spec.detail})`;
-  if (!pass && spec.nextStep) base.nextStep = spec.nextStep;
+  if (!pass) base.nextStep = spec.nextStep ?? failedNextStep(id);
   return base;
 }
 

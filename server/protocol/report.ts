@@ -176,6 +176,14 @@ export interface FeatureDrift {
   why: string;
   statistic: number;
   pValue?: number;
+  /**
+   * The p-value after the multiple-testing correction over every feature
+   * tested with a p-value (see `StalenessResult.multipleTesting`); `drifted`
+   * compares this one with the threshold.
+   */
+  adjustedPValue?: number;
+  /** PSI on 10 reference-quantile bins — the statistic the live /health endpoint reports — for numeric columns. */
+  psi?: number;
   threshold: number;
   drifted: boolean;
   referenceRows: number;
@@ -184,6 +192,20 @@ export interface FeatureDrift {
   note?: string;
   /** Binned distributions for plots (shares, same bins). */
   bins?: { edges: number[] | string[]; reference: number[]; current: number[] };
+  /** Set when this row is a per-row summary of a whole input (`staleness.drift.inputs.<name>.perFeature: false`). */
+  summaryOf?: { input: string; features: number; statistic: 'row mean' | 'row standard deviation' | 'distance to the reference centroid' };
+}
+
+/** How the per-feature p-values were corrected for testing many features at once. */
+export interface MultipleTesting {
+  method: 'benjamini-hochberg' | 'none';
+  /** Features whose drift a p-value decides (ks, chisquare): the family corrected together. */
+  tests: number;
+  /** Of those, marked drifted (after the correction). */
+  drifted: number;
+  /** Of those, the number a p-value below the threshold on its own would mark drifted. */
+  driftedUncorrected: number;
+  why: string;
 }
 
 export interface StalenessResult {
@@ -192,6 +214,7 @@ export interface StalenessResult {
   dataAgeDays?: number;
   features: FeatureDrift[];
   driftedShare?: number;
+  multipleTesting?: MultipleTesting;
   prediction?: {
     labels: string[];
     current: number[];

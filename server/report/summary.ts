@@ -77,6 +77,15 @@ export function datasetLines(report: Report): string[] {
   return out;
 }
 
+/** How the drift verdict was corrected for testing many features, when more than one p-value decided it. */
+export function driftLines(report: Report): string[] {
+  const mt = report.suites.staleness?.multipleTesting;
+  if (!mt || mt.tests < 2) return [];
+  return [mt.method === 'none'
+    ? `drift: ${mt.drifted} of ${mt.tests} p-value tests drifted, each judged alone (staleness.drift.multipleTesting: none)`
+    : `drift: ${mt.drifted} of ${mt.tests} p-value tests drifted after the Benjamini–Hochberg correction (${mt.driftedUncorrected} without it)`];
+}
+
 /** The gate table plus the verdict; `manifest` is how to show the manifest path (e.g. relative). */
 export function summaryTable(report: Report): string {
   const rows = report.gates.map((g) => {
@@ -114,7 +123,7 @@ export function summaryTable(report: Report): string {
     const ids = gs.map((g) => g.id);
     out.push(`  – ${ids.length === 1 ? ids[0] : `${ids.length} gates (${ids.slice(0, 5).join(', ')}${ids.length > 5 ? ', …' : ''})`}: ${reason}${gs[0]?.nextStep ? `\n      next: ${gs[0].nextStep}` : ''}`);
   }
-  out.push(...datasetLines(report));
+  out.push(...datasetLines(report), ...driftLines(report));
   for (const e of report.summary.errors) out.push(`error: ${e}`);
   out.push(verdictLine(report));
   return out.join('\n');

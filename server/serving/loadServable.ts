@@ -64,9 +64,11 @@ function healthOptions(loaded: LoadedManifest): HealthOptions {
     if (f.ignore) featureThresholds.set(name, null);
     else if (f.method === 'psi' && f.threshold !== undefined) featureThresholds.set(name, f.threshold);
   }
+  const summarizedInputs = new Set(Object.entries(drift?.inputs ?? {}).filter(([, v]) => v?.perFeature === false).map(([k]) => k));
   return {
     psiThreshold: psiDefault,
     featureThresholds,
+    summarizedInputs,
     predictionThreshold: drift?.prediction?.threshold,
     labelFrequencies: loaded.manifest.data?.labelFrequencies,
   };

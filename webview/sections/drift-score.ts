@@ -7,17 +7,23 @@ import type { FeatureDrift } from '../../server/protocol/report';
 
 export type DriftComparison = 'p-value' | 'statistic';
 
+/** The p-value the verdict compared with the threshold: adjusted for multiple testing when it was. */
+export function decidingPValue(f: FeatureDrift): number | undefined {
+  return f.adjustedPValue ?? f.pValue;
+}
+
 export function driftComparison(f: FeatureDrift): DriftComparison {
-  const pTest = (f.method === 'ks' || f.method === 'chisquare') && f.pValue !== undefined && f.threshold > 0 && f.threshold < 1;
+  const p = decidingPValue(f);
+  const pTest = (f.method === 'ks' || f.method === 'chisquare') && p !== undefined && f.threshold > 0 && f.threshold < 1;
   if (!pTest) return 'statistic';
   // Trust the engine's verdict: if only the statistic reading agrees with it, the threshold is on the statistic.
-  const byP = f.pValue! < f.threshold;
+  const byP = p < f.threshold;
   const byStat = f.statistic > f.threshold;
   return byP !== f.drifted && byStat === f.drifted ? 'statistic' : 'p-value';
 }
 
 export function driftScore(f: FeatureDrift): number {
-  if (driftComparison(f) === 'p-value') return Math.max(0, Math.log10(Math.max(f.pValue!, 1e-300)) / Math.log10(f.threshold));
+  if (driftComparison(f) === 'p-value') return Math.max(0, Math.log10(Math.max(decidingPValue(f)!, 1e-300)) / Math.log10(f.threshold));
   return f.threshold > 0 ? f.statistic / f.threshold : f.drifted ? Infinity : 0;
 }
 

@@ -42,7 +42,7 @@ export function featureDriftChart(features: FeatureDrift[], onPick: (f: FeatureD
             callbacks: {
               label: (item: TooltipItem<'bar'>) => {
                 const f = features[item.dataIndex]!;
-                const cmp = driftComparison(f) === 'p-value' ? `p ${num(f.pValue, 3)} vs α ${num(f.threshold)}` : `statistic ${num(f.statistic)} vs ${num(f.threshold)}`;
+                const cmp = driftComparison(f) === 'p-value' ? `p ${num(f.adjustedPValue ?? f.pValue, 3)}${f.adjustedPValue !== undefined ? ' (adjusted)' : ''} vs α ${num(f.threshold)}` : `statistic ${num(f.statistic)} vs ${num(f.threshold)}`;
                 return [`${f.method}: ${cmp} → ${f.drifted ? 'drifted' : 'no drift'} (score ${num(scores[item.dataIndex], 3)})`, f.why];
               },
             },

@@ -61,7 +61,10 @@ export function renderStaleness(ctx: Ctx, s: StalenessResult): HTMLElement {
 
   const table = dataTable(
     [
-      { label: 'Feature' }, { label: 'Method' }, { label: 'Statistic', num: true }, { label: 'p-value', num: true }, { label: 'Threshold', num: true },
+      { label: 'Feature' }, { label: 'Method' }, { label: 'Statistic', num: true }, { label: 'p-value', num: true },
+      { label: 'Adjusted p', num: true, title: s.multipleTesting?.why ?? 'p-value after the multiple-testing correction' },
+      { label: 'PSI', num: true, title: 'PSI on 10 reference-quantile bins: the figure the live /health endpoint reports' },
+      { label: 'Threshold', num: true },
       { label: 'Score', num: true, title: '1 = threshold; above 1 = drift (p-value tests: log p ÷ log α)' }, { label: 'Drifted' },
       { label: 'Rows ref / cur', num: true }, { label: 'Missing ref / cur', num: true }, { label: 'Note' },
     ],
@@ -74,6 +77,8 @@ export function renderStaleness(ctx: Ctx, s: StalenessResult): HTMLElement {
         f.feature,
         h('span', { title: `${methodNames[f.method] ?? f.method} — ${f.why}` }, methodShort[f.method] ?? f.method),
         num(f.statistic), f.pValue === undefined ? '—' : num(f.pValue, 3),
+        f.adjustedPValue === undefined ? '—' : num(f.adjustedPValue, 3),
+        f.psi === undefined ? '—' : num(f.psi, 3),
         `${driftComparison(f) === 'p-value' ? 'p < ' : '> '}${num(f.threshold)}`,
         num(driftScore(f), 3),
         h('span', { class: f.drifted ? 'fail' : 'pass' }, f.drifted ? 'drifted' : 'no'),
@@ -108,6 +113,7 @@ export function renderStaleness(ctx: Ctx, s: StalenessResult): HTMLElement {
     kpis,
     h('div', { class: 'grid2' }, driftChart, h('div', { class: 'stack' }, distCard, predCard)),
     h('h2', null, 'Features'),
+    s.multipleTesting ? h('p', { class: 'caption', data: { multipleTesting: s.multipleTesting.method } }, `Multiple testing: ${s.multipleTesting.why}.`) : null,
     h('div', { class: 'scroll' }, table),
     notes(s.notes));
   if (selected) choose(selected);
@@ -117,7 +123,9 @@ export function renderStaleness(ctx: Ctx, s: StalenessResult): HTMLElement {
 function featureDetails(f: FeatureDrift): HTMLElement {
   return h('dl', { class: 'kv', data: { feature: f.feature } },
     h('dt', null, 'Feature'), h('dd', null, `${f.feature} (${f.kind})`),
-    h('dt', null, 'Test'), h('dd', null, `${methodNames[f.method] ?? f.method}: statistic ${num(f.statistic)}${f.pValue !== undefined ? `, p = ${num(f.pValue, 3)}` : ''}, threshold ${num(f.threshold)} → `, h('span', { class: f.drifted ? 'fail' : 'pass' }, f.drifted ? 'drifted' : 'no drift')),
+    f.summaryOf ? h('dt', null, 'Summary of') : null,
+    f.summaryOf ? h('dd', null, `input ${f.summaryOf.input}: the ${f.summaryOf.statistic} of each row's ${int(f.summaryOf.features)} features`) : null,
+    h('dt', null, 'Test'), h('dd', null, `${methodNames[f.method] ?? f.method}: statistic ${num(f.statistic)}${f.pValue !== undefined ? `, p = ${num(f.pValue, 3)}` : ''}${f.adjustedPValue !== undefined && f.adjustedPValue !== f.pValue ? `, adjusted p = ${num(f.adjustedPValue, 3)}` : ''}, threshold ${num(f.threshold)} → `, h('span', { class: f.drifted ? 'fail' : 'pass' }, f.drifted ? 'drifted' : 'no drift')),
     h('dt', null, 'Why this test'), h('dd', null, f.why),
     f.note ? h('dt', null, 'Note') : null, f.note ? h('dd', { class: 'warn' }, f.note) : null);
 }

@@ -87,6 +87,20 @@ function drift(ctx: ValidationContext): ManifestDiagnostic[] {
       if (p) out.push(report(parsed, at, 'MG127', `${fieldName(at)} ${f.threshold} ${p}`));
     }
   }
+  if (ctx.valid(['staleness', 'drift', 'inputs'], ['signature', 'inputs'])) {
+    const inputs = manifest.signature?.inputs ?? [];
+    for (const name of Object.keys(d.inputs ?? {})) {
+      const index = inputs.findIndex((i) => i.name === name);
+      const input = inputs[index];
+      const at = ['staleness', 'drift', 'inputs', name];
+      if (!input) {
+        const names = inputs.map((i) => i.name);
+        out.push(report(parsed, at, 'MG134', `staleness.drift.inputs names "${name}", which is not a model input${names.length ? `; the inputs are: ${names.join(', ')}` : '; add the input under signature.inputs'}`));
+      } else if (!input.features?.length) {
+        out.push(report(parsed, at, 'MG134', `input "${name}" has no features list, so its dataset columns are unknown and cannot be summarised; list them under signature.inputs[${index}].features`));
+      }
+    }
+  }
   return out;
 }
 

@@ -3,12 +3,12 @@
 // in `why` which test ran and for what reason. Never yields NaN: missing,
 // constant and empty columns get an explained, finite result.
 import type { FeatureDrift } from '../../protocol/report';
-import { chiSquareHomogeneity } from '../stats/chiSquare';
-import { jensenShannonDistance } from '../stats/jensenShannon';
-import { ksTest } from '../stats/ks';
-import { PSI_EMPTY_BIN_SHARE, psi, psiOfShares } from '../stats/psi';
-import { binCounts, quantileEdges, shares } from '../stats/quantileBins';
-import { normalizedWasserstein } from '../stats/wasserstein';
+import { chiSquareHomogeneity } from '../../stats/chiSquare';
+import { jensenShannonDistance } from '../../stats/jensenShannon';
+import { ksTest } from '../../stats/ks';
+import { PSI_BINS, PSI_EMPTY_BIN_SHARE, psi, psiOfShares } from '../../stats/psi';
+import { binCounts, quantileEdges, shares } from '../../stats/quantileBins';
+import { normalizedWasserstein } from '../../stats/wasserstein';
 import { categoriesOf, distinctValues, presentCount, type ColumnValues } from './columnValues';
 import { DEFAULT_THRESHOLD, isPValueMethod, pathText, type DriftMethod, type FeatureDriftConfig } from './driftConfig';
 
@@ -16,7 +16,7 @@ import { DEFAULT_THRESHOLD, isPValueMethod, pathText, type DriftMethod, type Fea
 export const AUTO_SMALL_SAMPLE = 1000;
 /** A numeric column with at most this many distinct values is treated as categorical. */
 export const CATEGORICAL_MAX_DISTINCT = 10;
-export const PSI_BINS = 10;
+export { PSI_BINS };
 /** Categories drawn in the plot; the rest are summed into "(other)". */
 const PLOT_MAX_CATEGORIES = 20;
 
@@ -99,6 +99,10 @@ export function computeFeatureDrift(feature: string, ref: ColumnValues, cur: Col
     notes.push(`every current value (${cur.rows}) is missing: counted as drifted; the statistic is set to 1, the share of missing values.`);
     return finish(true);
   }
+
+  // PSI on the same reference-quantile bins the live /health uses, for every
+  // numeric column whatever test decides its drift: the two doors compare.
+  if (bothNumeric) result.psi = psi(ref.numeric!, cur.numeric!, PSI_BINS).value;
 
   const refCats = ref.numeric ? null : countCategories(ref);
   if (isConstant(ref)) {

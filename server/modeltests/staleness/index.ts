@@ -83,7 +83,7 @@ export async function runStalenessSuite(ctx: SuiteContext): Promise<SuiteOutput<
     for (const f of featureGatePaths) gates.push(unmeasuredGate(featureGateSpec(loaded, f), tables.error));
   } else {
     ({ reference, current } = tables);
-    const { features, from } = driftFeatures(m, reference, current);
+    const { features, from, summarized } = driftFeatures(m, reference, current);
     if (current.rows.length === 0) {
       const why = `current data ${displayPath(current.path)} has no rows: there is nothing to compare with the reference; export recent production rows (same columns, with a header) to it`;
       result.notes.push(why);
@@ -95,9 +95,11 @@ export async function runStalenessSuite(ctx: SuiteContext): Promise<SuiteOutput<
       if (shareSpec) gates.push(unmeasuredGate(shareSpec, why));
       for (const f of featureGatePaths) gates.push(unmeasuredGate(featureGateSpec(loaded, f), why));
     } else {
-      const t = driftTable(m, reference, current, features);
+      const t = driftTable(m, reference, current, features, summarized);
       result.features = t.outcomes.map((o) => o.drift);
-      result.notes.push(`drift tested on ${features.length} features (${from}): reference ${displayPath(reference.path)} (${reference.rows.length} rows), current ${displayPath(current.path)} (${current.rows.length} rows).`);
+      result.multipleTesting = t.multipleTesting;
+      const whole = summarized.map((s) => `input ${s.input} as a whole (${s.features.length} features, on 3 per-row summaries)`);
+      result.notes.push(`drift tested on ${features.length} features${whole.length ? ` and ${whole.join(', ')}` : ''} (${from}): reference ${displayPath(reference.path)} (${reference.rows.length} rows), current ${displayPath(current.path)} (${current.rows.length} rows).`);
       for (const a of t.absent) result.notes.push(`feature "${a.feature}" is missing from the ${a.from === 'both' ? 'reference and current' : a.from} data: not tested.`);
       if (t.tested > 0) result.driftedShare = t.drifted / t.tested;
       if (shareSpec) {
@@ -177,7 +179,11 @@ function featureGate(spec: ReturnType<typeof featureGateSpec>, d: import('../../
   const how = `${d.why}; ${d.referenceRows} reference and ${d.currentRows} current values`;
   if (!counted || d.currentRows === 0) return unmeasuredGate({ ...spec, how }, d.note ?? 'the feature could not be tested');
   if (d.pValue !== undefined && isPValueMethod(d.method)) {
-    return gate({ ...spec, how, metric: `${d.method} p-value of ${d.feature}`, threshold: { op: '>=', value: d.threshold }, measured: d.pValue });
+    const adjusted = d.adjustedPValue !== undefined && d.adjustedPValue !== d.pValue;
+    return gate({
+      ...spec, how, measured: d.adjustedPValue ?? d.pValue, threshold: { op: '>=', value: d.threshold },
+      metric: adjusted ? `${d.method} p-value of ${d.feature}, Benjamini–Hochberg adjusted (raw ${d.pValue.toPrecision(3)})` : `${d.method} p-value of ${d.feature}`,
+    });
   }
   if (d.threshold === 0) {
     // Constant reference: any differing value is drift.

@@ -1,7 +1,7 @@
 // Prediction drift: the share of each predicted class on current data,
 // compared (Jensen–Shannon distance, base 2) with the training label
 // frequencies and with the predictions on reference data.
-import { jensenShannonDistance } from '../stats/jensenShannon';
+import { jensenShannonDistance } from '../../stats/jensenShannon';
 
 /** Shares of each class among predicted labels, in `classLabels` order. */
 export function classShares(labels: readonly string[], classLabels: readonly string[]): number[] {

@@ -3,9 +3,24 @@
 // and the predicted-class distribution against the training label
 // frequencies (Jensen–Shannon distance). Counts live in two generations of
 // `windowRows` rows each, so the report covers the last 1–2 windows.
+// Bins and PSI come from `server/stats`, as in the staleness suite: the same
+// rows give the same PSI through either door.
 import type { BatchOutput } from '../../manifest/predict';
 import { tensorToFloat32, type ProcessingPlan } from '../../manifest/processing';
-import { binIndex, jensenShannon, psi, quantileBins, type QuantileBins } from './quantileBins';
+import { jensenShannonDistance } from '../../stats/jensenShannon';
+import { finiteSorted } from '../../stats/numbers';
+import { PSI_BINS, psiOfShares } from '../../stats/psi';
+import { binIndex, referenceBins, type ReferenceBins } from '../../stats/quantileBins';
+import { centroidOfRows, ROW_SUMMARIES, summarizeRow } from '../../stats/rowSummary';
+
+function jensenShannon(p: ArrayLike<number>, q: ArrayLike<number>): number | null {
+  const d = jensenShannonDistance(p, q);
+  return Number.isNaN(d) ? null : d;
+}
+
+function psi(expected: ArrayLike<number>, actual: ArrayLike<number>): number {
+  return psiOfShares(expected, actual);
+}
 
 export interface HealthBaseline {
   /** Reference rows, one array per input (rows × rawWidth). */
@@ -22,6 +37,12 @@ export interface HealthOptions {
   psiThreshold?: number;
   /** Per-feature PSI thresholds; a feature mapped to null is ignored. */
   featureThresholds?: Map<string, number | null>;
+  /**
+   * Inputs watched as a whole (`staleness.drift.inputs.<name>.perFeature:
+   * false`): PSI of three per-row summaries (`<input>: row mean`, …) in place
+   * of one per feature, as the staleness suite tests them.
+   */
+  summarizedInputs?: ReadonlySet<string>;
   predictionThreshold?: number;
   labelFrequencies?: Record<string, number>;
 }
@@ -84,13 +105,22 @@ interface FeatureState {
   input: number;
   column: number;
   width: number;
-  bins: QuantileBins;
+  bins: ReferenceBins;
   counts: Counts;
   /** sum of values, cur/prev generation */
   sum: Float64Array;
   n: Float64Array;
   referenceMean: number | null;
   threshold: number;
+}
+
+/** An input watched as a whole: its three per-row summaries, binned like features. */
+interface SummaryGroup {
+  input: number;
+  width: number;
+  center: Float64Array;
+  /** One state per ROW_SUMMARIES entry, in that order. */
+  states: FeatureState[];
 }
 
 function mean(values: ArrayLike<number>): number | null {
@@ -101,14 +131,18 @@ function mean(values: ArrayLike<number>): number | null {
 }
 
 export class LiveHealth {
+  /** Every watched column, in report order: features, then input summaries. */
   private features: FeatureState[] = [];
+  private perFeature: FeatureState[] = [];
+  private summaries: SummaryGroup[] = [];
   private classCounts: Counts | undefined;
   private referenceClassShare: Float64Array | undefined;
-  private predBins: QuantileBins | undefined;
+  private predBins: ReferenceBins | undefined;
   private predCounts: Counts | undefined;
   private predSum = new Float64Array(2);
   private predN = new Float64Array(2);
   private referencePredMean: number | null = null;
+  private readonly summaryRow = new Float64Array(3);
   private genRows = 0;
   private prevRows = 0;
   private total = 0;
@@ -123,20 +157,41 @@ export class LiveHealth {
     this.psiThreshold = opts.psiThreshold ?? 0.2;
     this.predictionThreshold = opts.predictionThreshold ?? 0.1;
     if (!baseline) return;
+    const state = (name: string, col: Float64Array, input: number, column: number, width: number, threshold: number): FeatureState => {
+      const bins = referenceBins(finiteSorted(col), PSI_BINS);
+      return {
+        name, input, column, width, bins,
+        counts: new Counts(bins.expected.length), sum: new Float64Array(2), n: new Float64Array(2),
+        referenceMean: mean(col), threshold,
+      };
+    };
     plan.inputs.forEach((input, k) => {
       const raw = baseline.raw[k]!;
+      if (opts.summarizedInputs?.has(input.name)) {
+        const width = input.rawWidth;
+        const center = centroidOfRows(raw, baseline.rows, width);
+        const cols = ROW_SUMMARIES.map(() => new Float64Array(baseline.rows).fill(Number.NaN));
+        const row = new Float64Array(3);
+        for (let r = 0; r < baseline.rows; r++) {
+          if (summarizeRow(raw, r * width, width, center, row)) for (let j = 0; j < 3; j++) cols[j]![r] = row[j]!;
+        }
+        const states = ROW_SUMMARIES.map((stat, j) => {
+          const name = `${input.name}: ${stat}`;
+          return state(name, cols[j]!, k, j, width, opts.featureThresholds?.get(name) ?? this.psiThreshold);
+        });
+        this.summaries.push({ input: k, width, center, states });
+        this.features.push(...states);
+        return;
+      }
       for (let c = 0; c < input.rawWidth; c++) {
         const name = input.features[c]!;
         const override = opts.featureThresholds?.get(name);
         if (override === null) continue;
         const col = new Float64Array(baseline.rows);
         for (let r = 0; r < baseline.rows; r++) col[r] = raw[r * input.rawWidth + c]!;
-        const bins = quantileBins(col);
-        this.features.push({
-          name, input: k, column: c, width: input.rawWidth, bins,
-          counts: new Counts(bins.expected.length), sum: new Float64Array(2), n: new Float64Array(2),
-          referenceMean: mean(col), threshold: override ?? this.psiThreshold,
-        });
+        const f = state(name, col, k, c, input.rawWidth, override ?? this.psiThreshold);
+        this.features.push(f);
+        this.perFeature.push(f);
       }
     });
     if (baseline.out) {
@@ -150,7 +205,7 @@ export class LiveHealth {
       } else {
         const v = this.values(baseline.out);
         if (v) {
-          this.predBins = quantileBins(v);
+          this.predBins = referenceBins(finiteSorted(v), PSI_BINS);
           this.predCounts = new Counts(this.predBins.expected.length);
           this.referencePredMean = mean(v);
         }
@@ -195,7 +250,7 @@ export class LiveHealth {
     }
     this.genRows += rows;
     this.total += rows;
-    for (const f of this.features) {
+    for (const f of this.perFeature) {
       const src = raw[f.input]!;
       const counts = f.counts.cur;
       const edges = f.bins.edges;
@@ -203,10 +258,26 @@ export class LiveHealth {
       let n = 0;
       for (let r = 0, i = f.column; r < rows; r++, i += f.width) {
         const v = src[i]!;
-        if (v === v) { counts[binIndex(edges, v)]!++; s += v; n++; }
+        // finite values only (v - v is NaN for NaN and ±Infinity), as the staleness suite's columns
+        if (v - v === 0) { counts[binIndex(edges, v)]!++; s += v; n++; }
       }
       f.sum[0] = f.sum[0]! + s;
       f.n[0] = f.n[0]! + n;
+    }
+    for (const g of this.summaries) {
+      const src = raw[g.input]!;
+      const row = this.summaryRow;
+      for (let r = 0; r < rows; r++) {
+        if (!summarizeRow(src, r * g.width, g.width, g.center, row)) continue;
+        for (let j = 0; j < 3; j++) {
+          const v = row[j]!;
+          if (v - v !== 0) continue;
+          const f = g.states[j]!;
+          f.counts.cur[binIndex(f.bins.edges, v)]!++;
+          f.sum[0] = f.sum[0]! + v;
+          f.n[0] = f.n[0]! + 1;
+        }
+      }
     }
     if (!out) return;
     if (this.plan.task === 'classification') {

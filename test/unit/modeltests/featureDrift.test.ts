@@ -7,7 +7,7 @@ import { readColumn } from '../../../server/modeltests/staleness/columnValues';
 import { driftConfigFor, type FeatureDriftConfig } from '../../../server/modeltests/staleness/driftConfig';
 import { driftFeatures, driftTable } from '../../../server/modeltests/staleness/driftTable';
 import { computeFeatureDrift } from '../../../server/modeltests/staleness/featureDrift';
-import { ksTest } from '../../../server/modeltests/stats/ks';
+import { ksTest } from '../../../server/stats/ks';
 import { rng, sorted } from './distributions';
 
 const col = (cells: (string | number)[]) => readColumn(cells.map((c) => [String(c)]), 0);

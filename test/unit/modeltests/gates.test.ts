@@ -71,6 +71,24 @@ test('gate statuses: a value that cannot be trusted is inconclusive, a value tha
   assert.equal(gate({ ...base, measured: 10, nextStep: 'x' }).nextStep, undefined, 'a passed gate needs no next step');
 });
 
+test('every failed gate says what to do next: the suite\'s own step first, else one that fits the gate', () => {
+  const failed = (id: string, nextStep?: string) => gate({ id, suite: id.split('.')[0] as 'metrics', metric: 'm', threshold: { op: '>=', value: 1 }, measured: 0, how: 'h', ...(nextStep ? { nextStep } : {}) });
+  assert.equal(failed('metrics.accuracy', 'do this').nextStep, 'do this');
+  const steps = new Map<string, RegExp>([
+    ['metrics.accuracy', /improve it .*validation data|validation data: improve it/], ['metrics.regression.accuracy.absolute', /worse than the published/],
+    ['metrics.skew', /pre- and postprocessing/], ['stress.p99', /serving\.batching.*slo\.p99Ms/], ['stress.rps', /slo\.rps/], ['stress.errorRate', /server log/],
+    ['stress.correctness', /pre- and postprocessing/], ['staleness.modelAge', /model\.trainedAt/], ['staleness.dataAge', /window\.end/],
+    ['staleness.driftedShare', /retrain on recent data/], ['staleness.drift.age', /retrain on recent data/], ['staleness.prediction.training', /labelFrequencies/],
+  ]);
+  for (const [id, re] of steps) {
+    const g = failed(id);
+    assert.equal(g.status, 'failed');
+    assert.match(g.nextStep ?? '', re, id);
+  }
+  const passed = gate({ id: 'metrics.accuracy', suite: 'metrics', metric: 'm', threshold: { op: '>=', value: 1 }, measured: 2, how: 'h' });
+  assert.equal(passed.nextStep, undefined, 'a passed gate has nothing to do');
+});
+
 test('metric gates: one per bound, ids with average/class, duplicates numbered, task mismatch explained', () => {
   const metrics = { task: 'classification' as const, overall: { accuracy: 0.92 }, perClass: [{ label: 'a', precision: 1, recall: 0.995, f1: 1, support: 3 }], classLabels: ['a', 'b'] };
   const gates = metricGates(loaded, () => ({ metrics, how: 'h' }));

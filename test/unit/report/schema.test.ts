@@ -51,14 +51,18 @@ const full: Report = {
       modelAgeDays: 1,
       dataAgeDays: 2,
       features: [{
-        feature: 'x', kind: 'numeric', method: 'ks', why: 'auto', statistic: 0.1, pValue: 0.5, threshold: 0.05, drifted: false,
+        feature: 'x', kind: 'numeric', method: 'ks', why: 'auto', statistic: 0.1, pValue: 0.5, adjustedPValue: 0.75, psi: 0.01, threshold: 0.05, drifted: false,
         referenceRows: 10, currentRows: 10, missing: { reference: 0, current: 1 }, note: 'n',
         bins: { edges: [0, 1, 2], reference: [0.5, 0.5], current: [0.4, 0.6] },
+      }, {
+        feature: 'image: row mean', kind: 'numeric', method: 'ks', why: 'auto', statistic: 0.1, pValue: 0.5, adjustedPValue: 0.75, threshold: 0.05, drifted: false,
+        referenceRows: 10, currentRows: 10, missing: { reference: 0, current: 0 }, summaryOf: { input: 'image', features: 64, statistic: 'row mean' },
       }, {
         feature: 'c', kind: 'categorical', method: 'chisquare', why: 'auto', statistic: 1, threshold: 0.05, drifted: false,
         referenceRows: 10, currentRows: 10, missing: { reference: 0, current: 0 }, bins: { edges: ['a', 'b'], reference: [0.5, 0.5], current: [0.5, 0.5] },
       }],
       driftedShare: 0,
+      multipleTesting: { method: 'benjamini-hochberg', tests: 2, drifted: 0, driftedUncorrected: 0, why: 'w' },
       prediction: { labels: ['a', 'b'], current: [0.5, 0.5], training: [0.4, 0.6], reference: [0.5, 0.5], jsdVsTraining: 0.07, jsdVsReference: 0, threshold: 0.1 },
       notes: [],
     },

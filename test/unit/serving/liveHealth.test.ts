@@ -1,6 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { binIndex, jensenShannon, psi, quantileBins } from '../../../server/serving/health/quantileBins';
+import { jensenShannonDistance as jensenShannon } from '../../../server/stats/jensenShannon';
+import { finiteSorted } from '../../../server/stats/numbers';
+import { psiOfShares as psi } from '../../../server/stats/psi';
+import { binIndex, referenceBins } from '../../../server/stats/quantileBins';
 import { LiveHealth } from '../../../server/serving/health/liveHealth';
 import { compileProcessing } from '../../../server/manifest/processing';
 import type { ModelManifest } from '../../../server/manifest/types';
@@ -8,7 +11,7 @@ import type { BatchOutput } from '../../../server/manifest/predict';
 
 test('quantile bins put about a tenth of the reference in each bin', () => {
   const values = Array.from({ length: 1000 }, (_, i) => i);
-  const b = quantileBins(values);
+  const b = referenceBins(finiteSorted(values));
   assert.equal(b.edges.length, 9);
   for (const e of b.expected) assert.ok(Math.abs(e - 0.1) < 0.002);
   assert.equal(binIndex(b.edges, -5), 0);
@@ -17,7 +20,7 @@ test('quantile bins put about a tenth of the reference in each bin', () => {
 
 test('repeated values collapse bins and the expected shares are measured, not assumed', () => {
   const values = [...Array(90).fill(0), ...Array.from({ length: 10 }, (_, i) => i + 1)];
-  const b = quantileBins(values);
+  const b = referenceBins(finiteSorted(values));
   assert.equal(b.expected[0], 0.9);
   assert.ok(Math.abs(b.expected.reduce((a, c) => a + c, 0) - 1) < 1e-12);
 });

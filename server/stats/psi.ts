@@ -1,7 +1,10 @@
 // Population stability index on reference-quantile bins:
 //   PSI = Σ (c_i − r_i) · ln(c_i / r_i)
 // over bin shares r (reference) and c (current).
-import { binCounts, quantileEdges, shares } from './quantileBins';
+import { binCounts, referenceBins, shares } from './quantileBins';
+
+/** Reference-quantile bins PSI uses, in the staleness suite and in live health alike. */
+export const PSI_BINS = 10;
 
 /**
  * Share used in place of an empty bin's 0, as Evidently does, so the log
@@ -18,15 +21,14 @@ export interface PsiResult {
 }
 
 /** PSI between two sorted samples of finite values; `bins` reference-quantile bins (10 by default). */
-export function psi(referenceSorted: ArrayLike<number>, currentSorted: ArrayLike<number>, bins = 10): PsiResult {
-  const edges = quantileEdges(referenceSorted, bins);
-  const reference = shares(binCounts(referenceSorted, edges));
+export function psi(referenceSorted: ArrayLike<number>, currentSorted: ArrayLike<number>, bins = PSI_BINS): PsiResult {
+  const { edges, expected: reference } = referenceBins(referenceSorted, bins);
   const current = shares(binCounts(currentSorted, edges));
   return { value: psiOfShares(reference, current), edges, reference, current };
 }
 
 /** PSI of two share vectors over the same bins. */
-export function psiOfShares(reference: readonly number[], current: readonly number[]): number {
+export function psiOfShares(reference: ArrayLike<number>, current: ArrayLike<number>): number {
   let value = 0;
   for (let i = 0; i < reference.length; i++) {
     const r = Math.max(reference[i] as number, PSI_EMPTY_BIN_SHARE);

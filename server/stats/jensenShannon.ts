@@ -3,9 +3,11 @@
 // disjoint supports, and in [0, 1] (1 = no overlap at all).
 
 /** JS distance between two non-negative weight vectors over the same categories (normalised here). */
-export function jensenShannonDistance(p: readonly number[], q: readonly number[]): number {
-  const sp = p.reduce((a, b) => a + b, 0);
-  const sq = q.reduce((a, b) => a + b, 0);
+export function jensenShannonDistance(p: ArrayLike<number>, q: ArrayLike<number>): number {
+  let sp = 0;
+  let sq = 0;
+  for (let i = 0; i < p.length; i++) sp += p[i] as number;
+  for (let i = 0; i < q.length; i++) sq += q[i] as number;
   if (!(sp > 0) || !(sq > 0)) return Number.NaN;
   let js = 0;
   const len = Math.max(p.length, q.length);

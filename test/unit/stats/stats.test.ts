@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { chiSquareHomogeneity, chiSquareSurvival } from '../../../server/modeltests/stats/chiSquare';
-import { logGamma, regularizedGammaP, regularizedGammaQ } from '../../../server/modeltests/stats/gamma';
-import { jensenShannonDistance } from '../../../server/modeltests/stats/jensenShannon';
-import { kolmogorovSurvival, ksStatistic, ksTest } from '../../../server/modeltests/stats/ks';
-import { quantileSorted } from '../../../server/modeltests/stats/numbers';
-import { PSI_EMPTY_BIN_SHARE, psi } from '../../../server/modeltests/stats/psi';
-import { binCounts, quantileEdges } from '../../../server/modeltests/stats/quantileBins';
-import { normalizedWasserstein, wasserstein1 } from '../../../server/modeltests/stats/wasserstein';
-import { erf, normalCdf, normalQuantile, rng, sorted, stratifiedNormal } from './distributions';
+import { chiSquareHomogeneity, chiSquareSurvival } from '../../../server/stats/chiSquare';
+import { logGamma, regularizedGammaP, regularizedGammaQ } from '../../../server/stats/gamma';
+import { jensenShannonDistance } from '../../../server/stats/jensenShannon';
+import { kolmogorovSurvival, ksStatistic, ksTest } from '../../../server/stats/ks';
+import { quantileSorted } from '../../../server/stats/numbers';
+import { PSI_EMPTY_BIN_SHARE, psi } from '../../../server/stats/psi';
+import { binCounts, quantileEdges } from '../../../server/stats/quantileBins';
+import { normalizedWasserstein, wasserstein1 } from '../../../server/stats/wasserstein';
+import { erf, normalCdf, normalQuantile, rng, sorted, stratifiedNormal } from '../modeltests/distributions';
 
 const close = (actual: number, expected: number, tol: number, what = '') =>
   assert.ok(Math.abs(actual - expected) <= tol, `${what} expected ${expected} ± ${tol}, got ${actual}`);
