@@ -86,6 +86,19 @@ export function driftLines(report: Report): string[] {
     : `drift: ${mt.drifted} of ${mt.tests} p-value tests drifted after the Benjamini–Hochberg correction (${mt.driftedUncorrected} without it)`];
 }
 
+/** The p99 at slo.rps beside its interval and noise floor, and the highest rate held: the figures the stress gates stand on. */
+export function stressLines(report: Report): string[] {
+  const s = report.suites.stress;
+  if (!s?.slo) return [];
+  const c = s.slo;
+  const ms = (x: number) => `${formatValue(x)} ms`;
+  const flags = [c.p99Stable ? '' : 'did not settle', c.loadGeneratorBound ? 'load-generator bound' : '', c.otherCpuCores ? `other programs used ${formatValue(c.otherCpuCores)} of ${c.cores ?? '?'} cores` : ''].filter(Boolean);
+  const out = [`stress: p99 at ${formatValue(c.rps)} rps ${ms(c.p99Ms)} (${Math.round(c.p99IntervalMs.level * 100)}% interval ${ms(c.p99IntervalMs.low)}–${ms(c.p99IntervalMs.high)}, ${c.runs} run${c.runs === 1 ? '' : 's'}), noise floor ${ms(c.noiseFloorP99Ms)}${flags.length ? `; ${flags.join(', ')}` : ''}`];
+  if (s.maxSustainableRps) out.push(`stress: highest rate held within the p99 limit ${formatValue(s.maxSustainableRps.value)} rps (p99 ${ms(s.maxSustainableRps.p99Ms)})`);
+  if (c.disagreement) out.push(`stress: ${c.disagreement}`);
+  return out;
+}
+
 /** The gate table plus the verdict; `manifest` is how to show the manifest path (e.g. relative). */
 export function summaryTable(report: Report): string {
   const rows = report.gates.map((g) => {
@@ -123,7 +136,7 @@ export function summaryTable(report: Report): string {
     const ids = gs.map((g) => g.id);
     out.push(`  – ${ids.length === 1 ? ids[0] : `${ids.length} gates (${ids.slice(0, 5).join(', ')}${ids.length > 5 ? ', …' : ''})`}: ${reason}${gs[0]?.nextStep ? `\n      next: ${gs[0].nextStep}` : ''}`);
   }
-  out.push(...datasetLines(report), ...driftLines(report));
+  out.push(...datasetLines(report), ...driftLines(report), ...stressLines(report));
   for (const e of report.summary.errors) out.push(`error: ${e}`);
   out.push(verdictLine(report));
   return out.join('\n');

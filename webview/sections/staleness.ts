@@ -113,7 +113,7 @@ export function renderStaleness(ctx: Ctx, s: StalenessResult): HTMLElement {
     kpis,
     h('div', { class: 'grid2' }, driftChart, h('div', { class: 'stack' }, distCard, predCard)),
     h('h2', null, 'Features'),
-    s.multipleTesting ? h('p', { class: 'caption', data: { multipleTesting: s.multipleTesting.method } }, `Multiple testing: ${s.multipleTesting.why}.`) : null,
+    s.multipleTesting ? h('p', { class: 'caption', data: { caption: 'multiple-testing' } }, `Multiple testing: ${s.multipleTesting.why}.`) : null,
     h('div', { class: 'scroll' }, table),
     notes(s.notes));
   if (selected) choose(selected);

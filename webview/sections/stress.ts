@@ -16,6 +16,9 @@ export function sloP99Ms(ctx: Ctx): number | undefined {
   return u === 's' ? g.threshold.value * 1000 : u === 'us' || u === 'µs' ? g.threshold.value / 1000 : g.threshold.value;
 }
 
+const SLO_WORD: Record<'passed' | 'failed' | 'inconclusive' | 'not run', string> = { passed: 'met', failed: 'missed', inconclusive: 'inconclusive', 'not run': 'not run' };
+const SLO_CLASS: Record<'passed' | 'failed' | 'inconclusive' | 'not run', string> = { passed: 'pass', failed: 'fail', inconclusive: 'warn', 'not run': '' };
+
 const pointName = (p: StressPoint): string => (p.mode === 'open' ? `${num(p.offeredRps)} req/s offered` : `c=${p.connections}`);
 
 export function renderStress(ctx: Ctx, s: StressResult): HTMLElement {
@@ -31,7 +34,10 @@ export function renderStress(ctx: Ctx, s: StressResult): HTMLElement {
       ? kpi('Max sustainable throughput', rps(s.maxSustainableRps.value), `p99 ${num(s.maxSustainableRps.p99Ms, 3)} ms · ${s.maxSustainableRps.steps.length} search steps`)
       : kpi('Max sustainable throughput', '—', 'no search ran'),
     peak ? kpi('Peak closed-loop throughput', rps(peak.throughputRps), `at ${peak.connections} connections${peak.loadGeneratorBound ? ' · load-generator bound' : ''}`) : null,
-    sloGate ? kpi('p99 SLO', withUnit(sloGate.measured, sloGate.threshold.unit), `${op(sloGate.threshold.op)} ${withUnit(sloGate.threshold.value, sloGate.threshold.unit)} · ${sloGate.pass ? 'met' : 'missed'}`, sloGate.pass ? 'pass' : 'fail') : null,
+    sloGate ? kpi('p99 SLO', withUnit(sloGate.measured, sloGate.threshold.unit),
+      [`${op(sloGate.threshold.op)} ${withUnit(sloGate.threshold.value, sloGate.threshold.unit)} · ${SLO_WORD[sloGate.status]}`,
+        s.slo ? ` · at ${rps(s.slo.rps)}: ${Math.round(s.slo.p99IntervalMs.level * 100)}% interval ${num(s.slo.p99IntervalMs.low, 3)}–${num(s.slo.p99IntervalMs.high, 3)} ms over ${int(s.slo.runs)} run${s.slo.runs === 1 ? '' : 's'} · noise floor ${num(s.slo.noiseFloorP99Ms, 3)} ms` : ''].join(''),
+      SLO_CLASS[sloGate.status]) : null,
     kpi('Errors', pct(requests ? failures / requests : 0, 2), `${int(failures)} of ${int(requests)} requests`, failures ? 'fail' : ''),
     s.correctness
       ? kpi('Correctness under load', `${int(s.correctness.mismatches)} mismatches`, `${int(s.correctness.sampled)} sampled · max |Δ| ${num(s.correctness.maxAbsDiff)} (tol. ${num(s.correctness.tolerance)})`, s.correctness.mismatches ? 'fail' : 'pass')
@@ -40,7 +46,12 @@ export function renderStress(ctx: Ctx, s: StressResult): HTMLElement {
       ? kpi('Cost per million predictions', `$${num(s.costPerMillion.usd, 3)}`, `$${num(s.costPerMillion.perHour)}/h at ${rps(s.costPerMillion.rps)}`)
       : null);
 
+  const sloPoint = s.slo;
   const warnings = [
+    ...(sloPoint && !sloPoint.p99Stable ? [`p99 at ${rps(sloPoint.rps)} did not settle in ${int(sloPoint.runs)} of at most ${int(sloPoint.maxRuns)} runs: its interval is too wide to decide the gate.`] : []),
+    ...(sloPoint?.loadGeneratorBound ? [`The run at ${rps(sloPoint.rps)} was load-generator bound: the rate was not really offered.`] : []),
+    ...(sloPoint?.otherCpuCores ? [`Other programs used ${num(sloPoint.otherCpuCores, 2)} of ${int(sloPoint.cores ?? 0)} cores during the run at ${rps(sloPoint.rps)}.`] : []),
+    ...(sloPoint?.disagreement ? [sloPoint.disagreement] : []),
     ...s.points.filter((p) => p.loadGeneratorBound).map((p) =>
       `${pointName(p)} (${p.mode}): the load generator used ${pct(p.loadGeneratorCpu, 0)} of a core and limited the run — ${num(p.throughputRps)} req/s is a lower bound for the server.`),
     ...s.points.filter((p) => !p.stable).map((p) =>

@@ -158,6 +158,25 @@ describe('HTML report in headless Chromium', { skip }, () => {
     }
   });
 
+  test('the stress p99 stands beside its interval and noise floor; the drift table shows the correction', async () => {
+    const { page, seen, report } = await open('full');
+    try {
+      await showTab(page, 'stress', ['latency-throughput']);
+      const kpis = await page.textContent('[data-section="stress"] .kpis');
+      const slo = report.suites.stress!.slo!;
+      assert.ok(kpis?.includes(`noise floor ${slo.noiseFloorP99Ms}`) || kpis?.includes('noise floor'), kpis ?? '');
+      assert.match(kpis ?? '', /95% interval [\d.]+–[\d.]+ ms over 2 runs/);
+      assert.match(await page.textContent('[data-section="stress"]') ?? '', /Other programs used 1(\.02)? of 2 cores during the run at 200/);
+      await showTab(page, 'staleness', ['feature-drift']);
+      const heads = await page.$$eval('table[data-table="drift"] thead th', (ths) => ths.map((t) => t.textContent));
+      assert.ok(heads.includes('Adjusted p') && heads.includes('PSI'), heads.join(' | '));
+      assert.match(await page.textContent('[data-section="staleness"] [data-caption="multiple-testing"]') ?? '', /Multiple testing: Benjamini–Hochberg over the 29 features/);
+      assert.deepEqual(seen.errors, []);
+    } finally {
+      await page.close();
+    }
+  });
+
   test('hostile model and feature names stay text and run nothing', async () => {
     const { page, seen, report } = await open('hostile');
     try {

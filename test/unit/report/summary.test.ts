@@ -65,3 +65,16 @@ test('numbers: 4 significant digits, whole tenths above 1000, exponents only at 
   assert.equal(formatValue(3e-7), '3.00e-7');
   assert.equal(formatValue(0), '0');
 });
+
+test('the CLI summary prints the figures the stress gates stand on and the drift correction', () => {
+  const slo = { rps: 200, p99LimitMs: 50, p99Ms: 2.111, p99IntervalMs: { low: 1.742, high: 2.358, level: 0.95 }, noiseFloorP99Ms: 2.529, runs: 2, maxRuns: 5, p99Stable: true, sustained: true, loadGeneratorBound: false, otherCpuCores: 1.02, cores: 2 };
+  const stress = { endpoint: 'e', bodies: { source: 's', distinct: 1 }, warmupS: 1, tolerance: 0.05, points: [], slo, maxSustainableRps: { value: 8383, p99Ms: 4.567, steps: [] }, notes: [] };
+  const staleness = { now: '', features: [], notes: [], multipleTesting: { method: 'benjamini-hochberg' as const, tests: 3072, drifted: 0, driftedUncorrected: 130, why: 'w' } };
+  const text = summaryTable(report([acc], { suites: { stress, staleness } }));
+  assert.match(text, /^stress: p99 at 200 rps 2\.111 ms \(95% interval 1\.742 ms–2\.358 ms, 2 runs\), noise floor 2\.529 ms; other programs used 1\.02 of 2 cores$/m);
+  assert.match(text, /^stress: highest rate held within the p99 limit 8383 rps \(p99 4\.567 ms\)$/m);
+  assert.match(text, /^drift: 0 of 3072 p-value tests drifted after the Benjamini–Hochberg correction \(130 without it\)$/m);
+  const unsettled = summaryTable(report([acc], { suites: { stress: { ...stress, slo: { ...slo, p99Stable: false, loadGeneratorBound: true, otherCpuCores: 0 } } } }));
+  assert.match(unsettled, /noise floor 2\.529 ms; did not settle, load-generator bound$/m);
+  assert.doesNotMatch(summaryTable(report([acc])), /^(stress|drift):/m, 'nothing to say without those suites');
+});
