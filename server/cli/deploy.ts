@@ -13,7 +13,7 @@ import { TestUsageError } from '../pipeline';
 import type { ProgressEvent } from '../protocol/report';
 import { deployModel, DeployError, type DeployResult } from '../pipeline/deploy';
 import { summaryTable } from '../report/summary';
-import { CliExit, fail, VERDICT_EXIT } from './exit';
+import { CliExit, fail, VERDICT_EXIT, VERDICT_HELP } from './exit';
 import { failPublishing } from './publish';
 import { progressReporter } from './test';
 
@@ -42,6 +42,7 @@ export function registerDeploy(program: Command): void {
   program
     .command('deploy')
     .description('lint, serve, test every gate, and publish only if all pass (then, optionally, deploy to KServe)')
+    .addHelpText('after', VERDICT_HELP)
     .argument('<manifest>', 'model.yaml, or a directory holding it')
     .option('--to <target>', 'oci://HOST[:PORT]/REPO or an OCI layout directory (default: deploy.oci from the manifest, else .modelgate/registry/<name>)')
     .option('--force', 'publish even when a gate fails; the artifact is annotated dev.modelgate.gated=false')

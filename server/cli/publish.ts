@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { ManifestError, loadManifest } from '../manifest/load';
 import { publishModel, type PublishProgress } from '../publish/publishModel';
 import { gatedPublishRefusal, readGateReport } from '../publish/gateReport';
-import { CliExit, fail } from './exit';
+import { CliExit, fail, VERDICT_HELP } from './exit';
 
 interface PublishFlags {
   to?: string;
@@ -62,6 +62,7 @@ export function registerPublish(program: Command): void {
   program
     .command('publish')
     .description('publish a tested model version (model, model.yaml, report) as an OCI artifact')
+    .addHelpText('after', VERDICT_HELP)
     .argument('<manifest>', 'model.yaml, or the directory holding it')
     .option('--to <target>', 'oci://HOST[:PORT]/REPO or an OCI layout directory (default: deploy.oci from the manifest, else .modelgate/registry/<name>)')
     .option('--tag <tag>', 'also move this tag to the version, e.g. stable or latest (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])

@@ -13,7 +13,7 @@ import { runTests, SUITES, TestUsageError } from '../pipeline';
 import type { ProgressEvent, Report, SuiteId } from '../protocol/report';
 import { renderReportHtml } from '../report/html';
 import { summaryTable } from '../report/summary';
-import { CliExit, fail, VERDICT_EXIT } from './exit';
+import { CliExit, fail, VERDICT_EXIT, VERDICT_HELP } from './exit';
 
 interface TestFlags {
   only?: string;
@@ -97,6 +97,7 @@ export function registerTest(program: Command): void {
   program
     .command('test')
     .description('Run the stress, staleness and metric suites against a model and check every gate in its manifest')
+    .addHelpText('after', VERDICT_HELP)
     .argument('<manifest>', 'model.yaml, or a directory holding it')
     .option('--only <suites>', `comma-separated suites to run (${SUITES.join(', ')})`)
     .option('--json <file>', 'write the report as JSON')
