@@ -2,8 +2,9 @@
 // feature with Number(cell) (a blank cell has no value); lint and the
 // tests' row accounting word the same rule the same way.
 
-/** Cells that people write for "no value" (compared trimmed, case-insensitively). */
-const MISSING = new Set(['na', 'n/a', 'nan', 'null', 'none', '-', '?']);
+/** Cells that people write for "no value" (compared trimmed, case-insensitively); lint, metrics and drift share them. */
+export const MISSING_CELL_WORDS: readonly string[] = ['na', 'n/a', 'nan', 'null', 'none', '-', '?'];
+const MISSING = new Set(MISSING_CELL_WORDS);
 
 /** Undefined when `cell` is a finite number as the tests read it, else why not (e.g. `marked missing`). */
 export function numberCellProblem(cell: string | undefined): string | undefined {

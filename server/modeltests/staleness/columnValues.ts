@@ -1,11 +1,12 @@
 // One dataset column prepared for drift tests: missing cells counted and
 // set aside, numbers parsed and sorted once when every present cell is a
 // number, strings kept otherwise.
+import { MISSING_CELL_WORDS } from '../../manifest/cellValue';
 import { numericColumn, type Table } from '../../manifest/dataset';
 import { sortFloat64 } from './sortFloat64';
 
-/** Cells that mean "no value" (compared trimmed and case-insensitively). */
-export const MISSING_TOKENS = ['', 'na', 'n/a', 'nan', 'null', 'none'];
+/** Cells that mean "no value" (compared trimmed and case-insensitively): an empty cell and the words lint and metrics use. */
+export const MISSING_TOKENS = ['', ...MISSING_CELL_WORDS];
 const MISSING = new Set(MISSING_TOKENS);
 
 export interface ColumnValues {
@@ -22,7 +23,7 @@ export interface ColumnValues {
 export function isMissingCell(cell: string | undefined): boolean {
   if (cell === undefined) return true;
   const t = cell.trim();
-  // Fast path: a number never starts like a missing token except "nan"/"none"/"n/a"/"na"/"null".
+  // Fast path: every missing word is at most 4 characters long.
   return t.length === 0 || (t.length <= 4 && MISSING.has(t.toLowerCase()));
 }
 

@@ -151,3 +151,10 @@ describe('edge cases never produce NaN', () => {
     assert.equal(t.drifted, 1);
   });
 });
+
+test('drift counts the same missing-value words as lint and the metrics suite ("-" and "?" too)', () => {
+  const c = col([1, 2, '-', 3, '?', 'N/A', '', 4]);
+  assert.ok(c.numeric, 'still a numeric column');
+  assert.equal(c.missing, 4);
+  assert.deepEqual(Array.from(c.numeric!), [1, 2, 3, 4]);
+});
