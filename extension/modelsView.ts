@@ -4,11 +4,11 @@
 import * as vscode from 'vscode';
 import { MANIFEST_GLOB } from './commandIds';
 import type { CtxInit } from './ctx';
-import { versionsRequest } from './lspRequests';
 import { detailRows, manifestRow, publishedRows, type ModelRow } from './modelsNodes';
 import { onDidPublish } from './publishedEvent';
 import { credentialsFor } from './registryCredentials';
 import type { ServerState } from './serverState';
+import { VersionsRequest } from '../server/protocol/lsp';
 
 type Node = { kind: 'manifest'; uri: vscode.Uri } | { kind: 'detail'; row: ModelRow; uri: vscode.Uri };
 
@@ -52,7 +52,7 @@ class ModelsProvider implements vscode.TreeDataProvider<Node> {
     const target = vscode.workspace.getConfiguration('modelgate', uri).get<string>('registry') || undefined;
     try {
       const credentials = await credentialsFor(this.ctx.extension.secrets, target);
-      return await this.ctx.client.sendRequest(versionsRequest, { manifest: uri.fsPath, target, ...(credentials ? { credentials } : {}) });
+      return await this.ctx.client.sendRequest(VersionsRequest.type, { manifest: uri.fsPath, target, ...(credentials ? { credentials } : {}) });
     } catch (err) {
       return { error: err instanceof Error ? err.message : String(err) };
     }

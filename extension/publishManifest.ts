@@ -4,9 +4,8 @@
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import { WorkDoneProgress } from 'vscode-languageclient/node';
-import type { PublishRequest } from '../server/protocol/lsp';
+import { PublishRequest } from '../server/protocol/lsp';
 import type { CtxInit } from './ctx';
-import { publishRequest } from './lspRequests';
 import { firePublished } from './publishedEvent';
 import { credentialsFor } from './registryCredentials';
 import { undecidedText, verdictOf } from './lastResultText';
@@ -43,7 +42,7 @@ export async function publishManifest(ctx: CtxInit, uri: vscode.Uri): Promise<Pu
           if (v.kind !== 'end' && v.message) progress.report({ message: v.message });
         });
         try {
-          return await ctx.client.sendRequest(publishRequest, { manifest, target, report, force, credentials, workDoneToken }, token);
+          return await ctx.client.sendRequest(PublishRequest.type, { manifest, target, report, force, credentials, workDoneToken }, token);
         } catch (err) {
           if (token.isCancellationRequested) return undefined;
           throw err;

@@ -7,10 +7,10 @@ import { WorkDoneProgress, type WorkDoneProgressBegin, type WorkDoneProgressRepo
 import type { Report, SuiteId } from '../server/protocol/report';
 import type { CtxInit } from './ctx';
 import { runSummary, verdictOf } from './lastResultText';
-import { runTestsRequest } from './lspRequests';
 import { manifestTarget } from './manifestTarget';
 import { testSettings } from './testSettings';
 import { ReportPanel } from './webview/reportPanel';
+import { RunTestsRequest } from '../server/protocol/lsp';
 
 /** Resolves with the report (also returned by the run commands), or undefined when cancelled or failed. */
 export async function runSuites(ctx: CtxInit, arg: unknown, only?: SuiteId[]): Promise<Report | undefined> {
@@ -34,7 +34,7 @@ export async function runSuites(ctx: CtxInit, arg: unknown, only?: SuiteId[]): P
         shown = Math.max(shown, pct);
       });
       try {
-        return await ctx.client.sendRequest(runTestsRequest, { manifest, only, ...testSettings(uri), workDoneToken }, token);
+        return await ctx.client.sendRequest(RunTestsRequest.type, { manifest, only, ...testSettings(uri), workDoneToken }, token);
       } catch (err) {
         if (token.isCancellationRequested) {
           void vscode.window.showInformationMessage('ModelGate: tests cancelled.');

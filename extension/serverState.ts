@@ -1,9 +1,8 @@
 // What the language server last said about the local model server; the
 // status bar and the Models view both follow it.
 import * as vscode from 'vscode';
-import type { ServerStatusNotification } from '../server/protocol/lsp';
+import { ServerStatusNotification } from '../server/protocol/lsp';
 import type { CtxInit } from './ctx';
-import { serverStatusNotification } from './lspRequests';
 
 export class ServerState {
   private readonly changed = new vscode.EventEmitter<void>();
@@ -12,7 +11,7 @@ export class ServerState {
 
   constructor(ctx: CtxInit) {
     ctx.pushDisposable(this.changed);
-    ctx.pushDisposable(ctx.client.onNotification(serverStatusNotification, (s) => {
+    ctx.pushDisposable(ctx.client.onNotification(ServerStatusNotification.type, (s) => {
       this.current = s;
       this.changed.fire();
     }));

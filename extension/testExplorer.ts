@@ -2,14 +2,13 @@
 // each gate. Running an item runs the engine through the language server; a
 // failed gate shows threshold vs measured at the manifest line that set it.
 import * as vscode from 'vscode';
-import type { Report, SuiteId } from '../server/protocol/report';
+import { SUITES, type Report, type SuiteId } from '../server/protocol/report';
 import { MANIFEST_GLOB } from './commandIds';
 import type { CtxInit } from './ctx';
 import { gateFailureText, gateLine, gatesBySuite, SUITE_LABELS } from './gateOutcome';
-import { runTestsRequest } from './lspRequests';
 import { testSettings } from './testSettings';
+import { RunTestsRequest } from '../server/protocol/lsp';
 
-const SUITES: SuiteId[] = ['staleness', 'metrics', 'stress'];
 
 interface ItemData { manifest: string; suite?: SuiteId }
 
@@ -100,7 +99,7 @@ export function testExplorer(ctx: CtxInit): void {
         }
         explorerRuns.add(manifest);
         try {
-          const { report } = await ctx.client.sendRequest(runTestsRequest, { manifest, only: [...suites], ...testSettings(root.uri!) }, token);
+          const { report } = await ctx.client.sendRequest(RunTestsRequest.type, { manifest, only: [...suites], ...testSettings(root.uri!) }, token);
           await ctx.reports.set(manifest, report);
           addGates(root, report);
           record(testRun, root, report, suites);

@@ -10,7 +10,7 @@ import { runMetricsSuite } from './modeltests/metrics';
 import { runStalenessSuite } from './modeltests/staleness';
 import { runStressSuite, stressContextFrom, type StressContext } from './modeltests/stress';
 import { SuiteCancelled, type SuiteContext } from './modeltests/suite';
-import type { DatasetUse, GateResult, ProgressEvent, Report, SuiteId } from './protocol/report';
+import { SUITES, type DatasetUse, type GateResult, type ProgressEvent, type Report, type SuiteId } from './protocol/report';
 import { completeGates } from './modeltests/declaredGates';
 import { buildReport, sha256File } from './report/build';
 import { startServer } from './serving/server';
@@ -18,7 +18,7 @@ import { publishedReference } from './pipeline/baselineRef';
 import { pullManifest, type PulledManifest } from './pipeline/pulledManifest';
 import type { StoreOptions } from './publish/openStore';
 
-export const SUITES: readonly SuiteId[] = ['staleness', 'metrics', 'stress'];
+export { SUITES };
 
 /** A problem with how the tests were asked for (exit code 2), not a failed gate. */
 export class TestUsageError extends Error {

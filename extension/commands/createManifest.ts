@@ -2,7 +2,7 @@
 // context menu or a file picker) and opens it; never overwrites.
 import * as vscode from 'vscode';
 import type { CommandFactory } from '../ctx';
-import { createManifestRequest } from '../lspRequests';
+import { CreateManifestRequest } from '../../server/protocol/lsp';
 
 export const createManifest: CommandFactory = (ctx) => async (arg) => {
   let model = arg instanceof vscode.Uri && arg.fsPath.endsWith('.onnx') ? arg : undefined;
@@ -23,7 +23,7 @@ export const createManifest: CommandFactory = (ctx) => async (arg) => {
     // No manifest yet: write one.
   }
   try {
-    const starter = await ctx.client.sendRequest(createManifestRequest, { model: model.fsPath, output: output.fsPath });
+    const starter = await ctx.client.sendRequest(CreateManifestRequest.type, { model: model.fsPath, output: output.fsPath });
     await vscode.workspace.fs.writeFile(output, new TextEncoder().encode(starter.text));
     for (const note of starter.notes) ctx.output.info(note);
     await vscode.window.showTextDocument(output);

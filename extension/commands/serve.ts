@@ -1,8 +1,8 @@
 // Serves a manifest's model on 127.0.0.1 from the language server process.
 import * as vscode from 'vscode';
 import type { CommandFactory } from '../ctx';
-import { serveRequest } from '../lspRequests';
 import { manifestTarget } from '../manifestTarget';
+import { ServeRequest } from '../../server/protocol/lsp';
 
 export const serve: CommandFactory = (ctx) => async (arg) => {
   const uri = await manifestTarget(arg);
@@ -11,7 +11,7 @@ export const serve: CommandFactory = (ctx) => async (arg) => {
   try {
     const result = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `ModelGate: loading ${vscode.workspace.asRelativePath(uri)}` },
-      () => ctx.client.sendRequest(serveRequest, { manifests: [uri.fsPath], port }),
+      () => ctx.client.sendRequest(ServeRequest.type, { manifests: [uri.fsPath], port }),
     );
     const models = result.models.map((m) => `${m.name} ${m.version}`).join(', ');
     ctx.output.info(`serving ${models} at ${result.url}`);

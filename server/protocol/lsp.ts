@@ -1,6 +1,9 @@
-// Settings and start-up options shared by the language server and the VS Code
-// client. Imports only sibling protocol types: the extension reads this module
-// as types only.
+// Settings, start-up options and the custom messages shared by the language
+// server and the VS Code client. Imports only sibling protocol types and the
+// LSP protocol package both sides speak, so each message is declared once:
+// its method, its parameter and result types, and the typed handle both
+// sides send and register.
+import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
 import type { Report, SuiteId } from './report';
 
 /** The `modelgate` configuration section, read per document. */
@@ -25,8 +28,8 @@ export interface ModelGateInitializationOptions {
 
 // ---------------------------------------------------------------------------
 // Engine requests: the editor runs the engine through the language server, so
-// the extension never bundles engine code. Each message is declared once here;
-// both sides build their typed RequestType from `method`.
+// the extension never bundles engine code. Each message is declared once here,
+// with its typed handle `type`.
 
 /** Run the test suites of one manifest. Supports work-done progress (`workDoneToken`) and cancellation. */
 export namespace RunTestsRequest {
@@ -47,6 +50,7 @@ export namespace RunTestsRequest {
   export interface Result {
     report: Report;
   }
+  export const type = new RequestType<Params, Result, void>(method);
 }
 
 /** Serve one or more manifests on 127.0.0.1 from the language server process. */
@@ -62,6 +66,7 @@ export namespace ServeRequest {
     url: string;
     models: { name: string; version: string }[];
   }
+  export const type = new RequestType<Params, Result, void>(method);
 }
 
 /** Stop the server started by `modelgate/serve` (no-op when none runs). */
@@ -72,6 +77,7 @@ export namespace StopRequest {
     stopped: boolean;
     url?: string;
   }
+  export const type = new RequestType<Params, Result, void>(method);
 }
 
 /** Server → client: the local model server started or stopped (for the status bar). */
@@ -84,6 +90,7 @@ export namespace ServerStatusNotification {
     /** HTTP requests per second answered over the last few seconds (sent again when it changes). */
     requestsPerSecond?: number;
   }
+  export const type = new NotificationType<Params>(method);
 }
 
 /**
@@ -112,6 +119,7 @@ export namespace PublishRequest {
     location: string;
     gated: boolean;
   }
+  export const type = new RequestType<Params, Result, void>(method);
 }
 
 /** The versions of a manifest's model already published where "Publish" would put it. */
@@ -141,6 +149,7 @@ export namespace VersionsRequest {
     /** Newest first; empty when nothing was published there yet. */
     versions: Version[];
   }
+  export const type = new RequestType<Params, Result, void>(method);
 }
 
 /** Build a starter manifest for an ONNX file (signature read from the model, datasets found next to it). */
@@ -157,4 +166,5 @@ export namespace CreateManifestRequest {
     /** What the starter guessed and what to check, one line each. */
     notes: string[];
   }
+  export const type = new RequestType<Params, Result, void>(method);
 }

@@ -8,6 +8,9 @@ export const REPORT_VERSION = 2 as const;
 
 export type SuiteId = 'stress' | 'staleness' | 'metrics';
 
+/** Every suite, in the order a full run runs them (staleness and metrics before the load of stress). */
+export const SUITES: readonly SuiteId[] = ['staleness', 'metrics', 'stress'];
+
 /** Where in model.yaml a threshold came from (1-based line/column). */
 export interface SourceRef {
   path: (string | number)[];

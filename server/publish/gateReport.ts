@@ -3,9 +3,8 @@
 // and, for reports from other tools, any JSON with `summary.passed`.
 import { readFile } from 'node:fs/promises';
 import type { Report, SuiteId, Verdict } from '../protocol/report';
-import { REPORT_VERSION } from '../protocol/report';
+import { REPORT_VERSION, SUITES } from '../protocol/report';
 
-const ALL_SUITES: readonly SuiteId[] = ['staleness', 'metrics', 'stress'];
 
 export interface GateReport {
   path: string;
@@ -63,7 +62,7 @@ export async function readGateReport(path: string): Promise<GateReport> {
   // Suites a report covers: from the summary, else (earlier reports) from the suites present.
   const suitesNotRun = Array.isArray(summary.suitesNotRun)
     ? summary.suitesNotRun
-    : modelgate ? ALL_SUITES.filter((s) => !json.suites || !(s in json.suites)) : [];
+    : modelgate ? SUITES.filter((s) => !json.suites || !(s in json.suites)) : [];
   let verdict: Verdict;
   if (typeof summary.verdict === 'string' && ['passed', 'failed', 'incomplete', 'cancelled'].includes(summary.verdict)) verdict = summary.verdict;
   else if (json.cancelled === true) verdict = 'cancelled';

@@ -4,7 +4,7 @@
 // come back as ResponseErrors whose message says what and where, so the editor
 // can show them as they are.
 import { dirname } from 'node:path';
-import { ErrorCodes, LSPErrorCodes, NotificationType, RequestType, ResponseError, type Connection } from 'vscode-languageserver';
+import { ErrorCodes, LSPErrorCodes, ResponseError, type Connection } from 'vscode-languageserver';
 import { PublishCancelledError } from '../../publish';
 import { buildStarterManifest } from '../../manifest/init';
 import { runTests, SUITES } from '../../pipeline';
@@ -14,13 +14,6 @@ import { overallPercent, progressMessage } from './progressText';
 import { publishManifest } from './publishManifest';
 import { publishedVersions } from './publishedVersions';
 
-const runTestsType = new RequestType<RunTestsRequest.Params, RunTestsRequest.Result, void>(RunTestsRequest.method);
-const serveType = new RequestType<ServeRequest.Params, ServeRequest.Result, void>(ServeRequest.method);
-const publishType = new RequestType<PublishRequest.Params, PublishRequest.Result, void>(PublishRequest.method);
-const createManifestType = new RequestType<CreateManifestRequest.Params, CreateManifestRequest.Result, void>(CreateManifestRequest.method);
-const versionsType = new RequestType<VersionsRequest.Params, VersionsRequest.Result, void>(VersionsRequest.method);
-const stopType = new RequestType<StopRequest.Params, StopRequest.Result, void>(StopRequest.method);
-const statusType = new NotificationType<ServerStatusNotification.Params>(ServerStatusNotification.method);
 
 // Progress arrives many times a second during stress points; the editor needs a few.
 const PROGRESS_INTERVAL_MS = 200;
@@ -34,11 +27,11 @@ export function registerEngineRequests(connection: Connection): void {
   let served: { url: string; models: { name: string; version: string }[] } | undefined;
   const local = new LocalServer({
     onRate: (requestsPerSecond) => {
-      if (served) void connection.sendNotification(statusType, { running: true, ...served, requestsPerSecond });
+      if (served) void connection.sendNotification(ServerStatusNotification.type, { running: true, ...served, requestsPerSecond });
     },
   });
 
-  connection.onRequest(runTestsType, async (params, token) => {
+  connection.onRequest(RunTestsRequest.type, async (params, token) => {
     const workDone = connection.window.attachWorkDoneProgress(params.workDoneToken);
     const controller = new AbortController();
     const cancel = token.onCancellationRequested(() => controller.abort());
@@ -69,27 +62,27 @@ export function registerEngineRequests(connection: Connection): void {
     }
   });
 
-  connection.onRequest(serveType, async (params) => {
+  connection.onRequest(ServeRequest.type, async (params) => {
     // Starting replaces (stops) a running server, so until the new one is up nothing is served.
     served = undefined;
     try {
       const result = await local.start(params);
       served = { url: result.url, models: result.models };
-      void connection.sendNotification(statusType, { running: true, ...served, requestsPerSecond: 0 });
+      void connection.sendNotification(ServerStatusNotification.type, { running: true, ...served, requestsPerSecond: 0 });
       return result;
     } catch (err) {
-      if (!local.url) void connection.sendNotification(statusType, { running: false });
+      if (!local.url) void connection.sendNotification(ServerStatusNotification.type, { running: false });
       throw toResponseError(err);
     }
   });
 
-  connection.onRequest(stopType, async () => {
+  connection.onRequest(StopRequest.type, async () => {
     served = undefined;
     const result = await local.stop();
-    void connection.sendNotification(statusType, { running: false });
+    void connection.sendNotification(ServerStatusNotification.type, { running: false });
     return result;
   });
-  connection.onRequest(publishType, async (params, token) => {
+  connection.onRequest(PublishRequest.type, async (params, token) => {
     const workDone = connection.window.attachWorkDoneProgress(params.workDoneToken);
     const controller = new AbortController();
     const cancel = token.onCancellationRequested(() => controller.abort());
@@ -105,7 +98,7 @@ export function registerEngineRequests(connection: Connection): void {
     }
   });
 
-  connection.onRequest(versionsType, async (params) => {
+  connection.onRequest(VersionsRequest.type, async (params) => {
     try {
       return await publishedVersions(params);
     } catch (err) {
@@ -113,7 +106,7 @@ export function registerEngineRequests(connection: Connection): void {
     }
   });
 
-  connection.onRequest(createManifestType, async (params) => {
+  connection.onRequest(CreateManifestRequest.type, async (params) => {
     try {
       const starter = await buildStarterManifest({ modelPath: params.model, outputPath: params.output, cwd: dirname(params.output) });
       return { text: starter.text, notes: starter.notes };

@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { CancellationTokenSource, NotificationType, WorkDoneProgress } from 'vscode-languageserver-protocol/node';
+import { CancellationTokenSource, WorkDoneProgress } from 'vscode-languageserver-protocol/node';
 import { REPO, startLspClient, type LspClient } from '../lsp/lspClient';
 import type { Report } from '../../../server/protocol/report';
 import { CreateManifestRequest, PublishRequest, RunTestsRequest, ServeRequest, StopRequest, ServerStatusNotification, VersionsRequest } from '../../../server/protocol/lsp';
@@ -79,7 +79,7 @@ test('cancelling runTests stops the stress suite and returns a cancelled report'
 
 test('serve starts a model server on 127.0.0.1 and stop closes it', async () => {
   const statuses: ServerStatusNotification.Params[] = [];
-  client.conn.onNotification(new NotificationType<ServerStatusNotification.Params>(ServerStatusNotification.method), (p) => { statuses.push(p); });
+  client.conn.onNotification(ServerStatusNotification.type, (p) => { statuses.push(p); });
   const served = await client.conn.sendRequest<ServeRequest.Result>(ServeRequest.method, { manifests: [manifest], port: 0 } satisfies ServeRequest.Params);
   assert.match(served.url, /^http:\/\/127\.0\.0\.1:\d+$/);
   assert.deepEqual(served.models.map((m) => m.name), ['breast-cancer']);
