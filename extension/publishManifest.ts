@@ -9,6 +9,7 @@ import type { CtxInit } from './ctx';
 import { firePublished } from './publishedEvent';
 import { credentialsFor } from './registryCredentials';
 import { undecidedText, verdictOf } from './lastResultText';
+import { publishFailureActions, SET_CREDENTIALS, SHOW_LOGS } from './publishFailure';
 
 export async function publishManifest(ctx: CtxInit, uri: vscode.Uri): Promise<PublishRequest.Result | undefined> {
   const manifest = uri.fsPath;
@@ -62,9 +63,9 @@ export async function publishManifest(ctx: CtxInit, uri: vscode.Uri): Promise<Pu
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     ctx.output.error(message);
-    const action = await vscode.window.showErrorMessage(`ModelGate: publish failed. ${message}`, 'Set registry credentials', 'Show logs');
-    if (action === 'Set registry credentials') await vscode.commands.executeCommand('modelgate.setRegistryCredentials');
-    else if (action === 'Show logs') ctx.output.show();
+    const action = await vscode.window.showErrorMessage(`ModelGate: publish failed. ${message}`, ...publishFailureActions(err));
+    if (action === SET_CREDENTIALS) await vscode.commands.executeCommand('modelgate.setRegistryCredentials');
+    else if (action === SHOW_LOGS) ctx.output.show();
     return undefined;
   }
 }

@@ -9,6 +9,7 @@ const GROUPS: Array<[RegExp, string]> = [
   [/^MG2/, 'MG2xx: data'],
   [/^MG3(0\d|10)$/, 'MG3xx: the model'],
   [/^MG3/, 'MG3xx: serving requests'],
+  [/^MG4/, 'MG4xx: publish and deploy'],
 ];
 
 function cell(s: string): string {

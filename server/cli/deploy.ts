@@ -106,8 +106,7 @@ export function registerDeploy(program: Command): void {
           const lines = err.diagnostics.filter((d) => d.severity === 'error').map((d) => '  ' + formatDiagnostic(err.path, d));
           fail(lines.length ? `${err.path} is not a usable manifest; nothing was tested or published:\n${lines.join('\n')}` : err.message, 2);
         }
-        if (err instanceof DeployError || err instanceof TestUsageError || err instanceof ModelLoadError) fail(err.message, 2);
-        if (err instanceof Error && err.name === 'KServeError') fail(err.message, 2);
+        if (err instanceof TestUsageError || err instanceof ModelLoadError) fail(err.message, 2);
         failPublishing(err);
       } finally {
         process.off('SIGINT', onSigint);

@@ -7,6 +7,7 @@ import { ManifestError, loadManifest } from '../manifest/load';
 import { publishModel, type PublishProgress } from '../publish/publishModel';
 import { gatedPublishRefusal, readGateReport } from '../publish/gateReport';
 import { CliExit, fail, VERDICT_HELP } from './exit';
+import { ModelGateError } from '../protocol/errors';
 
 interface PublishFlags {
   to?: string;
@@ -20,15 +21,14 @@ interface PublishFlags {
   json?: boolean;
 }
 
-/** Maps any publishing failure to a user message and exit code (1 gate failed, 3 verdict incomplete, 2 usage/IO). */
+/** Maps any publishing or deploy failure to a user message and its exit code (1 gate failed, 3 verdict incomplete, 2 usage/IO, 130 cancelled). */
 export function failPublishing(err: unknown): never {
   if (err instanceof CliExit) throw err;
   if (err instanceof ManifestError) fail(err.message, err.diagnostics.length ? 1 : 2);
-  const e = err as Error & { exitCode?: number };
-  const known = ['PublishError', 'PullError', 'AttachError', 'RegistryError', 'RegistryUnreachableError', 'ReferenceError', 'GateReportError',
-    'DigestMismatchError', 'ArtifactInputError', 'LayoutError'];
-  if (e && known.includes(e.name)) fail(e.message, e.exitCode === 1 || e.exitCode === 3 ? e.exitCode : 2);
-  if (e && typeof (e as NodeJS.ErrnoException).code === 'string' && (e as NodeJS.ErrnoException).syscall) fail(`${e.message}; check the path and permissions`, 2);
+  // by type, never by name: a JavaScript ReferenceError or TypeError is a bug and surfaces as one
+  if (err instanceof ModelGateError) fail(err.message, err.exitCode);
+  const e = err as NodeJS.ErrnoException;
+  if (e && typeof e.code === 'string' && e.syscall) fail(`${e.message}; check the path and permissions`, 2);
   throw err;
 }
 

@@ -19,6 +19,7 @@ import { findChampion, type Champion } from './champion';
 import { kubernetesStep, wantsKubernetes, type KubernetesOutcome } from './kubernetesStep';
 import { loadKubernetesClient, type Cluster, type ClusterOptions } from '../publish/kserve';
 import { deployRemote, resolveRemote, type RemoteOutcome } from './remote';
+import { ERROR_CODES, ModelGateError } from '../protocol/errors';
 
 export interface DeployOptions {
   /** oci://host[:port]/repo or a layout directory; default deploy.oci, else .modelgate/registry/<name>. */
@@ -74,10 +75,9 @@ export interface DeployResult {
 }
 
 /** A configuration or environment problem (exit 2), found before or after testing. */
-export class DeployError extends Error {
+export class DeployError extends ModelGateError {
   constructor(message: string) {
-    super(message);
-    this.name = 'DeployError';
+    super(ERROR_CODES.deploy, message, 2);
   }
 }
 

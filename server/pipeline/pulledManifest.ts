@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { MODEL_MANIFEST_YAML } from '../publish/mediaTypes';
 import { pullModel, type PullResult } from '../publish/pullModel';
 import type { StoreOptions } from '../publish/openStore';
+import { ERROR_CODES, ModelGateError } from '../protocol/errors';
 
 export interface PulledManifest {
   /** model.yaml inside the pulled directory */
@@ -17,10 +18,9 @@ export interface PulledManifest {
   dispose(): Promise<void>;
 }
 
-export class PulledManifestError extends Error {
+export class PulledManifestError extends ModelGateError {
   constructor(message: string) {
-    super(message);
-    this.name = 'PulledManifestError';
+    super(ERROR_CODES.pulledManifest, message, 2);
   }
 }
 

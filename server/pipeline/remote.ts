@@ -4,11 +4,11 @@
 // https, or http to a loopback host (the token travels in a header).
 import { readFile } from 'node:fs/promises';
 import type { LoadedManifest } from '../manifest/load';
+import { ERROR_CODES, ModelGateError } from '../protocol/errors';
 
-export class RemoteDeployError extends Error {
+export class RemoteDeployError extends ModelGateError {
   constructor(message: string) {
-    super(message);
-    this.name = 'RemoteDeployError';
+    super(ERROR_CODES.remoteDeploy, message, 2);
   }
 }
 

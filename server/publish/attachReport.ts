@@ -15,6 +15,7 @@ import { normaliseCreated } from './modelArtifact';
 import { openStore, type StoreOptions } from './openStore';
 import { formatReference, parseReference } from './reference';
 import type { ReferrerDescriptor } from './registryClient';
+import { ERROR_CODES, ModelGateError } from '../protocol/errors';
 
 export interface AttachResult {
   /** The report manifest, by digest */
@@ -25,10 +26,9 @@ export interface AttachResult {
   fallbackTag?: string;
 }
 
-export class AttachError extends Error {
+export class AttachError extends ModelGateError {
   constructor(message: string) {
-    super(message);
-    this.name = 'AttachError';
+    super(ERROR_CODES.attach, message, 2);
   }
 }
 

@@ -2,6 +2,7 @@
 // before it leaves and again as it arrives; a mismatch is never ignored.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
+import { ERROR_CODES, ModelGateError } from '../protocol/errors';
 
 const DIGEST_RE = /^sha256:[a-f0-9]{64}$/;
 
@@ -34,11 +35,10 @@ export async function digestFile(path: string): Promise<{ digest: string; size: 
   return { digest: 'sha256:' + hash.digest('hex'), size };
 }
 
-export class DigestMismatchError extends Error {
+export class DigestMismatchError extends ModelGateError {
   constructor(readonly what: string, readonly expected: string, readonly actual: string) {
-    super(`${what}: content digest ${actual} does not match the expected ${expected}. ` +
+    super(ERROR_CODES.digestMismatch, `${what}: content digest ${actual} does not match the expected ${expected}. ` +
       'The data changed or was corrupted in transit; retry, and if it persists check the source file and the registry storage.');
-    this.name = 'DigestMismatchError';
   }
 }
 

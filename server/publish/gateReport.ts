@@ -4,6 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Report, SuiteId, Verdict } from '../protocol/report';
 import { REPORT_VERSION, SUITES } from '../protocol/report';
+import { ERROR_CODES, ModelGateError } from '../protocol/errors';
 
 
 export interface GateReport {
@@ -27,10 +28,9 @@ export interface GateReport {
   suitesNotRun: SuiteId[];
 }
 
-export class GateReportError extends Error {
+export class GateReportError extends ModelGateError {
   constructor(readonly path: string, message: string) {
-    super(message);
-    this.name = 'GateReportError';
+    super(ERROR_CODES.reportUnusable, message, 2);
   }
 }
 

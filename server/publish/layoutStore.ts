@@ -18,13 +18,13 @@ import { ANNOTATION, OCI_INDEX } from './mediaTypes';
 import type { LayoutTarget } from './reference';
 import type { BlobSource, FetchedManifest, PutManifestResult, ReferrerDescriptor } from './registryClient';
 import { delay } from './retry';
+import { ERROR_CODES, ModelGateError } from '../protocol/errors';
 
 const LAYOUT_FILE = JSON.stringify({ imageLayoutVersion: '1.0.0' });
 
-export class LayoutError extends Error {
+export class LayoutError extends ModelGateError {
   constructor(readonly dir: string, message: string) {
-    super(message);
-    this.name = 'LayoutError';
+    super(ERROR_CODES.layout, message, 2);
   }
 }
 

@@ -14,6 +14,7 @@ import {
   ANNOTATION, MODEL_ARTIFACT_TYPE, MODEL_CONFIG, MODEL_MANIFEST_YAML, MODEL_ONNX, OCI_MANIFEST, REPORT_HTML, REPORT_JSON,
 } from './mediaTypes';
 import type { BlobSource } from './registryClient';
+import { ERROR_CODES, ModelGateError } from '../protocol/errors';
 
 export interface ModelArtifactInput {
   loaded: LoadedManifest;
@@ -42,10 +43,9 @@ export interface BuiltArtifact {
   size: number;
 }
 
-export class ArtifactInputError extends Error {
+export class ArtifactInputError extends ModelGateError {
   constructor(message: string) {
-    super(message);
-    this.name = 'ArtifactInputError';
+    super(ERROR_CODES.artifactInput, message, 2);
   }
 }
 

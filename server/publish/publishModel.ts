@@ -13,6 +13,7 @@ import { buildModelArtifact, type BuiltArtifact } from './modelArtifact';
 import { PublishCancelledError } from './registryErrors';
 import { openStore, type StoreOptions } from './openStore';
 import { formatReference, isValidTag, parseReference, versionTag, type Target } from './reference';
+import { ERROR_CODES, ModelGateError } from '../protocol/errors';
 
 export interface PublishProgress {
   suite: 'publish';
@@ -68,10 +69,9 @@ export interface PublishResult {
   gates: string;
 }
 
-export class PublishError extends Error {
-  constructor(message: string, readonly exitCode: 1 | 2 | 3 = 2) {
-    super(message);
-    this.name = 'PublishError';
+export class PublishError extends ModelGateError {
+  constructor(message: string, exitCode: 1 | 2 | 3 = 2) {
+    super(ERROR_CODES.publishRefused, message, exitCode);
   }
 }
 

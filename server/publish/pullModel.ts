@@ -10,6 +10,7 @@ import type { OciImageManifest } from './artifactStore';
 import { ANNOTATION, DOCKER_MANIFEST_V2, MODEL_ARTIFACT_TYPE, MODEL_MANIFEST_YAML, MODEL_ONNX, OCI_MANIFEST } from './mediaTypes';
 import { openStore, type StoreOptions } from './openStore';
 import { formatReference, parseReference, type Target } from './reference';
+import { ERROR_CODES, ModelGateError } from '../protocol/errors';
 
 export interface PulledFile {
   path: string;
@@ -28,10 +29,9 @@ export interface PullResult {
   files: PulledFile[];
 }
 
-export class PullError extends Error {
+export class PullError extends ModelGateError {
   constructor(message: string) {
-    super(message);
-    this.name = 'PullError';
+    super(ERROR_CODES.pull, message, 2);
   }
 }
 

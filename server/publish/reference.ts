@@ -6,6 +6,7 @@
 // caller asks for plain http explicitly.
 import { resolve } from 'node:path';
 import { isDigest } from './digest';
+import { ERROR_CODES, ModelGateError } from '../protocol/errors';
 
 export interface RegistryTarget {
   kind: 'registry';
@@ -31,10 +32,10 @@ const REPO_COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
 const REPO_RE = new RegExp(`^${REPO_COMPONENT}(?:/${REPO_COMPONENT})*$`);
 const TAG_RE = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
 
-export class ReferenceError extends Error {
+/** A model reference (oci://…, a layout path, a tag or digest) that cannot be used as written. */
+export class ModelReferenceError extends ModelGateError {
   constructor(readonly reference: string, message: string) {
-    super(message);
-    this.name = 'ReferenceError';
+    super(ERROR_CODES.badReference, message);
   }
 }
 
@@ -45,7 +46,7 @@ export function isValidTag(tag: string): boolean {
 /** OCI tags cannot hold `+`; semver build metadata becomes `_` (as Helm does). */
 export function versionTag(version: string): string {
   const tag = version.replace(/\+/g, '_');
-  if (!isValidTag(tag)) throw new ReferenceError(version, `version "${version}" cannot be an OCI tag (allowed: letters, digits, '.', '_', '-', at most 128 characters); fix metadata.version in model.yaml`);
+  if (!isValidTag(tag)) throw new ModelReferenceError(version, `version "${version}" cannot be an OCI tag (allowed: letters, digits, '.', '_', '-', at most 128 characters); fix metadata.version in model.yaml`);
   return tag;
 }
 
@@ -79,14 +80,14 @@ function splitTagDigest(ref: string, rest: string): { name: string; tag?: string
   if (at >= 0) {
     digest = name.slice(at + 1);
     name = name.slice(0, at);
-    if (!isDigest(digest)) throw new ReferenceError(ref, `"${digest}" in ${ref} is not a sha256 digest (expected @sha256:<64 hex digits>)`);
+    if (!isDigest(digest)) throw new ModelReferenceError(ref, `"${digest}" in ${ref} is not a sha256 digest (expected @sha256:<64 hex digits>)`);
   }
   let tag: string | undefined;
   const colon = name.lastIndexOf(':');
   if (colon >= 0 && !name.slice(colon + 1).includes('/') && !name.slice(colon + 1).includes('\\')) {
     tag = name.slice(colon + 1);
     name = name.slice(0, colon);
-    if (!isValidTag(tag)) throw new ReferenceError(ref, `"${tag}" in ${ref} is not a valid tag (letters, digits, '.', '_', '-'; at most 128 characters)`);
+    if (!isValidTag(tag)) throw new ModelReferenceError(ref, `"${tag}" in ${ref} is not a valid tag (letters, digits, '.', '_', '-'; at most 128 characters)`);
   }
   return { name, tag, digest };
 }
@@ -94,14 +95,14 @@ function splitTagDigest(ref: string, rest: string): { name: string; tag?: string
 function parseRegistryReference(ref: string, plainFlag: boolean): RegistryTarget {
   const body = ref.replace(/^(oci|docker|modelgate):\/\//, '');
   const slash = body.indexOf('/');
-  if (slash <= 0) throw new ReferenceError(ref, `${ref} names no repository; write oci://HOST[:PORT]/REPOSITORY, e.g. oci://127.0.0.1:5000/ml/breast-cancer`);
+  if (slash <= 0) throw new ModelReferenceError(ref, `${ref} names no repository; write oci://HOST[:PORT]/REPOSITORY, e.g. oci://127.0.0.1:5000/ml/breast-cancer`);
   const registry = body.slice(0, slash);
   if (!/^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?$/.test(registry)) {
-    throw new ReferenceError(ref, `"${registry}" in ${ref} is not a registry host[:port]`);
+    throw new ModelReferenceError(ref, `"${registry}" in ${ref} is not a registry host[:port]`);
   }
   const { name, tag, digest } = splitTagDigest(ref, body.slice(slash + 1));
   if (!REPO_RE.test(name)) {
-    throw new ReferenceError(ref, `"${name}" in ${ref} is not a valid repository name: use lowercase letters, digits and separators ('.', '_', '-', '/'), e.g. ml/breast-cancer`);
+    throw new ModelReferenceError(ref, `"${name}" in ${ref} is not a valid repository name: use lowercase letters, digits and separators ('.', '_', '-', '/'), e.g. ml/breast-cancer`);
   }
   const target: RegistryTarget = { kind: 'registry', registry, repository: name, plainHttp: plainFlag || isLoopbackHost(registry) };
   if (tag !== undefined) target.tag = tag;
@@ -111,7 +112,7 @@ function parseRegistryReference(ref: string, plainFlag: boolean): RegistryTarget
 
 function parseLayoutReference(ref: string, cwd: string): LayoutTarget {
   const body = ref.startsWith('oci:') ? ref.slice(4) : ref;
-  if (body === '') throw new ReferenceError(ref, 'empty layout path; give a directory such as .modelgate/registry/breast-cancer');
+  if (body === '') throw new ModelReferenceError(ref, 'empty layout path; give a directory such as .modelgate/registry/breast-cancer');
   const { name, tag, digest } = splitTagDigest(ref, body);
   const target: LayoutTarget = { kind: 'layout', dir: resolve(cwd, name) };
   if (tag !== undefined) target.tag = tag;

@@ -1,3 +1,4 @@
+import { ERROR_CODES, ModelGateError } from '../protocol/errors';
 // Registry failures in words a user can act on. The distribution spec's
 // error codes are explained; authentication failures say how to log in.
 // Messages never contain credentials or Authorization headers.
@@ -50,7 +51,7 @@ export function loginHint(registry: string): string {
 }
 
 /** An HTTP-level failure from the registry. */
-export class RegistryError extends Error {
+export class RegistryError extends ModelGateError {
   constructor(
     readonly registry: string,
     /** e.g. `PUT manifest ml/breast-cancer:1.0.0` */
@@ -59,8 +60,8 @@ export class RegistryError extends Error {
     readonly errors: DistributionError[],
     message: string,
   ) {
-    super(message);
-    this.name = 'RegistryError';
+    // a refused login is its own code: the editor offers to set credentials for it, and only for it
+    super(status === 401 || status === 403 ? ERROR_CODES.registryLogin : ERROR_CODES.registryRefused, message);
   }
 
   get isAuth(): boolean {
@@ -107,18 +108,16 @@ export function registryError(registry: string, operation: string, status: numbe
 }
 
 /** The caller cancelled (Ctrl-C, Cancel in the editor) before the publish finished: no tag was written. */
-export class PublishCancelledError extends Error {
+export class PublishCancelledError extends ModelGateError {
   constructor(operation: string) {
-    super(`publish cancelled during ${operation}; no version tag was written, and running the publish again finishes it (stored blobs are skipped)`);
-    this.name = 'PublishCancelledError';
+    super(ERROR_CODES.cancelled, `publish cancelled during ${operation}; no version tag was written, and running the publish again finishes it (stored blobs are skipped)`, 130);
   }
 }
 
 /** The registry could not be reached at all (refused, reset, DNS, TLS). */
-export class RegistryUnreachableError extends Error {
+export class RegistryUnreachableError extends ModelGateError {
   constructor(readonly registry: string, readonly operation: string, override readonly cause: unknown, attempts: number) {
-    super(`registry ${registry}: ${operation} failed: ${describeNetworkError(cause)}${attempts > 1 ? ` (after ${attempts} attempts)` : ''}. Fix: ${networkFix(registry, cause)}.`);
-    this.name = 'RegistryUnreachableError';
+    super(ERROR_CODES.registryUnreachable, `registry ${registry}: ${operation} failed: ${describeNetworkError(cause)}${attempts > 1 ? ` (after ${attempts} attempts)` : ''}. Fix: ${networkFix(registry, cause)}.`);
   }
 }
 

@@ -13,14 +13,21 @@ import { LocalServer } from './localServer';
 import { overallPercent, progressMessage } from './progressText';
 import { publishManifest } from './publishManifest';
 import { publishedVersions } from './publishedVersions';
+import { errorData, type ErrorData } from '../../protocol/errors';
 
 
 // Progress arrives many times a second during stress points; the editor needs a few.
 const PROGRESS_INTERVAL_MS = 200;
 
-function toResponseError(err: unknown): ResponseError<void> {
+/**
+ * A ModelGate error goes to the editor as RequestFailed with its code, exit
+ * code and HTTP status in `data`, so the editor can offer the fix that fits;
+ * anything else is a bug and goes as InternalError.
+ */
+export function toResponseError(err: unknown): ResponseError<ErrorData | undefined> {
   const message = err instanceof Error ? err.message : String(err);
-  return new ResponseError(ErrorCodes.InternalError, message);
+  const data = errorData(err);
+  return data ? new ResponseError(LSPErrorCodes.RequestFailed, message, data) : new ResponseError(ErrorCodes.InternalError, message, undefined);
 }
 
 export function registerEngineRequests(connection: Connection): void {

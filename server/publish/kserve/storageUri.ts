@@ -2,7 +2,7 @@
 // digest, so the cluster serves exactly the bytes that passed the gates even
 // if the tag is moved later.
 import { isDigest } from '../digest';
-import { parseReference, ReferenceError, type RegistryTarget } from '../reference';
+import { ModelReferenceError, parseReference, type RegistryTarget } from '../reference';
 import { KServeError } from './kserveError';
 import { MODELGATE_URI_SCHEME } from './generateStorageContainer';
 
@@ -20,7 +20,7 @@ export function storageUriFor(reference: string, digest: string, model: string):
   try {
     target = parseReference(reference);
   } catch (e) {
-    const why = e instanceof ReferenceError ? e.message : String(e);
+    const why = e instanceof ModelReferenceError ? e.message : String(e);
     throw new KServeError(`${model}: cannot deploy ${reference}: ${why}`, 'deploy.oci');
   }
   if (target.kind !== 'registry') {

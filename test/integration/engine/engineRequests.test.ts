@@ -5,8 +5,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { CancellationTokenSource, WorkDoneProgress } from 'vscode-languageserver-protocol/node';
+import { CancellationTokenSource, LSPErrorCodes, WorkDoneProgress } from 'vscode-languageserver-protocol/node';
 import { REPO, startLspClient, type LspClient } from '../lsp/lspClient';
+import { requireTool, startRegistry } from '../../helpers/registry';
 import type { Report } from '../../../server/protocol/report';
 import { CreateManifestRequest, PublishRequest, RunTestsRequest, ServeRequest, StopRequest, ServerStatusNotification, VersionsRequest } from '../../../server/protocol/lsp';
 
@@ -114,10 +115,12 @@ test('publish: refused without a report or with a partial one (not gated), publi
     (err: Error) => /no test report vouches for it/.test(err.message),
   );
   assert.ok(partial, 'the first test left no report');
-  // Staleness and metrics passed, but stress never ran: a gated publish is refused and says what was not run.
+  // Staleness and metrics passed, but stress never ran: a gated publish is refused and says what was not run,
+  // as a ModelGate error (RequestFailed with its code and exit code), not an internal error.
   await assert.rejects(
     client.conn.sendRequest(PublishRequest.method, { manifest, target, report: partial } satisfies PublishRequest.Params),
-    (err: Error) => /not a complete verdict .*suite\(s\) not run: stress/s.test(err.message),
+    (err: Error & { code?: number; data?: { code?: string; exitCode?: number } }) => /not a complete verdict .*suite\(s\) not run: stress/s.test(err.message)
+      && err.code === LSPErrorCodes.RequestFailed && err.data?.code === 'MG405' && err.data.exitCode === 3,
   );
   const forced = await client.conn.sendRequest<PublishRequest.Result>(PublishRequest.method, { manifest, target: join(tmp, 'ungated'), report: partial, force: true } satisfies PublishRequest.Params);
   assert.equal(forced.gated, false);
@@ -138,6 +141,20 @@ test('publish: refused without a report or with a partial one (not gated), publi
     client.conn.sendRequest(VersionsRequest.method, { manifest, target: `${target}:1.0.0` } satisfies VersionsRequest.Params),
     (err: Error) => /names a tag; give the repository only/.test(err.message),
   );
+});
+
+test('publish to a registry that refuses the login: the error carries MG402 and the HTTP status, so the editor offers credentials', async (t) => {
+  if (!requireTool('docker-registry') || !requireTool('htpasswd')) return t.skip('docker-registry or htpasswd not installed');
+  const reg = await startRegistry({ auth: 'htpasswd' });
+  try {
+    await assert.rejects(
+      client.conn.sendRequest(PublishRequest.method, { manifest, target: reg.ref('ml/breast-cancer'), force: true } satisfies PublishRequest.Params),
+      (err: Error & { code?: number; data?: { code?: string; status?: number; exitCode?: number } }) => err.code === LSPErrorCodes.RequestFailed
+        && err.data?.code === 'MG402' && err.data.status === 401 && err.data.exitCode === 2 && /needs credentials/.test(err.message),
+    );
+  } finally {
+    await reg.stop();
+  }
 });
 
 test('createManifest describes an ONNX file with its signature', async () => {
