@@ -11,7 +11,7 @@ import { formatDiagnostic, ManifestError } from '../manifest/load';
 import { ModelLoadError } from '../runtime/onnx';
 import { TestUsageError } from '../pipeline';
 import type { ProgressEvent } from '../protocol/report';
-import { deployModel, DeployError, type DeployResult } from '../pipeline/deploy';
+import { deployModel, type DeployResult } from '../pipeline/deploy';
 import { summaryTable } from '../report/summary';
 import { CliExit, fail, VERDICT_EXIT, VERDICT_HELP } from './exit';
 import { failPublishing } from './publish';
@@ -44,7 +44,7 @@ export function registerDeploy(program: Command): void {
     .description('lint, serve, test every gate, and publish only if all pass (then, optionally, deploy to KServe)')
     .addHelpText('after', VERDICT_HELP)
     .argument('<manifest>', 'model.yaml, or a directory holding it')
-    .option('--to <target>', 'oci://HOST[:PORT]/REPO or an OCI layout directory (default: deploy.oci from the manifest, else .modelgate/registry/<name>)')
+    .option('--to <target>', 'oci://HOST[:PORT]/REPO or an OCI layout directory (default: deploy.oci from the manifest, else .modelgate/registry/<name> in the manifest\'s project root)')
     .option('--force', 'publish even when a gate fails; the artifact is annotated dev.modelgate.gated=false')
     .option('--tag <tag>', 'also move this tag to the version, e.g. stable (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('--report <file.html>', 'where to write the HTML report (default .modelgate/reports/<name>-<version>.html)')

@@ -64,7 +64,7 @@ export function registerPublish(program: Command): void {
     .description('publish a tested model version (model, model.yaml, report) as an OCI artifact')
     .addHelpText('after', VERDICT_HELP)
     .argument('<manifest>', 'model.yaml, or the directory holding it')
-    .option('--to <target>', 'oci://HOST[:PORT]/REPO or an OCI layout directory (default: deploy.oci from the manifest, else .modelgate/registry/<name>)')
+    .option('--to <target>', 'oci://HOST[:PORT]/REPO or an OCI layout directory (default: deploy.oci from the manifest, else .modelgate/registry/<name> in the manifest\'s project root)')
     .option('--tag <tag>', 'also move this tag to the version, e.g. stable or latest (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('--report <report.json>', 'the JSON test report; a gated publish needs its verdict to be passed over every suite (else --force)')
     .option('--report-html <report.html>', 'the HTML rendering of the same report, stored as a layer too')

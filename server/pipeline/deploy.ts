@@ -20,6 +20,7 @@ import { kubernetesStep, wantsKubernetes, type KubernetesOutcome } from './kuber
 import { loadKubernetesClient, type Cluster, type ClusterOptions } from '../publish/kserve';
 import { deployRemote, resolveRemote, type RemoteOutcome } from './remote';
 import { ERROR_CODES, ModelGateError } from '../protocol/errors';
+import { projectRoot } from '../manifest/projectRoot';
 
 export interface DeployOptions {
   /** oci://host[:port]/repo or a layout directory; default deploy.oci, else .modelgate/registry/<name>. */
@@ -81,9 +82,10 @@ export class DeployError extends ModelGateError {
   }
 }
 
-export function defaultReportPaths(loaded: LoadedManifest, cwd: string): { json: string; html: string } {
+/** `.modelgate/reports/<name>-<version>.{json,html}` in the manifest's project root, beside the default publish target. */
+export function defaultReportPaths(loaded: LoadedManifest): { json: string; html: string } {
   const { name, version } = loaded.manifest.metadata;
-  const base = join(resolve(cwd), '.modelgate', 'reports', `${name}-${version}`);
+  const base = join(projectRoot(loaded.path), '.modelgate', 'reports', `${name}-${version}`);
   return { json: `${base}.json`, html: `${base}.html` };
 }
 
@@ -183,7 +185,7 @@ export async function deployModel(manifestPath: string, opts: DeployOptions = {}
 }
 
 function reportPathsFor(loaded: LoadedManifest, opts: DeployOptions, cwd: string): { json: string; html: string } {
-  const def = defaultReportPaths(loaded, cwd);
+  const def = defaultReportPaths(loaded);
   const json = opts.reportJson ? resolve(cwd, opts.reportJson) : opts.reportHtml ? resolve(cwd, opts.reportHtml).replace(/\.html?$/i, '') + '.json' : def.json;
   const html = opts.reportHtml ? resolve(cwd, opts.reportHtml) : opts.reportJson ? resolve(cwd, opts.reportJson).replace(/\.json$/i, '') + '.html' : def.html;
   if (basename(json) === basename(html)) throw new DeployError(`--json ${json} and --report ${html} have the same file name; both are stored in the artifact under their names — give them different names`);

@@ -3,7 +3,7 @@
 // the manifest under the version tag, then the extra labels (stable,
 // latest). Nothing is tagged unless every blob arrived and was verified, so
 // an interrupted publish leaves no tag and a re-run finishes it.
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { LoadedManifest } from '../manifest/load';
 import type { ArtifactStore } from './artifactStore';
 import { gatedPublishRefusal, gateSummary, readGateReport, type GateReport } from './gateReport';
@@ -14,6 +14,7 @@ import { PublishCancelledError } from './registryErrors';
 import { openStore, type StoreOptions } from './openStore';
 import { formatReference, isValidTag, parseReference, versionTag, type Target } from './reference';
 import { ERROR_CODES, ModelGateError } from '../protocol/errors';
+import { projectRoot } from '../manifest/projectRoot';
 
 export interface PublishProgress {
   suite: 'publish';
@@ -75,15 +76,21 @@ export class PublishError extends ModelGateError {
   }
 }
 
-/** The default offline target: `.modelgate/registry/<name>` under cwd. */
-export function defaultLayoutDir(name: string, cwd = process.cwd()): string {
-  return join(resolve(cwd), '.modelgate', 'registry', name);
+/** The default offline target: `.modelgate/registry/<name>` in the manifest's project root (see projectRoot). */
+export function defaultLayoutDir(loaded: LoadedManifest): string {
+  return join(projectRoot(loaded.path), '.modelgate', 'registry', loaded.manifest.metadata.name);
 }
 
-/** Explicit target, else the manifest's deploy.oci, else the default layout. */
+/**
+ * Explicit target (a relative layout path is relative to `cwd`: the shell's
+ * directory for the CLI, the project root for the editor), else the
+ * manifest's deploy.oci (relative to the manifest, as every path in it), else
+ * the default layout in the project root — the same in every door.
+ */
 export function resolvePublishTarget(loaded: LoadedManifest, target: string | undefined, opts: { cwd?: string; plainHttp?: boolean } = {}): Target {
-  const ref = target ?? loaded.manifest.deploy?.oci ?? defaultLayoutDir(loaded.manifest.metadata.name, opts.cwd);
-  const t = parseReference(ref, opts);
+  const oci = loaded.manifest.deploy?.oci;
+  const ref = target ?? oci ?? defaultLayoutDir(loaded);
+  const t = parseReference(ref, { ...opts, cwd: target !== undefined ? opts.cwd : dirname(loaded.path) });
   if (t.tag || t.digest) {
     throw new PublishError(`publish target ${ref} names a ${t.tag ? 'tag' : 'digest'}; give the repository only (the tag is metadata.version from ${loaded.path})`);
   }

@@ -3,10 +3,11 @@
 // checks reports from disk (the same path the CLI takes).
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { loadManifest } from '../../manifest/load';
 import type { PublishRequest } from '../../protocol/lsp';
 import { publishModel, type PublishProgress } from '../../publish';
+import { projectRoot } from '../../manifest/projectRoot';
 
 export async function publishManifest(params: PublishRequest.Params, onProgress: (e: PublishProgress) => void, signal?: AbortSignal): Promise<PublishRequest.Result> {
   const loaded = await loadManifest(params.manifest);
@@ -24,7 +25,7 @@ export async function publishManifest(params: PublishRequest.Params, onProgress:
       target: params.target || undefined,
       report: reportPath ? { json: reportPath } : undefined,
       gated,
-      cwd: dirname(loaded.path),
+      cwd: projectRoot(loaded.path),
       credentials: params.credentials,
       onProgress,
       signal,

@@ -60,9 +60,18 @@ async function bumpedSample(version: string): Promise<string> {
   return yamlPath;
 }
 
+/** The sample in a project of its own (a package.json marks the root), so its reports stay out of this repository. */
+async function projectSample(label: string): Promise<{ dir: string; manifest: string }> {
+  const dir = await mkdtemp(join(work, `${label}-`));
+  await cp(join(root, 'samples/breast-cancer'), join(dir, 'samples/breast-cancer'), { recursive: true, filter: (src) => !src.endsWith('.py') });
+  await writeFile(join(dir, 'package.json'), JSON.stringify({ name: label, private: true }));
+  return { dir, manifest: join(dir, 'samples/breast-cancer/model.yaml') };
+}
+
 test('a sample that passes every gate is published to a real registry, annotated gated, and stdout names it by digest', async (t) => {
   if (!haveTools) return t.skip('docker-registry or skopeo not installed');
-  const r = await run(['deploy', join(root, 'samples/breast-cancer/model.yaml'), '--to', reg.ref('ml/breast-cancer'), ...QUICK]);
+  const project = await projectSample('registry');
+  const r = await run(['deploy', 'samples/breast-cancer/model.yaml', '--to', reg.ref('ml/breast-cancer'), ...QUICK], project.dir);
   assert.equal(r.code, 0, show(r));
   assert.match(r.stdout, /✓ passed: all \d+ gates passed/);
   const ref = r.stdout.trim().split('\n').at(-1)!;
@@ -154,6 +163,8 @@ test('npm start: the script\'s command leaves an OCI layout skopeo reads; a re-r
   assert.deepEqual(args.slice(0, 2), ['node', 'bin/modelgate.js']);
   const cwd = await mkdtemp(join(work, 'npm-start-'));
   await cp(join(root, 'samples/breast-cancer'), join(cwd, 'samples/breast-cancer'), { recursive: true });
+  // a project, as where `npm start` runs: its package.json makes this folder the project root
+  await writeFile(join(cwd, 'package.json'), JSON.stringify({ name: 'project', private: true }));
   const r = await run(args.slice(2), cwd);
   assert.equal(r.code, 0, show(r));
   assert.match(r.stderr, /\[(staleness|metrics|stress)\] /, 'progress is shown');
@@ -184,7 +195,8 @@ test('npm start: the script\'s command leaves an OCI layout skopeo reads; a re-r
 test('Ctrl-C during the stress suite: exit 130, the report says cancelled, and nothing is published', async () => {
   const target = join(work, 'cancelled-layout');
   const json = join(work, 'cancelled.json');
-  const child = spawn(process.execPath, [bin, 'deploy', join(root, 'samples/breast-cancer/model.yaml'), '--to', target, '--json', json, '--duration', '5s'], { cwd: work, stdio: ['ignore', 'pipe', 'pipe'] });
+  const project = await projectSample('cancelled');
+  const child = spawn(process.execPath, [bin, 'deploy', project.manifest, '--to', target, '--json', json, '--duration', '5s'], { cwd: work, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stdout.resume();
   const code = await new Promise<number | null>((resolveExit) => {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { attachReport, listReferrers, referrersTag } from '../../../server/publish/attachReport';
@@ -10,6 +10,8 @@ import { listVersions } from '../../../server/publish/listVersions';
 import { defaultLayoutDir, publishModel, PublishError, resolvePublishTarget, type PublishProgress } from '../../../server/publish/publishModel';
 import { latestVersionTag, pullModel, safeTitlePath } from '../../../server/publish/pullModel';
 import { makeModelFixture } from './modelFixture';
+import { loadManifest } from '../../../server/manifest/load';
+import { projectRoot } from '../../../server/manifest/projectRoot';
 
 function tempDir(): { dir: string; cleanup(): void } {
   const dir = mkdtempSync(join(tmpdir(), 'mg-pub-'));
@@ -84,18 +86,31 @@ test('a report about another model file, or from an incomplete run, does not vou
   }
 });
 
-test('target: explicit, else deploy.oci from the manifest, else .modelgate/registry/<name> under cwd', async () => {
+test('target: explicit (relative to cwd), else deploy.oci from the manifest (relative to it), else .modelgate/registry/<name> in the project root, whatever the cwd', async () => {
   const plain = makeModelFixture();
   const withOci = makeModelFixture({ deployOci: 'oci://registry.example.com/ml/tiny' });
+  const withLayout = makeModelFixture({ deployOci: 'published' });
   try {
-    assert.deepEqual(resolvePublishTarget(await plain.load(), undefined, { cwd: '/work/ws' }), { kind: 'layout', dir: '/work/ws/.modelgate/registry/tiny' });
-    assert.equal(defaultLayoutDir('tiny', '/w'), '/w/.modelgate/registry/tiny');
+    // no project marker above the temp manifest: its own folder is the root
+    assert.deepEqual(resolvePublishTarget(await plain.load(), undefined, { cwd: '/work/ws' }), { kind: 'layout', dir: join(plain.dir, '.modelgate/registry/tiny') });
+    assert.equal(defaultLayoutDir(await plain.load()), join(plain.dir, '.modelgate/registry/tiny'));
+    assert.deepEqual(resolvePublishTarget(await plain.load(), 'out/layout', { cwd: '/work/ws' }), { kind: 'layout', dir: '/work/ws/out/layout' });
+    assert.deepEqual(resolvePublishTarget(await withLayout.load(), undefined, { cwd: '/work/ws' }), { kind: 'layout', dir: join(withLayout.dir, 'published') });
+    // a package.json (or .git, or an existing .modelgate) one level up makes that folder the root
+    const nested = join(plain.dir, 'models', 'tiny');
+    mkdirSync(nested, { recursive: true });
+    copyFileSync(plain.manifestPath, join(nested, 'model.yaml'));
+    copyFileSync(plain.modelPath, join(nested, 'model.onnx'));
+    writeFileSync(join(plain.dir, 'package.json'), '{}');
+    assert.equal(projectRoot(join(nested, 'model.yaml')), plain.dir);
+    assert.equal(defaultLayoutDir(await loadManifest(join(nested, 'model.yaml'), { semantic: false })), join(plain.dir, '.modelgate/registry/tiny'));
     assert.deepEqual(resolvePublishTarget(await withOci.load(), undefined), { kind: 'registry', registry: 'registry.example.com', repository: 'ml/tiny', plainHttp: false });
     assert.deepEqual(resolvePublishTarget(await withOci.load(), 'oci://localhost:5000/x'), { kind: 'registry', registry: 'localhost:5000', repository: 'x', plainHttp: true });
     await assert.rejects(async () => resolvePublishTarget(await plain.load(), 'oci://r.example.com/x:1.0.0'), /names a tag; give the repository only/);
   } finally {
     plain.cleanup();
     withOci.cleanup();
+    withLayout.cleanup();
   }
 });
 
@@ -106,7 +121,7 @@ test('the default layout is used with no target, and republishing is idempotent 
     const loaded = await f.load();
     const events: PublishProgress[] = [];
     const a = await publishModel({ loaded, target: undefined, cwd: ws.dir, gated: true, report: { json: f.passingReport }, onProgress: (e) => { events.push(e); } });
-    assert.equal(a.location, join(ws.dir, '.modelgate', 'registry', 'tiny'));
+    assert.equal(a.location, join(f.dir, '.modelgate', 'registry', 'tiny'), 'the project root, not the cwd');
     assert.equal(a.uploaded, 4);
     assert.deepEqual(events.map((e) => e.step).filter((s, i, all) => all.indexOf(s) === i), ['hash', 'blob', 'manifest', 'tag', 'done']);
     assert.equal(events.at(-1)!.percent, 100);
