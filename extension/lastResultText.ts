@@ -1,6 +1,7 @@
 // The words the editor shows for a test result: CodeLens suffix and the
 // notification after a run. Pure, so it is unit-tested without VS Code.
 import type { GateResult, Report, Verdict } from '../server/protocol/report';
+import type { DeployRequest } from '../server/protocol/lsp';
 
 /** "just now", "2 min ago", "3 h ago", "4 d ago". */
 export function ago(then: Date, now: Date): string {
@@ -67,4 +68,13 @@ export function runSummary(report: Report): string {
       return `${name}: nothing failed, but the verdict is incomplete (${undecidedText(report)}).${next}`;
     }
   }
+}
+
+/** One line for the end of Test & Deploy: what was published where, or why nothing was. */
+export function deploySummary(r: DeployRequest.Result): string {
+  const name = `${r.report.model.name} ${r.report.model.version}`;
+  const against = r.champion ? ` Compared with ${r.champion.version} (${r.champion.reference}).` : '';
+  if (r.alreadyPublished) return `${name} is already published at ${r.alreadyPublished.reference} with this model and manifest; this run's report is attached to it. ${runSummary(r.report)}${against}`;
+  if (r.published) return `published ${r.published.reference}${r.published.gated ? '' : ' marked UNGATED'}. ${runSummary(r.report)}${against}`;
+  return `not publishing ${name}: ${runSummary(r.report)}${against}`;
 }

@@ -1,20 +1,74 @@
-// Runs every suite, then publishes when the verdict is passed (every declared gate passed).
+// Test & Deploy is `modelgate deploy`: one engine request (lint, every suite
+// with the target's champion as the baseline, the reports, the same-version
+// rule, publish when the verdict is passed, the Kubernetes and remote steps)
+// under a cancellable progress notification. The extension only shows it.
+import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
+import { WorkDoneProgress, type WorkDoneProgressBegin, type WorkDoneProgressReport } from 'vscode-languageclient/node';
+import { DeployRequest } from '../../server/protocol/lsp';
 import type { CommandFactory } from '../ctx';
+import { deploySummary, verdictOf } from '../lastResultText';
 import { manifestTarget } from '../manifestTarget';
-import { publishManifest } from '../publishManifest';
-import { runSuites } from '../runSuites';
-import { runSummary, verdictOf } from '../lastResultText';
+import { publishFailureActions, SET_CREDENTIALS, SHOW_LOGS } from '../publishFailure';
+import { firePublished } from '../publishedEvent';
+import { credentialsFor } from '../registryCredentials';
+import { testSettings } from '../testSettings';
+import { ReportPanel } from '../webview/reportPanel';
 
 export const testAndDeploy: CommandFactory = (ctx) => async (arg) => {
   const uri = await manifestTarget(arg);
   if (!uri) return;
-  // The report of this run only: a failed or cancelled run publishes nothing, whatever ran before.
-  const report = await runSuites(ctx, uri);
-  if (!report || report.cancelled) return;
-  if (verdictOf(report) !== 'passed') {
-    void vscode.window.showWarningMessage(`ModelGate: not publishing ${report.model.name} ${report.model.version}: ${runSummary(report)}`);
+  const manifest = uri.fsPath;
+  const target = vscode.workspace.getConfiguration('modelgate', uri).get<string>('registry') || undefined;
+  const credentials = await credentialsFor(ctx.extension.secrets, target);
+  ctx.output.info(`testing and deploying ${manifest}`);
+  ReportPanel.notifyRunning('all', true);
+  let result: DeployRequest.Result | undefined;
+  try {
+    result = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `ModelGate: testing and deploying ${vscode.workspace.asRelativePath(uri)}`, cancellable: true },
+      async (progress, token) => {
+        const workDoneToken = randomUUID();
+        let shown = 0;
+        const sub = ctx.client.onProgress(WorkDoneProgress.type, workDoneToken, (v) => {
+          if (v.kind === 'end') return;
+          const value = v as WorkDoneProgressBegin | WorkDoneProgressReport;
+          const pct = value.percentage ?? shown;
+          progress.report({ message: value.message, increment: Math.max(0, pct - shown) });
+          shown = Math.max(shown, pct);
+        });
+        try {
+          return await ctx.client.sendRequest(DeployRequest.type, { manifest, target, credentials, ...testSettings(uri), workDoneToken }, token);
+        } catch (err) {
+          if (token.isCancellationRequested) return undefined;
+          throw err;
+        } finally {
+          sub.dispose();
+        }
+      },
+    );
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    ctx.output.error(message);
+    const action = await vscode.window.showErrorMessage(`ModelGate: Test & Deploy failed. ${message}`, ...publishFailureActions(err));
+    if (action === SET_CREDENTIALS) await vscode.commands.executeCommand('modelgate.setRegistryCredentials');
+    else if (action === SHOW_LOGS) ctx.output.show();
+    return;
+  } finally {
+    ReportPanel.notifyRunning('all', false);
+  }
+  if (!result) {
+    void vscode.window.showInformationMessage('ModelGate: Test & Deploy cancelled; nothing was published.');
     return;
   }
-  await publishManifest(ctx, uri);
+  await ctx.reports.set(manifest, result.report);
+  ReportPanel.createOrShow(ctx, result.report);
+  for (const n of [...result.notices, ...result.steps]) ctx.output.info(n);
+  ctx.output.info(`reports: ${result.reportPaths.html} (JSON: ${result.reportPaths.json})`);
+  const summary = deploySummary(result);
+  ctx.output.info(summary);
+  if (result.published || result.alreadyPublished) firePublished(manifest);
+  if (result.published?.gated || result.alreadyPublished) void vscode.window.showInformationMessage(`ModelGate: ${summary}`);
+  else if (verdictOf(result.report) === 'cancelled') void vscode.window.showInformationMessage(`ModelGate: ${summary}`);
+  else void vscode.window.showWarningMessage(`ModelGate: ${summary}`);
 };

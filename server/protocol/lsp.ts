@@ -122,6 +122,48 @@ export namespace PublishRequest {
   export const type = new RequestType<Params, Result, void>(method);
 }
 
+/**
+ * Test & Deploy: exactly `modelgate deploy` — lint, serve, every suite with
+ * the champion of the target as the baseline, the reports, the same-version
+ * rule, publish when the verdict is passed, then the manifest's Kubernetes
+ * and remote steps. Work-done progress and cancellation as RunTests.
+ */
+export namespace DeployRequest {
+  export const method = 'modelgate/deploy' as const;
+  export interface Params {
+    manifest: string;
+    /** Repository or OCI layout directory (relative: to the project root); default: deploy.oci, else the project's .modelgate layout. */
+    target?: string;
+    /** Publish even when the verdict is not passed, annotated ungated. */
+    force?: boolean;
+    credentials?: { username: string; password: string };
+    /** Per-point stress duration such as `5s`, overriding slo.duration. */
+    duration?: string;
+    /** Connection counts of the stress sweep, overriding slo.concurrency. */
+    concurrency?: number[];
+    workDoneToken?: string | number;
+  }
+  export interface Result {
+    report: Report;
+    /** Where the JSON and HTML reports were written. */
+    reportPaths: { json: string; html: string };
+    /** The verdict is passed. */
+    passed: boolean;
+    /** Why nothing was published, when the gate refused. */
+    refused?: string;
+    /** The published version compared against (gates.maxRegression), when the target held one. */
+    champion?: { version: string; reference: string };
+    published?: { reference: string; digest: string; gated: boolean };
+    /** The same model and manifest were already published under this version: this run's report was attached. */
+    alreadyPublished?: { reference: string; digest: string };
+    /** Loud messages of the run (force, champion, re-run of a published version). */
+    notices: string[];
+    /** One line per Kubernetes or remote step that ran. */
+    steps: string[];
+  }
+  export const type = new RequestType<Params, Result, void>(method);
+}
+
 /** The versions of a manifest's model already published where "Publish" would put it. */
 export namespace VersionsRequest {
   export const method = 'modelgate/versions' as const;

@@ -8,9 +8,10 @@ import { ErrorCodes, LSPErrorCodes, ResponseError, type Connection } from 'vscod
 import { PublishCancelledError } from '../../publish';
 import { buildStarterManifest } from '../../manifest/init';
 import { runTests, SUITES } from '../../pipeline';
-import { CreateManifestRequest, PublishRequest, RunTestsRequest, ServeRequest, ServerStatusNotification, StopRequest, VersionsRequest } from '../../protocol/lsp';
+import { CreateManifestRequest, DeployRequest, PublishRequest, RunTestsRequest, ServeRequest, ServerStatusNotification, StopRequest, VersionsRequest } from '../../protocol/lsp';
 import { LocalServer } from './localServer';
 import { overallPercent, progressMessage } from './progressText';
+import { deployManifest } from './deployManifest';
 import { publishManifest } from './publishManifest';
 import { publishedVersions } from './publishedVersions';
 import { errorData, type ErrorData } from '../../protocol/errors';
@@ -98,6 +99,28 @@ export function registerEngineRequests(connection: Connection): void {
       return await publishManifest(params, (e) => workDone.report(e.percent ?? 0, e.message), controller.signal);
     } catch (err) {
       if (err instanceof PublishCancelledError) throw new ResponseError(LSPErrorCodes.RequestCancelled, err.message);
+      throw toResponseError(err);
+    } finally {
+      cancel.dispose();
+      workDone.done();
+    }
+  });
+
+  connection.onRequest(DeployRequest.type, async (params, token) => {
+    const workDone = connection.window.attachWorkDoneProgress(params.workDoneToken);
+    const controller = new AbortController();
+    const cancel = token.onCancellationRequested(() => controller.abort());
+    // lint, then the suites, then publish: the bar moves through the suites as a test run's does
+    workDone.begin('ModelGate: testing and deploying', 0, params.manifest, false);
+    let last = 0;
+    try {
+      return await deployManifest(params, (e) => {
+        const now = Date.now();
+        if (now - last < PROGRESS_INTERVAL_MS && e.suite !== 'publish') return;
+        last = now;
+        workDone.report(e.suite === 'publish' ? 100 : overallPercent(SUITES, e) ?? 0, progressMessage(e));
+      }, controller.signal);
+    } catch (err) {
       throw toResponseError(err);
     } finally {
       cancel.dispose();

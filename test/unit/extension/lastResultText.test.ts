@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { ago, lastResultText, runSummary } from '../../../extension/lastResultText';
+import { ago, deploySummary, lastResultText, runSummary } from '../../../extension/lastResultText';
 import type { GateResult, Report } from '../../../server/protocol/report';
 
 const base: Report = JSON.parse(readFileSync(join(__dirname, '..', '..', 'fixtures', 'report', 'full.json'), 'utf8'));
@@ -49,4 +49,16 @@ test('runSummary names the model and the first failed gate', () => {
   assert.equal(runSummary(r), `${base.model.name} ${base.model.version}: 1 of ${failing.length} gates failed. First: p99 latency 40 ms is above 25 ms Next: profile the model.`);
   const ok = at(t0.toISOString(), { summary: summary('passed', 3, 0), cancelled: false });
   assert.equal(runSummary(ok), `${base.model.name} ${base.model.version}: all 3 gates passed.`);
+});
+
+test('Test & Deploy says what was published where, against which champion, or why nothing was', () => {
+  const passed: Report = { ...base, summary: summary('passed', 3, 0), gates: withStatus(3, 0) };
+  const failed: Report = { ...base, summary: summary('failed', 3, 1), gates: withStatus(3, 1) };
+  const common = { reportPaths: { json: 'r.json', html: 'r.html' }, notices: [], steps: [] };
+  const name = `${base.model.name} ${base.model.version}`;
+  assert.equal(deploySummary({ ...common, report: passed, passed: true, published: { reference: '/p/.modelgate/registry/m:1.1.0', digest: 'sha256:a', gated: true }, champion: { version: '1.0.0', reference: '/p/.modelgate/registry/m:1.0.0' } }),
+    `published /p/.modelgate/registry/m:1.1.0. ${name}: all 3 gates passed. Compared with 1.0.0 (/p/.modelgate/registry/m:1.0.0).`);
+  assert.match(deploySummary({ ...common, report: failed, passed: false, refused: 'x' }), new RegExp(`^not publishing ${name}: ${name}: 1 of 3 gates failed\\.`));
+  assert.match(deploySummary({ ...common, report: passed, passed: true, alreadyPublished: { reference: 'oci://h/m:1.0.0', digest: 'sha256:a' } }), /already published at oci:\/\/h\/m:1\.0\.0 .*report is attached/);
+  assert.match(deploySummary({ ...common, report: failed, passed: false, published: { reference: 'r', digest: 'd', gated: false } }), /^published r marked UNGATED\./);
 });
