@@ -32,6 +32,8 @@ before(async () => {
   if (missing) return;
   rmSync(workspace, { recursive: true, force: true });
   for (const sample of ['broken', 'breast-cancer']) cpSync(join(REPO, 'samples', sample), join(workspace, sample), { recursive: true });
+  // the workspace is a project of its own: its .modelgate holds what it publishes (not this repository's)
+  writeFileSync(join(workspace, 'package.json'), JSON.stringify({ name: 'modelgate-e2e-workspace', private: true }));
   mkdirSync(RESULTS, { recursive: true });
   const install = installCodeServer();
   const vsix = packageExtension();

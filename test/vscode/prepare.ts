@@ -2,7 +2,7 @@
 // `vscode` and `mocha` stay external and resolve from the repository's
 // node_modules) and a fresh workspace holding copies of the samples it uses.
 // Shared by both runners: runElectron.ts and test/e2e/extensionHost.test.ts.
-import { cpSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 
@@ -35,5 +35,7 @@ export async function prepareSuite(): Promise<PreparedSuite> {
   const workspace = join(SUITE_ROOT, 'workspace');
   rmSync(workspace, { recursive: true, force: true });
   for (const sample of ['broken', 'breast-cancer']) cpSync(join(REPO, 'samples', sample), join(workspace, sample), { recursive: true });
+  // the workspace is a project of its own: its .modelgate holds what it publishes (not this repository's)
+  writeFileSync(join(workspace, 'package.json'), JSON.stringify({ name: 'modelgate-test-workspace', private: true }));
   return { index: join(out, 'index.js'), workspace };
 }

@@ -53,7 +53,7 @@ describe('ModelGate commands', () => {
     assert.match(last.command!.title, new RegExp(`… ${metrics.length}/${report.gates.length} gates \\(${undecided} not decided\\) · `));
   });
 
-  it('Publish after every suite passed puts the model into the default OCI layout beside the manifest, gated', async () => {
+  it('Publish after every suite passed puts the model into the default OCI layout of the project, gated', async () => {
     // A metrics-only report cannot vouch for a gated publish (Publish would ask first): run every suite, briefly.
     const config = vscode.workspace.getConfiguration('modelgate', valid);
     await config.update('tests.duration', '500ms', vscode.ConfigurationTarget.Workspace);
@@ -68,7 +68,7 @@ describe('ModelGate commands', () => {
     const result = await vscode.commands.executeCommand<PublishRequest.Result | undefined>('modelgate.publish', valid);
     assert.ok(result, 'Publish returned nothing: it failed or asked a question (see the ModelGate output channel)');
     assert.equal(result.gated, true);
-    assert.equal(result.location, workspaceUri('breast-cancer', '.modelgate', 'registry', 'breast-cancer').fsPath);
+    assert.equal(result.location, workspaceUri('.modelgate', 'registry', 'breast-cancer').fsPath, 'the project root (the workspace, with its package.json), where modelgate deploy puts it too');
     assert.match(result.digest, /^sha256:[0-9a-f]{64}$/);
     const index = JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.file(`${result.location}/index.json`)))) as { manifests: { digest: string; annotations?: Record<string, string> }[] };
     assert.ok(index.manifests.some((m) => m.digest === result.digest && m.annotations?.['org.opencontainers.image.ref.name'] === '1.0.0'), 'the layout does not tag 1.0.0');
