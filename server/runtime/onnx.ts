@@ -1,7 +1,22 @@
 // The only module that imports onnxruntime-node. Everything above talks to
-// models through these functions and plain typed arrays.
+// models through these functions and plain typed arrays. The native library
+// is loaded when a model is first needed, not when this module is imported:
+// the language server lints YAML without it until a manifest's model is read.
 import { readFile, stat } from 'node:fs/promises';
-import * as ort from 'onnxruntime-node';
+import type * as Ort from 'onnxruntime-node';
+
+let loaded: typeof Ort | undefined;
+/** onnxruntime-node, loaded on first use. */
+function ortLib(): typeof Ort {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  loaded ??= require('onnxruntime-node') as typeof Ort;
+  return loaded;
+}
+
+/** Whether onnxruntime's native library has been loaded in this process (for tests of the lazy load). */
+export function onnxRuntimeLoaded(): boolean {
+  return loaded !== undefined;
+}
 
 export type TensorDType =
   | 'float32' | 'float64' | 'float16' | 'int8' | 'int16' | 'int32' | 'int64'
@@ -53,7 +68,7 @@ const ORT_TO_DTYPE: Record<string, TensorDType> = {
   uint64: 'uint64', bool: 'bool', string: 'string',
 };
 
-function toInfo(meta: ort.InferenceSession.ValueMetadata): TensorInfo {
+function toInfo(meta: Ort.InferenceSession.ValueMetadata): TensorInfo {
   if (!meta.isTensor) return { name: meta.name, dtype: 'unknown', shape: [] };
   return {
     name: meta.name,
@@ -85,10 +100,10 @@ async function readModelFile(path: string): Promise<Buffer> {
   return buf;
 }
 
-export async function createSession(path: string, opts: SessionOptions = {}): Promise<ort.InferenceSession> {
+export async function createSession(path: string, opts: SessionOptions = {}): Promise<Ort.InferenceSession> {
   const buf = await readModelFile(path);
   try {
-    return await ort.InferenceSession.create(buf, {
+    return await ortLib().InferenceSession.create(buf, {
       intraOpNumThreads: opts.intraOpNumThreads ?? 1,
       interOpNumThreads: opts.interOpNumThreads ?? 1,
       executionMode: 'sequential',
@@ -100,7 +115,7 @@ export async function createSession(path: string, opts: SessionOptions = {}): Pr
   }
 }
 
-export function sessionMetadata(session: ort.InferenceSession): { inputs: TensorInfo[]; outputs: TensorInfo[] } {
+export function sessionMetadata(session: Ort.InferenceSession): { inputs: TensorInfo[]; outputs: TensorInfo[] } {
   return { inputs: session.inputMetadata.map(toInfo), outputs: session.outputMetadata.map(toInfo) };
 }
 
@@ -135,22 +150,22 @@ export async function loadModelMetadata(path: string): Promise<ModelMetadata> {
   return entry;
 }
 
-export function makeTensor(t: Tensor): ort.Tensor {
-  return new ort.Tensor(t.dtype as ort.Tensor.Type, t.data as never, t.dims);
+export function makeTensor(t: Tensor): Ort.Tensor {
+  return new (ortLib().Tensor)(t.dtype as Ort.Tensor.Type, t.data as never, t.dims);
 }
 
-export function fromOrtTensor(v: ort.OnnxValue): Tensor {
-  const t = v as ort.Tensor;
+export function fromOrtTensor(v: Ort.OnnxValue): Tensor {
+  const t = v as Ort.Tensor;
   return { dtype: (ORT_TO_DTYPE[t.type] ?? 'float32'), dims: [...t.dims], data: t.data as TensorData };
 }
 
 /** Runs one inference. Note: the native run blocks the event loop while it computes. */
 export async function run(
-  session: ort.InferenceSession,
+  session: Ort.InferenceSession,
   feeds: Record<string, Tensor>,
   outputNames?: string[],
 ): Promise<Record<string, Tensor>> {
-  const ortFeeds: Record<string, ort.Tensor> = {};
+  const ortFeeds: Record<string, Ort.Tensor> = {};
   for (const [name, t] of Object.entries(feeds)) ortFeeds[name] = makeTensor(t);
   const res = outputNames ? await session.run(ortFeeds, outputNames) : await session.run(ortFeeds);
   const out: Record<string, Tensor> = {};
@@ -158,4 +173,4 @@ export async function run(
   return out;
 }
 
-export type Session = ort.InferenceSession;
+export type Session = Ort.InferenceSession;
