@@ -2,11 +2,10 @@
 // with the target's champion as the baseline, the reports, the same-version
 // rule, publish when the verdict is passed, the Kubernetes and remote steps)
 // under a cancellable progress notification. The extension only shows it.
-import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
-import { WorkDoneProgress, type WorkDoneProgressBegin, type WorkDoneProgressReport } from 'vscode-languageclient/node';
 import { DeployRequest } from '../../server/protocol/lsp';
 import type { CommandFactory } from '../ctx';
+import { withEngineProgress } from '../engineProgress';
 import { deploySummary, verdictOf } from '../lastResultText';
 import { manifestTarget } from '../manifestTarget';
 import { publishFailureActions, SET_CREDENTIALS, SHOW_LOGS } from '../publishFailure';
@@ -25,28 +24,8 @@ export const testAndDeploy: CommandFactory = (ctx) => async (arg) => {
   ReportPanel.notifyRunning('all', true);
   let result: DeployRequest.Result | undefined;
   try {
-    result = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `ModelGate: testing and deploying ${vscode.workspace.asRelativePath(uri)}`, cancellable: true },
-      async (progress, token) => {
-        const workDoneToken = randomUUID();
-        let shown = 0;
-        const sub = ctx.client.onProgress(WorkDoneProgress.type, workDoneToken, (v) => {
-          if (v.kind === 'end') return;
-          const value = v as WorkDoneProgressBegin | WorkDoneProgressReport;
-          const pct = value.percentage ?? shown;
-          progress.report({ message: value.message, increment: Math.max(0, pct - shown) });
-          shown = Math.max(shown, pct);
-        });
-        try {
-          return await ctx.client.sendRequest(DeployRequest.type, { manifest, target, credentials, ...testSettings(uri), workDoneToken }, token);
-        } catch (err) {
-          if (token.isCancellationRequested) return undefined;
-          throw err;
-        } finally {
-          sub.dispose();
-        }
-      },
-    );
+    result = await withEngineProgress(ctx, `ModelGate: testing and deploying ${vscode.workspace.asRelativePath(uri)}`,
+      (workDoneToken, token) => ctx.client.sendRequest(DeployRequest.type, { manifest, target, credentials, ...testSettings(uri), workDoneToken }, token));
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     ctx.output.error(message);

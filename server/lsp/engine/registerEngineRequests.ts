@@ -4,7 +4,7 @@
 // come back as ResponseErrors whose message says what and where, so the editor
 // can show them as they are.
 import { dirname } from 'node:path';
-import { ErrorCodes, LSPErrorCodes, ResponseError, type Connection } from 'vscode-languageserver';
+import { ErrorCodes, LSPErrorCodes, ResponseError, type Connection, type WorkDoneProgressReporter } from 'vscode-languageserver';
 import { PublishCancelledError } from '../../publish';
 import { buildStarterManifest } from '../../manifest/init';
 import { runTests, SUITES } from '../../pipeline';
@@ -15,6 +15,7 @@ import { deployManifest } from './deployManifest';
 import { publishManifest } from './publishManifest';
 import { publishedVersions } from './publishedVersions';
 import { errorData, type ErrorData } from '../../protocol/errors';
+import type { ProgressEvent } from '../../protocol/report';
 
 
 // Progress arrives many times a second during stress points; the editor needs a few.
@@ -29,6 +30,17 @@ export function toResponseError(err: unknown): ResponseError<ErrorData | undefin
   const message = err instanceof Error ? err.message : String(err);
   const data = errorData(err);
   return data ? new ResponseError(LSPErrorCodes.RequestFailed, message, data) : new ResponseError(ErrorCodes.InternalError, message, undefined);
+}
+
+/** Engine progress to work-done reports, at most one per PROGRESS_INTERVAL_MS unless `always` says so. */
+function throttledProgress(workDone: WorkDoneProgressReporter, percentOf: (e: ProgressEvent) => number, always: (e: ProgressEvent) => boolean = () => false): (e: ProgressEvent) => void {
+  let last = 0;
+  return (e) => {
+    const now = Date.now();
+    if (now - last < PROGRESS_INTERVAL_MS && !always(e)) return;
+    last = now;
+    workDone.report(percentOf(e), progressMessage(e));
+  };
 }
 
 export function registerEngineRequests(connection: Connection): void {
@@ -46,7 +58,6 @@ export function registerEngineRequests(connection: Connection): void {
     const suites = params.only?.length ? params.only : [...SUITES];
     // The client shows the cancel button and cancels the request itself ($/cancelRequest).
     workDone.begin('ModelGate: running tests', 0, params.manifest, false);
-    let last = 0;
     try {
       const report = await runTests(params.manifest, {
         only: suites,
@@ -54,12 +65,7 @@ export function registerEngineRequests(connection: Connection): void {
         concurrency: params.concurrency,
         url: params.url,
         signal: controller.signal,
-        onProgress: (e) => {
-          const now = Date.now();
-          if (now - last < PROGRESS_INTERVAL_MS) return;
-          last = now;
-          workDone.report(overallPercent(suites, e) ?? 0, progressMessage(e));
-        },
+        onProgress: throttledProgress(workDone, (e) => overallPercent(suites, e) ?? 0),
       });
       return { report };
     } catch (err) {
@@ -112,14 +118,9 @@ export function registerEngineRequests(connection: Connection): void {
     const cancel = token.onCancellationRequested(() => controller.abort());
     // lint, then the suites, then publish: the bar moves through the suites as a test run's does
     workDone.begin('ModelGate: testing and deploying', 0, params.manifest, false);
-    let last = 0;
     try {
-      return await deployManifest(params, (e) => {
-        const now = Date.now();
-        if (now - last < PROGRESS_INTERVAL_MS && e.suite !== 'publish') return;
-        last = now;
-        workDone.report(e.suite === 'publish' ? 100 : overallPercent(SUITES, e) ?? 0, progressMessage(e));
-      }, controller.signal);
+      const onProgress = throttledProgress(workDone, (e) => (e.suite === 'publish' ? 100 : overallPercent(SUITES, e) ?? 0), (e) => e.suite === 'publish');
+      return await deployManifest(params, onProgress, controller.signal);
     } catch (err) {
       throw toResponseError(err);
     } finally {

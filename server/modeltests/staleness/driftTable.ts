@@ -9,7 +9,8 @@ import { benjaminiHochberg } from '../../stats/multipleTesting';
 import { readTableColumn } from './columnValues';
 import { driftConfigFor, isPValueMethod } from './driftConfig';
 import { computeFeatureDrift, type FeatureDriftOutcome } from './featureDrift';
-import { centroid, columnIndices, SUMMARY_STATISTICS, summaryColumns, summaryName, type SummarizedInput } from './inputSummary';
+import { centroidOfRows, ROW_SUMMARIES } from '../../stats/rowSummary';
+import { columnIndices, inputMatrix, summaryColumns, summaryName, type SummarizedInput } from './inputSummary';
 
 /**
  * The features to test: the signature's input features when the manifest
@@ -61,10 +62,12 @@ export function driftTable(manifest: ModelManifest, reference: Table, current: T
       absent.push({ feature: `${s.input} (${shown([...new Set([...r.missing, ...c.missing])])})`, from: r.missing.length && c.missing.length ? 'both' : r.missing.length ? 'reference' : 'current' });
       continue;
     }
-    const center = centroid(reference, r.indices);
-    const refCols = summaryColumns(reference, r.indices, center);
-    const curCols = summaryColumns(current, c.indices, center);
-    for (const stat of SUMMARY_STATISTICS) {
+    const width = s.features.length;
+    const refMatrix = inputMatrix(reference, r.indices);
+    const center = centroidOfRows(refMatrix, reference.rows.length, width);
+    const refCols = summaryColumns(refMatrix, reference.rows.length, width, center);
+    const curCols = summaryColumns(inputMatrix(current, c.indices), current.rows.length, width, center);
+    for (const stat of ROW_SUMMARIES) {
       const name = summaryName(s.input, stat);
       const o = computeFeatureDrift(name, refCols[stat], curCols[stat], driftConfigFor(manifest, name));
       o.drift.summaryOf = { input: s.input, features: s.features.length, statistic: stat };

@@ -16,7 +16,6 @@ import { DEFAULT_THRESHOLD, isPValueMethod, pathText, type DriftMethod, type Fea
 export const AUTO_SMALL_SAMPLE = 1000;
 /** A numeric column with at most this many distinct values is treated as categorical. */
 export const CATEGORICAL_MAX_DISTINCT = 10;
-export { PSI_BINS };
 /** Categories drawn in the plot; the rest are summed into "(other)". */
 const PLOT_MAX_CATEGORIES = 20;
 

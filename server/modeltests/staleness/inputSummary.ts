@@ -7,12 +7,9 @@
 // or contrast change moves the first two; a shift in any direction of the
 // feature space moves the third.
 import { numericColumn, type Table } from '../../manifest/dataset';
-import { centroidOfRows, ROW_SUMMARIES, summarizeRow, type RowSummary } from '../../stats/rowSummary';
+import { ROW_SUMMARIES, summarizeRow, type RowSummary } from '../../stats/rowSummary';
 import type { ColumnValues } from './columnValues';
 import { sortFloat64 } from './sortFloat64';
-
-export const SUMMARY_STATISTICS = ROW_SUMMARIES;
-export type SummaryStatistic = RowSummary;
 
 export interface SummarizedInput {
   input: string;
@@ -20,7 +17,7 @@ export interface SummarizedInput {
 }
 
 /** The drift-table name of one summary column, e.g. `image: row mean`. */
-export function summaryName(input: string, statistic: SummaryStatistic): string {
+export function summaryName(input: string, statistic: RowSummary): string {
   return `${input}: ${statistic}`;
 }
 
@@ -50,19 +47,12 @@ export function inputMatrix(table: Table, indices: readonly number[]): Float64Ar
   return m;
 }
 
-/** Per-feature means of the reference rows whose every feature is a number. */
-export function centroid(table: Table, indices: readonly number[]): Float64Array {
-  return centroidOfRows(inputMatrix(table, indices), table.rows.length, indices.length);
-}
-
 /**
- * The three summary columns of an input in a table, as drift columns. A row
- * with any missing or non-numeric feature is a missing value of each.
+ * The three summary columns of an input (its `inputMatrix`, rows × width), as
+ * drift columns. A row with any missing or non-numeric feature is a missing
+ * value of each.
  */
-export function summaryColumns(table: Table, indices: readonly number[], center: Float64Array): Record<SummaryStatistic, ColumnValues> {
-  const rows = table.rows.length;
-  const width = indices.length;
-  const m = inputMatrix(table, indices);
+export function summaryColumns(m: Float64Array, rows: number, width: number, center: Float64Array): Record<RowSummary, ColumnValues> {
   const out = ROW_SUMMARIES.map(() => new Float64Array(rows));
   const row = new Float64Array(3);
   const n = [0, 0, 0];

@@ -9,17 +9,13 @@ import type { BatchOutput } from '../../manifest/predict';
 import { tensorToFloat32, type ProcessingPlan } from '../../manifest/processing';
 import { jensenShannonDistance } from '../../stats/jensenShannon';
 import { finiteSorted } from '../../stats/numbers';
-import { PSI_BINS, psiOfShares } from '../../stats/psi';
+import { PSI_BINS, psiOfShares as psi } from '../../stats/psi';
 import { binIndex, referenceBins, type ReferenceBins } from '../../stats/quantileBins';
 import { centroidOfRows, ROW_SUMMARIES, summarizeRow } from '../../stats/rowSummary';
 
 function jensenShannon(p: ArrayLike<number>, q: ArrayLike<number>): number | null {
   const d = jensenShannonDistance(p, q);
   return Number.isNaN(d) ? null : d;
-}
-
-function psi(expected: ArrayLike<number>, actual: ArrayLike<number>): number {
-  return psiOfShares(expected, actual);
 }
 
 export interface HealthBaseline {
