@@ -1,6 +1,7 @@
 // Builds the fastify app; never listens (server.ts does). Tests use
 // `buildApp(...).inject()`; the protocol plugins come from routes/index.ts.
 import Fastify, { LogController, type FastifyInstance, type FastifyPluginAsync, type FastifyServerOptions } from 'fastify';
+import cors from '@fastify/cors';
 import fp from 'fastify-plugin';
 import { corePlugin, type ServingCore } from './core';
 import { routePlugins } from './routes/index';
@@ -24,17 +25,16 @@ export const DEFAULT_BODY_LIMIT = 8 * 1024 * 1024;
 /** The whole app as one plugin: shared core, then each protocol front end under its prefix. */
 const app: FastifyPluginAsync<{ core: ServingCore; cors?: boolean; admin?: AdminOptions }> = async (app, opts) => {
   await app.register(corePlugin, { core: opts.core });
+  // Preflight answered by @fastify/cors; the header names are the ones our
+  // protocols read (JSON bodies and the request id echoed in logs).
   if (opts.cors) {
-    app.addHook('onRequest', (_req, reply, done) => {
-      void reply.header('access-control-allow-origin', '*');
-      done();
+    await app.register(cors, {
+      origin: '*',
+      methods: ['GET', 'POST', 'OPTIONS'],
+      allowedHeaders: ['content-type', 'x-request-id', 'inference-header-content-length'],
+      exposedHeaders: ['x-request-id', 'x-modelgate-error', 'inference-header-content-length'],
+      maxAge: 600,
     });
-    app.options('*', async (_req, reply) => reply
-      .code(204)
-      .header('access-control-allow-methods', 'GET, POST, OPTIONS')
-      .header('access-control-allow-headers', 'content-type, x-request-id')
-      .header('access-control-max-age', '600')
-      .send());
   }
   app.get('/', async () => ({
     name: opts.core.serverName,

@@ -20,3 +20,15 @@ test('npm finds no unreviewed install script and no unknown project config', () 
   assert.doesNotMatch(out, /Unknown project config/);
   assert.match(out, /No packages with unreviewed install scripts/, out);
 });
+
+test('@kubernetes/client-node is optional and no bundle carries it: it loads only when applying to a cluster', () => {
+  const all = JSON.parse(readFileSync('package.json', 'utf8')) as { dependencies: Record<string, string>; optionalDependencies?: Record<string, string> };
+  assert.equal(all.dependencies['@kubernetes/client-node'], undefined);
+  assert.match(all.optionalDependencies?.['@kubernetes/client-node'] ?? '', /^\^1\./);
+  for (const bundle of ['dist/cli.js', 'dist/server.js', 'dist/extension.js']) {
+    const text = readFileSync(bundle, 'utf8');
+    // client-node's own sources define these; our loader only names the package
+    assert.doesNotMatch(text, /class KubeConfig\b/, `${bundle} bundles @kubernetes/client-node`);
+    assert.doesNotMatch(text, /node_modules\/@kubernetes\/client-node\//, `${bundle} bundles @kubernetes/client-node`);
+  }
+});
