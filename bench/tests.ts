@@ -4,7 +4,7 @@
 // on 100k rows × 30 features, and the full `modelgate test` on the
 // breast-cancer sample. Writes bench-results/tests.json. A benchmark, not a
 // test: it reports against targets and never fails on them.
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { readTable, type Table } from '../server/manifest/dataset';

@@ -13,7 +13,7 @@ const wanted = groups.length ? groups : ['unit', 'integration', 'e2e'];
 
 function collect(dir) {
   const out = [];
-  let names = [];
+  let names;
   try { names = readdirSync(dir); } catch { return out; }
   for (const name of names.sort()) {
     const p = join(dir, name);
@@ -32,6 +32,12 @@ if (!groups.length) {
   if (tsc.status !== 0) {
     console.error('type check failed: fix the errors above (npm run typecheck)');
     process.exit(tsc.status ?? 1);
+  }
+  // ESLint: typescript-eslint's rules and the direction of imports (eslint.config.mjs).
+  const eslint = spawnSync(process.execPath, ['node_modules/eslint/bin/eslint.js', '.'], { stdio: 'inherit' });
+  if (eslint.status !== 0) {
+    console.error('lint failed: fix the problems above (npm run lint; many are fixed by npx eslint --fix .)');
+    process.exit(eslint.status ?? 1);
   }
 }
 

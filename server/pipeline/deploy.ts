@@ -215,7 +215,7 @@ async function sameVersionState(loaded: LoadedManifest, target: Target, tag: str
   if (!fetched) return { kind: 'absent' };
   const built = await buildModelArtifact({ loaded, gated: false });
   const mine = new Set(built.layers.map((l) => `${l.title} ${l.digest}`));
-  let theirs: string[] = [];
+  let theirs: string[];
   try {
     const m = JSON.parse(fetched.bytes.toString('utf8')) as { layers?: { digest: string; mediaType: string; annotations?: Record<string, string> }[] };
     const kept = new Set(built.layers.map((l) => l.mediaType));

@@ -63,7 +63,10 @@ export async function resolveRemote(loaded: LoadedManifest, opts: { remote?: str
   return { url, token, ...(pct !== undefined && pct > 0 && pct < 100 ? { canaryPercent: pct } : {}) };
 }
 
-interface Answer { status: number; body: any }
+/** The parts of the node's admin API answers this client reads. */
+interface AdminModel { name: string; traffic?: { weights?: Record<string, number> } }
+interface AdminBody { error?: string; models?: AdminModel[]; model?: AdminModel }
+interface Answer { status: number; body: AdminBody | undefined }
 
 async function call(target: RemoteTarget, method: string, path: string, body?: unknown): Promise<Answer> {
   const url = new URL(`admin${path}`, target.url.href.endsWith('/') ? target.url : `${target.url.href}/`);
@@ -83,7 +86,7 @@ async function call(target: RemoteTarget, method: string, path: string, body?: u
   try { parsed = JSON.parse(text); } catch { parsed = { error: text.slice(0, 300) }; }
   if (r.status === 401) throw new RemoteDeployError(`the node at ${target.url.origin} refused the admin token (${(parsed as { error?: string }).error ?? '401'}); check MODELGATE_ADMIN_TOKEN or --admin-token-file`);
   if (r.status === 404 && path === '/models') throw new RemoteDeployError(`the node at ${target.url.origin} has no admin API; start it with \`modelgate serve --admin-token-file FILE\``);
-  return { status: r.status, body: parsed };
+  return { status: r.status, body: parsed && typeof parsed === 'object' ? (parsed as AdminBody) : undefined };
 }
 
 const fail = (what: string, a: Answer) => new RemoteDeployError(`${what}: HTTP ${a.status}: ${a.body?.error ?? JSON.stringify(a.body)}`);
@@ -106,7 +109,7 @@ export async function deployRemote(target: RemoteTarget, model: { name: string; 
     if (answer.status === 409 && /already the stable/.test(answer.body?.error ?? '')) {
       action = 'unchanged';
       answer = await call(target, 'GET', '/models');
-      answer = { status: answer.status, body: { model: (answer.body.models as { name: string }[]).find((m) => m.name === name) } };
+      answer = { status: answer.status, body: { model: answer.body?.models?.find((m) => m.name === name) } };
     } else if (answer.status !== 200) throw fail(`setting a ${target.canaryPercent}% canary for ${at} failed`, answer);
   } else {
     answer = await call(target, 'POST', `/models/${encodeURIComponent(name)}/activate`, { version });

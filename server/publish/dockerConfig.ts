@@ -40,7 +40,7 @@ export async function readDockerConfig(path: string): Promise<DockerConfig | und
     const parsed = JSON.parse(text) as unknown;
     return parsed && typeof parsed === 'object' ? (parsed as DockerConfig) : undefined;
   } catch (err) {
-    throw new Error(`${path} is not valid JSON (${(err as Error).message}); fix it or run \`docker login\` again to rewrite it`);
+    throw new Error(`${path} is not valid JSON (${(err as Error).message}); fix it or run \`docker login\` again to rewrite it`, { cause: err });
   }
 }
 

@@ -73,7 +73,10 @@ export class ModelLifecycle {
     const results = await Promise.allSettled(paths.map((p) => loadServable(p, this.opts)));
     const loaded: Servable[] = [];
     const errors: Error[] = [];
-    for (const r of results) (r.status === 'fulfilled' ? loaded.push(r.value) : errors.push(r.reason as Error));
+    for (const r of results) {
+      if (r.status === 'fulfilled') loaded.push(r.value);
+      else errors.push(r.reason as Error);
+    }
     const seen = new Map<string, Servable>();
     for (const s of loaded) {
       const key = `${s.name}@${s.version}`;

@@ -61,7 +61,6 @@ export class Servable implements MetricsSource {
     this.maxInstancesPerRequest = init.maxInstancesPerRequest;
     this.liveHealth = init.health;
     const metrics = init.metrics;
-    const health = init.health;
     const plan = init.plan;
     const session = init.session;
     // Health statistics are folded in lazily, a few batches at a time (or

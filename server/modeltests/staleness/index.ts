@@ -21,8 +21,6 @@ import { tableUse, type TableUse } from './tableUse';
 import { driftFeatures, driftTable } from './driftTable';
 import { classShares, predictionJsd, trainingShares } from './predictionDrift';
 
-const SUITE = 'staleness' as const;
-
 export async function runStalenessSuite(ctx: SuiteContext): Promise<SuiteOutput<StalenessResult>> {
   const { loaded, now } = ctx;
   const m = loaded.manifest;

@@ -31,7 +31,7 @@ export async function readTokenFile(path: string, warn: (msg: string) => void = 
   try {
     text = await readFile(path, 'utf8');
   } catch (err) {
-    throw new Error(`cannot read the admin token file ${path}: ${(err as Error).message}; create it with e.g. \`openssl rand -hex 32 > ${path} && chmod 600 ${path}\``);
+    throw new Error(`cannot read the admin token file ${path}: ${(err as Error).message}; create it with e.g. \`openssl rand -hex 32 > ${path} && chmod 600 ${path}\``, { cause: err });
   }
   const token = text.trim();
   if (!token) throw new Error(`the admin token file ${path} is empty; write a long random token into it, e.g. \`openssl rand -hex 32 > ${path}\``);

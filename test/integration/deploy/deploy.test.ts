@@ -53,8 +53,8 @@ async function bumpedSample(version: string): Promise<string> {
   const yamlPath = join(dir, 'model.yaml');
   const text = await readFile(yamlPath, 'utf8');
   // The next version adds the rule the sample leaves for it: no worse than the version before.
-  const next = text.replace(/^(  version: )1\.0\.0$/m, `$1${version}`)
-    .replace(/^  skewTolerance:/m, '  maxRegression: [{metric: accuracy, maxAbsoluteDrop: 0.01, maxRelativeDrop: 0.02}]\n  skewTolerance:');
+  const next = text.replace(/^( {2}version: )1\.0\.0$/m, `$1${version}`)
+    .replace(/^ {2}skewTolerance:/m, '  maxRegression: [{metric: accuracy, maxAbsoluteDrop: 0.01, maxRelativeDrop: 0.02}]\n  skewTolerance:');
   assert.match(next, /maxRegression/, 'the sample manifest changed: put the rule elsewhere');
   await writeFile(yamlPath, next);
   return yamlPath;

@@ -38,8 +38,8 @@ test('editor Test & Deploy and modelgate deploy: same target, same champion, sam
 
   // v1.1.0 adds the regression rule; the editor's request deploys it
   const text = await readFile(manifest, 'utf8');
-  await writeFile(manifest, text.replace(/^(  version: )1\.0\.0$/m, '$11.1.0')
-    .replace(/^  skewTolerance:/m, '  maxRegression: [{metric: accuracy, maxAbsoluteDrop: 0.01}]\n  skewTolerance:'));
+  await writeFile(manifest, text.replace(/^( {2}version: )1\.0\.0$/m, '$11.1.0')
+    .replace(/^ {2}skewTolerance:/m, '  maxRegression: [{metric: accuracy, maxAbsoluteDrop: 0.01}]\n  skewTolerance:'));
   const editor = await client.conn.sendRequest(DeployRequest.type, { manifest, duration: '1s', concurrency: [1, 4] });
   assert.equal(editor.passed, true, editor.report.gates.filter((g) => g.status !== 'passed').map((g) => g.message).join('\n'));
   assert.equal(editor.champion?.version, '1.0.0', 'the editor compared with the published v1, as deploy does');

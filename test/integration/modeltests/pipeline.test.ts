@@ -96,11 +96,11 @@ test('the drifted sample fails feature, dataset and prediction drift gates', asy
 async function nextVersionManifest(dir: string): Promise<string> {
   const bc = join(samples, 'breast-cancer');
   const text = (await readFile(join(bc, 'model.yaml'), 'utf8'))
-    .replace(/^(  version: )1\.0\.0$/m, '$11.1.0')
+    .replace(/^( {2}version: )1\.0\.0$/m, '$11.1.0')
     .replace('artifact: model.onnx', `artifact: ${bc}/model.onnx`)
     .replaceAll('path: data/', `path: ${bc}/data/`)
-    .replace(/^(  (reference|current): )data\//gm, `$1${bc}/data/`)
-    .replace(/^  skewTolerance:/m, '  maxRegression: [{metric: accuracy, maxAbsoluteDrop: 0.01, maxRelativeDrop: 0.02}]\n  skewTolerance:');
+    .replace(/^( {2}(reference|current): )data\//gm, `$1${bc}/data/`)
+    .replace(/^ {2}skewTolerance:/m, '  maxRegression: [{metric: accuracy, maxAbsoluteDrop: 0.01, maxRelativeDrop: 0.02}]\n  skewTolerance:');
   const path = join(dir, 'model.yaml');
   await writeFile(path, text);
   return path;

@@ -102,7 +102,7 @@ test('chunked upload (PATCH + Content-Range) and two-step upload store identical
       onProgress: (e) => { if (e.file === 'model.onnx' && e.bytes !== undefined && !e.done) sizes.push(e.bytes); },
     });
     assert.deepEqual(sizes, [0, 50_000, 100_000, 150_000, 200_000, 250_000, 300_000], 'one progress event per PATCH');
-    const pulled = await pullModel(r.reference, join(work, 'pulled-chunked'), { retry: fast });
+    await pullModel(r.reference, join(work, 'pulled-chunked'), { retry: fast });
     assert.deepEqual(readFileSync(join(work, 'pulled-chunked', 'model.onnx')), readFileSync(chunked.modelPath));
     // the same file through the two-step path lands under the same digest in another repository
     const repo2 = `${repo}-twostep`;

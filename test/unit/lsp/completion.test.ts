@@ -33,7 +33,7 @@ test('a section key comes with its required children', async () => {
   const model = list.items.find((i) => i.label === 'model');
   assert.equal(newText(model), 'model:\n  artifact: $1\n  task: ${2|classification,regression|}');
   const signature = list.items.find((i) => i.label === 'signature');
-  assert.match(newText(signature), /^signature:\n  inputs:\n    - name: \$1\n      dtype: \$\{2\|float32,/);
+  assert.match(newText(signature), /^signature:\n {2}inputs:\n {4}- name: \$1\n {6}dtype: \$\{2\|float32,/);
 });
 
 test('an empty line under a list of objects offers a new item with its required fields', async () => {

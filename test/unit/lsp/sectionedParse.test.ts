@@ -54,7 +54,7 @@ test('after edits, unchanged sections are reused with shifted ranges and still m
 });
 
 test('compact sequences (items at the key\'s column) parse the same', async () => {
-  const compact = large.replace(/^  - op:/gm, '- op:').replace(/^    (input|mean|std): /gm, '  $1: ');
+  const compact = large.replace(/^ {2}- op:/gm, '- op:').replace(/^ {4}(input|mean|std): /gm, '  $1: ');
   assert.notEqual(compact, large);
   const parser = new SectionedParser();
   await assertSameAsFullParse(parser.parse(compact));

@@ -20,7 +20,7 @@ function sources(dir: string): string[] {
 function usedCodes(): Map<string, string> {
   const used = new Map<string, string>();
   for (const dir of ['server', 'extension', 'webview']) {
-    let files: string[] = [];
+    let files: string[];
     try { files = sources(dir); } catch { continue; }
     for (const f of files) {
       if (f.endsWith('codes.ts')) continue;

@@ -46,11 +46,11 @@ test('a version-1 report (before verdicts) vouches only when every suite is in i
 test('the gate policy: passed vouches; failed refuses with exit 1; no report or incomplete with exit 3', () => withFile(report(false), async (p) => {
   const failed = await readGateReport(p);
   assert.equal(gatedPublishRefusal(failed, 'x')?.exitCode, 1);
-  assert.match(gatedPublishRefusal(failed, 'x')!.message, /1 of 3 gates failed:\n  staleness\.age/);
+  assert.match(gatedPublishRefusal(failed, 'x')!.message, /1 of 3 gates failed:\n {2}staleness\.age/);
   assert.equal(gatedPublishRefusal(undefined, 'x')?.exitCode, 3);
   assert.equal(gatedPublishRefusal({ ...failed, verdict: 'passed', passed: true, failures: [] }, 'x'), undefined);
   const inconclusive = { ...failed, verdict: 'incomplete' as const, passed: false, failures: [], incomplete: ['stress.p99 (inconclusive): the load generator was the bottleneck'] };
-  assert.match(gatedPublishRefusal(inconclusive, 'x')!.message, /1 gate\(s\) not decided:\n  stress\.p99 \(inconclusive\)/);
+  assert.match(gatedPublishRefusal(inconclusive, 'x')!.message, /1 gate\(s\) not decided:\n {2}stress\.p99 \(inconclusive\)/);
 }));
 
 test('unusable reports are refused with what to do', async () => {

@@ -99,7 +99,7 @@ test('load adds a version without moving traffic; canary splits; rollback restor
   const load = await app.inject({ method: 'POST', url: '/admin/models/breast-cancer/load', headers: auth, payload: { reference: 'oci://local/2.0.0' } });
   assert.equal(load.statusCode, 201, load.body);
   assert.equal(load.json().loaded.version, '2.0.0');
-  let m = (await models())[0];
+  const m = (await models())[0];
   assert.deepEqual(m.versions.map((v: any) => v.version), ['2.0.0', '1.0.0']);
   assert.equal(m.defaultVersion, '1.0.0');
   assert.deepEqual(m.traffic.weights, { '2.0.0': 0, '1.0.0': 100 });
