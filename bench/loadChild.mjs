@@ -22,6 +22,13 @@ const base = {
   timeout: cfg.timeout ?? 10,
 };
 
+// SIGTERM ends the load early but still prints the result, so a caller can
+// stop as soon as it has seen what it waited for. The handler is installed
+// before any load runs: a signal that comes early stops the run at once.
+let current;
+let stopping = false;
+process.once('SIGTERM', () => { stopping = true; current?.stop(); });
+
 function run(durationSec, histogram) {
   return new Promise((resolve, reject) => {
     const statuses = {};
@@ -35,11 +42,12 @@ function run(durationSec, histogram) {
         });
       },
     }, (err, result) => (err ? reject(err) : resolve({ result, statuses })));
-    process.once('SIGTERM', () => inst.stop());
+    current = inst;
+    if (stopping) inst.stop();
   });
 }
 
-if (cfg.warmup > 0) await run(cfg.warmup, undefined);
+if (cfg.warmup > 0 && !stopping) await run(cfg.warmup, undefined);
 const h = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 120_000_000, numberOfSignificantValueDigits: 3 });
 const started = Date.now();
 const { result, statuses } = await run(cfg.duration ?? 10, h);

@@ -28,9 +28,14 @@ export interface LoadResult {
 
 const script = resolve(__dirname, 'loadChild.mjs');
 
-export function runLoad(cfg: LoadConfig): Promise<LoadResult> {
+/** `signal` ends the load before `duration` (the result covers what ran). */
+export function runLoad(cfg: LoadConfig, signal?: AbortSignal): Promise<LoadResult> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, [script, JSON.stringify(cfg)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const stop = () => { child.kill('SIGTERM'); };
+    if (signal?.aborted) stop();
+    else signal?.addEventListener('abort', stop, { once: true });
+    child.on('close', () => signal?.removeEventListener('abort', stop));
     let out = '';
     let err = '';
     child.stdout.on('data', (d) => { out += d; });

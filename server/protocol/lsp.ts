@@ -31,7 +31,19 @@ export interface ModelGateInitializationOptions {
 // the extension never bundles engine code. Each message is declared once here,
 // with its typed handle `type`.
 
-/** Run the test suites of one manifest. Supports work-done progress (`workDoneToken`) and cancellation. */
+/**
+ * Run the test suites of one manifest. Supports work-done progress
+ * (`workDoneToken`) and cancellation.
+ *
+ * Cancel contract (`$/cancelRequest` while the run is under way): the request
+ * still answers with a Result, never with a RequestCancelled error, because a
+ * cancelled run has measured something worth keeping. Its report has
+ * `cancelled: true`, `complete: false` and `summary.verdict: 'cancelled'`;
+ * suites that finished keep their results, and the gates of the suite that
+ * was interrupted (and of any not started) are listed as `not run` with a
+ * reason naming the cancel. The CLI gives the same report on Ctrl-C and exits
+ * 130. Pinned by test/integration/engine/engineRequests.test.ts.
+ */
 export namespace RunTestsRequest {
   export const method = 'modelgate/runTests' as const;
   export interface Params {

@@ -11,6 +11,7 @@ import type { BatchOutput } from '../manifest/predict';
 import { Drain, stoppedError, type BatchSlice, type RunBatch, type Scheduler } from './scheduler';
 import { ServingError } from './errors';
 import { allocFloat64 } from './slab';
+import { realClock, type Clock, type ClockTimer } from './clock';
 
 export type ReleaseReason = 'full' | 'idle' | 'max_delay';
 
@@ -34,6 +35,8 @@ export interface AdaptiveBatcherOptions {
   queueTimeoutMs?: number;
   /** Called after each batch, once its requests are answered. */
   onBatch?: (e: BatchEvent) => void;
+  /** Time source for queue waits and the max-delay timer (tests pass their own). */
+  clock?: Clock;
 }
 
 interface Job {
@@ -44,17 +47,18 @@ interface Job {
   reject: (e: unknown) => void;
 }
 
-const now = () => performance.now();
-
 export class AdaptiveBatcher implements Scheduler {
   private queue: Job[] = [];
   private queuedRows = 0;
   private running = 0;
   private immediate = false;
-  private timer: NodeJS.Timeout | undefined;
+  private timer: ClockTimer | undefined;
   private drain = new Drain();
+  private readonly clock: Clock;
 
-  constructor(private readonly runBatch: RunBatch, private readonly opts: AdaptiveBatcherOptions) {}
+  constructor(private readonly runBatch: RunBatch, private readonly opts: AdaptiveBatcherOptions) {
+    this.clock = opts.clock ?? realClock;
+  }
 
   get inflight(): number { return this.drain.count; }
   get queued(): number { return this.queue.length; }
@@ -63,7 +67,7 @@ export class AdaptiveBatcher implements Scheduler {
     if (this.drain.stopped) return Promise.reject(stoppedError());
     this.drain.enter();
     return new Promise<BatchSlice>((resolve, reject) => {
-      this.queue.push({ raw, rows, at: now(), resolve, reject });
+      this.queue.push({ raw, rows, at: this.clock.now(), resolve, reject });
       this.queuedRows += rows;
       if (this.running === 0) {
         if (this.queuedRows >= this.opts.maxBatchSize) this.release('full');
@@ -72,7 +76,7 @@ export class AdaptiveBatcher implements Scheduler {
           setImmediate(this.onImmediate);
         }
       } else if (!this.timer && this.opts.maxDelayMs > 0) {
-        this.timer = setTimeout(this.onTimer, this.opts.maxDelayMs);
+        this.timer = this.clock.setTimeout(this.onTimer, this.opts.maxDelayMs);
       }
     });
   }
@@ -88,8 +92,8 @@ export class AdaptiveBatcher implements Scheduler {
   };
 
   private release(reason: ReleaseReason): void {
-    if (this.timer) { clearTimeout(this.timer); this.timer = undefined; }
-    const t = now();
+    if (this.timer) { this.clock.clearTimeout(this.timer); this.timer = undefined; }
+    const t = this.clock.now();
     const jobs: Job[] = [];
     let rows = 0;
     const timeout = this.opts.queueTimeoutMs;

@@ -46,11 +46,9 @@ async function inspect(repo: string, tag: string): Promise<{ annotations: Record
   return JSON.parse((await skopeoRaw(['inspect', '--raw', '--tls-verify=false', `docker://${reg.host}/${repo}:${tag}`])).toString('utf8'));
 }
 
-/** The sample, copied with metadata.version bumped; model and data copied along so the paths still resolve. */
+/** The sample in a project of its own, with metadata.version bumped; model and data copied along so the paths still resolve. */
 async function bumpedSample(version: string): Promise<string> {
-  const dir = join(work, `breast-cancer-${version}`);
-  await cp(join(root, 'samples/breast-cancer'), dir, { recursive: true, filter: (src) => !src.endsWith('.py') });
-  const yamlPath = join(dir, 'model.yaml');
+  const { manifest: yamlPath } = await projectSample(`bumped-${version}`);
   const text = await readFile(yamlPath, 'utf8');
   // The next version adds the rule the sample leaves for it: no worse than the version before.
   const next = text.replace(/^( {2}version: )1\.0\.0$/m, `$1${version}`)
@@ -60,12 +58,17 @@ async function bumpedSample(version: string): Promise<string> {
   return yamlPath;
 }
 
-/** The sample in a project of its own (a package.json marks the root), so its reports stay out of this repository. */
-async function projectSample(label: string): Promise<{ dir: string; manifest: string }> {
+/**
+ * A sample in a project of its own (a package.json marks the root), so the
+ * reports and layouts a deploy writes by default land there, not in this
+ * repository's .modelgate where a later run would find them.
+ */
+async function projectSample(label: string, samples = ['breast-cancer']): Promise<{ dir: string; manifest: string }> {
   const dir = await mkdtemp(join(work, `${label}-`));
-  await cp(join(root, 'samples/breast-cancer'), join(dir, 'samples/breast-cancer'), { recursive: true, filter: (src) => !src.endsWith('.py') });
+  // the first sample's manifest; the others are what it points into (../breast-cancer/…)
+  for (const sample of samples) await cp(join(root, 'samples', sample), join(dir, 'samples', sample), { recursive: true, filter: (src) => !src.endsWith('.py') });
   await writeFile(join(dir, 'package.json'), JSON.stringify({ name: label, private: true }));
-  return { dir, manifest: join(dir, 'samples/breast-cancer/model.yaml') };
+  return { dir, manifest: join(dir, 'samples', samples[0]!, 'model.yaml') };
 }
 
 test('a sample that passes every gate is published to a real registry, annotated gated, and stdout names it by digest', async (t) => {
@@ -108,9 +111,14 @@ test('--kubernetes is refused before any test when the target is a local layout,
 
 test('v2 after v1 in the same target is compared with v1 (champion/challenger); --dry-run --kubernetes prints the InferenceService for the published digest', async (t) => {
   if (!haveTools) return t.skip('docker-registry or skopeo not installed');
+  // its own repository, with its own v1 as the champion (not the first test's)
+  const repo = 'ml/champion-challenger';
+  const v1 = await projectSample('champion');
+  const first = await run(['deploy', v1.manifest, '--to', reg.ref(repo), ...QUICK]);
+  assert.equal(first.code, 0, show(first));
   const manifest = await bumpedSample('1.1.0');
   const json = join(work, 'v2.json');
-  const r = await run(['deploy', manifest, '--to', reg.ref('ml/breast-cancer'), '--json', json, '--kubernetes', '--dry-run', ...QUICK]);
+  const r = await run(['deploy', manifest, '--to', reg.ref(repo), '--json', json, '--kubernetes', '--dry-run', ...QUICK]);
   assert.equal(r.code, 0, show(r));
   assert.match(r.stderr, /champion\/challenger: comparing breast-cancer 1\.1\.0 with 1\.0\.0/);
   const report = JSON.parse(await readFile(json, 'utf8'));
@@ -124,9 +132,9 @@ test('v2 after v1 in the same target is compared with v1 (champion/challenger); 
   assert.equal(isvc.apiVersion, 'serving.kserve.io/v1beta1');
   assert.equal(isvc.kind, 'InferenceService');
   assert.equal(isvc.metadata.name, 'breast-cancer');
-  const m = await skopeoRaw(['inspect', '--raw', '--tls-verify=false', `docker://${reg.host}/ml/breast-cancer:1.1.0`]);
+  const m = await skopeoRaw(['inspect', '--raw', '--tls-verify=false', `docker://${reg.host}/${repo}:1.1.0`]);
   const digest = `sha256:${(await import('node:crypto')).createHash('sha256').update(m).digest('hex')}`;
-  assert.equal(isvc.spec.predictor.model.storageUri, `modelgate://${reg.host}/ml/breast-cancer@${digest}`);
+  assert.equal(isvc.spec.predictor.model.storageUri, `modelgate://${reg.host}/${repo}@${digest}`);
   assert.match(r.stderr, /loopback address/, 'warns that a pod cannot reach 127.0.0.1');
   assert.equal(await readFile(join(work, 'inferenceservice.yaml'), 'utf8'), r.stdout, 'the YAML is written next to the report too');
 });
@@ -134,7 +142,7 @@ test('v2 after v1 in the same target is compared with v1 (champion/challenger); 
 test('the stale sample is refused: exit 1 names staleness.modelAge and its margin, and the registry holds no tag; --force publishes it marked ungated', async (t) => {
   if (!haveTools) return t.skip('docker-registry or skopeo not installed');
   const repo = 'ml/breast-cancer-stale';
-  const manifest = join(root, 'samples/breast-cancer-stale/model.yaml');
+  const { manifest } = await projectSample('stale', ['breast-cancer-stale', 'breast-cancer']);
   const r = await run(['deploy', manifest, '--to', reg.ref(repo), ...QUICK]);
   assert.equal(r.code, 1, show(r));
   assert.match(r.stderr, /NOT published: breast-cancer 0\.9\.0 failed the gate: .*staleness\.modelAge \([\d.]+ d > 365 d by [\d.]+ d\)/);

@@ -31,3 +31,15 @@ export function validationRows(name: string, n: number, width: number): number[]
   const text = readFileSync(resolve(root, 'samples', name, 'data/validation.csv'), 'utf8');
   return text.trim().split('\n').slice(1, n + 1).map((l) => l.split(',').slice(0, width).map(Number));
 }
+
+/** Sum of a metric's samples in Prometheus text whose labels include `labels`. */
+export function metricSum(text: string, name: string, labels: Record<string, string> = {}): number {
+  let sum = 0;
+  for (const line of text.split('\n')) {
+    const m = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
+    if (!m || m[1] !== name) continue;
+    const have = Object.fromEntries([...(m[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((l) => [l[1], l[2]]));
+    if (Object.entries(labels).every(([k, v]) => have[k] === v)) sum += Number(m[3]);
+  }
+  return sum;
+}

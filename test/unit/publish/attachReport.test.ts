@@ -11,10 +11,14 @@ import { digestOf } from '../../../server/publish/digest';
 import { publishModel } from '../../../server/publish/publishModel';
 import { makeModelFixture } from './modelFixture';
 
-async function referrersRegistry(): Promise<{ host: string; puts: string[]; close(): Promise<void> }> {
+// It records what it was sent (manifest PUT references, each blob's claimed
+// and actual digest) and answers a wrong digest as a registry does; the test
+// asserts on the records afterwards, never inside the handler.
+async function referrersRegistry(): Promise<{ host: string; puts: string[]; uploads: { claimed: string; actual: string }[]; close(): Promise<void> }> {
   const blobs = new Map<string, Buffer>();
   const manifests = new Map<string, { bytes: Buffer; type: string }>();
   const puts: string[] = [];
+  const uploads: { claimed: string; actual: string }[] = [];
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -26,7 +30,8 @@ async function referrersRegistry(): Promise<{ host: string; puts: string[]; clos
       if ((m = /^\/v2\/(.+)\/blobs\/uploads\/(\w*)$/.exec(p))) {
         if (req.method === 'POST') { res.writeHead(202, { Location: `/v2/${m[1]}/blobs/uploads/u${Math.random().toString(36).slice(2)}` }); return res.end(); }
         const d = url.searchParams.get('digest')!;
-        assert.equal(digestOf(body), d);
+        uploads.push({ claimed: d, actual: digestOf(body) });
+        if (digestOf(body) !== d) { res.writeHead(400, { 'Content-Type': 'application/json' }); return res.end('{"errors":[{"code":"DIGEST_INVALID"}]}'); }
         blobs.set(d, body);
         res.writeHead(201, { 'Docker-Content-Digest': d });
         return res.end();
@@ -67,7 +72,7 @@ async function referrersRegistry(): Promise<{ host: string; puts: string[]; clos
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const addr = server.address();
   const port = typeof addr === 'object' && addr ? addr.port : 0;
-  return { host: `127.0.0.1:${port}`, puts, close: () => new Promise((r) => { server.closeAllConnections(); server.close(() => r()); }) };
+  return { host: `127.0.0.1:${port}`, puts, uploads, close: () => new Promise((r) => { server.closeAllConnections(); server.close(() => r()); }) };
 }
 
 test('with a Referrers API the report is indexed by the registry: no fallback tag, listed via the API', async () => {
@@ -80,6 +85,8 @@ test('with a Referrers API the report is indexed by the registry: no fallback ta
     assert.equal(a.fallbackTag, undefined);
     assert.equal(a.subject, r.digest);
     assert.ok(!reg.puts.some((t) => t.startsWith('sha256-')), 'no sha256-<hex> tag written');
+    assert.ok(reg.uploads.length > 0, 'blobs were uploaded');
+    assert.deepEqual(reg.uploads.filter((u) => u.claimed !== u.actual), [], 'every blob upload named its own digest');
     assert.deepEqual((await listReferrers(r.reference)).map((d) => [d.digest, d.artifactType]), [[a.digest, 'application/vnd.modelgate.report.v1']]);
   } finally {
     f.cleanup();

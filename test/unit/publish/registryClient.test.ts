@@ -13,6 +13,9 @@ import { staticCredentials } from '../../../server/publish/credentials';
 import { freePort } from '../../helpers/registry';
 
 interface Seen { method: string; url: string; headers: IncomingMessage['headers']; body: Buffer }
+// Handlers only answer; what the client sent is in `seen`, and the test
+// asserts on it afterwards (an assert thrown in a handler would only reach
+// the client as a dropped connection).
 type Handler = (req: Seen, res: ServerResponse) => void;
 
 async function fakeRegistry(handler: Handler): Promise<{ host: string; seen: Seen[]; close(): Promise<void> }> {
@@ -113,16 +116,8 @@ test('400 MANIFEST_INVALID and 403 DENIED are explained with a fix', async () =>
 });
 
 test('Bearer flow: challenge → token from the realm with service, scope and Basic credentials → retried with the token', async () => {
-  let tokenRequests = 0;
   const reg = await fakeRegistry((req, res) => {
-    if (req.url.startsWith('/token')) {
-      tokenRequests++;
-      const u = new URL(req.url, 'http://x');
-      assert.equal(u.searchParams.get('service'), 'fake-registry');
-      assert.deepEqual(u.searchParams.getAll('scope'), ['repository:ml/x:pull,push']);
-      assert.equal(req.headers.authorization, 'Basic ' + Buffer.from('bob:pw').toString('base64'));
-      return json(res, 200, { token: 'tok-123', expires_in: 300 });
-    }
+    if (req.url.startsWith('/token')) return json(res, 200, { token: 'tok-123', expires_in: 300 });
     if (req.headers.authorization !== 'Bearer tok-123') {
       return json(res, 401, { errors: [{ code: 'UNAUTHORIZED' }] }, { 'WWW-Authenticate': `Bearer realm="http://${req.headers.host}/token",service="fake-registry",scope="repository:ml/x:pull,push"` });
     }
@@ -134,7 +129,12 @@ test('Bearer flow: challenge → token from the realm with service, scope and Ba
     const body = Buffer.from('{"schemaVersion":2}');
     assert.equal((await c.putManifest('ml/x', '1.0.0', body, 'application/vnd.oci.image.manifest.v1+json')).digest, digestOf(body));
     await c.putManifest('ml/x', '1.0.1', body, 'application/vnd.oci.image.manifest.v1+json');
-    assert.equal(tokenRequests, 1, 'the token is cached for its scope');
+    const tokenRequests = reg.seen.filter((s) => s.url.startsWith('/token'));
+    assert.equal(tokenRequests.length, 1, 'the token is cached for its scope');
+    const u = new URL(tokenRequests[0]!.url, 'http://x');
+    assert.equal(u.searchParams.get('service'), 'fake-registry');
+    assert.deepEqual(u.searchParams.getAll('scope'), ['repository:ml/x:pull,push']);
+    assert.equal(tokenRequests[0]!.headers.authorization, 'Basic ' + Buffer.from('bob:pw').toString('base64'));
   } finally {
     await reg.close();
   }

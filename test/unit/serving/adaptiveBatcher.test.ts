@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { AdaptiveBatcher, type BatchEvent } from '../../../server/serving/adaptiveBatcher';
 import { DirectScheduler } from '../../../server/serving/scheduler';
 import type { BatchOutput } from '../../../server/manifest/predict';
+import { ManualClock } from '../../helpers/manualClock';
 
 // A fake model: output row = 10 × the first raw value, so each request can
 // check it got its own rows back.
@@ -87,18 +88,26 @@ test('maxDelayMs releases waiting requests even while a slow batch still runs', 
   let open!: () => void;
   const gate = new Promise<void>((r) => { open = r; });
   const events: BatchEvent[] = [];
+  const clock = new ManualClock();
   let n = 0;
   const run = fakeRun(calls);
   const b = new AdaptiveBatcher(async (raw, rows) => (n++ === 0 ? (await gate, run(raw, rows)) : run(raw, rows)), {
-    maxBatchSize: 32, maxDelayMs: 5, widths: [2], onBatch: (e) => events.push(e),
+    maxBatchSize: 32, maxDelayMs: 5, widths: [2], onBatch: (e) => events.push(e), clock,
   });
   const first = b.enqueue(row(1), 1);
   await new Promise((r) => setImmediate(r));
-  const second = await b.enqueue(row(2), 1); // resolves although the first batch is still blocked
-  assert.deepEqual(valuesOf(second), [20]);
-  assert.equal(events.find((e) => e.rows === 1 && e.reason === 'max_delay')?.reason, 'max_delay');
+  const second = b.enqueue(row(2), 1);
+  clock.advance(4);
+  await new Promise((r) => setImmediate(r));
+  assert.equal(n, 1, 'released before maxDelayMs had passed');
+  clock.advance(1);
+  assert.equal(n, 2);
+  assert.deepEqual(valuesOf(await second), [20]); // although the first batch is still blocked
+  assert.deepEqual(events.map((e) => e.reason), ['max_delay']);
+  assert.deepEqual(events[0]!.waits, [0.005]);
   open();
   assert.deepEqual(valuesOf(await first), [10]);
+  assert.equal(clock.timers, 0);
 });
 
 test('a failed batch rejects every request in it, and the next batch still runs', async () => {
@@ -129,25 +138,43 @@ test('stop() waits for accepted requests and refuses new ones with 503', async (
   assert.equal(stopped, true);
 });
 
-test('requests that waited longer than the queue timeout are answered 503 and not run', async () => {
+// Queued behind a blocked batch, a request ages by exactly `waitMs` on the
+// test's clock before the batch finishes; returns how it was answered.
+async function ageBehindBlockedBatch(waitMs: number, queueTimeoutMs: number) {
   const calls: number[] = [];
   let open!: () => void;
   const gate = new Promise<void>((r) => { open = r; });
+  const clock = new ManualClock();
   let n = 0;
   const run = fakeRun(calls);
   const b = new AdaptiveBatcher(async (raw, rows) => (n++ === 0 ? (await gate, run(raw, rows)) : run(raw, rows)), {
-    maxBatchSize: 8, maxDelayMs: 0, widths: [2], queueTimeoutMs: 25,
+    maxBatchSize: 8, maxDelayMs: 0, widths: [2], queueTimeoutMs, clock,
   });
   const first = b.enqueue(row(1), 1);
   await new Promise((r) => setImmediate(r));
   const late = b.enqueue(row(2), 1);
-  const settled = late.then(() => undefined, (e: { statusCode?: number }) => e);
-  const t = performance.now();
-  while (performance.now() - t < 30) { /* let the queued request age past the timeout */ }
+  const settled = late.then((s) => valuesOf(s), (e: { statusCode?: number; message?: string }) => e);
+  clock.advance(waitMs);
   open();
   await first;
-  assert.equal((await settled)?.statusCode, 503);
-  assert.equal(b.inflight, 0);
+  const answer = await settled;
+  return { answer, calls, inflight: b.inflight };
+}
+
+test('requests that waited longer than the queue timeout are answered 503 and not run', async () => {
+  const { answer, calls, inflight } = await ageBehindBlockedBatch(26, 25);
+  assert.ok(!Array.isArray(answer), 'the late request was run');
+  assert.equal(answer.statusCode, 503);
+  assert.match(answer.message ?? '', /waited 26 ms in the queue, longer than the 25 ms request timeout/);
+  assert.deepEqual(calls, [1], 'only the first batch reached the model');
+  assert.equal(inflight, 0);
+});
+
+test('a request that waited exactly the queue timeout still runs', async () => {
+  const { answer, calls, inflight } = await ageBehindBlockedBatch(25, 25);
+  assert.deepEqual(answer, [20]);
+  assert.deepEqual(calls, [1, 1]);
+  assert.equal(inflight, 0);
 });
 
 test('the direct scheduler runs one inference per request', async () => {
