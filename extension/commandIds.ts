@@ -13,7 +13,9 @@ export const COMMANDS = {
   'modelgate.setRegistryCredentials': { title: 'Set registry credentials' },
   'modelgate.openLastReport': { title: 'Open last report', icon: '$(graph)' },
   'modelgate.createManifest': { title: 'Create manifest from ONNX file' },
+  'modelgate.scoreCsv': { title: 'Score a CSV file' },
   'modelgate.showLogs': { title: 'Show logs' },
+  'modelgate.restartServer': { title: 'Restart language server' },
 } as const satisfies Record<string, { title: string; icon?: string }>;
 
 export type CommandId = keyof typeof COMMANDS;

@@ -1,8 +1,11 @@
-// Entry point: wires the language client, the command table, CodeLens, the
-// report panel serializer, the status bar, the Models view and the Test Explorer. Behaviour lives elsewhere.
+// Entry point: wires the command table, CodeLens, the report panel
+// serializer, the status bar, the Models view and the Test Explorer, then
+// starts the language client. Everything is wired before the start, and the
+// start never throws: when the server cannot start, the extension stays
+// active and every command explains why (commandRegistry.ts).
 import * as vscode from 'vscode';
+import { registerCommands } from './commandRegistry';
 import { commandTable } from './commands';
-import { COMMANDS, type CommandId } from './commandIds';
 import { Ctx } from './ctx';
 import { ManifestCodeLens } from './manifestCodeLens';
 import { modelsView } from './modelsView';
@@ -12,10 +15,8 @@ import { testExplorer } from './testExplorer';
 import { ReportPanel, reportPanelSerializer } from './webview/reportPanel';
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
-  const ctx = await new Ctx(context).start();
-  for (const id of Object.keys(COMMANDS) as CommandId[]) {
-    ctx.pushDisposable(vscode.commands.registerCommand(id, commandTable[id](ctx)));
-  }
+  const ctx = new Ctx(context);
+  registerCommands(ctx, commandTable);
   ctx.pushDisposable(vscode.languages.registerCodeLensProvider(
     [{ scheme: 'file', pattern: '**/model.yaml' }, { scheme: 'file', pattern: '**/*.model.yaml' }],
     new ManifestCodeLens(ctx),
@@ -25,6 +26,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   serverStatusBar(ctx, server);
   modelsView(ctx, server);
   testExplorer(ctx);
+  await ctx.start();
 }
 
 export function deactivate(): void {

@@ -1,13 +1,13 @@
 // CodeLens at the top of a manifest: ▶ Serve · ✓ Test · ⇪ Test & Deploy · the last result.
 import * as vscode from 'vscode';
-import type { CtxInit } from './ctx';
+import type { Ctx } from './ctx';
 import { lastResultText } from './lastResultText';
 
 export class ManifestCodeLens implements vscode.CodeLensProvider {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeCodeLenses = this.changed.event;
 
-  constructor(private readonly ctx: CtxInit) {
+  constructor(private readonly ctx: Ctx) {
     ctx.pushDisposable(this.changed);
     ctx.pushDisposable(ctx.reports.onDidChange(() => this.changed.fire()));
   }

@@ -3,7 +3,7 @@
 // already published where "Publish" would put it.
 import * as vscode from 'vscode';
 import { MANIFEST_GLOB } from './commandIds';
-import type { CtxInit } from './ctx';
+import type { Ctx } from './ctx';
 import { detailRows, manifestRow, publishedRows, type ModelRow } from './modelsNodes';
 import { onDidPublish } from './publishedEvent';
 import { credentialsFor } from './registryCredentials';
@@ -16,7 +16,7 @@ class ModelsProvider implements vscode.TreeDataProvider<Node> {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeTreeData = this.changed.event;
 
-  constructor(private readonly ctx: CtxInit, private readonly server: ServerState) {
+  constructor(private readonly ctx: Ctx, private readonly server: ServerState) {
     ctx.pushDisposable(this.changed);
     ctx.pushDisposable(ctx.reports.onDidChange(() => this.changed.fire()));
     // Only when what the view shows changes (running, URL, models), not on every request-rate update:
@@ -24,7 +24,7 @@ class ModelsProvider implements vscode.TreeDataProvider<Node> {
     let shown = '';
     ctx.pushDisposable(server.onDidChange(() => {
       const { running, url, models } = server.current;
-      const key = JSON.stringify([running, url, models]);
+      const key = JSON.stringify([ctx.server.kind, running, url, models]);
       if (key === shown) return;
       shown = key;
       this.changed.fire();
@@ -50,9 +50,14 @@ class ModelsProvider implements vscode.TreeDataProvider<Node> {
   /** What is published where "Publish" would put this manifest's model (read each time the node expands or refreshes). */
   private async published(uri: vscode.Uri): Promise<Parameters<typeof publishedRows>[0]> {
     const target = vscode.workspace.getConfiguration('modelgate', uri).get<string>('registry') || undefined;
+    const client = this.ctx.client;
+    if (!client) {
+      const s = this.ctx.server;
+      return { error: `the language server is not running${s.kind === 'failed' ? `: ${s.reason}` : ''}` };
+    }
     try {
       const credentials = await credentialsFor(this.ctx.extension.secrets, target);
-      return await this.ctx.client.sendRequest(VersionsRequest.type, { manifest: uri.fsPath, target, ...(credentials ? { credentials } : {}) });
+      return await client.sendRequest(VersionsRequest.type, { manifest: uri.fsPath, target, ...(credentials ? { credentials } : {}) });
     } catch (err) {
       return { error: err instanceof Error ? err.message : String(err) };
     }
@@ -76,6 +81,6 @@ class ModelsProvider implements vscode.TreeDataProvider<Node> {
   }
 }
 
-export function modelsView(ctx: CtxInit, server: ServerState): void {
+export function modelsView(ctx: Ctx, server: ServerState): void {
   ctx.pushDisposable(vscode.window.createTreeView('modelgate.models', { treeDataProvider: new ModelsProvider(ctx, server), showCollapseAll: true }));
 }

@@ -4,7 +4,8 @@
 import * as vscode from 'vscode';
 import { SUITES, type Report, type SuiteId } from '../server/protocol/report';
 import { MANIFEST_GLOB } from './commandIds';
-import type { CtxInit } from './ctx';
+import type { Ctx } from './ctx';
+import { serverDownMessage } from './serverDownText';
 import { gateFailureText, gateLine, gatesBySuite, SUITE_LABELS } from './gateOutcome';
 import { testSettings } from './testSettings';
 import { RunTestsRequest } from '../server/protocol/lsp';
@@ -12,7 +13,7 @@ import { RunTestsRequest } from '../server/protocol/lsp';
 
 interface ItemData { manifest: string; suite?: SuiteId }
 
-export function testExplorer(ctx: CtxInit): void {
+export function testExplorer(ctx: Ctx): void {
   const controller = vscode.tests.createTestController('modelgate', 'ModelGate');
   ctx.pushDisposable(controller);
   const data = new WeakMap<vscode.TestItem, ItemData>();
@@ -99,7 +100,11 @@ export function testExplorer(ctx: CtxInit): void {
         }
         explorerRuns.add(manifest);
         try {
-          const { report } = await ctx.client.sendRequest(RunTestsRequest.type, { manifest, only: [...suites], ...testSettings(root.uri!) }, token);
+          await ctx.settled();
+          const client = ctx.client;
+          // The run errors with why, as a command would say it, instead of failing without a word.
+          if (!client) throw new Error(serverDownMessage('Run tests', ctx.server));
+          const { report } = await client.sendRequest(RunTestsRequest.type, { manifest, only: [...suites], ...testSettings(root.uri!) }, token);
           await ctx.reports.set(manifest, report);
           addGates(root, report);
           record(testRun, root, report, suites);

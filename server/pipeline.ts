@@ -19,6 +19,7 @@ import { pullManifest, type PulledManifest } from './pipeline/pulledManifest';
 import type { StoreOptions } from './publish/openStore';
 
 export { SUITES };
+export { scoreCsv, scoredPath, validationInput, ScoreError, DEFAULT_BATCH_SIZE, type ScoreOptions, type ScoreProgress, type ScoreResult } from './pipeline/score';
 
 /** A problem with how the tests were asked for (exit code 2), not a failed gate. */
 export class TestUsageError extends Error {

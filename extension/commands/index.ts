@@ -6,10 +6,12 @@ import type { CommandFactory } from '../ctx';
 import { createManifest } from './createManifest';
 import { openLastReport } from './openLastReport';
 import { publish } from './publish';
+import { restartServer } from './restartServer';
 import { runAll } from './runAll';
 import { runMetrics } from './runMetrics';
 import { runStaleness } from './runStaleness';
 import { runStress } from './runStress';
+import { scoreCsv } from './scoreCsv';
 import { serve } from './serve';
 import { setRegistryCredentials } from './setRegistryCredentials';
 import { showLogs } from './showLogs';
@@ -28,5 +30,7 @@ export const commandTable: Record<CommandId, CommandFactory> = {
   'modelgate.setRegistryCredentials': setRegistryCredentials,
   'modelgate.openLastReport': openLastReport,
   'modelgate.createManifest': createManifest,
+  'modelgate.scoreCsv': scoreCsv,
   'modelgate.showLogs': showLogs,
+  'modelgate.restartServer': restartServer,
 };

@@ -2,4 +2,4 @@
 import type { CommandFactory } from '../ctx';
 import { runSuites } from '../runSuites';
 
-export const runAll: CommandFactory = (ctx) => (arg) => runSuites(ctx, arg);
+export const runAll: CommandFactory = { enabled: (ctx) => (arg) => runSuites(ctx, arg) };

@@ -2,4 +2,4 @@
 import type { CommandFactory } from '../ctx';
 import { runSuites } from '../runSuites';
 
-export const runMetrics: CommandFactory = (ctx) => (arg) => runSuites(ctx, arg, ['metrics']);
+export const runMetrics: CommandFactory = { enabled: (ctx) => (arg) => runSuites(ctx, arg, ['metrics']) };

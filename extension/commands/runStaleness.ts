@@ -2,4 +2,4 @@
 import type { CommandFactory } from '../ctx';
 import { runSuites } from '../runSuites';
 
-export const runStaleness: CommandFactory = (ctx) => (arg) => runSuites(ctx, arg, ['staleness']);
+export const runStaleness: CommandFactory = { enabled: (ctx) => (arg) => runSuites(ctx, arg, ['staleness']) };

@@ -2,4 +2,4 @@
 import type { CommandFactory } from '../ctx';
 import { runSuites } from '../runSuites';
 
-export const runStress: CommandFactory = (ctx) => (arg) => runSuites(ctx, arg, ['stress']);
+export const runStress: CommandFactory = { enabled: (ctx) => (arg) => runSuites(ctx, arg, ['stress']) };

@@ -4,26 +4,28 @@ import type { CommandFactory } from '../ctx';
 import { manifestTarget } from '../manifestTarget';
 import { ServeRequest } from '../../server/protocol/lsp';
 
-export const serve: CommandFactory = (ctx) => async (arg) => {
-  const uri = await manifestTarget(arg);
-  if (!uri) return undefined;
-  const port = vscode.workspace.getConfiguration('modelgate', uri).get<number>('server.port') ?? 0;
-  try {
-    const result = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `ModelGate: loading ${vscode.workspace.asRelativePath(uri)}` },
-      () => ctx.client.sendRequest(ServeRequest.type, { manifests: [uri.fsPath], port }),
-    );
-    const models = result.models.map((m) => `${m.name} ${m.version}`).join(', ');
-    ctx.output.info(`serving ${models} at ${result.url}`);
-    void vscode.window.showInformationMessage(`ModelGate: serving ${models} at ${result.url}`, 'Open metrics').then((open) => {
-      if (open) void vscode.env.openExternal(vscode.Uri.parse(`${result.url}/metrics`));
-    });
-    // Returned for callers of the command (other extensions, tests): where it serves what.
-    return result;
-  } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
-    ctx.output.error(message);
-    void vscode.window.showErrorMessage(`ModelGate: could not serve ${vscode.workspace.asRelativePath(uri)}. ${message}`);
-    return undefined;
-  }
+export const serve: CommandFactory = {
+  enabled: (ctx) => async (arg) => {
+    const uri = await manifestTarget(arg);
+    if (!uri) return undefined;
+    const port = vscode.workspace.getConfiguration('modelgate', uri).get<number>('server.port') ?? 0;
+    try {
+      const result = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `ModelGate: loading ${vscode.workspace.asRelativePath(uri)}` },
+        () => ctx.client.sendRequest(ServeRequest.type, { manifests: [uri.fsPath], port }),
+      );
+      const models = result.models.map((m) => `${m.name} ${m.version}`).join(', ');
+      ctx.output.info(`serving ${models} at ${result.url}`);
+      void vscode.window.showInformationMessage(`ModelGate: serving ${models} at ${result.url}`, 'Open metrics').then((open) => {
+        if (open) void vscode.env.openExternal(vscode.Uri.parse(`${result.url}/metrics`));
+      });
+      // Returned for callers of the command (other extensions, tests): where it serves what.
+      return result;
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      ctx.output.error(message);
+      void vscode.window.showErrorMessage(`ModelGate: could not serve ${vscode.workspace.asRelativePath(uri)}. ${message}`);
+      return undefined;
+    }
+  },
 };

@@ -1,11 +1,11 @@
 // Asks for a registry's user name and password (or token) and keeps them in
 // SecretStorage only; settings.json and logs never see them.
 import * as vscode from 'vscode';
-import type { CommandFactory } from '../ctx';
+import { anyState } from '../ctx';
 import { storeCredentials } from '../registryCredentials';
 import { registryHost } from '../registryHost';
 
-export const setRegistryCredentials: CommandFactory = (ctx) => async () => {
+export const setRegistryCredentials = anyState((ctx) => async () => {
   const target = vscode.workspace.getConfiguration('modelgate').get<string>('registry') ?? '';
   const host = await vscode.window.showInputBox({
     title: 'ModelGate: registry credentials (1/3)',
@@ -21,4 +21,4 @@ export const setRegistryCredentials: CommandFactory = (ctx) => async () => {
   await storeCredentials(ctx.extension.secrets, host.trim().toLowerCase(), username, password);
   ctx.output.info(`stored credentials for ${username}@${host.trim().toLowerCase()} in the editor's secret storage`);
   void vscode.window.showInformationMessage(`ModelGate: credentials for ${host} saved in the editor's secret storage.`);
-};
+});

@@ -1,4 +1,4 @@
 // Shows the ModelGate output channel (client and language server log).
-import type { CommandFactory } from '../ctx';
+import { anyState } from '../ctx';
 
-export const showLogs: CommandFactory = (ctx) => () => ctx.output.show();
+export const showLogs = anyState((ctx) => () => ctx.output.show());

@@ -14,40 +14,42 @@ import { credentialsFor } from '../registryCredentials';
 import { testSettings } from '../testSettings';
 import { ReportPanel } from '../webview/reportPanel';
 
-export const testAndDeploy: CommandFactory = (ctx) => async (arg) => {
-  const uri = await manifestTarget(arg);
-  if (!uri) return;
-  const manifest = uri.fsPath;
-  const target = vscode.workspace.getConfiguration('modelgate', uri).get<string>('registry') || undefined;
-  const credentials = await credentialsFor(ctx.extension.secrets, target);
-  ctx.output.info(`testing and deploying ${manifest}`);
-  ReportPanel.notifyRunning('all', true);
-  let result: DeployRequest.Result | undefined;
-  try {
-    result = await withEngineProgress(ctx, `ModelGate: testing and deploying ${vscode.workspace.asRelativePath(uri)}`,
-      (workDoneToken, token) => ctx.client.sendRequest(DeployRequest.type, { manifest, target, credentials, ...testSettings(uri), workDoneToken }, token));
-  } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
-    ctx.output.error(message);
-    const action = await vscode.window.showErrorMessage(`ModelGate: Test & Deploy failed. ${message}`, ...publishFailureActions(err));
-    if (action === SET_CREDENTIALS) await vscode.commands.executeCommand('modelgate.setRegistryCredentials');
-    else if (action === SHOW_LOGS) ctx.output.show();
-    return;
-  } finally {
-    ReportPanel.notifyRunning('all', false);
-  }
-  if (!result) {
-    void vscode.window.showInformationMessage('ModelGate: Test & Deploy cancelled; nothing was published.');
-    return;
-  }
-  await ctx.reports.set(manifest, result.report);
-  ReportPanel.createOrShow(ctx, result.report);
-  for (const n of [...result.notices, ...result.steps]) ctx.output.info(n);
-  ctx.output.info(`reports: ${result.reportPaths.html} (JSON: ${result.reportPaths.json})`);
-  const summary = deploySummary(result);
-  ctx.output.info(summary);
-  if (result.published || result.alreadyPublished) firePublished(manifest);
-  if (result.published?.gated || result.alreadyPublished) void vscode.window.showInformationMessage(`ModelGate: ${summary}`);
-  else if (verdictOf(result.report) === 'cancelled') void vscode.window.showInformationMessage(`ModelGate: ${summary}`);
-  else void vscode.window.showWarningMessage(`ModelGate: ${summary}`);
+export const testAndDeploy: CommandFactory = {
+  enabled: (ctx) => async (arg) => {
+    const uri = await manifestTarget(arg);
+    if (!uri) return;
+    const manifest = uri.fsPath;
+    const target = vscode.workspace.getConfiguration('modelgate', uri).get<string>('registry') || undefined;
+    const credentials = await credentialsFor(ctx.extension.secrets, target);
+    ctx.output.info(`testing and deploying ${manifest}`);
+    ReportPanel.notifyRunning('all', true);
+    let result: DeployRequest.Result | undefined;
+    try {
+      result = await withEngineProgress(ctx, `ModelGate: testing and deploying ${vscode.workspace.asRelativePath(uri)}`,
+        (workDoneToken, token) => ctx.client.sendRequest(DeployRequest.type, { manifest, target, credentials, ...testSettings(uri), workDoneToken }, token));
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      ctx.output.error(message);
+      const action = await vscode.window.showErrorMessage(`ModelGate: Test & Deploy failed. ${message}`, ...publishFailureActions(err));
+      if (action === SET_CREDENTIALS) await vscode.commands.executeCommand('modelgate.setRegistryCredentials');
+      else if (action === SHOW_LOGS) ctx.output.show();
+      return;
+    } finally {
+      ReportPanel.notifyRunning('all', false);
+    }
+    if (!result) {
+      void vscode.window.showInformationMessage('ModelGate: Test & Deploy cancelled; nothing was published.');
+      return;
+    }
+    await ctx.reports.set(manifest, result.report);
+    ReportPanel.createOrShow(ctx, result.report);
+    for (const n of [...result.notices, ...result.steps]) ctx.output.info(n);
+    ctx.output.info(`reports: ${result.reportPaths.html} (JSON: ${result.reportPaths.json})`);
+    const summary = deploySummary(result);
+    ctx.output.info(summary);
+    if (result.published || result.alreadyPublished) firePublished(manifest);
+    if (result.published?.gated || result.alreadyPublished) void vscode.window.showInformationMessage(`ModelGate: ${summary}`);
+    else if (verdictOf(result.report) === 'cancelled') void vscode.window.showInformationMessage(`ModelGate: ${summary}`);
+    else void vscode.window.showWarningMessage(`ModelGate: ${summary}`);
+  },
 };

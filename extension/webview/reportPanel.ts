@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { Report } from '../../server/protocol/report';
 import type { HostToWebviewMessage, WebviewState, WebviewToHostMessage } from '../../server/protocol/webview';
-import type { CtxInit } from '../ctx';
+import type { Ctx } from '../ctx';
 import { reportHtml } from './reportHtml';
 
 const RERUN_COMMAND = { all: 'modelgate.runAll', stress: 'modelgate.runStress', staleness: 'modelgate.runStaleness', metrics: 'modelgate.runMetrics' } as const;
@@ -15,7 +15,7 @@ export class ReportPanel {
   private static current: ReportPanel | undefined;
   private readonly disposables: vscode.Disposable[] = [];
 
-  static createOrShow(ctx: CtxInit, report: Report): ReportPanel {
+  static createOrShow(ctx: Ctx, report: Report): ReportPanel {
     const column = vscode.ViewColumn.Beside;
     if (ReportPanel.current) {
       ReportPanel.current.show(report);
@@ -27,7 +27,7 @@ export class ReportPanel {
     return ReportPanel.current;
   }
 
-  static revive(panel: vscode.WebviewPanel, ctx: CtxInit, state: WebviewState | undefined): ReportPanel {
+  static revive(panel: vscode.WebviewPanel, ctx: Ctx, state: WebviewState | undefined): ReportPanel {
     panel.webview.options = ReportPanel.options(ctx.extensionUri);
     const report = state?.report ?? ctx.reports.latest()?.report;
     ReportPanel.current?.dispose();
@@ -43,7 +43,7 @@ export class ReportPanel {
     return report ? `Report: ${report.model.name} ${report.model.version}` : 'ModelGate report';
   }
 
-  private constructor(private readonly panel: vscode.WebviewPanel, private readonly ctx: CtxInit, private report: Report | undefined) {
+  private constructor(private readonly panel: vscode.WebviewPanel, private readonly ctx: Ctx, private report: Report | undefined) {
     const webview = panel.webview;
     webview.html = reportHtml({
       cspSource: webview.cspSource,
@@ -107,7 +107,7 @@ export class ReportPanel {
   }
 }
 
-export function reportPanelSerializer(ctx: CtxInit): vscode.WebviewPanelSerializer<WebviewState> {
+export function reportPanelSerializer(ctx: Ctx): vscode.WebviewPanelSerializer<WebviewState> {
   return {
     async deserializeWebviewPanel(panel, state) {
       ReportPanel.revive(panel, ctx, state);

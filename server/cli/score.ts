@@ -1,30 +1,31 @@
 // `modelgate score <manifest> --input data.csv --output predictions.csv`:
-// bulk scoring through the serving path (same servable, same adaptive
-// batcher), streaming the CSV in and the predictions out.
-import { createReadStream, createWriteStream, statSync } from 'node:fs';
-import { once } from 'node:events';
-import { unlink } from 'node:fs/promises';
-import { parse } from 'csv-parse';
+// the engine's scoring job (pipeline/score.ts) with a progress bar and a
+// summary line.
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
-import { rawRowsFromCells } from '../manifest/processing';
-import { loadServable } from '../serving/loadServable';
-import { ServingMetrics } from '../serving/metrics';
-import { predictionColumns } from '../serving/predictionColumns';
-import type { Servable } from '../serving/servable';
+import { scoreCsv, ScoreError, type ScoreResult } from '../pipeline';
 import { fail } from './exit';
 import { failOnLoadError, parseInteger } from './serve';
-
-function csvField(v: string): string {
-  return /[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
-}
 
 interface ScoreFlags {
   input: string;
   output: string;
   batchSize: string;
   idColumn?: string;
+  skipInvalid?: boolean;
   progress: boolean;
+}
+
+/** The summary line; the rows left out, with their lines, when there were any. */
+export function scoreSummary(r: ScoreResult): string {
+  const rate = r.seconds > 0 ? Math.round(r.rows / r.seconds) : r.rows;
+  let text = `scored ${r.rows} rows with ${r.model.name} ${r.model.version} in ${r.seconds.toFixed(2)} s (${rate} rows/s) → ${r.output}`;
+  if (r.skipped.count) {
+    text += `\nleft out ${r.skipped.count} row(s) the model cannot score (--skip-invalid):`;
+    for (const s of r.skipped.first) text += `\n  ${r.input}:${s.line}: ${s.reason}`;
+    if (r.skipped.count > r.skipped.first.length) text += `\n  … and ${r.skipped.count - r.skipped.first.length} more`;
+  }
+  return text;
 }
 
 export function registerScore(program: Command): void {
@@ -36,103 +37,40 @@ export function registerScore(program: Command): void {
     .requiredOption('--output <csv>', 'where to write the predictions')
     .option('--batch-size <n>', 'rows per inference', '256')
     .option('--id-column <name>', 'input column copied to the output to identify rows (default: "id" if present, else a 1-based "row" number)')
+    .option('--skip-invalid', 'leave out rows with a cell the model cannot take as a number (and list them) instead of failing on the first')
     .option('--no-progress', 'no progress bar')
     .action(async (manifest: string, flags: ScoreFlags) => {
       const batchSize = parseInteger(flags.batchSize, '--batch-size', 1, 1_000_000);
-      let size = 0;
-      try { size = statSync(flags.input).size; } catch (err) { fail(`cannot read --input ${flags.input}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'the file does not exist' : (err as Error).message}`); }
-      let servable: Servable;
-      try {
-        servable = await loadServable(manifest, { metrics: new ServingMetrics({ defaultMetrics: false }), maxInstancesPerRequest: Infinity });
-      } catch (err) {
-        failOnLoadError(err);
-      }
-      const plan = servable.plan;
-      const cols = predictionColumns(servable);
-      const source = createReadStream(flags.input);
-      const parser = source.pipe(parse({ bom: true, skip_empty_lines: true, relax_column_count: false }));
-      const sink = createWriteStream(flags.output);
-      const write = async (text: string) => { if (!sink.write(text)) await once(sink, 'drain'); };
       const bar = flags.progress
         ? new cliProgress.SingleBar({ stream: process.stderr, format: 'scoring |{bar}| {percentage}% | {rows} rows | {rate} rows/s', hideCursor: true, etaBuffer: 50 }, cliProgress.Presets.shades_classic)
         : undefined;
-      const started = performance.now();
-      let header: string[] | undefined;
-      let columnIndex = new Map<string, number>();
-      let idIndex = -1;
-      let idName = 'row';
-      let batch: string[][] = [];
-      let lines: number[] = [];
-      let rows = 0;
-      const flush = async () => {
-        if (batch.length === 0) return;
-        const raw = rawRowsFromCells(plan, batch, (f) => columnIndex.get(f)!);
-        raw.forEach((arr, k) => {
-          const w = plan.inputs[k]!.rawWidth;
-          for (let i = 0; i < arr.length; i++) {
-            if (arr[i] !== arr[i] && plan.inputs[k]!.categorical.get(i % w) === undefined) {
-              const r = Math.floor(i / w);
-              const feature = plan.inputs[k]!.features[i % w]!;
-              const cell = batch[r]![columnIndex.get(feature)!];
-              throw new Error(`${flags.input}:${lines[r]}: column "${feature}" is ${JSON.stringify(cell)}, not a number; fix or drop the row (the model cannot score missing values)`);
-            }
-          }
-        });
-        const slice = await servable.predict(raw, batch.length);
-        let text = '';
-        for (let r = 0; r < batch.length; r++) {
-          const id = idIndex >= 0 ? batch[r]![idIndex]! : String(rows + r + 1);
-          text += [id, ...cols.row(servable, slice.out, slice.offset + r)].map(csvField).join(',') + '\n';
-        }
-        await write(text);
-        rows += batch.length;
-        batch = [];
-        lines = [];
-        bar?.update(source.bytesRead, { rows, rate: Math.round(rows / ((performance.now() - started) / 1000)) });
-      };
+      let started = 0;
+      let result: ScoreResult;
       try {
-        bar?.start(size, 0, { rows: 0, rate: 0 });
-        let line = 0;
-        for await (const record of parser as AsyncIterable<string[]>) {
-          line++;
-          if (!header) {
-            header = record;
-            columnIndex = new Map(header.map((c, i) => [c, i]));
-            const missing = plan.inputs.flatMap((i) => i.features).filter((f) => !columnIndex.has(f));
-            if (missing.length) throw new Error(`${flags.input} lacks the model's feature column(s): ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ', …' : ''}; its columns are: ${header.slice(0, 20).join(', ')}`);
-            if (flags.idColumn !== undefined) {
-              idIndex = header.indexOf(flags.idColumn);
-              if (idIndex < 0) throw new Error(`--id-column ${flags.idColumn} is not a column of ${flags.input}; its columns are: ${header.slice(0, 20).join(', ')}`);
-              idName = flags.idColumn;
-            } else if (header.includes('id')) {
-              idIndex = header.indexOf('id');
-              idName = 'id';
+        result = await scoreCsv(manifest, {
+          input: flags.input,
+          output: flags.output,
+          batchSize,
+          ...(flags.idColumn !== undefined ? { idColumn: flags.idColumn } : {}),
+          skipInvalid: flags.skipInvalid === true,
+          onProgress: (p) => {
+            if (!bar) return;
+            if (!started) {
+              started = performance.now();
+              bar.start(p.totalBytes, 0, { rows: 0, rate: 0 });
             }
-            await write([idName, ...cols.header].map(csvField).join(',') + '\n');
-            continue;
-          }
-          batch.push(record);
-          lines.push(line);
-          if (batch.length >= batchSize) await flush();
-        }
-        await flush();
-        if (!header) throw new Error(`${flags.input} is empty: it needs a header row and data rows`);
+            bar.update(p.bytesRead, { rows: p.rows, rate: Math.round(p.rows / Math.max(1e-3, (performance.now() - started) / 1000)) });
+          },
+        });
       } catch (err) {
         bar?.stop();
-        // no half-written predictions file left behind
-        sink.on('error', () => undefined);
-        sink.destroy();
-        await unlink(flags.output).catch(() => undefined);
-        await servable.unload();
-        const e = err as Error & { lines?: number };
-        fail(e.message.startsWith(flags.input) ? e.message : `cannot score ${flags.input}${e.lines ? ` (line ${e.lines})` : ''}: ${e.message}`, 2);
+        if (err instanceof ScoreError) fail(err.message, err.exitCode);
+        failOnLoadError(err);
       }
-      bar?.update(size, { rows, rate: Math.round(rows / ((performance.now() - started) / 1000)) });
-      bar?.stop();
-      sink.end();
-      await once(sink, 'finish');
-      await servable.unload();
-      const secs = (performance.now() - started) / 1000;
-      process.stderr.write(`modelgate: scored ${rows} rows with ${servable.name} ${servable.version} in ${secs.toFixed(2)} s (${Math.round(rows / secs)} rows/s) → ${flags.output}\n`);
+      if (bar && started) {
+        bar.update(bar.getTotal(), {});
+        bar.stop();
+      }
+      process.stderr.write(`modelgate: ${scoreSummary(result).replace(/\n/g, '\nmodelgate: ')}\n`);
     });
 }

@@ -222,3 +222,39 @@ export namespace CreateManifestRequest {
   }
   export const type = new RequestType<Params, Result, void>(method);
 }
+
+/**
+ * Score a CSV file with a manifest's model: exactly `modelgate score`
+ * (predictions next to a row id, written to `output`). Work-done progress
+ * (share of the file read) and cancellation; a cancelled or failed run leaves
+ * no output file.
+ */
+export namespace ScoreRequest {
+  export const method = 'modelgate/score' as const;
+  export interface Params {
+    manifest: string;
+    /** Absolute path of the CSV to score; absent: the manifest's first local validation dataset. */
+    input?: string;
+    /** Where the predictions go; absent: next to the input, `x.csv` → `x.scored.csv`. */
+    output?: string;
+    /** Rows per inference (default 256). */
+    batchSize?: number;
+    /** Input column copied to the output to identify rows (default: "id" if present, else a 1-based "row" number). */
+    idColumn?: string;
+    /** Leave out rows the model cannot score (a numeric feature that is not a number) instead of failing. */
+    skipInvalid?: boolean;
+    workDoneToken?: string | number;
+  }
+  export interface Result {
+    model: { name: string; version: string };
+    input: string;
+    output: string;
+    /** The output's header: the id column, then the prediction columns. */
+    columns: string[];
+    rows: number;
+    /** Rows left out (skipInvalid), with the first few file lines and why. */
+    skipped: { count: number; first: { line: number; reason: string }[] };
+    seconds: number;
+  }
+  export const type = new RequestType<Params, Result, void>(method);
+}

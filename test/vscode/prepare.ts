@@ -2,12 +2,20 @@
 // `vscode` and `mocha` stay external and resolve from the repository's
 // node_modules) and a fresh workspace holding copies of the samples it uses.
 // Shared by both runners: runElectron.ts and test/e2e/extensionHost.test.ts.
-import { cpSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 
 export const REPO = resolve(__dirname, '..', '..');
 export const SUITE_ROOT = join(REPO, '.modelgate', 'vscode-test');
+
+/**
+ * The workspace starts with modelgate.server.path naming a module that does
+ * not exist, so the language server cannot start: activation.spec.ts (run
+ * first) checks what a user sees then, clears the setting and retries, and
+ * the other specs find a running server.
+ */
+export const MISSING_SERVER = 'dev-build/no-such-server.js';
 
 export interface PreparedSuite {
   /** The suite's entry (`extensionTestsPath`). */
@@ -37,5 +45,7 @@ export async function prepareSuite(): Promise<PreparedSuite> {
   for (const sample of ['broken', 'breast-cancer']) cpSync(join(REPO, 'samples', sample), join(workspace, sample), { recursive: true });
   // the workspace is a project of its own: its .modelgate holds what it publishes (not this repository's)
   writeFileSync(join(workspace, 'package.json'), JSON.stringify({ name: 'modelgate-test-workspace', private: true }));
+  mkdirSync(join(workspace, '.vscode'));
+  writeFileSync(join(workspace, '.vscode', 'settings.json'), JSON.stringify({ 'modelgate.server.path': MISSING_SERVER }, null, 2));
   return { index: join(out, 'index.js'), workspace };
 }

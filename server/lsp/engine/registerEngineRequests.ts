@@ -8,12 +8,13 @@ import { ErrorCodes, LSPErrorCodes, ResponseError, type Connection, type WorkDon
 import { PublishCancelledError } from '../../publish';
 import { buildStarterManifest } from '../../manifest/init';
 import { runTests, SUITES } from '../../pipeline';
-import { CreateManifestRequest, DeployRequest, PublishRequest, RunTestsRequest, ServeRequest, ServerStatusNotification, StopRequest, VersionsRequest } from '../../protocol/lsp';
+import { CreateManifestRequest, DeployRequest, PublishRequest, RunTestsRequest, ScoreRequest, ServeRequest, ServerStatusNotification, StopRequest, VersionsRequest } from '../../protocol/lsp';
 import { LocalServer } from './localServer';
 import { overallPercent, progressMessage } from './progressText';
 import { deployManifest } from './deployManifest';
 import { publishManifest } from './publishManifest';
 import { publishedVersions } from './publishedVersions';
+import { scoreFile } from './scoreFile';
 import { errorData, type ErrorData } from '../../protocol/errors';
 import type { ProgressEvent } from '../../protocol/report';
 
@@ -143,6 +144,27 @@ export function registerEngineRequests(connection: Connection): void {
       return { text: starter.text, notes: starter.notes };
     } catch (err) {
       throw toResponseError(err);
+    }
+  });
+
+  connection.onRequest(ScoreRequest.type, async (params, token) => {
+    const workDone = connection.window.attachWorkDoneProgress(params.workDoneToken);
+    const controller = new AbortController();
+    const cancel = token.onCancellationRequested(() => controller.abort());
+    workDone.begin('ModelGate: scoring', 0, params.input ?? params.manifest, false);
+    let last = 0;
+    try {
+      return await scoreFile(params, (percent, message) => {
+        if (Date.now() - last < PROGRESS_INTERVAL_MS) return;
+        last = Date.now();
+        workDone.report(percent, message);
+      }, controller.signal);
+    } catch (err) {
+      if (controller.signal.aborted) throw new ResponseError(LSPErrorCodes.RequestCancelled, err instanceof Error ? err.message : String(err));
+      throw toResponseError(err);
+    } finally {
+      cancel.dispose();
+      workDone.done();
     }
   });
 

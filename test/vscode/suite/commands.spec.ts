@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'mocha';
 import * as vscode from 'vscode';
-import type { PublishRequest, ServeRequest, StopRequest } from '../../../server/protocol/lsp';
+import type { PublishRequest, ScoreRequest, ServeRequest, StopRequest } from '../../../server/protocol/lsp';
 import type { Report } from '../../../server/protocol/report';
 import { waitFor, workspaceUri } from './helpers';
 
@@ -106,5 +106,19 @@ describe('ModelGate commands', () => {
     await vscode.workspace.fs.writeFile(manifest, new TextEncoder().encode(text + '# edited\n'));
     await vscode.commands.executeCommand('modelgate.createManifest', onnx);
     assert.match(new TextDecoder().decode(await vscode.workspace.fs.readFile(manifest)), /# edited\n$/);
+  });
+
+  it('Score a CSV file writes the predictions next to the CSV and opens them', async () => {
+    const csv = workspaceUri('breast-cancer', 'data', 'validation.csv');
+    const result = await vscode.commands.executeCommand<ScoreRequest.Result | undefined>('modelgate.scoreCsv', valid, csv);
+    assert.ok(result, 'Score a CSV file returned nothing: it failed (see the ModelGate output channel)');
+    const output = workspaceUri('breast-cancer', 'data', 'validation.scored.csv');
+    assert.equal(result.output, output.fsPath);
+    assert.equal(result.rows, 114);
+    assert.deepEqual(result.skipped, { count: 0, first: [] });
+    const lines = new TextDecoder().decode(await vscode.workspace.fs.readFile(output)).trim().split('\n');
+    assert.equal(lines[0], 'row,label,p_malignant,p_benign');
+    assert.equal(lines.length, 115);
+    assert.equal(vscode.window.activeTextEditor?.document.uri.toString(), output.toString(), 'the predictions are not the active editor');
   });
 });
