@@ -21,7 +21,7 @@ function sources(dir: string): string[] {
 
 /** The package name of a bare specifier ('@scope/name/sub' → '@scope/name'), or undefined for relative and built-in ones. */
 function packageOf(spec: string): string | undefined {
-  if (spec.startsWith('.') || spec.startsWith('/') || spec.startsWith('node:') || builtinModules.includes(spec.split('/')[0])) return undefined;
+  if (spec.startsWith('.') || spec.startsWith('/') || spec.startsWith('node:') || builtinModules.includes(spec.split('/')[0] ?? '')) return undefined;
   const parts = spec.split('/');
   return spec.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
 }
