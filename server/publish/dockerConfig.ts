@@ -100,19 +100,30 @@ export async function dockerCredentials(registry: string, opts: DockerCredential
  * missing helper or "credentials not found" means no credentials, not an
  * error: the registry may allow anonymous access.
  */
+/** How long a credential helper may take (it may wait on a keychain prompt). */
+const HELPER_TIMEOUT_MS = 15_000;
+
 export function runCredentialHelper(helper: string, serverUrl: string, env: NodeJS.ProcessEnv = process.env): Promise<RegistryCredentials | undefined> {
   const bin = `docker-credential-${helper}`;
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(bin, ['get'], { env, stdio: ['pipe', 'pipe', 'pipe'], timeout: 15_000 });
+    const child = spawn(bin, ['get'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    // Our own kill timer, cleared on every ending: spawn's `timeout` option
+    // keeps its timer when the helper is not installed (no 'exit' follows
+    // ENOENT), which held the process open for the whole timeout.
+    const timer = setTimeout(() => child.kill(), HELPER_TIMEOUT_MS);
+    timer.unref();
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => { out += d.toString('utf8'); });
     child.stderr.on('data', (d: Buffer) => { err += d.toString('utf8'); });
     child.on('error', (e: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
       if (e.code === 'ENOENT') resolvePromise(undefined);
       else reject(new Error(`credential helper ${bin} failed to start: ${e.message}`));
     });
-    child.on('close', (code) => {
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      if (signal) return reject(new Error(`credential helper ${bin} did not answer within ${HELPER_TIMEOUT_MS / 1000} s; check that it works with \`echo ${serverUrl} | ${bin} get\``));
       if (code !== 0) {
         // the helpers' own wording for "nothing stored for this server"
         if (/not found|no credentials/i.test(out + err)) return resolvePromise(undefined);

@@ -70,7 +70,10 @@ test('credsStore: used for every host; "credentials not found" falls back to aut
 test('a helper that is not installed means no credentials from it, not a crash', async () => {
   const c = withConfig({ credHelpers: { 'ghcr.io': 'not-installed-anywhere' }, auths: { 'ghcr.io': { auth: b64('x:y') } } });
   try {
+    const timersBefore = process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
     assert.equal((await dockerCredentials('ghcr.io', { env: c.env }))?.username, 'x');
+    // nothing left behind that would keep `modelgate publish` from exiting
+    assert.equal(process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length, timersBefore);
   } finally {
     c.cleanup();
   }
