@@ -2,10 +2,12 @@
 // check: unit tests, integration tests (real LSP client, real HTTP server,
 // real registry, headless Chromium), then end to end in a real VS Code
 // (code-server with the packaged .vsix: the UI test and the extension-host
-// suite). `node scripts/test.mjs unit` runs one group.
+// suite). `node scripts/test.mjs unit` runs one group; `--skip-slow` leaves
+// out the fuzz-sized *.slow.test.ts files.
 // Bundles are rebuilt first so CLI tests exercise what users run.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 
 const groups = process.argv.slice(2).filter((a) => !a.startsWith('-'));
@@ -41,14 +43,26 @@ if (!groups.length) {
   }
 }
 
-const files = wanted.flatMap((g) => collect(join('test', g)));
-if (files.length === 0) {
+// Fuzz-sized tests are named *.slow.test.ts: the full suite (CI) runs them,
+// `--skip-slow` leaves them out for a quick run while editing.
+const skipSlow = process.argv.includes('--skip-slow');
+const pick = (g) => collect(join('test', g)).filter((f) => !(skipSlow && f.endsWith('.slow.test.ts')));
+const runs = wanted.map((g) => ({ group: g, files: pick(g) })).filter((r) => r.files.length);
+if (runs.length === 0) {
   console.error(`no test files found under ${wanted.map((g) => 'test/' + g).join(', ')}`);
   process.exit(1);
 }
-const res = spawnSync(
-  process.execPath,
-  ['--import', 'tsx', '--test', '--test-concurrency=1', ...files],
-  { stdio: 'inherit', env: { ...process.env, MODELGATE_TEST: '1' } }
-);
-process.exit(res.status ?? 1);
+// Unit tests hold no shared state (no fixed ports, own temp dirs), so their
+// files run side by side on every core; integration and end-to-end tests
+// start servers, registries and editors and run one file at a time.
+let failed = 0;
+for (const { group, files } of runs) {
+  const concurrency = group === 'unit' ? Math.max(1, availableParallelism()) : 1;
+  const res = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, ...files],
+    { stdio: 'inherit', env: { ...process.env, MODELGATE_TEST: '1' } }
+  );
+  if (res.status !== 0) failed = res.status ?? 1;
+}
+process.exit(failed);
