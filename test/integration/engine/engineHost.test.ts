@@ -84,3 +84,15 @@ test('killing the engine mid-run fails the request with a clear error, and the l
   const diags = await client.diagnostics(uri);
   assert.equal(diags.uri, uri);
 });
+
+test('`modelgate lsp --stdio` (the CLI bundle) finds the same engine host beside it', async () => {
+  const viaCli = startLspClient(['bin/modelgate.js', 'lsp', '--stdio']);
+  try {
+    await viaCli.initialize();
+    const { report } = await viaCli.conn.sendRequest<RunTestsRequest.Result>(RunTestsRequest.method, { manifest, only: ['staleness'] } satisfies RunTestsRequest.Params);
+    assert.equal(report.complete, true);
+    assert.notEqual(report.environment.pid, viaCli.child.pid);
+  } finally {
+    await viaCli.stop();
+  }
+});
