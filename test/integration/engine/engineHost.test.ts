@@ -9,7 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { after, before, test } from 'node:test';
 import { ErrorCodes, WorkDoneProgress } from 'vscode-languageserver-protocol/node';
 import { REPO, startLspClient, type LspClient } from '../lsp/lspClient';
-import { CreateManifestRequest, RunTestsRequest } from '../../../server/protocol/lsp';
+import { CreateManifestRequest, RunTestsRequest, ServeRequest, ServerStatusNotification, StopRequest } from '../../../server/protocol/lsp';
 
 const manifest = join(REPO, 'samples', 'breast-cancer', 'model.yaml');
 let client: LspClient;
@@ -95,4 +95,24 @@ test('`modelgate lsp --stdio` (the CLI bundle) finds the same engine host beside
   } finally {
     await viaCli.stop();
   }
+});
+
+test('the model server lives in an engine host of its own; when that host dies, the editor is told it stopped', async () => {
+  const lspPid = client.child.pid!;
+  const statuses: ServerStatusNotification.Params[] = [];
+  let stopped!: () => void;
+  const down = new Promise<void>((resolve) => { stopped = resolve; });
+  client.conn.onNotification(ServerStatusNotification.type, (p) => {
+    statuses.push(p);
+    if (!p.running) stopped();
+  });
+  const served = await client.conn.sendRequest<ServeRequest.Result>(ServeRequest.method, { manifests: [manifest], port: 0 } satisfies ServeRequest.Params);
+  assert.equal((await fetch(`${served.url}/v2/health/live`)).status, 200);
+  const hosts = childrenOf(lspPid);
+  assert.equal(hosts.length, 1, `one engine host serves: ${hosts.join(', ')}`);
+  process.kill(hosts[0]!, 'SIGKILL');
+  await down;
+  await assert.rejects(fetch(`${served.url}/v2/health/live`));
+  assert.deepEqual(await client.conn.sendRequest<StopRequest.Result>(StopRequest.method, {}), { stopped: false });
+  assert.equal(statuses[0]?.running, true);
 });
