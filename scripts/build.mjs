@@ -12,6 +12,8 @@ const nodeExternal = ['onnxruntime-node', 'autocannon', 'playwright-core', 'vsco
 const entries = [
   { in: 'server/cli.ts', out: 'dist/cli.js', platform: 'node' },
   { in: 'server/lsp/main.ts', out: 'dist/server.js', platform: 'node' },
+  // forked by the language server to run engine jobs (server/lsp/engine/host.ts)
+  { in: 'server/lsp/engine/hostMain.ts', out: 'dist/engine.js', platform: 'node' },
   { in: 'extension/extension.ts', out: 'dist/extension.js', platform: 'node' },
   { in: 'webview/main.ts', out: 'dist/webview.js', platform: 'browser' },
 ];

@@ -31,6 +31,7 @@ const FILES = [
   'bin/modelgate.js',
   'dist/cli.js',
   'dist/server.js',
+  'dist/engine.js',
   'dist/extension.js',
   'dist/webview.js',
   'docs/diagnostic-codes.md',

@@ -283,7 +283,17 @@ export interface Report {
   /** false when cancelled or a suite crashed: the report holds what was measured. */
   complete: boolean;
   cancelled?: boolean;
-  environment: { modelgate: string; node: string; platform: string; cpus: number; cpuModel: string };
+  environment: {
+    modelgate: string;
+    node: string;
+    platform: string;
+    cpus: number;
+    cpuModel: string;
+    /** The process that ran the engine (the editor's runs use a child of the language server). */
+    pid?: number;
+    /** Node flags of that process: latency and memory figures depend on them. */
+    execArgv?: string[];
+  };
   suites: { stress?: StressResult; staleness?: StalenessResult; metrics?: MetricsResult };
   gates: GateResult[];
   /** Every dataset a gate was computed on, with its row counts. */

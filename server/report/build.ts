@@ -23,6 +23,8 @@ export function environment(): Report['environment'] {
     platform: `${platform()}-${arch()} ${release()}`,
     cpus: c.length,
     cpuModel: c[0]?.model.trim() ?? 'unknown',
+    pid: process.pid,
+    execArgv: [...process.execArgv],
   };
 }
 

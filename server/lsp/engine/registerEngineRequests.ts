@@ -1,20 +1,19 @@
 // Custom requests that run the engine for the editor: tests with work-done
 // progress and cancellation, publishing (cancellable until the manifest is
-// written), and a local model server. Configuration problems
-// come back as ResponseErrors whose message says what and where, so the editor
-// can show them as they are.
+// written), and a local model server. The jobs run in an engine host, a child
+// process (engineProcess.ts): a fresh one per run, and one that lives as long
+// as the model server it serves. Configuration problems come back as
+// ResponseErrors whose message says what and where, so the editor can show
+// them as they are; a host that dies fails its request and says how.
 import { dirname } from 'node:path';
-import { ErrorCodes, LSPErrorCodes, ResponseError, type Connection, type WorkDoneProgressReporter } from 'vscode-languageserver';
-import { PublishCancelledError } from '../../publish';
+import { ErrorCodes, LSPErrorCodes, ResponseError, type CancellationToken, type Connection, type WorkDoneProgressReporter } from 'vscode-languageserver';
 import { buildStarterManifest } from '../../manifest/init';
-import { runTests, SUITES } from '../../pipeline';
+import { SUITES } from '../../protocol/report';
 import { CreateManifestRequest, DeployRequest, PublishRequest, RunTestsRequest, ScoreRequest, ServeRequest, ServerStatusNotification, StopRequest, VersionsRequest } from '../../protocol/lsp';
-import { LocalServer } from './localServer';
+import type { EngineJob, EngineJobs } from '../../protocol/engineHost';
+import { EngineJobError, EngineProcess, type HostCommand } from './engineProcess';
 import { overallPercent, progressMessage } from './progressText';
-import { deployManifest } from './deployManifest';
-import { publishManifest } from './publishManifest';
 import { publishedVersions } from './publishedVersions';
-import { scoreFile } from './scoreFile';
 import { errorData, type ErrorData } from '../../protocol/errors';
 import type { ProgressEvent } from '../../protocol/report';
 
@@ -29,7 +28,8 @@ const PROGRESS_INTERVAL_MS = 200;
  */
 export function toResponseError(err: unknown): ResponseError<ErrorData | undefined> {
   const message = err instanceof Error ? err.message : String(err);
-  const data = errorData(err);
+  if (err instanceof EngineJobError && err.error.cancelled) return new ResponseError(LSPErrorCodes.RequestCancelled, message, undefined);
+  const data = err instanceof EngineJobError ? err.error.data : errorData(err);
   return data ? new ResponseError(LSPErrorCodes.RequestFailed, message, data) : new ResponseError(ErrorCodes.InternalError, message, undefined);
 }
 
@@ -44,35 +44,67 @@ function throttledProgress(workDone: WorkDoneProgressReporter, percentOf: (e: Pr
   };
 }
 
-export function registerEngineRequests(connection: Connection): void {
+export interface EngineRequestOptions {
+  /** How to start the engine host (default: dist/engine.js beside this bundle). */
+  host?: HostCommand;
+}
+
+export function registerEngineRequests(connection: Connection, opts: EngineRequestOptions = {}): void {
+  const log = (line: string, stream: 'stdout' | 'stderr') => {
+    if (stream === 'stderr') connection.console.error(`engine: ${line}`);
+    else connection.console.log(`engine: ${line}`);
+  };
+
+  /** One job in a fresh host, which leaves when the job is done; $/cancelRequest aborts it there. */
+  async function inHost<J extends EngineJob>(job: J, params: EngineJobs[J]['params'], cli: string, token: CancellationToken, onProgress?: (e: EngineJobs[J]['progress']) => void): Promise<EngineJobs[J]['result']> {
+    const controller = new AbortController();
+    const cancel = token.onCancellationRequested(() => controller.abort());
+    let host: EngineProcess | undefined;
+    try {
+      host = new EngineProcess({ log, command: opts.host });
+      return await host.run(job, params, { cli, signal: controller.signal, onProgress });
+    } finally {
+      cancel.dispose();
+      void host?.close();
+    }
+  }
+
+  // The model server lives in a host of its own, kept between serve and stop.
+  let serving: EngineProcess | undefined;
   let served: { url: string; models: { name: string; version: string }[] } | undefined;
-  const local = new LocalServer({
-    onRate: (requestsPerSecond) => {
-      if (served) void connection.sendNotification(ServerStatusNotification.type, { running: true, ...served, requestsPerSecond });
-    },
-  });
+  function servingHost(): EngineProcess {
+    if (serving?.running) return serving;
+    const host = new EngineProcess({
+      log,
+      command: opts.host,
+      onRate: (requestsPerSecond) => {
+        if (served && serving === host) void connection.sendNotification(ServerStatusNotification.type, { running: true, ...served, requestsPerSecond });
+      },
+    });
+    void host.closed.then(() => {
+      if (serving !== host) return;
+      serving = undefined;
+      if (served) {
+        connection.console.error(`modelgate: the engine serving ${served.url} stopped; the model server is gone (see the engine lines above). Serve again to restart it.`);
+        served = undefined;
+        void connection.sendNotification(ServerStatusNotification.type, { running: false });
+      }
+    });
+    serving = host;
+    return host;
+  }
 
   connection.onRequest(RunTestsRequest.type, async (params, token) => {
     const workDone = connection.window.attachWorkDoneProgress(params.workDoneToken);
-    const controller = new AbortController();
-    const cancel = token.onCancellationRequested(() => controller.abort());
     const suites = params.only?.length ? params.only : [...SUITES];
     // The client shows the cancel button and cancels the request itself ($/cancelRequest).
     workDone.begin('ModelGate: running tests', 0, params.manifest, false);
     try {
-      const report = await runTests(params.manifest, {
-        only: suites,
-        duration: params.duration,
-        concurrency: params.concurrency,
-        url: params.url,
-        signal: controller.signal,
-        onProgress: throttledProgress(workDone, (e) => overallPercent(suites, e) ?? 0),
-      });
-      return { report };
+      const cli = `modelgate test ${params.manifest}${params.only?.length ? ` --only ${params.only.join(',')}` : ''}`;
+      return await inHost('runTests', params, cli, token, throttledProgress(workDone, (e) => overallPercent(suites, e) ?? 0));
     } catch (err) {
       throw toResponseError(err);
     } finally {
-      cancel.dispose();
       workDone.done();
     }
   });
@@ -80,56 +112,75 @@ export function registerEngineRequests(connection: Connection): void {
   connection.onRequest(ServeRequest.type, async (params) => {
     // Starting replaces (stops) a running server, so until the new one is up nothing is served.
     served = undefined;
+    const cli = `modelgate serve ${params.manifests.join(' ')}`;
     try {
-      const result = await local.start(params);
+      const host = servingHost();
+      const result = await host.run('serve', params, { cli });
       served = { url: result.url, models: result.models };
       void connection.sendNotification(ServerStatusNotification.type, { running: true, ...served, requestsPerSecond: 0 });
       return result;
     } catch (err) {
-      if (!local.url) void connection.sendNotification(ServerStatusNotification.type, { running: false });
+      // a failed start leaves nothing served: the host goes too
+      const host = serving;
+      serving = undefined;
+      void host?.close();
+      void connection.sendNotification(ServerStatusNotification.type, { running: false });
       throw toResponseError(err);
     }
   });
 
   connection.onRequest(StopRequest.type, async () => {
     served = undefined;
-    const result = await local.stop();
-    void connection.sendNotification(ServerStatusNotification.type, { running: false });
-    return result;
-  });
-  connection.onRequest(PublishRequest.type, async (params, token) => {
-    const workDone = connection.window.attachWorkDoneProgress(params.workDoneToken);
-    const controller = new AbortController();
-    const cancel = token.onCancellationRequested(() => controller.abort());
-    workDone.begin('ModelGate: publishing', 0, params.manifest, false);
+    const host = serving;
+    serving = undefined;
+    if (!host?.running) {
+      void connection.sendNotification(ServerStatusNotification.type, { running: false });
+      return { stopped: false };
+    }
     try {
-      return await publishManifest(params, (e) => workDone.report(e.percent ?? 0, e.message), controller.signal);
+      return await host.run('stop', {}, { cli: 'modelgate serve' });
     } catch (err) {
-      if (err instanceof PublishCancelledError) throw new ResponseError(LSPErrorCodes.RequestCancelled, err.message);
       throw toResponseError(err);
     } finally {
-      cancel.dispose();
+      await host.close();
+      void connection.sendNotification(ServerStatusNotification.type, { running: false });
+    }
+  });
+
+  connection.onRequest(PublishRequest.type, async (params, token) => {
+    const workDone = connection.window.attachWorkDoneProgress(params.workDoneToken);
+    workDone.begin('ModelGate: publishing', 0, params.manifest, false);
+    try {
+      const cli = `modelgate publish ${params.manifest}${params.target ? ` --to ${params.target}` : ''}`;
+      return await inHost('publish', params, cli, token, (e) => workDone.report(e.percent ?? 0, e.message));
+    } catch (err) {
+      throw toResponseError(err);
+    } finally {
       workDone.done();
     }
   });
 
   connection.onRequest(DeployRequest.type, async (params, token) => {
     const workDone = connection.window.attachWorkDoneProgress(params.workDoneToken);
-    const controller = new AbortController();
-    const cancel = token.onCancellationRequested(() => controller.abort());
     // lint, then the suites, then publish: the bar moves through the suites as a test run's does
     workDone.begin('ModelGate: testing and deploying', 0, params.manifest, false);
     try {
       const onProgress = throttledProgress(workDone, (e) => (e.suite === 'publish' ? 100 : overallPercent(SUITES, e) ?? 0), (e) => e.suite === 'publish');
-      return await deployManifest(params, onProgress, controller.signal);
+      const cli = `modelgate deploy ${params.manifest}${params.target ? ` --to ${params.target}` : ''}`;
+      return await inHost('deploy', params, cli, token, onProgress);
     } catch (err) {
       throw toResponseError(err);
     } finally {
-      cancel.dispose();
       workDone.done();
     }
   });
 
+  // Versions and CreateManifest stay in this process: Versions reads a layout
+  // or registry index and never touches onnxruntime; CreateManifest reads the
+  // model's signature through the same cached metadata load that linting
+  // already does here, with no inference and no load. Neither measures
+  // anything, so the host's plain flags would change nothing, and a process
+  // per call would only add its start-up to a view refresh.
   connection.onRequest(VersionsRequest.type, async (params) => {
     try {
       return await publishedVersions(params);
@@ -149,25 +200,22 @@ export function registerEngineRequests(connection: Connection): void {
 
   connection.onRequest(ScoreRequest.type, async (params, token) => {
     const workDone = connection.window.attachWorkDoneProgress(params.workDoneToken);
-    const controller = new AbortController();
-    const cancel = token.onCancellationRequested(() => controller.abort());
     workDone.begin('ModelGate: scoring', 0, params.input ?? params.manifest, false);
     let last = 0;
     try {
-      return await scoreFile(params, (percent, message) => {
+      const cli = `modelgate score ${params.manifest}${params.input ? ` --input ${params.input}` : ''}`;
+      return await inHost('score', params, cli, token, (e) => {
         if (Date.now() - last < PROGRESS_INTERVAL_MS) return;
         last = Date.now();
-        workDone.report(percent, message);
-      }, controller.signal);
+        workDone.report(e.percent ?? 0, e.message);
+      });
     } catch (err) {
-      if (controller.signal.aborted) throw new ResponseError(LSPErrorCodes.RequestCancelled, err instanceof Error ? err.message : String(err));
       throw toResponseError(err);
     } finally {
-      cancel.dispose();
       workDone.done();
     }
   });
 
-  // No shutdown hook of our own (server.ts owns onShutdown): the model server
-  // lives in this process and its socket closes when the process exits.
+  // No shutdown hook of our own (server.ts owns onShutdown): when this process
+  // exits, the IPC channel closes and every host exits with it.
 }

@@ -25,7 +25,7 @@ test('@kubernetes/client-node is optional and no bundle carries it: it loads onl
   const all = JSON.parse(readFileSync('package.json', 'utf8')) as { dependencies: Record<string, string>; optionalDependencies?: Record<string, string> };
   assert.equal(all.dependencies['@kubernetes/client-node'], undefined);
   assert.match(all.optionalDependencies?.['@kubernetes/client-node'] ?? '', /^\^1\./);
-  for (const bundle of ['dist/cli.js', 'dist/server.js', 'dist/extension.js']) {
+  for (const bundle of ['dist/cli.js', 'dist/server.js', 'dist/engine.js', 'dist/extension.js']) {
     const text = readFileSync(bundle, 'utf8');
     // client-node's own sources define these; our loader only names the package
     assert.doesNotMatch(text, /class KubeConfig\b/, `${bundle} bundles @kubernetes/client-node`);

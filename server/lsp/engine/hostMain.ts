@@ -1,0 +1,4 @@
+// Entry of the engine host bundle (dist/engine.js), forked by the language server.
+import { runHost } from './host';
+
+runHost();
