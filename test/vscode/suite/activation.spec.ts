@@ -43,6 +43,8 @@ describe('ModelGate when its language server cannot start', () => {
     }
     // what needs no server still works, and the CodeLens is there to click
     await vscode.commands.executeCommand('modelgate.showLogs');
+    // the lens provider runs on an open document
+    await vscode.window.showTextDocument(valid);
     const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', valid);
     assert.ok(lenses.some((l) => l.command?.command === 'modelgate.serve'), `no Serve lens: ${lenses.map((l) => l.command?.title).join(' | ')}`);
   });
