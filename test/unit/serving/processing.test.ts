@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { ProcessingError, compileProcessing } from '../../../server/manifest/compileProcessing';
 import {
-  ProcessingError, argmax, compileProcessing, encodeCategory, postprocess, preprocess, rawRowsFromCells, softmax, splitByInput, topk,
+  argmax, encodeCategory, postprocess, preprocess, rawRowsFromCells, softmax, splitByInput, topk,
 } from '../../../server/manifest/processing';
 import type { ModelManifest } from '../../../server/manifest/types';
 
@@ -72,7 +73,7 @@ test('reshape must match the signature shape; the tensor gets the model dims', (
 test('compile errors point at the manifest field', () => {
   const cases: [Partial<ModelManifest>, string][] = [
     [{ preprocessing: [{ op: 'standardize', mean: [1, 2, 3], std: [1, 1] }] }, 'preprocessing.0.mean'],
-    [{ preprocessing: [{ op: 'standardize', mean: [1, 2], std: [1, 0] }] }, 'preprocessing.0.std'],
+    [{ preprocessing: [{ op: 'standardize', mean: [1, 2], std: [1, 0] }] }, 'preprocessing.0.std.1'],
     [{ preprocessing: [{ op: 'minmax', min: 1, max: 1 }] }, 'preprocessing.0.max'],
     [{ preprocessing: [{ op: 'minmax', input: 'nope', min: 0, max: 1 }] }, 'preprocessing.0.input'],
     [{ postprocessing: [{ op: 'argmax', output: 'nope' }] }, 'postprocessing.0.output'],
