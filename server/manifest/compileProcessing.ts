@@ -5,10 +5,11 @@
 // manifests. Every problem is collected, each with its manifest path and
 // its code from codes.ts.
 import { ModelGateError } from '../protocol/errors';
-import type { Dim, TensorDType, TensorInfo } from '../runtime/onnx';
+import type { TensorDType } from '../runtime/onnx';
 import type { DiagnosticCode } from './codes';
 import type { JsonPath } from './parse';
-import type { InputPlan, ModelSignature, OutputPlan, PostStep, PreStep, ProcessingPlan } from './processing';
+import type { InputPlan, ModelSignature, OutputPlan, PostStep, ProcessingPlan } from './processing';
+import { minmax, onehot, reshape, standardize, missing, type Pre, type ProblemSink, type Tensor, type Walk } from './compilePreSteps';
 import { closest } from './suggest';
 import type { ModelManifest } from './types';
 import { fieldName } from './validators/types';
@@ -69,19 +70,7 @@ const SERVABLE: ReadonlySet<string> = new Set(['float32', 'float64', 'int8', 'in
 const product = (dims: number[]): number => dims.reduce((a, b) => a * b, 1);
 const list = (xs: readonly (string | number)[]): string => `[${xs.join(', ')}]`;
 
-/** A tensor as the compiler sees it: from the signature, or from the model when there is none. */
-interface Tensor {
-  name: string;
-  dtype: string;
-  shape: Dim[];
-  features?: string[];
-  /** Where problems about it point: its signature entry, or model.artifact. */
-  path: JsonPath;
-  fromManifest: boolean;
-  model?: TensorInfo;
-}
-
-class Compiler {
+class Compiler implements ProblemSink {
   readonly problems: ProcessingProblem[] = [];
   needsModel: string | undefined;
   /** False once a part was skipped or could not be sized: no plan then. */
@@ -186,8 +175,9 @@ export function tryCompileProcessing(manifest: ModelManifest, opts: CompileOptio
 
 /** The steps of one list, each with its index; undefined entries are steps another check rejected. */
 function stepList<K extends 'preprocessing' | 'postprocessing'>(c: Compiler, key: K): Array<NonNullable<ModelManifest[K]>[number] | undefined> {
-  if (!c.trusted([key])) { c.complete = false; return []; }
   const steps = (c.manifest[key] ?? []) as Array<NonNullable<ModelManifest[K]>[number]>;
+  if (!Array.isArray(steps)) { c.complete = false; return []; }
+  // Trusted step by step: one rejected step leaves the others checked.
   return steps.map((s, j) => {
     if (c.trusted([key, j]) && s && typeof s === 'object') return s;
     c.complete = false;
@@ -195,7 +185,6 @@ function stepList<K extends 'preprocessing' | 'postprocessing'>(c: Compiler, key
   });
 }
 
-type Pre = NonNullable<ModelManifest['preprocessing']>[number];
 type Post = NonNullable<ModelManifest['postprocessing']>[number];
 
 function nameProblem(c: Compiler, at: JsonPath, named: string, kind: 'input' | 'output', tensors: Tensor[]): void {
@@ -239,9 +228,11 @@ function compileInput(c: Compiler, t: Tensor, i: number, mine: Array<{ s: Pre; j
     c.problem('MG307', at, `input "${t.name}" takes ${modelWidth} values per row (${c.shapeSource(t)}), but its onehot steps alone add ${added} columns: correct the categories or the shape`);
     return undefined;
   }
-  if (blind) { c.complete = false; return undefined; }
   const rawNames = features ? [...features] : rawWidth !== undefined ? Array.from({ length: rawWidth }, (_, k) => `${t.name}[${k}]`) : undefined;
-  const walk: Walk = { c, t, i, width: rawWidth, names: rawNames, notes: features ? [`${features.length} features`] : [], steps: [], categorical: new Map(), rawNames };
+  // A step another check rejected hides the width from there on: the steps
+  // are still checked on their own, not against the row.
+  if (blind) c.complete = false;
+  const walk: Walk = { c, t, i, width: blind ? undefined : rawWidth, names: blind ? undefined : rawNames, notes: features ? [`${features.length} features`] : [], steps: [], categorical: new Map(), rawNames, shapeSource: c.shapeSource(t) };
   let reshaped = false;
   for (const { s, j } of mine) {
     const sp: JsonPath = ['preprocessing', j];
@@ -261,129 +252,6 @@ function compileInput(c: Compiler, t: Tensor, i: number, mine: Array<{ s: Pre; j
     name: t.name, dtype: t.dtype as TensorDType, dims, modelWidth: modelWidth!, rawWidth,
     features: rawNames, namedFeatures: !!features, steps: walk.steps, categorical: walk.categorical,
   };
-}
-
-/** The state of one input while its steps are followed. */
-interface Walk {
-  c: Compiler;
-  t: Tensor;
-  i: number;
-  /** Values per row at this step; undefined when unknown. */
-  width: number | undefined;
-  names: string[] | undefined;
-  /** How `width` came about, for messages ("30 features", "onehot "color" → 3 columns"). */
-  notes: string[];
-  steps: PreStep[];
-  categorical: Map<number, (string | number)[]>;
-  rawNames: string[] | undefined;
-}
-
-function missing(c: Compiler, sp: JsonPath, op: string, p: string): void {
-  c.problem('MG133', sp, `${fieldName(sp)} (op: ${op}) needs "${p}": add it`, { prefer: 'key', data: { missing: p } });
-}
-
-/** One value per feature: a single number applies to every feature; a list must have one per feature. */
-function perFeature(w: Walk, sp: JsonPath, name: string, v: unknown, what: string): Float64Array | undefined {
-  const at = [...sp, name];
-  if (typeof v !== 'number' && !(Array.isArray(v) && v.every((x) => typeof x === 'number'))) {
-    w.c.problem('MG105', at, `${fieldName(at)} must be ${what}`);
-    return undefined;
-  }
-  if (Array.isArray(v) && w.width !== undefined && v.length !== w.width) {
-    w.c.problem('MG308', at, `${fieldName(at)} has ${v.length} values but input "${w.t.name}" has ${w.width} features at this step (${w.notes.join(' + ') || 'its shape'}): give one ${name} per feature, in feature order`);
-    return undefined;
-  }
-  if (w.width === undefined) return undefined;
-  const out = new Float64Array(w.width);
-  for (let k = 0; k < w.width; k++) out[k] = typeof v === 'number' ? v : (v as number[])[k]!;
-  return out;
-}
-
-const featureName = (w: Walk, k: number): string => (w.names?.[k] !== undefined ? ` (${w.names[k]})` : '');
-
-function standardize(w: Walk, s: Extract<Pre, { op: 'standardize' }>, sp: JsonPath): void {
-  if (s.mean === undefined) return missing(w.c, sp, s.op, 'mean');
-  if (s.std === undefined) return missing(w.c, sp, s.op, 'std');
-  // With the width known, each list is held against it; without, against each other.
-  if (w.width === undefined && Array.isArray(s.mean) && Array.isArray(s.std) && s.mean.length !== s.std.length) {
-    w.c.problem('MG308', [...sp, 'std'], `${fieldName(sp)} has ${s.mean.length} means but ${s.std.length} standard deviations: give one of each per feature`);
-    return;
-  }
-  const bad = Array.isArray(s.std) ? s.std.findIndex((v) => !(v > 0) || !Number.isFinite(v)) : -1;
-  if (bad >= 0) w.c.problem('MG108', [...sp, 'std', bad], `${fieldName([...sp, 'std', bad])} is ${s.std[bad]}${featureName(w, bad)}: every standard deviation must be a positive number`);
-  const mean = perFeature(w, sp, 'mean', s.mean, 'a list of numbers, one mean per feature');
-  const std = perFeature(w, sp, 'std', s.std, 'a list of numbers, one standard deviation per feature');
-  if (mean && std && bad < 0) w.steps.push({ op: 'standardize', mean, std });
-}
-
-function minmax(w: Walk, s: Extract<Pre, { op: 'minmax' }>, sp: JsonPath): void {
-  if (s.min === undefined) return missing(w.c, sp, s.op, 'min');
-  if (s.max === undefined) return missing(w.c, sp, s.op, 'max');
-  const min = perFeature(w, sp, 'min', s.min, 'a number or a list of numbers, one per feature');
-  const max = perFeature(w, sp, 'max', s.max, 'a number or a list of numbers, one per feature');
-  const lo = s.min;
-  const hi = s.max;
-  if (Array.isArray(lo) && Array.isArray(hi) && lo.length !== hi.length) {
-    if (w.width === undefined) w.c.problem('MG308', [...sp, 'max'], `${fieldName(sp)} has ${lo.length} minimums but ${hi.length} maximums: give one of each per feature`);
-    return;
-  }
-  const n = Math.max(Array.isArray(lo) ? lo.length : 1, Array.isArray(hi) ? hi.length : 1);
-  for (let k = 0; k < n; k++) {
-    const a = Array.isArray(lo) ? lo[k] : lo;
-    const b = Array.isArray(hi) ? hi[k] : hi;
-    if (typeof a === 'number' && typeof b === 'number' && !(b - a > 0)) {
-      const which = n > 1 ? ` (feature ${k + 1}${featureName(w, k)})` : '';
-      w.c.problem('MG120', Array.isArray(hi) ? [...sp, 'max', k] : [...sp, 'max'], `${fieldName(sp)} min ${a} is not below max ${b}${which}: scaling divides by max − min, so give max > min`);
-      return;
-    }
-  }
-  if (!min || !max) return;
-  const scale = new Float64Array(min.length);
-  for (let k = 0; k < min.length; k++) scale[k] = 1 / (max[k]! - min[k]!);
-  w.steps.push({ op: 'minmax', min, scale });
-}
-
-function onehot(w: Walk, s: Extract<Pre, { op: 'onehot' }>, sp: JsonPath): void {
-  if (s.column === undefined) return missing(w.c, sp, s.op, 'column');
-  if (!Array.isArray(s.categories) || s.categories.length === 0) return missing(w.c, sp, s.op, 'categories');
-  const at = [...sp, 'column'];
-  const features = w.t.fromManifest ? `signature.inputs[${w.i}].features` : 'the features';
-  if (!w.t.features) {
-    w.c.problem('MG129', at, `${fieldName(at)} "${s.column}" names no column: input "${w.t.name}" lists no features; ${w.t.fromManifest ? `list its dataset columns in ${features}` : 'add a signature listing the input\'s features'}, including "${s.column}"`);
-    w.width = undefined;
-    return;
-  }
-  const col = w.names?.indexOf(s.column) ?? -1;
-  if (col < 0) {
-    const near = w.names ? closest(s.column, w.names) : undefined;
-    w.c.problem('MG129', at, `${fieldName(at)} "${s.column}" is not one of ${features}${near ? `: did you mean "${near}"?` : ': add it to features or correct the name'}`, near ? { data: { suggestion: near } } : {});
-    w.width = undefined;
-    return;
-  }
-  const cats = s.categories;
-  // A column no earlier step has changed still holds the raw category.
-  if (w.steps.every((p) => p.op === 'onehot')) {
-    const raw = w.rawNames?.indexOf(s.column) ?? -1;
-    if (raw >= 0) w.categorical.set(raw, cats);
-  }
-  w.steps.push({ op: 'onehot', column: col, categories: cats });
-  w.names = [...w.names!.slice(0, col), ...cats.map((v) => `${s.column}=${v}`), ...w.names!.slice(col + 1)];
-  if (w.width !== undefined) w.width += cats.length - 1;
-  w.notes.push(`onehot "${s.column}" → ${cats.length} columns`);
-}
-
-function reshape(w: Walk, s: Extract<Pre, { op: 'reshape' }>, sp: JsonPath, dims: number[] | undefined): void {
-  if (!Array.isArray(s.shape)) return missing(w.c, sp, s.op, 'shape');
-  const at = [...sp, 'shape'];
-  const n = product(s.shape);
-  if (w.width !== undefined && n !== w.width) {
-    w.c.problem('MG307', at, `${fieldName(at)} ${list(s.shape)} holds ${n} values but input "${w.t.name}" gets ${w.width} per row (${w.notes.join(' + ') || 'its shape'}): make the shape's product ${w.width}, or correct the features`);
-  } else if (dims && (s.shape.length !== dims.length || s.shape.some((d, k) => d !== dims[k]))) {
-    w.c.problem('MG307', at, `${fieldName(at)} gives rows of shape ${list(s.shape)}, but ${w.c.shapeSource(w.t)} expects ${list(dims)} after the batch axis: use shape: ${list(dims)}`, { data: { suggestion: dims } });
-  } else {
-    w.steps.push({ op: 'reshape', shape: s.shape });
-  }
-  w.width = n;
 }
 
 interface PostPlan {

@@ -126,3 +126,8 @@ test('an unknown key in a step names the fields of its op', async () => {
   assert.equal(d?.code, 'MG110');
   assert.match(d!.message, /op reshape takes op, input, shape/);
 });
+
+test('a step the schema rejects leaves the other steps checked', async () => {
+  const diags = await check(doc('signature:\n  inputs: [{name: x, dtype: float32, shape: [batch, 1]}]\n  outputs: [{name: y, dtype: float32, shape: [batch, 2]}]\npreprocessing:\n  - op: standardize\n    mean: high\n    std: [1]\n  - op: minmax\n    min: 4\n    max: 1\n'));
+  assert.deepEqual(diags.map((d) => d.code), ['MG105', 'MG120'], show(diags));
+});
