@@ -70,7 +70,8 @@ async function naiveConfig(model: string) {
   const loaded = await loadManifest(resolve(root, 'samples', model, 'model.yaml'));
   const m = loaded.manifest;
   const shape = m.signature!.inputs[0]!.shape.slice(1) as number[];
-  const pre = (m.preprocessing ?? []).filter((p) => p.op === 'standardize' || p.op === 'minmax').map((p) => ({ op: p.op, mean: p.mean, std: p.std, min: p.min, max: p.max }));
+  const pre = (m.preprocessing ?? []).flatMap((p): Array<{ op: string; mean?: number[]; std?: number[]; min?: number | number[]; max?: number | number[] }> =>
+    p.op === 'standardize' ? [{ op: p.op, mean: p.mean, std: p.std }] : p.op === 'minmax' ? [{ op: p.op, min: p.min, max: p.max }] : []);
   return { name: m.metadata.name, onnx: resolve(loaded.dir, m.model.artifact), dims: shape, pre, labels: m.model.classLabels };
 }
 

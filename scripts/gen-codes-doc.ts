@@ -7,7 +7,7 @@ import { CODES, type CodeInfo } from '../server/manifest/codes';
 const GROUPS: Array<[RegExp, string]> = [
   [/^MG1/, 'MG1xx: the manifest'],
   [/^MG2/, 'MG2xx: data'],
-  [/^MG3(0\d|10)$/, 'MG3xx: the model'],
+  [/^MG3(0\d|10|5\d)$/, 'MG3xx: the model'],
   [/^MG3/, 'MG3xx: serving requests'],
   [/^MG4/, 'MG4xx: publish and deploy'],
 ];

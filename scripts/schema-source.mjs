@@ -29,6 +29,20 @@ const slice = {
   },
 };
 const driftMethod = { type: 'string', enum: ['auto', 'psi', 'ks', 'wasserstein', 'chisquare', 'jensenshannon'], description: 'Drift test. `auto` chooses by sample size and type as Evidently does: up to 1000 reference rows, Kolmogorov–Smirnov (numeric) or chi-square (categorical) at 0.95 confidence; more rows, normalised Wasserstein distance (numeric) or Jensen–Shannon distance (categorical) with threshold 0.1. `psi` is the population stability index on reference-quantile bins.' };
+// A pre- or postprocessing step: one subschema per `op`, told apart by
+// ajv's discriminator, so a step gets only the errors of its own op and the
+// generated types are a union discriminated on `op`.
+const step = (title, op, what, target, params) => ({
+  title, type: 'object', additionalProperties: false,
+  required: ['op', ...Object.keys(params)],
+  description: `\`${op}\`: ${what}`,
+  properties: {
+    op: { const: op, description: `\`${op}\`: ${what}` },
+    [target]: { type: 'string', description: `Name of the model ${target} the step applies to (default: the first ${target}).` },
+    ...params,
+  },
+});
+const steps = (description, oneOf) => ({ type: 'object', required: ['op'], description, discriminator: { propertyName: 'op' }, oneOf });
 const schema = {
   $schema: 'http://json-schema.org/draft-07/schema#',
   $id: 'https://modelgate.dev/schemas/model.v1.json',
@@ -75,33 +89,33 @@ const schema = {
     },
     preprocessing: {
       type: 'array', description: 'Steps applied, in order, to an input before the model runs (in serving and in bulk scoring).',
-      items: {
-        type: 'object', required: ['op'], additionalProperties: false,
-        description: 'One preprocessing step.',
-        properties: {
-          op: { type: 'string', enum: ['standardize', 'minmax', 'onehot', 'reshape'], description: '`standardize`: (x − mean) / std per feature; `minmax`: (x − min) / (max − min); `onehot`: expand one categorical column into one column per category; `reshape`: reshape each row to `shape` (without the batch axis).' },
-          input: { type: 'string', description: 'Name of the model input the step applies to (default: the first input).' },
-          mean: { type: 'array', items: { type: 'number' }, description: '`standardize`: mean per feature.' },
-          std: { type: 'array', items: { type: 'number', exclusiveMinimum: 0 }, description: '`standardize`: standard deviation per feature (all > 0).' },
-          min: { anyOf: [{ type: 'number' }, { type: 'array', items: { type: 'number' } }], description: '`minmax`: minimum, one number or one per feature.' },
-          max: { anyOf: [{ type: 'number' }, { type: 'array', items: { type: 'number' } }], description: '`minmax`: maximum, one number or one per feature.' },
-          column: { type: 'string', description: '`onehot`: the categorical column to expand.' },
-          categories: { type: 'array', items: { type: ['string', 'number'] }, minItems: 1, description: '`onehot`: the categories, in output order.' },
-          shape: { type: 'array', items: { type: 'integer', minimum: 1 }, minItems: 1, description: '`reshape`: target shape of one row, without the batch axis.' },
-        },
-      },
+      items: steps('One preprocessing step; `op` says which, and each op has its own fields.', [
+        step('StandardizeStep', 'standardize', '(x − mean) / std per feature.', 'input', {
+          mean: { type: 'array', items: { type: 'number' }, description: 'Mean per feature, in feature order.', examples: [[14.1, 19.3]] },
+          std: { type: 'array', items: { type: 'number', exclusiveMinimum: 0 }, description: 'Standard deviation per feature, in feature order (all > 0).', examples: [[3.5, 4.3]] },
+        }),
+        step('MinmaxStep', 'minmax', '(x − min) / (max − min).', 'input', {
+          min: { anyOf: [{ type: 'number' }, { type: 'array', items: { type: 'number' } }], description: 'Minimum, one number for every feature or one per feature.', examples: [0] },
+          max: { anyOf: [{ type: 'number' }, { type: 'array', items: { type: 'number' } }], description: 'Maximum, one number for every feature or one per feature (above min).', examples: [16] },
+        }),
+        step('OnehotStep', 'onehot', 'expand one categorical column into one column per category.', 'input', {
+          column: { type: 'string', description: 'The categorical column to expand: one of the input\'s `features`.', examples: ['color'] },
+          categories: { type: 'array', items: { type: ['string', 'number'] }, minItems: 1, description: 'The categories, in output order.', examples: [['red', 'green', 'blue']] },
+        }),
+        step('ReshapeStep', 'reshape', 'reshape each row to `shape` (without the batch axis).', 'input', {
+          shape: { type: 'array', items: { type: 'integer', minimum: 1 }, minItems: 1, description: 'Target shape of one row, without the batch axis.', examples: [[1, 8, 8]] },
+        }),
+      ]),
     },
     postprocessing: {
       type: 'array', description: 'Steps applied, in order, to an output after the model runs. Raw outputs stay available.',
-      items: {
-        type: 'object', required: ['op'], additionalProperties: false,
-        description: 'One postprocessing step.',
-        properties: {
-          op: { type: 'string', enum: ['softmax', 'argmax', 'topk'], description: '`softmax`: turn scores into probabilities; `argmax`: the most likely class, named by `model.classLabels`; `topk`: the `k` most likely classes with their scores.' },
-          output: { type: 'string', description: 'Name of the model output the step applies to (default: the first output).' },
-          k: { type: 'integer', minimum: 1, description: '`topk`: number of classes to return.' },
-        },
-      },
+      items: steps('One postprocessing step; `op` says which, and each op has its own fields.', [
+        step('SoftmaxStep', 'softmax', 'turn scores into probabilities.', 'output', {}),
+        step('ArgmaxStep', 'argmax', 'the most likely class, named by `model.classLabels`.', 'output', {}),
+        step('TopkStep', 'topk', 'the `k` most likely classes with their scores.', 'output', {
+          k: { type: 'integer', minimum: 1, description: 'Number of classes to return.', examples: [3] },
+        }),
+      ]),
     },
     data: {
       type: 'object', additionalProperties: false,

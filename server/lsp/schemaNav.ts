@@ -12,6 +12,10 @@ export interface SchemaNode {
   required?: string[];
   items?: SchemaNode;
   anyOf?: SchemaNode[];
+  /** One subschema per value of `discriminator.propertyName` (the pre/postprocessing steps, told apart by `op`). */
+  oneOf?: SchemaNode[];
+  discriminator?: { propertyName: string };
+  examples?: unknown[];
   enum?: unknown[];
   const?: unknown;
   default?: unknown;
@@ -23,8 +27,55 @@ export interface SchemaNode {
 
 export const rootSchema = schemaJson as unknown as SchemaNode;
 
+const views = new WeakMap<SchemaNode, SchemaNode>();
+
+/**
+ * A discriminated node seen as one object: every branch's fields, and the
+ * tag as an enum of the branch values whose description documents each
+ * ("`standardize`: …; `minmax`: …"), so completion and hover treat `op`
+ * like any other enum.
+ */
+function merged(s: SchemaNode): SchemaNode {
+  let view = views.get(s);
+  if (view) return view;
+  const tag = s.discriminator!.propertyName;
+  const values: unknown[] = [];
+  const docs: string[] = [];
+  const properties: Record<string, SchemaNode> = {};
+  for (const b of s.oneOf ?? []) {
+    for (const [k, v] of Object.entries(b.properties ?? {})) {
+      if (k !== tag) properties[k] ??= v;
+      else if (v.const !== undefined) { values.push(v.const); if (v.description) docs.push(v.description.replace(/\.$/, '')); }
+    }
+  }
+  view = { type: 'object', description: s.description, required: s.required, properties: { [tag]: { type: 'string', enum: values, description: docs.join('; ') }, ...properties } };
+  views.set(s, view);
+  return view;
+}
+
+/**
+ * The branch of a discriminated node that `value` (the YAML value at that
+ * place) selects, with the tag still offering every value; the merged view
+ * when the tag is missing or unknown. Other nodes are returned as they are.
+ */
+export function narrow(s: SchemaNode, value?: unknown): SchemaNode {
+  if (!s.discriminator || !s.oneOf) return s;
+  const all = merged(s);
+  const tag = s.discriminator.propertyName;
+  const v = value && typeof value === 'object' ? (value as Record<string, unknown>)[tag] : undefined;
+  const branch = s.oneOf.find((b) => b.properties?.[tag]?.const === v);
+  if (!branch) return all;
+  let view = views.get(branch);
+  if (!view) {
+    view = { ...branch, properties: { ...branch.properties, [tag]: all.properties![tag]! } };
+    views.set(branch, view);
+  }
+  return view;
+}
+
 function branches(s: SchemaNode): SchemaNode[] {
-  return [s, ...(s.anyOf ?? [])];
+  const n = narrow(s);
+  return [n, ...(n.anyOf ?? [])];
 }
 
 /** The schema of one child: a property or additionalProperties for a key, items for an index. */
@@ -41,13 +92,19 @@ export function childSchema(s: SchemaNode, segment: string | number): SchemaNode
   return undefined;
 }
 
-export function schemaAt(path: JsonPath, from: SchemaNode = rootSchema): SchemaNode | undefined {
+/**
+ * The schema at `path`. With `value` (the document's value at `from`), a
+ * step is narrowed to the fields of its `op`.
+ */
+export function schemaAt(path: JsonPath, from: SchemaNode = rootSchema, value?: unknown): SchemaNode | undefined {
   let s: SchemaNode | undefined = from;
+  let v = value;
   for (const seg of path) {
     if (!s) return undefined;
-    s = childSchema(s, seg);
+    s = childSchema(narrow(s, v), seg);
+    v = v && typeof v === 'object' ? (v as Record<string | number, unknown>)[seg] : undefined;
   }
-  return s;
+  return s && narrow(s, v);
 }
 
 /** Every JSON type the node admits, looking into anyOf. */

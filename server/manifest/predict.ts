@@ -6,8 +6,9 @@ import { resolve } from 'node:path';
 import { createSession, run, sessionMetadata, type Session, type Tensor } from '../runtime/onnx';
 import { isUri, numericMatrix, readTable, resolveDataPath, type Table } from './dataset';
 import type { LoadedManifest } from './load';
+import { compileProcessing } from './compileProcessing';
 import {
-  compileProcessing, postprocess, preprocess, rawRowsFromCells, splitByInput, argmax, labelOf, tensorToFloat32,
+  postprocess, preprocess, rawRowsFromCells, splitByInput, argmax, labelOf, tensorToFloat32,
   type DerivedOutput, type ProcessingPlan,
 } from './processing';
 

@@ -1,5 +1,5 @@
 // Pre- and postprocessing declared in a manifest, compiled once into a plan
-// and applied to row-major typed arrays. Pure: no I/O, no runtime. Serving,
+// (compileProcessing.ts) and applied to row-major typed arrays. Pure: no I/O, no runtime. Serving,
 // bulk scoring and the model tests all run these same functions, so a served
 // prediction and an in-process one go through identical arithmetic.
 //
@@ -7,17 +7,7 @@
 // the manifest's order (`signature.inputs[].features`). A `onehot` column
 // holds the category's index in `categories` (use `encodeCategory` for raw
 // strings or values; -1 or NaN for an unknown category gives all zeros).
-import type { JsonPath } from './parse';
-import type { ModelManifest } from './types';
 import type { Tensor, TensorData, TensorDType, TensorInfo } from '../runtime/onnx';
-
-export class ProcessingError extends Error {
-  /** `path` points into the manifest, for a diagnostic at the right place. */
-  constructor(message: string, readonly path: JsonPath) {
-    super(message);
-    this.name = 'ProcessingError';
-  }
-}
 
 export type PreStep =
   | { op: 'standardize'; mean: Float64Array; std: Float64Array }
@@ -79,174 +69,6 @@ export type DerivedOutput =
 export interface ModelSignature {
   inputs: TensorInfo[];
   outputs: TensorInfo[];
-}
-
-const product = (dims: number[]) => dims.reduce((a, b) => a * b, 1);
-
-function fixedDims(shape: (number | string)[] | undefined, path: JsonPath, what: string): number[] | undefined {
-  if (!shape) return undefined;
-  const rest = shape.slice(1);
-  const out: number[] = [];
-  for (let i = 0; i < rest.length; i++) {
-    const d = rest[i];
-    if (typeof d !== 'number' || d <= 0) {
-      if (what === 'output') return rest.map((x) => (typeof x === 'number' && x > 0 ? x : -1));
-      throw new ProcessingError(
-        `${what} dimension ${i + 1} is ${JSON.stringify(d)}; only the first (batch) axis may be dynamic. Give every other dimension a fixed size.`,
-        [...path, i + 1],
-      );
-    }
-    out.push(d);
-  }
-  return out;
-}
-
-function perFeature(v: number | number[] | undefined, width: number, path: JsonPath, name: string): Float64Array {
-  if (v === undefined) throw new ProcessingError(`missing \`${name}\`: this step needs it (one number, or one per feature)`, path);
-  const arr = typeof v === 'number' ? [v] : v;
-  if (arr.length !== 1 && arr.length !== width) {
-    throw new ProcessingError(`\`${name}\` has ${arr.length} numbers but the input has ${width} features at this step; give one number or ${width}`, [...path, name]);
-  }
-  const out = new Float64Array(width);
-  for (let i = 0; i < width; i++) out[i] = arr.length === 1 ? arr[0]! : arr[i]!;
-  return out;
-}
-
-/**
- * Compiles the manifest's processing into a plan. `model` (from the ONNX
- * file) fills what the manifest's signature leaves out. Throws
- * ProcessingError with the manifest path of the first problem.
- */
-export function compileProcessing(manifest: ModelManifest, model?: ModelSignature): ProcessingPlan {
-  const sigInputs = manifest.signature?.inputs ?? model?.inputs.map((i) => ({ name: i.name, dtype: i.dtype, shape: i.shape, features: undefined as string[] | undefined }));
-  const sigOutputs = manifest.signature?.outputs ?? model?.outputs.map((o) => ({ name: o.name, dtype: o.dtype, shape: o.shape }));
-  if (!sigInputs || !sigOutputs) throw new ProcessingError('the manifest has no `signature` and the model was not read; add `signature` (quick fix: "Fill signature from model")', ['signature']);
-  const pre = manifest.preprocessing ?? [];
-  const inputNames = sigInputs.map((i) => i.name);
-  for (let s = 0; s < pre.length; s++) {
-    const target = pre[s]!.input;
-    if (target !== undefined && !inputNames.includes(target)) {
-      throw new ProcessingError(`preprocessing step ${s + 1} names input "${target}", but the model's inputs are: ${inputNames.join(', ')}`, ['preprocessing', s, 'input']);
-    }
-  }
-
-  const inputs: InputPlan[] = sigInputs.map((si, ii) => {
-    const sigPath: JsonPath = ['signature', 'inputs', ii];
-    const dtype = si.dtype as TensorDType | 'unknown';
-    if (dtype === 'unknown' || dtype === 'string' || dtype === 'float16') {
-      throw new ProcessingError(`input "${si.name}" has dtype ${dtype}; serving supports numeric and bool inputs (float32, float64, int8-64, uint8-64, bool)`, [...sigPath, 'dtype']);
-    }
-    const dims = fixedDims(si.shape as (number | string)[], [...sigPath, 'shape'], 'input')!;
-    const modelWidth = product(dims);
-    const mine = pre.map((p, i) => ({ p, i })).filter(({ p }) => (p.input ?? inputNames[0]) === si.name);
-    // Walk the steps backwards from the model width to find the raw width.
-    let rawWidth = modelWidth;
-    for (const { p, i } of mine) {
-      if (p.op === 'onehot') {
-        if (!p.categories?.length) throw new ProcessingError('onehot needs `categories`, the list of categories in output order', ['preprocessing', i]);
-        rawWidth -= p.categories.length - 1;
-      }
-    }
-    const named = si.features;
-    if (named && named.length !== rawWidth) {
-      const why = rawWidth === modelWidth ? `the product of the non-batch dimensions of [${(si.shape as unknown[]).join(', ')}]` : `the raw width: ${modelWidth} model values minus the columns added by onehot`;
-      throw new ProcessingError(`input "${si.name}" lists ${named.length} features but takes ${rawWidth} (${why})`, [...sigPath, 'features']);
-    }
-    let names = named ? [...named] : Array.from({ length: rawWidth }, (_, k) => `${si.name}[${k}]`);
-    const steps: PreStep[] = [];
-    const categorical = new Map<number, (string | number)[]>();
-    let width = rawWidth;
-    for (const { p, i } of mine) {
-      const path: JsonPath = ['preprocessing', i];
-      if (p.op === 'standardize') {
-        const mean = perFeature(p.mean, width, path, 'mean');
-        const std = perFeature(p.std, width, path, 'std');
-        const bad = std.findIndex((v) => !(v > 0) || !Number.isFinite(v));
-        if (bad >= 0) throw new ProcessingError(`std of feature ${bad + 1} (${names[bad]}) is ${std[bad]}; every std must be a positive number`, [...path, 'std']);
-        steps.push({ op: 'standardize', mean, std });
-      } else if (p.op === 'minmax') {
-        const min = perFeature(p.min, width, path, 'min');
-        const max = perFeature(p.max, width, path, 'max');
-        const scale = new Float64Array(width);
-        for (let k = 0; k < width; k++) {
-          const range = max[k]! - min[k]!;
-          if (!(range > 0)) throw new ProcessingError(`max must be greater than min for feature ${k + 1} (${names[k]}): min ${min[k]}, max ${max[k]}`, [...path, 'max']);
-          scale[k] = 1 / range;
-        }
-        steps.push({ op: 'minmax', min, scale });
-      } else if (p.op === 'onehot') {
-        if (p.column === undefined) throw new ProcessingError('onehot needs `column`: the feature to expand', path);
-        const col = names.indexOf(p.column);
-        if (col < 0) throw new ProcessingError(`onehot column "${p.column}" is not a feature of input "${si.name}" at this step; its features are: ${names.join(', ')}`, [...path, 'column']);
-        const cats = p.categories!;
-        if (steps.length === 0 && width === rawWidth) categorical.set(col, cats);
-        steps.push({ op: 'onehot', column: col, categories: cats });
-        names = [...names.slice(0, col), ...cats.map((c) => `${p.column}=${c}`), ...names.slice(col + 1)];
-        width += cats.length - 1;
-      } else if (p.op === 'reshape') {
-        const shape = p.shape ?? [];
-        if (product(shape) !== width) throw new ProcessingError(`reshape to [${shape.join(', ')}] needs ${product(shape)} values per row, but the row has ${width} here`, [...path, 'shape']);
-        if (product(shape) !== modelWidth || shape.length !== dims.length || shape.some((d, k) => d !== dims[k])) {
-          throw new ProcessingError(`reshape to [${shape.join(', ')}] does not match input "${si.name}" shape [${(si.shape as unknown[]).join(', ')}] without its batch axis`, [...path, 'shape']);
-        }
-        steps.push({ op: 'reshape', shape });
-      }
-    }
-    if (width !== modelWidth) throw new ProcessingError(`after preprocessing, input "${si.name}" rows have ${width} values but the model takes ${modelWidth}`, [...sigPath, 'shape']);
-    return { name: si.name, dtype: dtype as TensorDType, dims, modelWidth, rawWidth, features: named ? [...named] : names, namedFeatures: !!named, steps, categorical };
-  });
-
-  const outputs: OutputPlan[] = sigOutputs.map((so, oi) => ({
-    name: so.name,
-    dtype: so.dtype as TensorDType | 'unknown',
-    dims: fixedDims(so.shape as (number | string)[], ['signature', 'outputs', oi, 'shape'], 'output') ?? [],
-  }));
-  const outputNames = outputs.map((o) => o.name);
-  const taken = new Set(outputNames);
-  const unique = (base: string, output: string) => {
-    let n = taken.has(base) ? `${output}_${base}` : base;
-    for (let k = 2; taken.has(n); k++) n = `${output}_${base}${k}`;
-    taken.add(n);
-    return n;
-  };
-  const classLabels = manifest.model.classLabels ? [...manifest.model.classLabels] : undefined;
-  const post: PostStep[] = [];
-  const softmaxOf = new Map<string, string>();
-  (manifest.postprocessing ?? []).forEach((p, i) => {
-    const output = p.output ?? outputNames[0]!;
-    if (!outputNames.includes(output)) {
-      throw new ProcessingError(`postprocessing step ${i + 1} names output "${output}", but the model's outputs are: ${outputNames.join(', ')}`, ['postprocessing', i, 'output']);
-    }
-    const source = softmaxOf.get(output) ?? output;
-    if (p.op === 'softmax') {
-      const as = unique('probabilities', output);
-      softmaxOf.set(output, as);
-      post.push({ op: 'softmax', output, as });
-    } else if (p.op === 'argmax') {
-      post.push({ op: 'argmax', output, source, as: unique('label', output) });
-    } else if (p.op === 'topk') {
-      const k = p.k ?? 1;
-      if (!Number.isInteger(k) || k < 1) throw new ProcessingError(`topk k must be a whole number ≥ 1, not ${p.k}`, ['postprocessing', i, 'k']);
-      const width = outputs.find((o) => o.name === output)?.dims.reduce((a, b) => a * b, 1);
-      if (width !== undefined && width > 0 && k > width) throw new ProcessingError(`topk k = ${k} but output "${output}" has only ${width} classes`, ['postprocessing', i, 'k']);
-      post.push({ op: 'topk', output, source, as: unique('topk', output), k });
-    }
-  });
-  const steps = manifest.postprocessing ?? [];
-  const firstStep = steps.find((p) => p.op !== 'softmax') ?? steps[0];
-  const primaryOutput = firstStep ? firstStep.output ?? outputNames[0]! : outputNames[0]!;
-  const task = manifest.model.task;
-  if (task === 'classification' && classLabels) {
-    const width = product(outputs.find((o) => o.name === primaryOutput)?.dims ?? []);
-    if (width > 0 && width !== classLabels.length) {
-      throw new ProcessingError(`model.classLabels has ${classLabels.length} labels but output "${primaryOutput}" has ${width} columns; list one label per output column`, ['model', 'classLabels']);
-    }
-  }
-  return {
-    task, classLabels, inputs, outputs, post, primaryOutput,
-    probabilityOutput: softmaxOf.get(primaryOutput) ?? primaryOutput,
-    rawWidth: inputs.reduce((a, i) => a + i.rawWidth, 0),
-  };
 }
 
 /** Index of `value` among `categories` (compared as strings), or -1. */

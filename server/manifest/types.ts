@@ -66,7 +66,7 @@ export interface ModelManifest {
      *
      * @minItems 2
      */
-    classLabels?: [string, string, ...string[]];
+    classLabels?: string[];
     /**
      * Framework the model was trained in before export to ONNX.
      */
@@ -91,136 +91,44 @@ export interface ModelManifest {
      *
      * Items: A named input tensor of the model.
      */
-    inputs: [
-      {
-        /**
-         * Name of the input exactly as it appears in the ONNX graph.
-         */
-        name: string;
-        /**
-         * Element type of the tensor, as ONNX names it (float32 = ONNX FLOAT, int64 = ONNX INT64, …).
-         */
-        dtype:
-          | 'float32'
-          | 'float64'
-          | 'float16'
-          | 'int8'
-          | 'int16'
-          | 'int32'
-          | 'int64'
-          | 'uint8'
-          | 'uint16'
-          | 'uint32'
-          | 'uint64'
-          | 'bool'
-          | 'string';
-        /**
-         * Dimensions of the tensor. A positive integer is a fixed size; a name such as `batch` or -1 is a symbolic (dynamic) axis, usually the batch axis.
-         *
-         * @minItems 0
-         * @maxItems 8
-         */
-        shape:
-          | []
-          | [number | string]
-          | [number | string, number | string]
-          | [number | string, number | string, number | string]
-          | [number | string, number | string, number | string, number | string]
-          | [number | string, number | string, number | string, number | string, number | string]
-          | [number | string, number | string, number | string, number | string, number | string, number | string]
-          | [
-              number | string,
-              number | string,
-              number | string,
-              number | string,
-              number | string,
-              number | string,
-              number | string
-            ]
-          | [
-              number | string,
-              number | string,
-              number | string,
-              number | string,
-              number | string,
-              number | string,
-              number | string,
-              number | string
-            ];
-        /**
-         * Dataset columns that feed this input, in order. Their count must equal the product of the non-batch dimensions of `shape`.
-         */
-        features?: string[];
-        /**
-         * What this tensor holds.
-         */
-        description?: string;
-      },
-      ...{
-        /**
-         * Name of the input exactly as it appears in the ONNX graph.
-         */
-        name: string;
-        /**
-         * Element type of the tensor, as ONNX names it (float32 = ONNX FLOAT, int64 = ONNX INT64, …).
-         */
-        dtype:
-          | 'float32'
-          | 'float64'
-          | 'float16'
-          | 'int8'
-          | 'int16'
-          | 'int32'
-          | 'int64'
-          | 'uint8'
-          | 'uint16'
-          | 'uint32'
-          | 'uint64'
-          | 'bool'
-          | 'string';
-        /**
-         * Dimensions of the tensor. A positive integer is a fixed size; a name such as `batch` or -1 is a symbolic (dynamic) axis, usually the batch axis.
-         *
-         * @minItems 0
-         * @maxItems 8
-         */
-        shape:
-          | []
-          | [number | string]
-          | [number | string, number | string]
-          | [number | string, number | string, number | string]
-          | [number | string, number | string, number | string, number | string]
-          | [number | string, number | string, number | string, number | string, number | string]
-          | [number | string, number | string, number | string, number | string, number | string, number | string]
-          | [
-              number | string,
-              number | string,
-              number | string,
-              number | string,
-              number | string,
-              number | string,
-              number | string
-            ]
-          | [
-              number | string,
-              number | string,
-              number | string,
-              number | string,
-              number | string,
-              number | string,
-              number | string,
-              number | string
-            ];
-        /**
-         * Dataset columns that feed this input, in order. Their count must equal the product of the non-batch dimensions of `shape`.
-         */
-        features?: string[];
-        /**
-         * What this tensor holds.
-         */
-        description?: string;
-      }[]
-    ];
+    inputs: {
+      /**
+       * Name of the input exactly as it appears in the ONNX graph.
+       */
+      name: string;
+      /**
+       * Element type of the tensor, as ONNX names it (float32 = ONNX FLOAT, int64 = ONNX INT64, …).
+       */
+      dtype:
+        | 'float32'
+        | 'float64'
+        | 'float16'
+        | 'int8'
+        | 'int16'
+        | 'int32'
+        | 'int64'
+        | 'uint8'
+        | 'uint16'
+        | 'uint32'
+        | 'uint64'
+        | 'bool'
+        | 'string';
+      /**
+       * Dimensions of the tensor. A positive integer is a fixed size; a name such as `batch` or -1 is a symbolic (dynamic) axis, usually the batch axis.
+       *
+       * @minItems 0
+       * @maxItems 8
+       */
+      shape: (number | string)[];
+      /**
+       * Dataset columns that feed this input, in order. Their count must equal the product of the non-batch dimensions of `shape`.
+       */
+      features?: string[];
+      /**
+       * What this tensor holds.
+       */
+      description?: string;
+    }[];
     /**
      * Model outputs.
      *
@@ -228,195 +136,53 @@ export interface ModelManifest {
      *
      * Items: A named output tensor of the model.
      */
-    outputs: [
-      {
-        /**
-         * Name of the output exactly as it appears in the ONNX graph.
-         */
-        name: string;
-        /**
-         * Element type of the tensor, as ONNX names it (float32 = ONNX FLOAT, int64 = ONNX INT64, …).
-         */
-        dtype:
-          | 'float32'
-          | 'float64'
-          | 'float16'
-          | 'int8'
-          | 'int16'
-          | 'int32'
-          | 'int64'
-          | 'uint8'
-          | 'uint16'
-          | 'uint32'
-          | 'uint64'
-          | 'bool'
-          | 'string';
-        /**
-         * Dimensions of the tensor. A positive integer is a fixed size; a name such as `batch` or -1 is a symbolic (dynamic) axis, usually the batch axis.
-         *
-         * @minItems 0
-         * @maxItems 8
-         */
-        shape:
-          | []
-          | [number | string]
-          | [number | string, number | string]
-          | [number | string, number | string, number | string]
-          | [number | string, number | string, number | string, number | string]
-          | [number | string, number | string, number | string, number | string, number | string]
-          | [number | string, number | string, number | string, number | string, number | string, number | string]
-          | [
-              number | string,
-              number | string,
-              number | string,
-              number | string,
-              number | string,
-              number | string,
-              number | string
-            ]
-          | [
-              number | string,
-              number | string,
-              number | string,
-              number | string,
-              number | string,
-              number | string,
-              number | string,
-              number | string
-            ];
-        /**
-         * What this tensor holds.
-         */
-        description?: string;
-      },
-      ...{
-        /**
-         * Name of the output exactly as it appears in the ONNX graph.
-         */
-        name: string;
-        /**
-         * Element type of the tensor, as ONNX names it (float32 = ONNX FLOAT, int64 = ONNX INT64, …).
-         */
-        dtype:
-          | 'float32'
-          | 'float64'
-          | 'float16'
-          | 'int8'
-          | 'int16'
-          | 'int32'
-          | 'int64'
-          | 'uint8'
-          | 'uint16'
-          | 'uint32'
-          | 'uint64'
-          | 'bool'
-          | 'string';
-        /**
-         * Dimensions of the tensor. A positive integer is a fixed size; a name such as `batch` or -1 is a symbolic (dynamic) axis, usually the batch axis.
-         *
-         * @minItems 0
-         * @maxItems 8
-         */
-        shape:
-          | []
-          | [number | string]
-          | [number | string, number | string]
-          | [number | string, number | string, number | string]
-          | [number | string, number | string, number | string, number | string]
-          | [number | string, number | string, number | string, number | string, number | string]
-          | [number | string, number | string, number | string, number | string, number | string, number | string]
-          | [
-              number | string,
-              number | string,
-              number | string,
-              number | string,
-              number | string,
-              number | string,
-              number | string
-            ]
-          | [
-              number | string,
-              number | string,
-              number | string,
-              number | string,
-              number | string,
-              number | string,
-              number | string,
-              number | string
-            ];
-        /**
-         * What this tensor holds.
-         */
-        description?: string;
-      }[]
-    ];
+    outputs: {
+      /**
+       * Name of the output exactly as it appears in the ONNX graph.
+       */
+      name: string;
+      /**
+       * Element type of the tensor, as ONNX names it (float32 = ONNX FLOAT, int64 = ONNX INT64, …).
+       */
+      dtype:
+        | 'float32'
+        | 'float64'
+        | 'float16'
+        | 'int8'
+        | 'int16'
+        | 'int32'
+        | 'int64'
+        | 'uint8'
+        | 'uint16'
+        | 'uint32'
+        | 'uint64'
+        | 'bool'
+        | 'string';
+      /**
+       * Dimensions of the tensor. A positive integer is a fixed size; a name such as `batch` or -1 is a symbolic (dynamic) axis, usually the batch axis.
+       *
+       * @minItems 0
+       * @maxItems 8
+       */
+      shape: (number | string)[];
+      /**
+       * What this tensor holds.
+       */
+      description?: string;
+    }[];
   };
   /**
    * Steps applied, in order, to an input before the model runs (in serving and in bulk scoring).
    *
-   * Items: One preprocessing step.
+   * Items: One preprocessing step; `op` says which, and each op has its own fields.
    */
-  preprocessing?: {
-    /**
-     * `standardize`: (x − mean) / std per feature; `minmax`: (x − min) / (max − min); `onehot`: expand one categorical column into one column per category; `reshape`: reshape each row to `shape` (without the batch axis).
-     */
-    op: 'standardize' | 'minmax' | 'onehot' | 'reshape';
-    /**
-     * Name of the model input the step applies to (default: the first input).
-     */
-    input?: string;
-    /**
-     * `standardize`: mean per feature.
-     */
-    mean?: number[];
-    /**
-     * `standardize`: standard deviation per feature (all > 0).
-     */
-    std?: number[];
-    /**
-     * `minmax`: minimum, one number or one per feature.
-     */
-    min?: number | number[];
-    /**
-     * `minmax`: maximum, one number or one per feature.
-     */
-    max?: number | number[];
-    /**
-     * `onehot`: the categorical column to expand.
-     */
-    column?: string;
-    /**
-     * `onehot`: the categories, in output order.
-     *
-     * @minItems 1
-     */
-    categories?: [string | number, ...(string | number)[]];
-    /**
-     * `reshape`: target shape of one row, without the batch axis.
-     *
-     * @minItems 1
-     */
-    shape?: [number, ...number[]];
-  }[];
+  preprocessing?: (StandardizeStep | MinmaxStep | OnehotStep | ReshapeStep)[];
   /**
    * Steps applied, in order, to an output after the model runs. Raw outputs stay available.
    *
-   * Items: One postprocessing step.
+   * Items: One postprocessing step; `op` says which, and each op has its own fields.
    */
-  postprocessing?: {
-    /**
-     * `softmax`: turn scores into probabilities; `argmax`: the most likely class, named by `model.classLabels`; `topk`: the `k` most likely classes with their scores.
-     */
-    op: 'softmax' | 'argmax' | 'topk';
-    /**
-     * Name of the model output the step applies to (default: the first output).
-     */
-    output?: string;
-    /**
-     * `topk`: number of classes to return.
-     */
-    k?: number;
-  }[];
+  postprocessing?: (SoftmaxStep | ArgmaxStep | TopkStep)[];
   /**
    * Datasets (CSV with a header row) used to validate, test and monitor the model.
    */
@@ -641,7 +407,7 @@ export interface ModelManifest {
      *
      * @minItems 1
      */
-    concurrency?: [number, ...number[]];
+    concurrency?: number[];
     /**
      * How long each point of the sweep runs. A positive duration: a whole number followed by ms, s, m, h, d or w, e.g. `500ms`, `10s`, `90d`.
      */
@@ -773,4 +539,131 @@ export interface ModelManifest {
      */
     perHour?: number;
   };
+}
+/**
+ * `standardize`: (x − mean) / std per feature.
+ */
+export interface StandardizeStep {
+  /**
+   * `standardize`: (x − mean) / std per feature.
+   */
+  op: 'standardize';
+  /**
+   * Name of the model input the step applies to (default: the first input).
+   */
+  input?: string;
+  /**
+   * Mean per feature, in feature order.
+   */
+  mean: number[];
+  /**
+   * Standard deviation per feature, in feature order (all > 0).
+   */
+  std: number[];
+}
+/**
+ * `minmax`: (x − min) / (max − min).
+ */
+export interface MinmaxStep {
+  /**
+   * `minmax`: (x − min) / (max − min).
+   */
+  op: 'minmax';
+  /**
+   * Name of the model input the step applies to (default: the first input).
+   */
+  input?: string;
+  /**
+   * Minimum, one number for every feature or one per feature.
+   */
+  min: number | number[];
+  /**
+   * Maximum, one number for every feature or one per feature (above min).
+   */
+  max: number | number[];
+}
+/**
+ * `onehot`: expand one categorical column into one column per category.
+ */
+export interface OnehotStep {
+  /**
+   * `onehot`: expand one categorical column into one column per category.
+   */
+  op: 'onehot';
+  /**
+   * Name of the model input the step applies to (default: the first input).
+   */
+  input?: string;
+  /**
+   * The categorical column to expand: one of the input's `features`.
+   */
+  column: string;
+  /**
+   * The categories, in output order.
+   *
+   * @minItems 1
+   */
+  categories: (string | number)[];
+}
+/**
+ * `reshape`: reshape each row to `shape` (without the batch axis).
+ */
+export interface ReshapeStep {
+  /**
+   * `reshape`: reshape each row to `shape` (without the batch axis).
+   */
+  op: 'reshape';
+  /**
+   * Name of the model input the step applies to (default: the first input).
+   */
+  input?: string;
+  /**
+   * Target shape of one row, without the batch axis.
+   *
+   * @minItems 1
+   */
+  shape: number[];
+}
+/**
+ * `softmax`: turn scores into probabilities.
+ */
+export interface SoftmaxStep {
+  /**
+   * `softmax`: turn scores into probabilities.
+   */
+  op: 'softmax';
+  /**
+   * Name of the model output the step applies to (default: the first output).
+   */
+  output?: string;
+}
+/**
+ * `argmax`: the most likely class, named by `model.classLabels`.
+ */
+export interface ArgmaxStep {
+  /**
+   * `argmax`: the most likely class, named by `model.classLabels`.
+   */
+  op: 'argmax';
+  /**
+   * Name of the model output the step applies to (default: the first output).
+   */
+  output?: string;
+}
+/**
+ * `topk`: the `k` most likely classes with their scores.
+ */
+export interface TopkStep {
+  /**
+   * `topk`: the `k` most likely classes with their scores.
+   */
+  op: 'topk';
+  /**
+   * Name of the model output the step applies to (default: the first output).
+   */
+  output?: string;
+  /**
+   * Number of classes to return.
+   */
+  k: number;
 }

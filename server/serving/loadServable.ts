@@ -4,7 +4,8 @@
 // ManifestError whose diagnostics point into model.yaml.
 import { ManifestError, loadManifest, type LoadedManifest } from '../manifest/load';
 import { artifactPath, inferBatch, planFor, sampleRows, type BatchOutput, type SampleRows } from '../manifest/predict';
-import { ProcessingError, type ProcessingPlan } from '../manifest/processing';
+import { ProcessingError } from '../manifest/compileProcessing';
+import type { ProcessingPlan } from '../manifest/processing';
 import { diagnosticAt } from '../manifest/parse';
 import { ModelLoadError, createSession, sessionMetadata, type Session } from '../runtime/onnx';
 import { LiveHealth, type HealthOptions } from './health/liveHealth';
@@ -28,13 +29,9 @@ function manifestError(loaded: LoadedManifest, path: (string | number)[], code: 
   return new ManifestError(loaded.path, [diagnosticAt(loaded.parsed, path, code, 'error', message)]);
 }
 
-/** The catalogue code (server/manifest/codes.ts) for a processing problem at `path`. */
-function processingCode(path: (string | number)[]): string {
-  const last = path[path.length - 1];
-  if (path[0] === 'model' && last === 'classLabels') return 'MG306';
-  if (last === 'features') return 'MG307';
-  if (last === 'mean' || last === 'std' || last === 'min' || last === 'max') return 'MG308';
-  return 'MG300';
+/** Every problem of the processing compiler, each at its place in model.yaml. */
+function processingErrors(loaded: LoadedManifest, err: ProcessingError): ManifestError {
+  return new ManifestError(loaded.path, err.problems.map((p) => diagnosticAt(loaded.parsed, p.path, p.code, 'error', p.message, { prefer: p.prefer, data: p.data })));
 }
 
 /** The manifest's signature must describe the ONNX file it points at. */
@@ -133,7 +130,7 @@ export async function loadServable(manifestPath: string, opts: LoadOptions): Pro
     try {
       plan = planFor(loaded, session);
     } catch (err) {
-      if (err instanceof ProcessingError) throw manifestError(loaded, err.path, processingCode(err.path), err.message);
+      if (err instanceof ProcessingError) throw processingErrors(loaded, err);
       throw err;
     }
     checkAgainstModel(loaded, plan, session);

@@ -17,6 +17,24 @@ test('the committed schema is what scripts/schema-source.mjs generates', () => {
   assert.equal(readFileSync(schemaPath, 'utf8'), readFileSync(out, 'utf8'), 'run `npm run gen:schema` and commit the result');
 });
 
+test('the committed types are what scripts/gen-schema.mjs generates from the schema', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mg-types-'));
+  execFileSync(process.execPath, ['scripts/gen-schema.mjs', dir]);
+  assert.equal(readFileSync('server/manifest/types.ts', 'utf8'), readFileSync(join(dir, 'types.ts'), 'utf8'), 'run `npm run gen:schema` and commit the result');
+});
+
+test('each step op has its own subschema, so the types are a union discriminated on op', () => {
+  const schema = JSON.parse(readFileSync(schemaPath, 'utf8'));
+  for (const [list, ops] of [['preprocessing', ['standardize', 'minmax', 'onehot', 'reshape']], ['postprocessing', ['softmax', 'argmax', 'topk']]] as const) {
+    const items = schema.properties[list].items;
+    assert.equal(items.discriminator.propertyName, 'op');
+    assert.deepEqual(items.oneOf.map((b: { properties: { op: { const: string } } }) => b.properties.op.const), ops);
+  }
+  const types = readFileSync('server/manifest/types.ts', 'utf8');
+  assert.match(types, /preprocessing\?: \(StandardizeStep \| MinmaxStep \| OnehotStep \| ReshapeStep\)\[\];/);
+  assert.doesNotMatch(types, /\.\.\.\w+\[\]\]/, 'no tuple types for minItems');
+});
+
 test('every property in the schema has a description', () => {
   const missing: string[] = [];
   const walk = (node: unknown, path: string): void => {

@@ -107,7 +107,7 @@ async function keyItems(r: Request): Promise<CompletionItem[]> {
     return manifestRefs(r.doc).classLabels.filter((c) => !taken.has(c)).map((c, i) =>
       keyItem(r, c, [`${yamlString(c)}: $1`], { kind: CompletionItemKind.EnumMember, detail: 'class label', sort: String(i).padStart(5, '0') }));
   }
-  const parent = schemaAt(r.ctx.path);
+  const parent = schemaAt(r.ctx.path, undefined, r.doc.parsed.value);
   if (isArraySchema(parent) && !r.ctx.flow) return newItem(r, childSchema(parent!, 0));
   const props = propertiesOf(parent);
   const required = new Set(requiredOf(parent));
@@ -154,7 +154,7 @@ async function valueItems(r: Request): Promise<CompletionItem[]> {
     if (out.pending) r.incomplete = true;
     return out.items;
   }
-  const s = schemaAt(r.ctx.path);
+  const s = schemaAt(r.ctx.path, undefined, r.doc.parsed.value);
   if (!s) return [];
   const docs = enumDocs(s);
   const items = enumValues(s).map((v) => valueItem(r, v, { kind: CompletionItemKind.EnumMember, doc: docs.get(v), detail: s.default === v ? 'default' : undefined }));

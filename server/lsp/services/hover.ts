@@ -36,7 +36,7 @@ export function createHoverService(facts: FileFacts, opts: { budgetMs: number } 
       if (doc.kind !== 'manifest' || doc.unreadable) return null;
       const at = locate(doc, doc.offsetAt(position));
       if (!at || at.path.length === 0) return null;
-      const schema = schemaAt(at.path);
+      const schema = schemaAt(at.path, undefined, doc.parsed.value);
       if (!schema) return null;
       const parts: string[] = [];
       if (!at.onKey && at.value !== undefined && at.value !== null) {

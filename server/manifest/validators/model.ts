@@ -1,5 +1,6 @@
 // The model layer: the artifact is a loadable ONNX file, and the signature
-// matches it — names, dtypes, shapes, the class count and the feature count.
+// matches it — names, dtypes and shapes; the class and feature counts come
+// from the processing compiler, given the model's tensors.
 // Metadata comes from runtime's loadModelMetadata, cached by path + mtime,
 // so re-validating an unchanged model costs one stat.
 import { stat } from 'node:fs/promises';
@@ -9,7 +10,7 @@ import { isUri, resolveDataPath } from '../dataset';
 import type { ManifestDiagnostic } from '../diagnostics';
 import { closest } from '../suggest';
 import { fileProblem } from './files';
-import { checkRowShape, inputLayout } from './steps';
+import { problemDiagnostic, processingProblems } from './steps';
 import { fieldName, report, type JsonPath, type ValidationContext, type Validator } from './types';
 
 export const modelValidator: Validator = {
@@ -65,6 +66,7 @@ function compareSignature(ctx: ValidationContext, meta: ModelMetadata): Manifest
   if (!ctx.valid(['signature'])) return out;
   const sig = manifest.signature;
   if (!sig) {
+    out.push(...modelProcessing(ctx, meta));
     out.push(report(parsed, ['model', 'artifact'], 'MG310', `no signature: the model takes ${describe(meta.inputs)} and returns ${describe(meta.outputs)}; add a signature section (the quick fix fills it from the model) so shapes and features are checked`, {
       data: { inputs: meta.inputs.map((t) => ({ ...t, shape: manifestShape(t.shape) })), outputs: meta.outputs.map((t) => ({ ...t, shape: manifestShape(t.shape) })) },
     }));
@@ -79,15 +81,7 @@ function compareSignature(ctx: ValidationContext, meta: ModelMetadata): Manifest
       out.push(report(parsed, ['signature', 'inputs'], 'MG309', `the model also needs ${missing.length === 1 ? 'input' : 'inputs'} ${describe(missing)}, which signature.inputs does not list: add ${missing.length === 1 ? 'it' : 'them'}, or requests cannot run`, { prefer: 'key', data: { inputs: missing.map((t) => ({ ...t, shape: manifestShape(t.shape) })) } }));
     }
   }
-  out.push(...classCount(ctx, meta));
-  // Features against the model's dimensions where the manifest left them symbolic.
-  sig.inputs.forEach((input, i) => {
-    if (input.shape.slice(1).every((d) => typeof d === 'number' && d >= 0)) return;
-    const model = meta.inputs.find((t) => t.name === input.name);
-    if (!model) return;
-    const { layout } = inputLayout(ctx, i);
-    if (layout) out.push(...checkRowShape(ctx, layout, model.shape.slice(1), `the model's input "${model.name}" shape`));
-  });
+  out.push(...modelProcessing(ctx, meta));
   return out;
 }
 
@@ -130,20 +124,13 @@ function compareTensors(
   return { unmatched };
 }
 
-function classCount(ctx: ValidationContext, meta: ModelMetadata): ManifestDiagnostic[] {
-  const { parsed, manifest } = ctx;
-  if (!ctx.valid(['model', 'task'], ['model', 'classLabels'], ['postprocessing'])) return [];
-  const labels = manifest.model.classLabels;
-  if (manifest.model.task !== 'classification' || !labels) return [];
-  const post = (manifest.postprocessing ?? []).find((s) => (s.op === 'argmax' || s.op === 'topk') && s.output);
-  const name = post?.output ?? manifest.signature?.outputs[0]?.name ?? meta.outputs[0]?.name;
-  const model = meta.outputs.find((t) => t.name === name);
-  if (!model || model.dtype === 'unknown' || model.shape.length < 2) return [];
-  const last = model.shape[model.shape.length - 1];
-  const declared = manifest.signature?.outputs.find((t) => t.name === name)?.shape;
-  const width = typeof last === 'number' && last >= 0 ? last : declared && typeof declared[declared.length - 1] === 'number' ? (declared[declared.length - 1] as number) : undefined;
-  if (width === undefined || width < 0 || width === labels.length) return [];
-  // One sigmoid column for two classes is a common binary classifier.
-  if (width === 1 && labels.length === 2) return [];
-  return [report(parsed, ['model', 'classLabels'], 'MG306', `model.classLabels lists ${labels.length} classes, but the model's output "${name}" has ${width} columns (shape ${fmtShape(model.shape)}): list exactly ${width} labels, in output order`)];
+/**
+ * What the compiler finds once the model's tensors stand in for a missing
+ * signature or size its symbolic dimensions, as serving compiles it. The
+ * problems the steps validator found without the model are not repeated.
+ */
+function modelProcessing(ctx: ValidationContext, meta: ModelMetadata): ManifestDiagnostic[] {
+  const key = (p: { code: string; path: JsonPath }) => `${p.code} ${p.path.join('.')}`;
+  const seen = new Set(processingProblems(ctx).map(key));
+  return processingProblems(ctx, meta).filter((p) => !seen.has(key(p))).map((p) => problemDiagnostic(ctx, p));
 }

@@ -44,8 +44,7 @@ function numericFeatures(ctx: ValidationContext): Map<string, string> {
   const inputs = ctx.manifest.signature?.inputs ?? [];
   const firstInput = inputs[0]?.name;
   const onehot = new Set((ctx.manifest.preprocessing ?? [])
-    .filter((p) => p.op === 'onehot' && p.column !== undefined)
-    .map((p) => `${p.input ?? firstInput}\0${p.column}`));
+    .flatMap((p) => (p.op === 'onehot' && p.column !== undefined ? [`${p.input ?? firstInput}\0${p.column}`] : [])));
   inputs.forEach((input, i) => {
     for (const f of input.features ?? []) {
       if (!onehot.has(`${input.name}\0${f}`) && !out.has(f)) out.set(f, `signature.inputs[${i}].features`);

@@ -10,7 +10,8 @@ import { checkIdentity } from './identity';
 import { pathOf, translate, type Translated } from './schemaMessages';
 import { fieldName, report, type JsonPath, type ParsedManifest } from './types';
 
-const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
+// discriminator: a step is checked against the subschema of its `op` only.
+const ajv = new Ajv({ allErrors: true, strict: false, verbose: true, discriminator: true });
 addFormats(ajv);
 ajv.addFormat('date-or-date-time', /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])([Tt ]([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d+)?)?([Zz]|[+-]\d{2}:?\d{2})?)?$/);
 const check = ajv.compile(schema);
@@ -31,7 +32,7 @@ export function checkSchema(parsed: ParsedManifest): SchemaResult {
   const diagnostics = [...identity.diagnostics];
   const invalid: JsonPath[] = [];
   if (check(parsed.value)) return { diagnostics, invalid, stop: false };
-  const errors = (check.errors ?? []).filter((e) => !isIdentityError(e));
+  const errors = (check.errors ?? []).filter((e) => !isIdentityError(e) && !isMissingTag(e));
   // Thousands of errors (a file of unknown keys) would cost seconds to
   // locate one by one; past the first few hundred, only their paths matter.
   for (const e of errors.slice(MAX_TRANSLATED)) if (e.keyword !== 'additionalProperties') invalid.push(pathOf(e.instancePath));
@@ -48,6 +49,11 @@ export function checkSchema(parsed: ParsedManifest): SchemaResult {
 function isIdentityError(e: ErrorObject): boolean {
   if (e.instancePath === '/apiVersion' || e.instancePath === '/kind') return true;
   return e.instancePath === '' && e.keyword === 'required' && (e.params.missingProperty === 'apiVersion' || e.params.missingProperty === 'kind');
+}
+
+// A step without `op` is reported once, by `required`.
+function isMissingTag(e: ErrorObject): boolean {
+  return e.keyword === 'discriminator' && e.params.tagValue === undefined;
 }
 
 /**

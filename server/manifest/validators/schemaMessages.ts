@@ -171,8 +171,12 @@ export function translate(parsed: ParsedManifest, e: ErrorObject): Translated {
     }
     case 'const':
       return { code: 'MG106', path, message: `${field} ${shown(parsed, path, e.data)} is not allowed: use ${String(e.params.allowedValue)}`, data: { suggestion: e.params.allowedValue } };
+    case 'discriminator':
+      return discriminatorMessage(parsed, path, e, node);
     case 'required': {
       const prop = String(e.params.missingProperty);
+      const op = opOf(node);
+      if (op !== undefined && prop !== 'op') return stepParamMessage(path, op, prop, node);
       const childSchema = ((node.properties ?? {}) as Record<string, SchemaNode>)[prop];
       const kind = childSchema?.type === 'object' ? 'section' : childSchema?.type === 'array' ? 'list' : 'field';
       const example = EXAMPLES[prop];
@@ -190,9 +194,12 @@ export function translate(parsed: ParsedManifest, e: ErrorObject): Translated {
       const allowed = Object.keys(node.properties ?? {});
       const near = closest(extra, allowed);
       const where = path.length === 0 ? 'at the top level' : `in ${field}`;
+      const op = opOf(node);
       const message = near
         ? `unknown key "${extra}" ${where}: did you mean "${near}"? It is ignored as written`
-        : `unknown key "${extra}" ${where}: it is ignored; remove it or use one of ${allowed.join(', ')}`;
+        : op !== undefined
+          ? `unknown key "${extra}" ${where}: op ${op} takes ${allowed.join(', ')}, so it is ignored; remove it, or change op`
+          : `unknown key "${extra}" ${where}: it is ignored; remove it or use one of ${allowed.join(', ')}`;
       return { code: 'MG110', path: [...path, extra], message, prefer: 'key', data: near ? { suggestion: near, key: extra } : { key: extra } };
     }
     case 'minimum': case 'maximum': case 'exclusiveMinimum': case 'exclusiveMaximum': {
@@ -228,4 +235,44 @@ export function translate(parsed: ParsedManifest, e: ErrorObject): Translated {
       return { code: 'MG105', path, message: `${field} ${shown(parsed, path, e.data)} is not a valid value${ctx ? `: ${ctx}` : ''}` };
     }
   }
+}
+
+/** The `op` a step subschema stands for (its discriminator value), if `node` is one. */
+function opOf(node: SchemaNode): string | undefined {
+  const op = ((node.properties ?? {}) as Record<string, SchemaNode>).op;
+  return op && typeof op.const === 'string' ? op.const : undefined;
+}
+
+/** A step lacks a field its op requires: what the field is and an example, both from the schema. */
+function stepParamMessage(path: JsonPath, op: string, prop: string, node: SchemaNode): Translated {
+  const child = ((node.properties ?? {}) as Record<string, SchemaNode>)[prop];
+  const examples = Array.isArray(child?.examples) ? child.examples : [];
+  const example = examples.length ? `, e.g. ${prop}: ${inline(examples[0])}` : '';
+  const what = about(child).replace(/\.$/, '');
+  return {
+    code: 'MG133', path, prefer: 'key', data: { missing: prop },
+    message: `${fieldName(path)} (op: ${op}) needs "${prop}": add it${what ? ` — ${what.charAt(0).toLowerCase()}${what.slice(1)}` : ''}${example}`,
+  };
+}
+
+function inline(v: unknown): string {
+  return Array.isArray(v) ? `[${v.map(inline).join(', ')}]` : String(v);
+}
+
+/** A step whose `op` names no subschema: the ops there are, from the schema's branches. */
+function discriminatorMessage(parsed: ParsedManifest, path: JsonPath, e: ErrorObject, node: SchemaNode): Translated {
+  const at = [...path, String(e.params.tag)];
+  const ops = ((node.oneOf ?? []) as SchemaNode[]).map(opOf).filter((o): o is string => o !== undefined);
+  const v = e.params.tagValue;
+  if (typeof v !== 'string') {
+    return { code: 'MG105', path: at, message: `${fieldName(at)} must be a text naming the step, but it is ${describeValue(parsed, at, v)}: use one of ${ops.join(', ')}` };
+  }
+  const near = closest(v, ops);
+  return {
+    code: 'MG106', path: at,
+    message: near
+      ? `${fieldName(at)} ${shown(parsed, at, v)} is not allowed: did you mean "${near}"? (allowed: ${ops.join(', ')})`
+      : `${fieldName(at)} ${shown(parsed, at, v)} is not allowed: use one of ${ops.join(', ')}`,
+    data: { allowed: ops, ...(near ? { suggestion: near } : {}) },
+  };
 }

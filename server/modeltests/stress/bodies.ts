@@ -6,7 +6,7 @@
 import { relative } from 'node:path';
 import { isUri, readTable, resolveDataPath, type Table } from '../../manifest/dataset';
 import type { LoadedManifest } from '../../manifest/load';
-import { compileProcessing } from '../../manifest/processing';
+import { compileProcessing } from '../../manifest/compileProcessing';
 
 export interface BodyPool {
   /** Dataset the rows came from, relative to the manifest. */

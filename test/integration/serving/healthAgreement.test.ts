@@ -8,7 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import { readTable, resolveDataPath } from '../../../server/manifest/dataset';
 import { loadManifest } from '../../../server/manifest/load';
 import { tableInputs } from '../../../server/manifest/predict';
-import { compileProcessing } from '../../../server/manifest/processing';
+import { compileProcessing } from '../../../server/manifest/compileProcessing';
 import { driftFeatures, driftTable } from '../../../server/modeltests/staleness/driftTable';
 import { startServer, type RunningServer } from '../../../server/serving/server';
 import { postJson, sample } from './helpers';

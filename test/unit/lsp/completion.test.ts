@@ -99,3 +99,23 @@ test('other YAML and comments get no completion', async () => {
   assert.equal((await complete('apiVersion: apps/v1\nkind: Deployment\n|', { name: 'deploy.yaml' })).labels.length, 0);
   assert.equal((await complete(`${HEAD}# a comm|ent\n`)).labels.length, 0);
 });
+
+test('a step offers the fields of its op; op offers every op with its doc', async () => {
+  const std = await complete(`${HEAD}preprocessing:\n  - op: standardize\n    |\n`);
+  assert.deepEqual(std.labels.sort(), ['input', 'mean', 'std'], 'only standardize fields, op already written');
+  const mean = std.list.items.find((i) => i.label === 'mean')!;
+  assert.match(String(mean.detail), /\(required\)/);
+  const onehot = await complete(`${HEAD}preprocessing:\n  - op: onehot\n    |\n`);
+  assert.deepEqual(onehot.labels.sort(), ['categories', 'column', 'input']);
+  const ops = await complete(`${HEAD}preprocessing:\n  - op: standardize\n  - op: |\n`);
+  assert.deepEqual(ops.labels, ['standardize', 'minmax', 'onehot', 'reshape']);
+  assert.match(String((ops.list.items[2]!.documentation as { value: string }).value), /one column per category/);
+  const post = await complete(`${HEAD}postprocessing:\n  - op: |\n`);
+  assert.deepEqual(post.labels, ['softmax', 'argmax', 'topk']);
+});
+
+test('a new step item starts with op', async () => {
+  const { list } = await complete(`${HEAD}preprocessing:\n  - op: reshape\n    shape: [1, 8, 8]\n  |\n`);
+  assert.deepEqual(list.items.map((i) => i.label), ['- (new item)']);
+  assert.match(newText(list.items[0]), /^- op: \$\{1\|standardize,minmax,onehot,reshape\|\}/);
+});

@@ -45,3 +45,12 @@ test('no hover outside manifests or on unknown keys', async () => {
   assert.equal(await hoverText('apiVersion: v1\nkind: ConfigMap\nda|ta: {}\n'), undefined);
   assert.equal(await hoverText(`${HEAD}mystery|: 1\n`), undefined);
 });
+
+test('hover in a step explains the field of its op, and the op value', async () => {
+  const std = await hoverText(`${HEAD}preprocessing:\n  - op: standardize\n    st|d: [1, 2]\n`);
+  assert.match(std!, /\*\*preprocessing\[0\]\.std\*\*: list of number/);
+  assert.match(std!, /Standard deviation per feature/);
+  const op = await hoverText(`${HEAD}preprocessing:\n  - op: one|hot\n`);
+  assert.match(op!, /^`onehot`: expand one categorical column/);
+  assert.match(op!, /`standardize` \| `minmax` \| `onehot` \| `reshape`/);
+});

@@ -4,11 +4,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { isMap, isSeq, parseDocument, type Node } from 'yaml';
+import { parseDocument } from 'yaml';
 import type { ManifestDiagnostic } from '../../../server/manifest/diagnostics';
 import { parseManifest } from '../../../server/manifest/parse';
 import { validateManifest, validateManifestSync } from '../../../server/manifest/validate';
 import { expectFriendly, NOW } from './manifestFixture';
+import { paths, WRONG } from './mutations';
 
 const EXAMPLE = readFileSync('docs/manifest-example.yaml', 'utf8');
 
@@ -68,22 +69,6 @@ for (const [name, text] of GARBAGE) {
     if (name !== 'CRLF line ends' && name !== 'a byte-order mark') assert.ok(diags.some((d) => d.severity === 'error'), `expected an error for ${name}`);
   });
 }
-
-/** Every path in the example manifest, to put a wrong value at each. */
-function paths(node: Node | null | undefined, at: (string | number)[] = []): (string | number)[][] {
-  const out: (string | number)[][] = [];
-  if (isMap(node)) {
-    for (const item of node.items) {
-      const key = String((item.key as { value?: unknown })?.value);
-      out.push([...at, key], ...paths(item.value as Node, [...at, key]));
-    }
-  } else if (isSeq(node)) {
-    node.items.forEach((v, i) => out.push([...at, i], ...paths(v as Node, [...at, i])));
-  }
-  return out;
-}
-
-const WRONG: unknown[] = [5, 'x', null, [], { a: 1 }, [5, 'x', null]];
 
 test('a wrong value at every place of the example manifest never throws', async () => {
   const all = paths(parseDocument(EXAMPLE).contents);

@@ -70,6 +70,11 @@ const cases: Case[] = [
   { code: 'MG208', name: 'window start after end', bad: doc('data:\n  training:\n    - path: t.csv\n      window:\n        start: 2026-10-01  #!\n        end: 2026-01-01\n'), good: doc('data:\n  training:\n    - path: t.csv\n      window:\n        start: 2026-01-01\n        end: 2026-10-01\n') },
   { code: 'MG209', name: 'trainedAt in the future', bad: HEAD.replace('  classLabels', '  trainedAt: 2027-01-01T00:00:00Z  #!\n  classLabels'), good: HEAD.replace('  classLabels', '  trainedAt: 2026-11-23T11:00:00Z\n  classLabels') },
   { code: 'MG211', name: 'validation data without a label column', bad: doc('data:\n  validation:\n    - path: v.csv  #!\ngates:\n  metrics: [{metric: accuracy, min: 0.9}]\n'), good: doc('data:\n  labelColumn: target\n  validation:\n    - path: v.csv\ngates:\n  metrics: [{metric: accuracy, min: 0.9}]\n') },
+  { code: 'MG106', name: 'step op misspelled', bad: doc('preprocessing:\n  - op: standardise  #!\n    mean: [1, 2]\n    std: [1, 1]\n'), good: doc('preprocessing:\n  - op: standardize\n    mean: [1, 2]\n    std: [1, 1]\n'), says: [/did you mean "standardize"/, /minmax/], data: { suggestion: 'standardize' } },
+  { code: 'MG133', name: 'onehot without categories, with an example from the schema', bad: doc('signature:\n  inputs: [{name: x, dtype: float32, shape: [batch, 2], features: [a, b]}]\n  outputs: [{name: y, dtype: float32, shape: [batch, 2]}]\npreprocessing:\n  - op: onehot  #!\n    column: a\n'), good: doc('signature:\n  inputs: [{name: x, dtype: float32, shape: [batch, 3], features: [a, b]}]\n  outputs: [{name: y, dtype: float32, shape: [batch, 2]}]\npreprocessing:\n  - op: onehot\n    column: a\n    categories: [red, blue]\n'), says: [/op: onehot/, /"categories"/, /e\.g\. categories: \[red, green, blue\]/], data: { missing: 'categories' } },
+  { code: 'MG129', name: 'onehot on an input without features', bad: doc('signature:\n  inputs: [{name: x, dtype: float32, shape: [batch, 3]}]\n  outputs: [{name: y, dtype: float32, shape: [batch, 2]}]\npreprocessing:\n  - op: onehot\n    column: color  #!\n    categories: [red, green]\n'), good: doc('signature:\n  inputs: [{name: x, dtype: float32, shape: [batch, 3], features: [n, color]}]\n  outputs: [{name: y, dtype: float32, shape: [batch, 2]}]\npreprocessing:\n  - op: onehot\n    column: color\n    categories: [red, green]\n'), says: [/lists no features/, /signature\.inputs\[0\]\.features/] },
+  { code: 'MG350', name: 'a string input serving cannot feed', bad: doc('signature:\n  inputs: [{name: x, dtype: string, shape: [batch, 2]}]  #!\n  outputs: [{name: y, dtype: float32, shape: [batch, 2]}]\n'), good: doc('signature:\n  inputs: [{name: x, dtype: float32, shape: [batch, 2]}]\n  outputs: [{name: y, dtype: float32, shape: [batch, 2]}]\n'), says: [/string/, /float32/] },
+  { code: 'MG351', name: 'a row dimension of 0', bad: doc('signature:\n  inputs: [{name: x, dtype: float32, shape: [batch, 0]}]  #!\n  outputs: [{name: y, dtype: float32, shape: [batch, 2]}]\n'), good: doc('signature:\n  inputs: [{name: x, dtype: float32, shape: [batch, 2]}]\n  outputs: [{name: y, dtype: float32, shape: [batch, 2]}]\n'), says: [/shape\[1\] is 0/] },
   { code: 'MG307', name: 'features do not fill the shape', bad: doc('signature:\n  inputs:\n    - name: x\n      dtype: float32\n      shape: [batch, 3]\n      features: [a, b]  #!\n  outputs: [{name: y, dtype: float32, shape: [batch, 2]}]\n'), good: doc('signature:\n  inputs:\n    - name: x\n      dtype: float32\n      shape: [batch, 3]\n      features: [a, b, c]\n  outputs: [{name: y, dtype: float32, shape: [batch, 2]}]\n') },
   { code: 'MG307', name: 'onehot widens the features', bad: doc('signature:\n  inputs:\n    - name: x\n      dtype: float32\n      shape: [batch, 3]\n      features: [a, color]  #!\n  outputs: [{name: y, dtype: float32, shape: [batch, 2]}]\npreprocessing:\n  - op: onehot\n    column: color\n    categories: [red, green, blue]\n'), good: doc('signature:\n  inputs:\n    - name: x\n      dtype: float32\n      shape: [batch, 4]\n      features: [a, color]\n  outputs: [{name: y, dtype: float32, shape: [batch, 2]}]\npreprocessing:\n  - op: onehot\n    column: color\n    categories: [red, green, blue]\n') },
   { code: 'MG307', name: 'reshape does not fit the input', bad: doc('signature:\n  inputs:\n    - name: image\n      dtype: float32\n      shape: [batch, 1, 2, 2]\n      features: [p0, p1, p2, p3]\n  outputs: [{name: y, dtype: float32, shape: [batch, 2]}]\npreprocessing:\n  - op: reshape\n    shape: [4, 1]  #!\n'), good: doc('signature:\n  inputs:\n    - name: image\n      dtype: float32\n      shape: [batch, 1, 2, 2]\n      features: [p0, p1, p2, p3]\n  outputs: [{name: y, dtype: float32, shape: [batch, 2]}]\npreprocessing:\n  - op: reshape\n    shape: [1, 2, 2]\n') },
@@ -109,4 +114,20 @@ test('semantic rules skip parts the schema rejected', async () => {
   // min is a text: MG105 only, no MG120/MG122 noise about it.
   const diags = await check(doc('gates:\n  metrics:\n    - metric: accuracy\n      min: high\n      max: 0.5\n'));
   assert.deepEqual(diags.map((d) => d.code), ['MG105']);
+});
+
+test('every processing problem is reported, not only the first', async () => {
+  const diags = await check(doc('signature:\n  inputs: [{name: x, dtype: float32, shape: [batch, 2], features: [a, b]}]\n  outputs: [{name: y, dtype: float32, shape: [batch, 2]}]\npreprocessing:\n  - op: standardize\n    mean: [1, 2, 3]\n    std: [1, 1, 1]\n  - op: minmax\n    min: 4\n    max: 1\npostprocessing:\n  - op: argmax\n    output: z\n'));
+  assert.deepEqual(diags.filter((d) => d.severity === 'error').map((d) => d.code), ['MG308', 'MG308', 'MG120', 'MG129'], show(diags));
+});
+
+test('an unknown key in a step names the fields of its op', async () => {
+  const [d] = await check(doc('preprocessing:\n  - op: reshape\n    shape: [2]\n    categories: [a]\n'));
+  assert.equal(d?.code, 'MG110');
+  assert.match(d!.message, /op reshape takes op, input, shape/);
+});
+
+test('a step the schema rejects leaves the other steps checked', async () => {
+  const diags = await check(doc('signature:\n  inputs: [{name: x, dtype: float32, shape: [batch, 1]}]\n  outputs: [{name: y, dtype: float32, shape: [batch, 2]}]\npreprocessing:\n  - op: standardize\n    mean: high\n    std: [1]\n  - op: minmax\n    min: 4\n    max: 1\n'));
+  assert.deepEqual(diags.map((d) => d.code), ['MG105', 'MG120'], show(diags));
 });

@@ -11,7 +11,7 @@ import { DEFAULT_MAX_DROPPED_SHARE, DEFAULT_MIN_ROWS, dataLimits } from '../../.
 import { fileLine, readTable } from '../../../server/manifest/dataset';
 import type { LoadedManifest } from '../../../server/manifest/load';
 import { parseManifest } from '../../../server/manifest/parse';
-import { compileProcessing } from '../../../server/manifest/processing';
+import { compileProcessing } from '../../../server/manifest/compileProcessing';
 import { tableInputs } from '../../../server/manifest/predict';
 import type { ModelManifest } from '../../../server/manifest/types';
 import { droppedShareGate, droppedShareSpec, tooFewRows } from '../../../server/modeltests/dataGates';

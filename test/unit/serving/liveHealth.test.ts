@@ -5,7 +5,7 @@ import { finiteSorted } from '../../../server/stats/numbers';
 import { psiOfShares as psi } from '../../../server/stats/psi';
 import { binIndex, referenceBins } from '../../../server/stats/quantileBins';
 import { LiveHealth } from '../../../server/serving/health/liveHealth';
-import { compileProcessing } from '../../../server/manifest/processing';
+import { compileProcessing } from '../../../server/manifest/compileProcessing';
 import type { ModelManifest } from '../../../server/manifest/types';
 import type { BatchOutput } from '../../../server/manifest/predict';
 

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { ProcessingError, compileProcessing, tryCompileProcessing } from '../../../server/manifest/compileProcessing';
 import {
-  ProcessingError, argmax, compileProcessing, encodeCategory, postprocess, preprocess, rawRowsFromCells, softmax, splitByInput, topk,
+  argmax, encodeCategory, postprocess, preprocess, rawRowsFromCells, softmax, splitByInput, topk,
 } from '../../../server/manifest/processing';
 import type { ModelManifest } from '../../../server/manifest/types';
 
@@ -72,7 +73,7 @@ test('reshape must match the signature shape; the tensor gets the model dims', (
 test('compile errors point at the manifest field', () => {
   const cases: [Partial<ModelManifest>, string][] = [
     [{ preprocessing: [{ op: 'standardize', mean: [1, 2, 3], std: [1, 1] }] }, 'preprocessing.0.mean'],
-    [{ preprocessing: [{ op: 'standardize', mean: [1, 2], std: [1, 0] }] }, 'preprocessing.0.std'],
+    [{ preprocessing: [{ op: 'standardize', mean: [1, 2], std: [1, 0] }] }, 'preprocessing.0.std.1'],
     [{ preprocessing: [{ op: 'minmax', min: 1, max: 1 }] }, 'preprocessing.0.max'],
     [{ preprocessing: [{ op: 'minmax', input: 'nope', min: 0, max: 1 }] }, 'preprocessing.0.input'],
     [{ postprocessing: [{ op: 'argmax', output: 'nope' }] }, 'postprocessing.0.output'],
@@ -85,6 +86,66 @@ test('compile errors point at the manifest field', () => {
   assert.throws(() => compileProcessing(manifest({
     signature: { inputs: [{ name: 'x', dtype: 'float32', shape: ['batch', 2], features: ['a'] }], outputs: [{ name: 's', dtype: 'float32', shape: ['batch', 2] }] },
   })), (e: unknown) => e instanceof ProcessingError && e.path.join('.') === 'signature.inputs.0.features');
+});
+
+test('one ProcessingError lists every problem, with the first problem\'s code', () => {
+  const bad = manifest({
+    preprocessing: [{ op: 'standardize', mean: [1, 2, 3], std: [1, 1] }, { op: 'minmax', input: 'nope', min: 0, max: 1 }],
+    postprocessing: [{ op: 'topk', k: 3 }],
+  });
+  const err = (() => { try { compileProcessing(bad); } catch (e) { return e; } })();
+  assert.ok(err instanceof ProcessingError);
+  assert.deepEqual(err.problems.map((p) => `${p.code} ${p.path.join('.')}`), ['MG129 preprocessing.1.input', 'MG308 preprocessing.0.mean', 'MG131 postprocessing.0.k']);
+  assert.equal(err.code, 'MG129');
+  assert.equal(err.exitCode, 2);
+  assert.match(err.message, /3 problems/);
+  assert.match(err.message, /MG308 preprocessing\[0\]\.mean has 3 values but input "x" has 2 features/);
+  assert.match(err.message, /did you mean|use one of them/);
+});
+
+test('the model sizes what the signature leaves symbolic, and a row size nobody knows is MG351', () => {
+  const sym = manifest({
+    signature: {
+      inputs: [{ name: 'x', dtype: 'float32', shape: ['batch', 'n'], features: ['a', 'b'] }],
+      outputs: [{ name: 'scores', dtype: 'float32', shape: ['batch', -1] }],
+    },
+  });
+  const fixed = { inputs: [{ name: 'x', dtype: 'float32' as const, shape: ['N', 2] }], outputs: [{ name: 'scores', dtype: 'float32' as const, shape: ['N', 2] }] };
+  const plan = compileProcessing(sym, fixed);
+  assert.deepEqual(plan.inputs[0]!.dims, [2]);
+  assert.deepEqual(plan.outputs[0]!.dims, [2]);
+  // Without the model the size is unknown: no problem to report, but no plan either.
+  const alone = tryCompileProcessing(sym);
+  assert.deepEqual(alone.problems, []);
+  assert.equal(alone.plan, undefined);
+  assert.match(alone.needsModel!, /signature\.inputs\[0\]\.shape\[1\] is "n"/);
+  assert.throws(() => compileProcessing(sym), (e: unknown) => e instanceof ProcessingError && e.code === 'MG300');
+  const dynamic = { ...fixed, inputs: [{ name: 'x', dtype: 'float32' as const, shape: ['N', 'M'] }] };
+  const r = tryCompileProcessing(sym, { model: dynamic });
+  assert.deepEqual(r.problems.map((p) => `${p.code} ${p.path.join('.')}`), ['MG351 signature.inputs.0.shape.1']);
+  assert.match(r.problems[0]!.message, /the model leaves it dynamic too/);
+});
+
+test('without a signature the model\'s tensors are compiled, and problems point at model.artifact', () => {
+  const m = manifest({ signature: undefined, preprocessing: [{ op: 'onehot', column: 'color', categories: ['a', 'b'] }] });
+  const model = { inputs: [{ name: 'x', dtype: 'string' as const, shape: ['N', 3] }], outputs: [{ name: 'scores', dtype: 'float32' as const, shape: ['N', 2] }] };
+  const r = tryCompileProcessing(m, { model });
+  assert.deepEqual(r.problems.map((p) => p.code), ['MG350', 'MG129']);
+  assert.deepEqual(r.problems[0]!.path, ['model', 'artifact']);
+  assert.match(r.problems[0]!.message, /the model's input "x" type is string/);
+});
+
+test('a second onehot column is still read as a raw category', () => {
+  const plan = compileProcessing(manifest({
+    signature: {
+      inputs: [{ name: 'x', dtype: 'float32', shape: ['batch', 5], features: ['color', 'size'] }],
+      outputs: [{ name: 'scores', dtype: 'float32', shape: ['batch', 2] }],
+    },
+    preprocessing: [{ op: 'onehot', column: 'color', categories: ['r', 'g'] }, { op: 'onehot', column: 'size', categories: ['s', 'm', 'l'] }],
+  }));
+  const input = plan.inputs[0]!;
+  assert.deepEqual([...input.categorical.keys()], [0, 1]);
+  assert.deepEqual(Array.from(preprocess(input, Float64Array.from([1, 2]), 1).data as Float32Array), [0, 1, 0, 0, 1]);
 });
 
 test('softmax, argmax and topk by hand', () => {
