@@ -35,11 +35,17 @@ if (!groups.length) {
     console.error('type check failed: fix the errors above (npm run typecheck)');
     process.exit(tsc.status ?? 1);
   }
-  // ESLint: typescript-eslint's rules and the direction of imports (eslint.config.mjs).
+  // ESLint: typescript-eslint's rules and the direction of imports (eslint.config.mjs);
+  // then Prettier's formatting.
   const eslint = spawnSync(process.execPath, ['node_modules/eslint/bin/eslint.js', '.'], { stdio: 'inherit' });
   if (eslint.status !== 0) {
     console.error('lint failed: fix the problems above (npm run lint; many are fixed by npx eslint --fix .)');
     process.exit(eslint.status ?? 1);
+  }
+  const prettier = spawnSync(process.execPath, ['node_modules/prettier/bin/prettier.cjs', '--check', '--log-level', 'warn', '.'], { stdio: 'inherit' });
+  if (prettier.status !== 0) {
+    console.error('formatting differs from Prettier in the files above: run npm run format');
+    process.exit(prettier.status ?? 1);
   }
 }
 
