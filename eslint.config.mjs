@@ -40,20 +40,44 @@ export default tseslint.config(
   { files: ['test/**/*.ts', 'bench/**/*.ts'], rules: { '@typescript-eslint/no-explicit-any': 'off' } },
   { files: ['webview/**/*.ts'], languageOptions: { globals: { ...globals.browser } } },
   // Later entries win, so each layer lists everything it may not import.
-  layer(['server/**/*.ts'], ['vscode', '**/extension/**', '**/webview/**'], 'server/ runs outside the editor: it never imports vscode, the extension or the webview (DESIGN.md).'),
-  layer(['server/protocol/**/*.ts'], ['../*', '!../protocol', '!../protocol/*', 'vscode'], 'server/protocol holds the types that cross a boundary and imports nothing of ours (DESIGN.md).'),
+  layer(
+    ['server/**/*.ts'],
+    ['vscode', '**/extension/**', '**/webview/**'],
+    'server/ runs outside the editor: it never imports vscode, the extension or the webview (DESIGN.md).',
+  ),
+  layer(
+    ['server/protocol/**/*.ts'],
+    ['../*', '!../protocol', '!../protocol/*', 'vscode'],
+    'server/protocol holds the types that cross a boundary and imports nothing of ours (DESIGN.md).',
+  ),
   layer(['server/runtime/**/*.ts'], [...dir('manifest'), ...ENGINE, ...DOORS], 'server/runtime sits below every engine layer (DESIGN.md).'),
   layer(['server/stats/**/*.ts'], [...dir('manifest'), ...ENGINE, ...DOORS], 'server/stats sits below every engine layer (DESIGN.md).'),
   layer(['server/manifest/**/*.ts'], [...ENGINE, ...DOORS], 'server/manifest imports only protocol, runtime and stats (DESIGN.md).'),
-  layer(['server/serving/**/*.ts', 'server/modeltests/**/*.ts', 'server/report/**/*.ts', 'server/publish/**/*.ts'], [...dir('pipeline'), '**/pipeline.ts', ...DOORS], 'the engine layers never import the pipeline or a door (DESIGN.md).'),
+  layer(
+    ['server/serving/**/*.ts', 'server/modeltests/**/*.ts', 'server/report/**/*.ts', 'server/publish/**/*.ts'],
+    [...dir('pipeline'), '**/pipeline.ts', ...DOORS],
+    'the engine layers never import the pipeline or a door (DESIGN.md).',
+  ),
   layer(['server/pipeline/**/*.ts', 'server/pipeline.ts'], DOORS, 'the pipeline is below the doors (DESIGN.md).'),
-  layer(['server/lsp/**/*.ts'], [...dir('cli'), '**/cli.ts', '**/extension/**', 'vscode'], 'the language server and the CLI are separate doors on the same engine (the CLI may host the language server: `modelgate lsp`) (DESIGN.md).'),
+  layer(
+    ['server/lsp/**/*.ts'],
+    [...dir('cli'), '**/cli.ts', '**/extension/**', 'vscode'],
+    'the language server and the CLI are separate doors on the same engine (the CLI may host the language server: `modelgate lsp`) (DESIGN.md).',
+  ),
   {
     files: ['extension/**/*.ts', 'webview/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [{ regex: '^(\\.\\./)+server/(?!protocol/)', message: 'the extension and the webview import only server/protocol (DESIGN.md); ask the language server for anything else.' }],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(\\.\\./)+server/(?!protocol/)',
+              message: 'the extension and the webview import only server/protocol (DESIGN.md); ask the language server for anything else.',
+            },
+          ],
+        },
+      ],
       '@typescript-eslint/consistent-type-imports': 'off',
     },
   },

@@ -27,21 +27,27 @@ const base = {
 // before any load runs: a signal that comes early stops the run at once.
 let current;
 let stopping = false;
-process.once('SIGTERM', () => { stopping = true; current?.stop(); });
+process.once('SIGTERM', () => {
+  stopping = true;
+  current?.stop();
+});
 
 function run(durationSec, histogram) {
   return new Promise((resolve, reject) => {
     const statuses = {};
-    const inst = autocannon({
-      ...base,
-      duration: durationSec,
-      setupClient(client) {
-        client.on('response', (status, _bytes, ms) => {
-          statuses[status] = (statuses[status] ?? 0) + 1;
-          if (histogram && status >= 200 && status < 300) histogram.recordValue(Math.max(1, Math.round(ms * 1000)));
-        });
+    const inst = autocannon(
+      {
+        ...base,
+        duration: durationSec,
+        setupClient(client) {
+          client.on('response', (status, _bytes, ms) => {
+            statuses[status] = (statuses[status] ?? 0) + 1;
+            if (histogram && status >= 200 && status < 300) histogram.recordValue(Math.max(1, Math.round(ms * 1000)));
+          });
+        },
       },
-    }, (err, result) => (err ? reject(err) : resolve({ result, statuses })));
+      (err, result) => (err ? reject(err) : resolve({ result, statuses })),
+    );
     current = inst;
     if (stopping) inst.stop();
   });
@@ -53,23 +59,25 @@ const started = Date.now();
 const { result, statuses } = await run(cfg.duration ?? 10, h);
 const seconds = (Date.now() - started) / 1000;
 const total = Object.values(statuses).reduce((a, b) => a + b, 0);
-process.stdout.write(JSON.stringify({
-  url: cfg.url,
-  connections: base.connections,
-  seconds,
-  requests: total,
-  ok: h.totalCount,
-  rps: h.totalCount / (result.duration ?? seconds),
-  non2xx: result.non2xx,
-  errors: result.errors,
-  timeouts: result.timeouts,
-  statuses,
-  latencyUs: {
-    p50: h.getValueAtPercentile(50),
-    p90: h.getValueAtPercentile(90),
-    p99: h.getValueAtPercentile(99),
-    p999: h.getValueAtPercentile(99.9),
-    max: h.maxValue,
-    mean: Math.round(h.mean),
-  },
-}) + '\n');
+process.stdout.write(
+  JSON.stringify({
+    url: cfg.url,
+    connections: base.connections,
+    seconds,
+    requests: total,
+    ok: h.totalCount,
+    rps: h.totalCount / (result.duration ?? seconds),
+    non2xx: result.non2xx,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    statuses,
+    latencyUs: {
+      p50: h.getValueAtPercentile(50),
+      p90: h.getValueAtPercentile(90),
+      p99: h.getValueAtPercentile(99),
+      p999: h.getValueAtPercentile(99.9),
+      max: h.maxValue,
+      mean: Math.round(h.mean),
+    },
+  }) + '\n',
+);

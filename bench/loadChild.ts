@@ -32,18 +32,28 @@ const script = resolve(__dirname, 'loadChild.mjs');
 export function runLoad(cfg: LoadConfig, signal?: AbortSignal): Promise<LoadResult> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, [script, JSON.stringify(cfg)], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const stop = () => { child.kill('SIGTERM'); };
+    const stop = () => {
+      child.kill('SIGTERM');
+    };
     if (signal?.aborted) stop();
     else signal?.addEventListener('abort', stop, { once: true });
     child.on('close', () => signal?.removeEventListener('abort', stop));
     let out = '';
     let err = '';
-    child.stdout.on('data', (d) => { out += d; });
-    child.stderr.on('data', (d) => { err += d; });
+    child.stdout.on('data', (d) => {
+      out += d;
+    });
+    child.stderr.on('data', (d) => {
+      err += d;
+    });
     child.on('error', reject);
     child.on('close', (code) => {
       if (code !== 0) return reject(new Error(`load child exited ${code}: ${err.slice(0, 2000)}`));
-      try { resolvePromise(JSON.parse(out.trim().split('\n').pop()!)); } catch (e) { reject(new Error(`load child printed no result: ${out.slice(0, 500)} ${err.slice(0, 500)}`)); }
+      try {
+        resolvePromise(JSON.parse(out.trim().split('\n').pop()!));
+      } catch (e) {
+        reject(new Error(`load child printed no result: ${out.slice(0, 500)} ${err.slice(0, 500)}`));
+      }
     });
   });
 }

@@ -84,9 +84,21 @@ async function main(): Promise<void> {
     return { line, character: char(lines[line]!), values };
   };
   const sites = [
-    site((l) => l === '  threads: 1', () => 11, ['2', '1']),
-    site((l) => l === '      min: 0.5', () => 13, ['6', '5']),
-    site((l) => l.startsWith('    mean: [10.000'), () => 11, ['2', '1']),
+    site(
+      (l) => l === '  threads: 1',
+      () => 11,
+      ['2', '1'],
+    ),
+    site(
+      (l) => l === '      min: 0.5',
+      () => 13,
+      ['6', '5'],
+    ),
+    site(
+      (l) => l.startsWith('    mean: [10.000'),
+      () => 11,
+      ['2', '1'],
+    ),
   ];
   const latencies: number[] = [];
   const cpu0 = cpuMs(pid);
@@ -100,7 +112,8 @@ async function main(): Promise<void> {
       contentChanges: [{ range: { start: { line: e.line, character: e.character }, end: { line: e.line, character: e.character + 1 } }, text }],
     });
     const published = await client.diagnostics(uri, (p) => p.version === v);
-    if (published.diagnostics.length !== opened.diagnostics.length) throw new Error(`edit ${v} changed the diagnostics: ${JSON.stringify(published.diagnostics[0])}`);
+    if (published.diagnostics.length !== opened.diagnostics.length)
+      throw new Error(`edit ${v} changed the diagnostics: ${JSON.stringify(published.diagnostics[0])}`);
     if (v >= WARMUP + 2) latencies.push(performance.now() - t0);
   }
   const cpuPerChange = (cpuMs(pid) - cpu0) / (CHANGES + WARMUP);
@@ -111,17 +124,34 @@ async function main(): Promise<void> {
     return { line, character: char(lines[line]!) };
   };
   const positions = [
-    at((l) => l.startsWith('  task:'), () => 2),
-    at((l) => l.startsWith('  hardware:'), (l) => l.length),
-    at((l) => l === '    input: features', (l) => l.length),
-    at((l) => l.startsWith('  labelColumn:'), (l) => l.length),
+    at(
+      (l) => l.startsWith('  task:'),
+      () => 2,
+    ),
+    at(
+      (l) => l.startsWith('  hardware:'),
+      (l) => l.length,
+    ),
+    at(
+      (l) => l === '    input: features',
+      (l) => l.length,
+    ),
+    at(
+      (l) => l.startsWith('  labelColumn:'),
+      (l) => l.length,
+    ),
   ];
   const completionMs: number[] = [];
   let items = 0;
   for (let i = 0; i < COMPLETIONS + WARMUP; i++) {
     const t0 = performance.now();
-    const r = (await client.conn.sendRequest('textDocument/completion', { textDocument: { uri }, position: positions[i % positions.length] })) as { items: unknown[] };
-    if (i >= WARMUP) { completionMs.push(performance.now() - t0); items += r.items.length; }
+    const r = (await client.conn.sendRequest('textDocument/completion', { textDocument: { uri }, position: positions[i % positions.length] })) as {
+      items: unknown[];
+    };
+    if (i >= WARMUP) {
+      completionMs.push(performance.now() - t0);
+      items += r.items.length;
+    }
   }
 
   const rss = procStatus(pid, 'VmRSS');
@@ -131,11 +161,25 @@ async function main(): Promise<void> {
   const results = {
     date: new Date().toISOString(),
     machine: { cpus: cpus().length, model: cpus()[0]?.model, loadAverage1m: load, node: process.version },
-    method: 'real stdio (node bin/modelgate.js lsp --stdio); debounce disabled with initializationOptions {debounceMs: 0}; latency = didChange sent -> publishDiagnostics of that version received; edits round-robin in serving, gates and preprocessing',
+    method:
+      'real stdio (node bin/modelgate.js lsp --stdio); debounce disabled with initializationOptions {debounceMs: 0}; latency = didChange sent -> publishDiagnostics of that version received; edits round-robin in serving, gates and preprocessing',
     manifest: { lines: lines.length, bytes: text.length, diagnosticsOnOpen: opened.diagnostics.length, openMs },
-    diagnosticsAfterChange: { n: latencies.length, p50Ms: percentile(latencies, 50), p95Ms: percentile(latencies, 95), maxMs: Math.max(...latencies), serverCpuMsPerChange: cpuPerChange, targetP95Ms: 50 },
+    diagnosticsAfterChange: {
+      n: latencies.length,
+      p50Ms: percentile(latencies, 50),
+      p95Ms: percentile(latencies, 95),
+      maxMs: Math.max(...latencies),
+      serverCpuMsPerChange: cpuPerChange,
+      targetP95Ms: 50,
+    },
     firstDiagnostics: Object.fromEntries(Object.entries(first).map(([k, v]) => [k, { ...v, targetMs: 500 }])),
-    completion: { n: completionMs.length, p50Ms: percentile(completionMs, 50), p95Ms: percentile(completionMs, 95), meanItems: items / completionMs.length, targetP95Ms: 20 },
+    completion: {
+      n: completionMs.length,
+      p50Ms: percentile(completionMs, 50),
+      p95Ms: percentile(completionMs, 95),
+      meanItems: items / completionMs.length,
+      targetP95Ms: 20,
+    },
     memory: { rssMb: rss, peakRssMb: hwm, targetMb: 150 },
   };
   mkdirSync(join(REPO, 'bench-results'), { recursive: true });

@@ -7,7 +7,9 @@ import { join } from 'node:path';
 
 export function generateLargeManifest(samplesDir: string, targetLines = 1000): string {
   const base = readFileSync(join(samplesDir, 'breast-cancer', 'model.yaml'), 'utf8');
-  const header = readFileSync(join(samplesDir, 'breast-cancer', 'data', 'train.csv'), 'utf8').split('\n')[0]!.split(',');
+  const header = readFileSync(join(samplesDir, 'breast-cancer', 'data', 'train.csv'), 'utf8')
+    .split('\n')[0]!
+    .split(',');
   const features = header.filter((c) => c !== 'target');
   const lines = base.split('\n');
   const cut = (key: string): number => lines.findIndex((l) => l === `${key}:`);

@@ -28,13 +28,19 @@ const outFile = resolve(root, flag('out', 'bench-results/serve.json'));
 // Every valid sample, so the RSS figure is "all samples loaded".
 const allSamples = ['breast-cancer', 'breast-cancer-stale', 'breast-cancer-drifted', 'diabetes', 'digits'];
 
-interface Server { name: 'a' | 'b' | 'c'; child: ChildProcess; url: string }
+interface Server {
+  name: 'a' | 'b' | 'c';
+  child: ChildProcess;
+  url: string;
+}
 
 function start(name: Server['name'], args: string[]): Promise<Server> {
   const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
-  child.stderr!.on('data', (d) => { err += d; });
+  child.stderr!.on('data', (d) => {
+    err += d;
+  });
   return new Promise((res, rej) => {
     child.stdout!.on('data', (d) => {
       out += d;
@@ -71,7 +77,8 @@ async function naiveConfig(model: string) {
   const m = loaded.manifest;
   const shape = m.signature!.inputs[0]!.shape.slice(1) as number[];
   const pre = (m.preprocessing ?? []).flatMap((p): Array<{ op: string; mean?: number[]; std?: number[]; min?: number | number[]; max?: number | number[] }> =>
-    p.op === 'standardize' ? [{ op: p.op, mean: p.mean, std: p.std }] : p.op === 'minmax' ? [{ op: p.op, min: p.min, max: p.max }] : []);
+    p.op === 'standardize' ? [{ op: p.op, mean: p.mean, std: p.std }] : p.op === 'minmax' ? [{ op: p.op, min: p.min, max: p.max }] : [],
+  );
   return { name: m.metadata.name, onnx: resolve(loaded.dir, m.model.artifact), dims: shape, pre, labels: m.model.classLabels };
 }
 
@@ -114,7 +121,9 @@ async function main(): Promise<void> {
         process.stderr.write(`  ${m} @${conns} (${s.name}) …`);
         res[s.name] = await runLoad({ url: s.url + path(m), body: bodies[m], connections: conns, duration, warmup });
         const r = res[s.name]!;
-        process.stderr.write(` ${Math.round(r.rps)} req/s, p99 ${r.latencyUs.p99} µs${r.non2xx || r.errors ? `, ${r.non2xx} non-2xx, ${r.errors} errors` : ''}\n`);
+        process.stderr.write(
+          ` ${Math.round(r.rps)} req/s, p99 ${r.latencyUs.p99} µs${r.non2xx || r.errors ? `, ${r.non2xx} non-2xx, ${r.errors} errors` : ''}\n`,
+        );
       }
       points.push({ model: m, connections: conns, a: res.a!, b: res.b!, c: res.c! });
     }
@@ -124,15 +133,18 @@ async function main(): Promise<void> {
   await Promise.all([a, b, c].map(stop));
 
   const rows = points.map((p) => ({
-    model: p.model, connections: p.connections,
+    model: p.model,
+    connections: p.connections,
     rps: { a: Math.round(p.a.rps), b: Math.round(p.b.rps), c: Math.round(p.c.rps) },
-    ca: ratio(p.c.rps, p.a.rps), cb: ratio(p.c.rps, p.b.rps),
+    ca: ratio(p.c.rps, p.a.rps),
+    cb: ratio(p.c.rps, p.b.rps),
     latencyUs: { a: p.a.latencyUs, b: p.b.latencyUs, c: p.c.latencyUs },
     failures: { a: p.a.non2xx + p.a.errors, b: p.b.non2xx + p.b.errors, c: p.c.non2xx + p.c.errors },
   }));
   const find = (m: string, n: number) => rows.find((r) => r.model === m && r.connections === n);
   const targets: { target: string; threshold: number; measured: number | null; higherIsBetter: boolean }[] = [];
-  const add = (target: string, threshold: number, measured: number | undefined, higherIsBetter = true) => targets.push({ target, threshold, measured: measured ?? null, higherIsBetter });
+  const add = (target: string, threshold: number, measured: number | undefined, higherIsBetter = true) =>
+    targets.push({ target, threshold, measured: measured ?? null, higherIsBetter });
   add('breast-cancer @64: c/a ≥ 0.90', 0.9, find('breast-cancer', 64)?.ca);
   add('digits @64: c/a ≥ 0.80', 0.8, find('digits', 64)?.ca);
   for (const m of models) add(`${m} @1: c/a ≥ 0.75`, 0.75, find(m, 1)?.ca);
@@ -141,31 +153,63 @@ async function main(): Promise<void> {
   const verdicts = targets.map((t) => ({ ...t, met: t.measured === null ? null : t.higherIsBetter ? t.measured >= t.threshold : t.measured < t.threshold }));
 
   const header = ['model', 'conn', 'a req/s', 'b req/s', 'c req/s', 'c/a', 'c/b', 'a p50/p99/p99.9 µs', 'b p50/p99/p99.9 µs', 'c p50/p99/p99.9 µs'];
-  const lines = rows.map((r) => [r.model, String(r.connections), String(r.rps.a), String(r.rps.b), String(r.rps.c), r.ca.toFixed(2), r.cb.toFixed(2), fmtUs(r.latencyUs.a), fmtUs(r.latencyUs.b), fmtUs(r.latencyUs.c)]);
+  const lines = rows.map((r) => [
+    r.model,
+    String(r.connections),
+    String(r.rps.a),
+    String(r.rps.b),
+    String(r.rps.c),
+    r.ca.toFixed(2),
+    r.cb.toFixed(2),
+    fmtUs(r.latencyUs.a),
+    fmtUs(r.latencyUs.b),
+    fmtUs(r.latencyUs.c),
+  ]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
   const row = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   const out: string[] = [];
   out.push('', '(a) bare fastify, fixed JSON   (b) fastify + onnxruntime-node, one session.run per request   (c) modelgate serve', '');
   out.push(row(header), ...lines.map(row), '');
-  out.push(`modelgate serve RSS with ${allSamples.length} sample manifests loaded: ${memLoaded.rssMB} MB after start, ${memAfter.rssMB} MB after the run (peak ${memAfter.peakMB} MB)`, '');
+  out.push(
+    `modelgate serve RSS with ${allSamples.length} sample manifests loaded: ${memLoaded.rssMB} MB after start, ${memAfter.rssMB} MB after the run (peak ${memAfter.peakMB} MB)`,
+    '',
+  );
   const tw = Math.max(...verdicts.map((v) => v.target.length));
-  for (const v of verdicts) out.push(`${v.target.padEnd(tw)}  ${v.measured === null ? 'n/a' : String(v.measured).padStart(6)}  ${v.met === null ? '' : v.met ? 'met' : 'NOT met'}`);
+  for (const v of verdicts)
+    out.push(`${v.target.padEnd(tw)}  ${v.measured === null ? 'n/a' : String(v.measured).padStart(6)}  ${v.met === null ? '' : v.met ? 'met' : 'NOT met'}`);
   const failures = rows.filter((r) => r.failures.a + r.failures.b + r.failures.c > 0);
   if (failures.length) out.push('', `failed requests at: ${failures.map((r) => `${r.model}@${r.connections} ${JSON.stringify(r.failures)}`).join('; ')}`);
-  out.push('', `machine: ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), load average ${loadBefore.map((x) => x.toFixed(2)).join(' ')} before, ${loadAfter.map((x) => x.toFixed(2)).join(' ')} after — shared machines make these numbers noisy`);
+  out.push(
+    '',
+    `machine: ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), load average ${loadBefore.map((x) => x.toFixed(2)).join(' ')} before, ${loadAfter.map((x) => x.toFixed(2)).join(' ')} after — shared machines make these numbers noisy`,
+  );
   process.stdout.write(out.join('\n') + '\n');
 
   mkdirSync(resolve(outFile, '..'), { recursive: true });
-  writeFileSync(outFile, JSON.stringify({
-    benchmark: 'serve',
-    date: new Date().toISOString(),
-    config: { durationSec: duration, warmupSec: warmup, connections, models, requestRowsPerRequest: 1, samplesLoaded: allSamples },
-    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, totalMemMB: Math.round(totalmem() / 1048576), node: process.version, loadAverageBefore: loadBefore, loadAverageAfter: loadAfter },
-    servers: { a: 'bare fastify answering a fixed JSON body', b: 'fastify + onnxruntime-node, one session.run per request', c: 'modelgate serve' },
-    memory: { afterStart: memLoaded, afterRun: memAfter },
-    points: rows,
-    targets: verdicts,
-  }, null, 2) + '\n');
+  writeFileSync(
+    outFile,
+    JSON.stringify(
+      {
+        benchmark: 'serve',
+        date: new Date().toISOString(),
+        config: { durationSec: duration, warmupSec: warmup, connections, models, requestRowsPerRequest: 1, samplesLoaded: allSamples },
+        machine: {
+          cpus: cpus().length,
+          cpuModel: cpus()[0]?.model,
+          totalMemMB: Math.round(totalmem() / 1048576),
+          node: process.version,
+          loadAverageBefore: loadBefore,
+          loadAverageAfter: loadAfter,
+        },
+        servers: { a: 'bare fastify answering a fixed JSON body', b: 'fastify + onnxruntime-node, one session.run per request', c: 'modelgate serve' },
+        memory: { afterStart: memLoaded, afterRun: memAfter },
+        points: rows,
+        targets: verdicts,
+      },
+      null,
+      2,
+    ) + '\n',
+  );
   process.stderr.write(`bench:serve: wrote ${outFile}\n`);
 }
 

@@ -81,7 +81,8 @@ async function main(): Promise<void> {
     // The floor of any JSON protocol: parsing the request bodies, which the server must do.
     const texts = instanceTexts(predictor.plan, table, allRows, inputs)!;
     const bodies: string[] = [];
-    for (let f = 0; f < ROWS; f += DEFAULT_ROWS_PER_REQUEST) bodies.push(instancesBody(predictor.plan, inputs, f, Math.min(ROWS, f + DEFAULT_ROWS_PER_REQUEST), texts));
+    for (let f = 0; f < ROWS; f += DEFAULT_ROWS_PER_REQUEST)
+      bodies.push(instancesBody(predictor.plan, inputs, f, Math.min(ROWS, f + DEFAULT_ROWS_PER_REQUEST), texts));
     t = performance.now();
     for (const b of bodies) JSON.parse(b);
     const jsonParseMs = performance.now() - t;
@@ -95,7 +96,9 @@ async function main(): Promise<void> {
         local.push(ROWS / (a.elapsedMs / 1000));
         // Timed as the metrics suite does it: instance text, requests, responses.
         const t0 = performance.now();
-        served = await predictOverHttp(server.url, model, predictor.plan, inputs, ROWS, { instanceText: () => instanceTexts(predictor.plan, table, allRows, inputs) });
+        served = await predictOverHttp(server.url, model, predictor.plan, inputs, ROWS, {
+          instanceText: () => instanceTexts(predictor.plan, table, allRows, inputs),
+        });
         http.push(ROWS / ((performance.now() - t0) / 1000));
       }
     } finally {
@@ -107,9 +110,26 @@ async function main(): Promise<void> {
       rows: ROWS,
       file: 'breast-cancer validation rows resampled with ±1 % noise',
       csvReadMs: Math.round(readMs),
-      http: { rowsPerSecond: Math.round(median(http)), runs: http.map(Math.round), rowsPerRequest: served?.rowsPerRequest, concurrency: served?.concurrency ?? DEFAULT_CONCURRENCY, path: `POST ${served?.endpoint.replace(/^https?:\/\/[^/]+/, '')}, ${served?.wireNote}` },
-      inProcess: { rowsPerSecond: Math.round(median(local)), runs: local.map(Math.round), batch: 1024, path: 'createPredictor → preprocess → session.run → postprocess' },
-      jsonFloor: { rowsPerRequest: DEFAULT_ROWS_PER_REQUEST, requestMB: Number(bodyMB.toFixed(1)), parseMs: Math.round(jsonParseMs), rowsPerSecond: Math.round(ROWS / (jsonParseMs / 1000)), note: 'JSON.parse of v1 row-format request bodies alone: the ceiling of the JSON path, which binary tensors avoid' },
+      http: {
+        rowsPerSecond: Math.round(median(http)),
+        runs: http.map(Math.round),
+        rowsPerRequest: served?.rowsPerRequest,
+        concurrency: served?.concurrency ?? DEFAULT_CONCURRENCY,
+        path: `POST ${served?.endpoint.replace(/^https?:\/\/[^/]+/, '')}, ${served?.wireNote}`,
+      },
+      inProcess: {
+        rowsPerSecond: Math.round(median(local)),
+        runs: local.map(Math.round),
+        batch: 1024,
+        path: 'createPredictor → preprocess → session.run → postprocess',
+      },
+      jsonFloor: {
+        rowsPerRequest: DEFAULT_ROWS_PER_REQUEST,
+        requestMB: Number(bodyMB.toFixed(1)),
+        parseMs: Math.round(jsonParseMs),
+        rowsPerSecond: Math.round(ROWS / (jsonParseMs / 1000)),
+        note: 'JSON.parse of v1 row-format request bodies alone: the ceiling of the JSON path, which binary tensors avoid',
+      },
       ratio: Number(ratio.toFixed(3)),
       target: 0.8,
       met: ratio >= 0.8,
@@ -137,7 +157,9 @@ async function main(): Promise<void> {
       // the cells were parsed to numbers by readTable (readBothCsvMs); this is gathering and sorting
       drift.parseAndSortMs = Math.round(median(times));
       // The statistics alone, on columns already parsed and sorted.
-      const prepared = cols.map((c) => [readTableColumn(reference, reference.columns.indexOf(c)), readTableColumn(current, current.columns.indexOf(c))] as const);
+      const prepared = cols.map(
+        (c) => [readTableColumn(reference, reference.columns.indexOf(c)), readTableColumn(current, current.columns.indexOf(c))] as const,
+      );
       const stats: number[] = [];
       for (let i = 0; i < REPEATS; i++) {
         t = performance.now();
@@ -157,16 +179,35 @@ async function main(): Promise<void> {
         times.push(performance.now() - t);
         chosen = [...new Set(d.outcomes.map((o) => o.drift.method))].join('/');
       }
-      drift[method] = { features: features.length, ms: Math.round(median(times)), runs: times.map(Math.round), withCsvReadMs: Math.round(median(times) + readBothMs), method: chosen, met: median(times) < 1000 };
+      drift[method] = {
+        features: features.length,
+        ms: Math.round(median(times)),
+        runs: times.map(Math.round),
+        withCsvReadMs: Math.round(median(times) + readBothMs),
+        method: chosen,
+        met: median(times) < 1000,
+      };
     }
-    results.drift = { rows: ROWS, target: '< 1000 ms', note: 'reference and current 100k rows each; ms = driftTable on the read tables (gathering the numeric columns readTable parsed, sorting, every statistic); withCsvReadMs adds reading both CSV files', ...drift };
+    results.drift = {
+      rows: ROWS,
+      target: '< 1000 ms',
+      note: 'reference and current 100k rows each; ms = driftTable on the read tables (gathering the numeric columns readTable parsed, sorting, every statistic); withCsvReadMs adds reading both CSV files',
+      ...drift,
+    };
 
     // 3. The full `modelgate test` on breast-cancer with default durations.
     if (!skipFull) {
       t = performance.now();
       const report = await runTests(loaded.path);
       const ms = performance.now() - t;
-      results.fullTest = { sample: 'samples/breast-cancer', seconds: Number((ms / 1000).toFixed(1)), passed: report.summary.passed, gates: report.gates.length, target: '< 90 s', met: ms < 90_000 };
+      results.fullTest = {
+        sample: 'samples/breast-cancer',
+        seconds: Number((ms / 1000).toFixed(1)),
+        passed: report.summary.passed,
+        gates: report.gates.length,
+        target: '< 90 s',
+        met: ms < 90_000,
+      };
     }
   } finally {
     await rm(dir, { recursive: true, force: true });
@@ -180,14 +221,25 @@ function print(r: Record<string, any>): void {
   const ok = (b: boolean) => (b ? 'met' : 'NOT met');
   const s = r.scoring;
   console.log(`machine: ${r.machine.cpus} × ${r.machine.cpuModel}, node ${r.machine.node}`);
-  console.log(`JSON floor: parsing the ${s.jsonFloor.requestMB} MB of request bodies alone takes ${s.jsonFloor.parseMs} ms (${s.jsonFloor.rowsPerSecond} rows/s)`);
-  console.log(`scoring ${s.rows} rows: HTTP ${s.http.rowsPerSecond} rows/s (${s.http.path}, ${s.http.rowsPerRequest} rows/request, ${s.http.concurrency} in flight) vs in-process ${s.inProcess.rowsPerSecond} rows/s → ratio ${s.ratio} (target ≥ ${s.target}: ${ok(s.met)})`);
-  console.log(`drift: reading both 100k-row CSVs (split + numeric parse): ${r.drift.readBothCsvMs} ms; gathering and sorting the 2 × 30 columns: ${r.drift.parseAndSortMs} ms; the statistics on sorted columns (breast-cancer manifest's methods): ${r.drift.statisticsOnlyMs} ms`);
+  console.log(
+    `JSON floor: parsing the ${s.jsonFloor.requestMB} MB of request bodies alone takes ${s.jsonFloor.parseMs} ms (${s.jsonFloor.rowsPerSecond} rows/s)`,
+  );
+  console.log(
+    `scoring ${s.rows} rows: HTTP ${s.http.rowsPerSecond} rows/s (${s.http.path}, ${s.http.rowsPerRequest} rows/request, ${s.http.concurrency} in flight) vs in-process ${s.inProcess.rowsPerSecond} rows/s → ratio ${s.ratio} (target ≥ ${s.target}: ${ok(s.met)})`,
+  );
+  console.log(
+    `drift: reading both 100k-row CSVs (split + numeric parse): ${r.drift.readBothCsvMs} ms; gathering and sorting the 2 × 30 columns: ${r.drift.parseAndSortMs} ms; the statistics on sorted columns (breast-cancer manifest's methods): ${r.drift.statisticsOnlyMs} ms`,
+  );
   for (const k of ['auto', 'ks', 'psi']) {
     const d = r.drift[k];
-    console.log(`drift ${r.drift.rows} rows × ${d.features} features, method ${k} (${d.method}): ${d.ms} ms, ${d.withCsvReadMs} ms with the CSV reads (target ${r.drift.target}: ${ok(d.met)})`);
+    console.log(
+      `drift ${r.drift.rows} rows × ${d.features} features, method ${k} (${d.method}): ${d.ms} ms, ${d.withCsvReadMs} ms with the CSV reads (target ${r.drift.target}: ${ok(d.met)})`,
+    );
   }
-  if (r.fullTest) console.log(`full modelgate test on ${r.fullTest.sample}: ${r.fullTest.seconds} s, ${r.fullTest.gates} gates, passed ${r.fullTest.passed} (target ${r.fullTest.target}: ${ok(r.fullTest.met)})`);
+  if (r.fullTest)
+    console.log(
+      `full modelgate test on ${r.fullTest.sample}: ${r.fullTest.seconds} s, ${r.fullTest.gates} gates, passed ${r.fullTest.passed} (target ${r.fullTest.target}: ${ok(r.fullTest.met)})`,
+    );
   console.log('written to bench-results/tests.json');
 }
 

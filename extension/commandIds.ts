@@ -23,7 +23,13 @@ export type CommandId = keyof typeof COMMANDS;
 export const COMMAND_CATEGORY = 'ModelGate';
 
 /** Commands that take a manifest: offered in the editor title and explorer context menus. */
-export const MANIFEST_COMMANDS: readonly CommandId[] = ['modelgate.serve', 'modelgate.runAll', 'modelgate.testAndDeploy', 'modelgate.publish', 'modelgate.openLastReport'];
+export const MANIFEST_COMMANDS: readonly CommandId[] = [
+  'modelgate.serve',
+  'modelgate.runAll',
+  'modelgate.testAndDeploy',
+  'modelgate.publish',
+  'modelgate.openLastReport',
+];
 
 /** Files the extension treats as manifests (same rule as the language server's selector). */
 export function isManifestPath(path: string): boolean {

@@ -13,13 +13,15 @@ export function registerCommands(ctx: Ctx, table: Record<CommandId, CommandFacto
     // One enabled handler per client: a restart builds it again for the new client.
     let built: { client: unknown; cmd: Cmd } | undefined;
     const disabled = (factory.disabled ?? serverDown(id))(ctx);
-    ctx.pushDisposable(vscode.commands.registerCommand(id, async (...args: unknown[]) => {
-      await ctx.settled();
-      const init = ctx.initialized();
-      if (!init) return disabled(...args);
-      if (built?.client !== init.client) built = { client: init.client, cmd: factory.enabled(init) };
-      return built.cmd(...args);
-    }));
+    ctx.pushDisposable(
+      vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+        await ctx.settled();
+        const init = ctx.initialized();
+        if (!init) return disabled(...args);
+        if (built?.client !== init.client) built = { client: init.client, cmd: factory.enabled(init) };
+        return built.cmd(...args);
+      }),
+    );
   }
 }
 

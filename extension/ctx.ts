@@ -48,7 +48,7 @@ export class Ctx {
 
   /** This context with its started client, or undefined while the server does not run. */
   initialized(): CtxInit | undefined {
-    return this.client ? this as CtxInit : undefined;
+    return this.client ? (this as CtxInit) : undefined;
   }
 
   /** Resolves once a start or restart in progress has ended (at once when none is). */
@@ -62,7 +62,9 @@ export class Ctx {
 
   /** Starts the language server; never throws: on failure `server` holds why. Resolves true when it runs. */
   start(): Promise<boolean> {
-    this.starting ??= this.startClient().finally(() => { this.starting = undefined; });
+    this.starting ??= this.startClient().finally(() => {
+      this.starting = undefined;
+    });
     return this.starting;
   }
 

@@ -17,10 +17,15 @@ import { ReportPanel, reportPanelSerializer } from './webview/reportPanel';
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const ctx = new Ctx(context);
   registerCommands(ctx, commandTable);
-  ctx.pushDisposable(vscode.languages.registerCodeLensProvider(
-    [{ scheme: 'file', pattern: '**/model.yaml' }, { scheme: 'file', pattern: '**/*.model.yaml' }],
-    new ManifestCodeLens(ctx),
-  ));
+  ctx.pushDisposable(
+    vscode.languages.registerCodeLensProvider(
+      [
+        { scheme: 'file', pattern: '**/model.yaml' },
+        { scheme: 'file', pattern: '**/*.model.yaml' },
+      ],
+      new ManifestCodeLens(ctx),
+    ),
+  );
   ctx.pushDisposable(vscode.window.registerWebviewPanelSerializer(ReportPanel.viewType, reportPanelSerializer(ctx)));
   const server = new ServerState(ctx);
   serverStatusBar(ctx, server);

@@ -27,9 +27,12 @@ export function lastResultText(report: Report, now: Date): string {
   const passed = report.gates.filter((g) => statusOf(g) === 'passed').length;
   const total = report.summary.gates;
   switch (verdictOf(report)) {
-    case 'cancelled': return `⊘ cancelled (${passed}/${total} gates) · ${when}`;
-    case 'passed': return `✓ ${passed}/${total} gates · ${when}`;
-    case 'failed': return `✗ ${passed}/${total} gates · ${when}`;
+    case 'cancelled':
+      return `⊘ cancelled (${passed}/${total} gates) · ${when}`;
+    case 'passed':
+      return `✓ ${passed}/${total} gates · ${when}`;
+    case 'failed':
+      return `✗ ${passed}/${total} gates · ${when}`;
     case 'incomplete': {
       const open = report.gates.filter((g) => statusOf(g) === 'not run' || statusOf(g) === 'inconclusive').length;
       return `… ${passed}/${total} gates (${open} not decided) · ${when}`;
@@ -45,7 +48,13 @@ export function undecidedText(report: Report): string {
   const inconclusive = report.gates.filter((g) => statusOf(g) === 'inconclusive');
   if (inconclusive.length) parts.push(`inconclusive: ${inconclusive.map((g) => g.id).join(', ')}`);
   const notRun = report.gates.filter((g) => statusOf(g) === 'not run' && !notRunSuites.includes(g.suite));
-  if (notRun.length) parts.push(`not run: ${notRun.slice(0, 4).map((g) => `${g.id} (${g.reason ?? 'not measured'})`).join('; ')}${notRun.length > 4 ? `; … ${notRun.length - 4} more` : ''}`);
+  if (notRun.length)
+    parts.push(
+      `not run: ${notRun
+        .slice(0, 4)
+        .map((g) => `${g.id} (${g.reason ?? 'not measured'})`)
+        .join('; ')}${notRun.length > 4 ? `; … ${notRun.length - 4} more` : ''}`,
+    );
   return parts.join('; ');
 }
 
@@ -54,8 +63,10 @@ export function runSummary(report: Report): string {
   const name = `${report.model.name} ${report.model.version}`;
   const { gates, errors } = report.summary;
   switch (verdictOf(report)) {
-    case 'cancelled': return `${name}: tests cancelled; the report holds what was measured.`;
-    case 'passed': return `${name}: all ${gates} gates passed.`;
+    case 'cancelled':
+      return `${name}: tests cancelled; the report holds what was measured.`;
+    case 'passed':
+      return `${name}: all ${gates} gates passed.`;
     case 'failed': {
       const failing = report.gates.filter((g) => statusOf(g) === 'failed');
       const first = failing[0];
@@ -74,7 +85,8 @@ export function runSummary(report: Report): string {
 export function deploySummary(r: DeployRequest.Result): string {
   const name = `${r.report.model.name} ${r.report.model.version}`;
   const against = r.champion ? ` Compared with ${r.champion.version} (${r.champion.reference}).` : '';
-  if (r.alreadyPublished) return `${name} is already published at ${r.alreadyPublished.reference} with this model and manifest; this run's report is attached to it. ${runSummary(r.report)}${against}`;
+  if (r.alreadyPublished)
+    return `${name} is already published at ${r.alreadyPublished.reference} with this model and manifest; this run's report is attached to it. ${runSummary(r.report)}${against}`;
   if (r.published) return `published ${r.published.reference}${r.published.gated ? '' : ' marked UNGATED'}. ${runSummary(r.report)}${against}`;
   return `not publishing ${name}: ${runSummary(r.report)}${against}`;
 }

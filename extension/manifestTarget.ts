@@ -17,12 +17,21 @@ export async function manifestTarget(arg: unknown): Promise<vscode.Uri | undefin
   const active = vscode.window.activeTextEditor?.document.uri;
   if (active && active.scheme === 'file' && isManifestPath(active.fsPath)) return active;
   // Focus in a view or the report panel: the one manifest open in an editor, if only one is.
-  const visible = [...new Set(vscode.window.visibleTextEditors.map((e) => e.document.uri).filter((u) => u.scheme === 'file' && isManifestPath(u.fsPath)).map((u) => u.toString()))];
+  const visible = [
+    ...new Set(
+      vscode.window.visibleTextEditors
+        .map((e) => e.document.uri)
+        .filter((u) => u.scheme === 'file' && isManifestPath(u.fsPath))
+        .map((u) => u.toString()),
+    ),
+  ];
   if (visible.length === 1) return vscode.Uri.parse(visible[0]!);
   const found = await vscode.workspace.findFiles(MANIFEST_GLOB, '**/node_modules/**', 200);
   if (found.length === 1) return found[0];
   if (found.length === 0) {
-    void vscode.window.showErrorMessage('ModelGate: no model.yaml in this workspace. Create one with `modelgate init <model.onnx>` or open a folder that has one.');
+    void vscode.window.showErrorMessage(
+      'ModelGate: no model.yaml in this workspace. Create one with `modelgate init <model.onnx>` or open a folder that has one.',
+    );
     return undefined;
   }
   const pick = await vscode.window.showQuickPick(

@@ -42,7 +42,12 @@ export function publishedRows(published: VersionsRequest.Result | { error: strin
   }
   if (published.versions.length === 0) return [{ label: 'not published yet', description: published.location, icon: 'package' }];
   const rows = published.versions.slice(0, MAX_PUBLISHED_ROWS).map((v): ModelRow => {
-    const parts = [v.gated === false ? 'UNGATED' : v.gated ? 'gated' : undefined, v.gates, v.aliases.length ? v.aliases.join(', ') : undefined, v.created ? ago(new Date(v.created), now) : undefined];
+    const parts = [
+      v.gated === false ? 'UNGATED' : v.gated ? 'gated' : undefined,
+      v.gates,
+      v.aliases.length ? v.aliases.join(', ') : undefined,
+      v.created ? ago(new Date(v.created), now) : undefined,
+    ];
     return { label: `published ${v.tag}`, description: parts.filter(Boolean).join(' · '), icon: v.gated === false ? 'warning' : 'package' };
   });
   const older = published.versions.length - MAX_PUBLISHED_ROWS;

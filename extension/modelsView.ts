@@ -16,19 +16,24 @@ class ModelsProvider implements vscode.TreeDataProvider<Node> {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeTreeData = this.changed.event;
 
-  constructor(private readonly ctx: Ctx, private readonly server: ServerState) {
+  constructor(
+    private readonly ctx: Ctx,
+    private readonly server: ServerState,
+  ) {
     ctx.pushDisposable(this.changed);
     ctx.pushDisposable(ctx.reports.onDidChange(() => this.changed.fire()));
     // Only when what the view shows changes (running, URL, models), not on every request-rate update:
     // a refresh reads the published versions again.
     let shown = '';
-    ctx.pushDisposable(server.onDidChange(() => {
-      const { running, url, models } = server.current;
-      const key = JSON.stringify([ctx.server.kind, running, url, models]);
-      if (key === shown) return;
-      shown = key;
-      this.changed.fire();
-    }));
+    ctx.pushDisposable(
+      server.onDidChange(() => {
+        const { running, url, models } = server.current;
+        const key = JSON.stringify([ctx.server.kind, running, url, models]);
+        if (key === shown) return;
+        shown = key;
+        this.changed.fire();
+      }),
+    );
     ctx.pushDisposable(onDidPublish(() => this.changed.fire()));
     const watcher = vscode.workspace.createFileSystemWatcher(MANIFEST_GLOB, false, true, false);
     ctx.pushDisposable(watcher);

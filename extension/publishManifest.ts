@@ -18,13 +18,18 @@ export async function publishManifest(ctx: CtxInit, uri: vscode.Uri): Promise<Pu
   let force = false;
   if (!report || verdictOf(report) !== 'passed') {
     // A gated publish needs a passed verdict over every suite; anything else is published only ungated, and the dialog says why.
-    const why = !report ? 'has no test report yet'
-      : verdictOf(report) === 'cancelled' ? 'was last tested in a cancelled run'
-        : verdictOf(report) === 'failed' ? `failed ${report.summary.failed} of ${report.summary.gates} gates`
+    const why = !report
+      ? 'has no test report yet'
+      : verdictOf(report) === 'cancelled'
+        ? 'was last tested in a cancelled run'
+        : verdictOf(report) === 'failed'
+          ? `failed ${report.summary.failed} of ${report.summary.gates} gates`
           : `has no complete verdict: ${undecidedText(report)}`;
     const choice = await vscode.window.showWarningMessage(
       `ModelGate: ${vscode.workspace.asRelativePath(uri)} ${why}. Only a model that passed every gate of every suite is published as gated: run all tests first, or publish it marked ungated (dev.modelgate.gated=false).`,
-      { modal: true }, 'Run all tests first', 'Publish ungated',
+      { modal: true },
+      'Run all tests first',
+      'Publish ungated',
     );
     if (choice === 'Run all tests first') {
       await vscode.commands.executeCommand('modelgate.runAll', uri);

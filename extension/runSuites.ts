@@ -22,8 +22,9 @@ export async function runSuites(ctx: CtxInit, arg: unknown, only?: SuiteId[]): P
   ReportPanel.notifyRunning(suiteKey, true);
   let result: RunTestsRequest.Result | undefined;
   try {
-    result = await withEngineProgress(ctx, `ModelGate: running ${what} for ${vscode.workspace.asRelativePath(uri)}`,
-      (workDoneToken, token) => ctx.client.sendRequest(RunTestsRequest.type, { manifest, only, ...testSettings(uri), workDoneToken }, token));
+    result = await withEngineProgress(ctx, `ModelGate: running ${what} for ${vscode.workspace.asRelativePath(uri)}`, (workDoneToken, token) =>
+      ctx.client.sendRequest(RunTestsRequest.type, { manifest, only, ...testSettings(uri), workDoneToken }, token),
+    );
     if (!result) void vscode.window.showInformationMessage('ModelGate: tests cancelled.');
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);

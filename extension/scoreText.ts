@@ -9,7 +9,10 @@ export const SKIP_ROWS = 'Score without those rows';
 export function scoreSummaryText(r: ScoreRequest.Result, where: (path: string) => string): string {
   let text = `scored ${r.rows} rows of ${where(r.input)} with ${r.model.name} ${r.model.version} in ${r.seconds.toFixed(1)} s → ${where(r.output)}`;
   if (r.skipped.count) {
-    const first = r.skipped.first.slice(0, 3).map((s) => `line ${s.line}: ${s.reason}`).join('; ');
+    const first = r.skipped.first
+      .slice(0, 3)
+      .map((s) => `line ${s.line}: ${s.reason}`)
+      .join('; ');
     text += `; left out ${r.skipped.count} row(s) the model cannot score (${first}${r.skipped.count > 3 ? '; …' : ''})`;
   }
   return text;

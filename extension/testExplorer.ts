@@ -10,8 +10,10 @@ import { gateFailureText, gateLine, gatesBySuite, SUITE_LABELS } from './gateOut
 import { testSettings } from './testSettings';
 import { RunTestsRequest } from '../server/protocol/lsp';
 
-
-interface ItemData { manifest: string; suite?: SuiteId }
+interface ItemData {
+  manifest: string;
+  suite?: SuiteId;
+}
 
 export function testExplorer(ctx: Ctx): void {
   const controller = vscode.tests.createTestController('modelgate', 'ModelGate');
@@ -36,13 +38,15 @@ export function testExplorer(ctx: Ctx): void {
     for (const [suite, gates] of gatesBySuite(report)) {
       const suiteItem = item.children.get(`${uri.fsPath}#${suite}`);
       if (!suiteItem) continue;
-      suiteItem.children.replace(gates.map((g) => {
-        const gi = controller.createTestItem(`${uri.fsPath}#${g.id}`, g.id, uri);
-        const line = gateLine(g);
-        if (line !== undefined) gi.range = new vscode.Range(line, 0, line, 0);
-        data.set(gi, { manifest: uri.fsPath, suite });
-        return gi;
-      }));
+      suiteItem.children.replace(
+        gates.map((g) => {
+          const gi = controller.createTestItem(`${uri.fsPath}#${g.id}`, g.id, uri);
+          const line = gateLine(g);
+          if (line !== undefined) gi.range = new vscode.Range(line, 0, line, 0);
+          data.set(gi, { manifest: uri.fsPath, suite });
+          return gi;
+        }),
+      );
     }
   };
 
@@ -56,24 +60,26 @@ export function testExplorer(ctx: Ctx): void {
 
   // Manifests whose report is being produced by a Test Explorer run (recorded by that run).
   const explorerRuns = new Set<string>();
-  ctx.pushDisposable(ctx.reports.onDidChange(async (manifest) => {
-    const report = ctx.reports.get(manifest);
-    if (!report) return;
-    // The Test Explorer may not have listed the workspace yet: list it now.
-    if (!controller.items.get(manifest)) await controller.resolveHandler!(undefined);
-    let item = controller.items.get(manifest);
-    if (!item) {
-      // A manifest outside the workspace folders.
-      item = manifestItem(vscode.Uri.file(manifest));
-      controller.items.add(item);
-    }
-    addGates(item, report);
-    if (explorerRuns.has(manifest)) return;
-    // A run from a command or CodeLens: show its outcome in the Test Explorer too.
-    const testRun = controller.createTestRun(new vscode.TestRunRequest([item]), `ModelGate: ${vscode.workspace.asRelativePath(manifest)}`, true);
-    record(testRun, item, report, new Set(Object.keys(report.suites) as SuiteId[]));
-    testRun.end();
-  }));
+  ctx.pushDisposable(
+    ctx.reports.onDidChange(async (manifest) => {
+      const report = ctx.reports.get(manifest);
+      if (!report) return;
+      // The Test Explorer may not have listed the workspace yet: list it now.
+      if (!controller.items.get(manifest)) await controller.resolveHandler!(undefined);
+      let item = controller.items.get(manifest);
+      if (!item) {
+        // A manifest outside the workspace folders.
+        item = manifestItem(vscode.Uri.file(manifest));
+        controller.items.add(item);
+      }
+      addGates(item, report);
+      if (explorerRuns.has(manifest)) return;
+      // A run from a command or CodeLens: show its outcome in the Test Explorer too.
+      const testRun = controller.createTestRun(new vscode.TestRunRequest([item]), `ModelGate: ${vscode.workspace.asRelativePath(manifest)}`, true);
+      record(testRun, item, report, new Set(Object.keys(report.suites) as SuiteId[]));
+      testRun.end();
+    }),
+  );
 
   const run = async (request: vscode.TestRunRequest, token: vscode.CancellationToken): Promise<void> => {
     const roots: vscode.TestItem[] = [];
@@ -139,7 +145,11 @@ export function testExplorer(ctx: Ctx): void {
         const line = gateLine(g);
         const location = line !== undefined ? new vscode.Location(uri, new vscode.Position(line, 0)) : undefined;
         // Test Results shows each gate's sentence and next step, whatever its status.
-        testRun.appendOutput(`${status === 'passed' ? '✓' : status === 'failed' ? '✗' : status === 'inconclusive' ? '?' : '–'} ${gateFailureText(g)}\r\n`, location, gi);
+        testRun.appendOutput(
+          `${status === 'passed' ? '✓' : status === 'failed' ? '✗' : status === 'inconclusive' ? '?' : '–'} ${gateFailureText(g)}\r\n`,
+          location,
+          gi,
+        );
         if (status === 'passed') {
           testRun.passed(gi);
           continue;
@@ -149,9 +159,10 @@ export function testExplorer(ctx: Ctx): void {
           testRun.skipped(gi);
           continue;
         }
-        const message = g.measured === null || status === 'inconclusive'
-          ? new vscode.TestMessage(gateFailureText(g))
-          : vscode.TestMessage.diff(gateFailureText(g), `${g.threshold.op} ${g.threshold.value}`, String(g.measured));
+        const message =
+          g.measured === null || status === 'inconclusive'
+            ? new vscode.TestMessage(gateFailureText(g))
+            : vscode.TestMessage.diff(gateFailureText(g), `${g.threshold.op} ${g.threshold.value}`, String(g.measured));
         if (location) message.location = location;
         if (status === 'inconclusive') {
           undecided++;
@@ -163,7 +174,11 @@ export function testExplorer(ctx: Ctx): void {
       }
       if (report.cancelled) testRun.skipped(si);
       else if (failed) testRun.failed(si, new vscode.TestMessage(`${SUITE_LABELS[suite]}: some gates failed.`));
-      else if (undecided) testRun.errored(si, new vscode.TestMessage(`${SUITE_LABELS[suite]}: ${undecided} gate(s) inconclusive or not run; see each gate for why and what to do.`));
+      else if (undecided)
+        testRun.errored(
+          si,
+          new vscode.TestMessage(`${SUITE_LABELS[suite]}: ${undecided} gate(s) inconclusive or not run; see each gate for why and what to do.`),
+        );
       else testRun.passed(si);
     }
   };

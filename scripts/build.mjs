@@ -36,7 +36,7 @@ await Promise.all(
         logLevel: 'warning',
         legalComments: 'none',
         define: { MODELGATE_VERSION: JSON.stringify(pkg.version) },
-      })
-    )
+      }),
+    ),
 );
 if (!watch) process.stdout.write(`modelgate: bundles built in ${Date.now() - started} ms\n`);

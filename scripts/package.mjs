@@ -152,7 +152,10 @@ for (const napi of readdirSync(ortBin)) {
   const napiDir = join(ortBin, napi);
   if (!statSync(napiDir).isDirectory()) continue;
   for (const p of readdirSync(napiDir)) {
-    if (p !== platform) { rmSync(join(napiDir, p), { recursive: true, force: true }); continue; }
+    if (p !== platform) {
+      rmSync(join(napiDir, p), { recursive: true, force: true });
+      continue;
+    }
     for (const a of readdirSync(join(napiDir, p))) {
       if (a !== arch) rmSync(join(napiDir, p, a), { recursive: true, force: true });
     }
@@ -172,7 +175,10 @@ for (const [name, deps] of Object.entries(INSTALL_ONLY)) {
   rmSync(join(dir, 'script'), { recursive: true, force: true });
 }
 
-writeFileSync(join(STAGE, '.vscodeignore'), ['**/*.map', '**/*.d.ts', '**/*.md', '!README.md', '!docs/diagnostic-codes.md', '!extension/walkthrough/*.md', '.vscodeignore', ''].join('\n'));
+writeFileSync(
+  join(STAGE, '.vscodeignore'),
+  ['**/*.map', '**/*.d.ts', '**/*.md', '!README.md', '!docs/diagnostic-codes.md', '!extension/walkthrough/*.md', '.vscodeignore', ''].join('\n'),
+);
 
 mkdirSync(dirname(out), { recursive: true });
 const vsceDir = packageDir('@vscode/vsce', ROOT);

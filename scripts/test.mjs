@@ -16,7 +16,11 @@ const wanted = groups.length ? groups : ['unit', 'integration', 'e2e'];
 function collect(dir) {
   const out = [];
   let names;
-  try { names = readdirSync(dir); } catch { return out; }
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return out;
+  }
   for (const name of names.sort()) {
     const p = join(dir, name);
     if (statSync(p).isDirectory()) out.push(...collect(p));
@@ -64,11 +68,10 @@ if (runs.length === 0) {
 let failed = 0;
 for (const { group, files } of runs) {
   const concurrency = group === 'unit' ? Math.max(1, availableParallelism()) : 1;
-  const res = spawnSync(
-    process.execPath,
-    ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, ...files],
-    { stdio: 'inherit', env: { ...process.env, MODELGATE_TEST: '1' } }
-  );
+  const res = spawnSync(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, ...files], {
+    stdio: 'inherit',
+    env: { ...process.env, MODELGATE_TEST: '1' },
+  });
   if (res.status !== 0) failed = res.status ?? 1;
 }
 process.exit(failed);

@@ -19,7 +19,16 @@ import { pullManifest, type PulledManifest } from './pipeline/pulledManifest';
 import type { StoreOptions } from './publish/openStore';
 
 export { SUITES };
-export { scoreCsv, scoredPath, validationInput, ScoreError, DEFAULT_BATCH_SIZE, type ScoreOptions, type ScoreProgress, type ScoreResult } from './pipeline/score';
+export {
+  scoreCsv,
+  scoredPath,
+  validationInput,
+  ScoreError,
+  DEFAULT_BATCH_SIZE,
+  type ScoreOptions,
+  type ScoreProgress,
+  type ScoreResult,
+} from './pipeline/score';
 
 /** A problem with how the tests were asked for (exit code 2), not a failed gate. */
 export class TestUsageError extends Error {
@@ -89,8 +98,13 @@ export async function runTests(manifestPath: string, opts: RunTestsOptions = {})
 }
 
 async function runLoaded(
-  loaded: LoadedManifest, baseline: LoadedManifest | undefined, startedAt: Date, signal: AbortSignal,
-  emit: (e: ProgressEvent) => void, only: SuiteId[], opts: RunTestsOptions,
+  loaded: LoadedManifest,
+  baseline: LoadedManifest | undefined,
+  startedAt: Date,
+  signal: AbortSignal,
+  emit: (e: ProgressEvent) => void,
+  only: SuiteId[],
+  opts: RunTestsOptions,
 ): Promise<Report> {
   const artifactSha256 = await sha256File(artifactPath(loaded));
 
@@ -185,11 +199,26 @@ async function runLoaded(
   for (const s of only) {
     if (!ran.includes(s) && !notRun.has(s)) notRun.set(s, cancelled ? `the run was cancelled before the ${s} suite finished` : `the ${s} suite did not run`);
   }
-  const all = completeGates(loaded, now, SUITES, gates.filter((g) => !notRun.has(g.suite)), notRun);
+  const all = completeGates(
+    loaded,
+    now,
+    SUITES,
+    gates.filter((g) => !notRun.has(g.suite)),
+    notRun,
+  );
   const complete = !cancelled && errors.length === 0;
   return buildReport({
-    loaded, startedAt, finishedAt: new Date(), suites, gates: all, errors, complete, cancelled, datasets,
-    suitesRun: SUITES.filter((s) => ran.includes(s)), suitesNotRun: SUITES.filter((s) => !ran.includes(s)),
+    loaded,
+    startedAt,
+    finishedAt: new Date(),
+    suites,
+    gates: all,
+    errors,
+    complete,
+    cancelled,
+    datasets,
+    suitesRun: SUITES.filter((s) => ran.includes(s)),
+    suitesNotRun: SUITES.filter((s) => !ran.includes(s)),
     ...(artifactSha256 ? { artifactSha256 } : {}),
   });
 }
@@ -202,10 +231,14 @@ async function checkServes(url: string, loaded: LoadedManifest): Promise<void> {
   try {
     res = await fetch(status);
   } catch (err) {
-    throw new TestUsageError(`--url ${url}: cannot connect (${(err as Error).message}); start it with \`modelgate serve ${loaded.path}\` or leave --url out to let the test start its own server`);
+    throw new TestUsageError(
+      `--url ${url}: cannot connect (${(err as Error).message}); start it with \`modelgate serve ${loaded.path}\` or leave --url out to let the test start its own server`,
+    );
   }
   if (!res.ok) {
-    throw new TestUsageError(`--url ${url} does not serve ${name} version ${version} (GET ${status} answered ${res.status}); serve this manifest there, or leave --url out`);
+    throw new TestUsageError(
+      `--url ${url} does not serve ${name} version ${version} (GET ${status} answered ${res.status}); serve this manifest there, or leave --url out`,
+    );
   }
 }
 

@@ -30,13 +30,17 @@ export function renderReport(root: HTMLElement, ctx: Ctx): void {
   const tabsEl = h('vscode-tabs', { data: { tabs: 'suites' } });
   for (const t of tabs) {
     const header = h('vscode-tab-header', { data: { tab: t.id } }, t.title);
-    if (t.failed > 0) header.appendChild(h('vscode-badge', { attrs: { variant: 'counter', slot: 'content-after' }, title: `${t.failed} failed` }, String(t.failed)));
+    if (t.failed > 0)
+      header.appendChild(h('vscode-badge', { attrs: { variant: 'counter', slot: 'content-after' }, title: `${t.failed} failed` }, String(t.failed)));
     tabsEl.appendChild(header);
   }
   for (const t of tabs) tabsEl.appendChild(h('vscode-tab-panel', { data: { panel: t.id } }, t.body()));
 
   const select = (id: string) => {
-    const i = Math.max(0, tabs.findIndex((t) => t.id === id));
+    const i = Math.max(
+      0,
+      tabs.findIndex((t) => t.id === id),
+    );
     tabsEl.setAttribute('selected-index', String(i));
   };
   tabsEl.addEventListener('vsc-tabs-select', (ev) => {
@@ -46,7 +50,10 @@ export function renderReport(root: HTMLElement, ctx: Ctx): void {
     drawWhenShown(ctx);
   });
 
-  root.replaceChildren(renderSummary(ctx, (s) => select(s)), tabsEl);
+  root.replaceChildren(
+    renderSummary(ctx, (s) => select(s)),
+    tabsEl,
+  );
   select(ctx.state.tab ?? 'gates');
   drawWhenShown(ctx);
 }

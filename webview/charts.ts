@@ -18,7 +18,19 @@ import {
 } from 'chart.js';
 import { h } from './dom';
 
-Chart.register(BarController, LineController, ScatterController, BarElement, LineElement, PointElement, CategoryScale, LinearScale, LogarithmicScale, Tooltip, Legend);
+Chart.register(
+  BarController,
+  LineController,
+  ScatterController,
+  BarElement,
+  LineElement,
+  PointElement,
+  CategoryScale,
+  LinearScale,
+  LogarithmicScale,
+  Tooltip,
+  Legend,
+);
 
 export interface Palette {
   fg: string;

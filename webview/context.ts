@@ -27,7 +27,10 @@ export function statusOf(g: GateResult): GateStatus {
 
 /** The run's verdict, also for reports written before verdicts existed. */
 export function verdictOf(r: Report): Verdict {
-  return r.summary.verdict ?? (r.cancelled ? 'cancelled' : !r.complete ? 'incomplete' : r.gates.some((g) => !g.pass) || r.summary.errors.length ? 'failed' : 'passed');
+  return (
+    r.summary.verdict ??
+    (r.cancelled ? 'cancelled' : !r.complete ? 'incomplete' : r.gates.some((g) => !g.pass) || r.summary.errors.length ? 'failed' : 'passed')
+  );
 }
 
 export const statusMarks: Record<GateStatus, string> = { passed: '✓', failed: '✗', inconclusive: '?', 'not run': '–' };

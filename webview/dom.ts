@@ -45,9 +45,17 @@ export function h(tag: string, props?: Props | null, ...children: (Child | Child
 export function dataTable(
   headers: { label: string; num?: boolean; title?: string }[],
   rows: { cells: Child[]; class?: string; title?: string; data?: Record<string, string | number>; onClick?: () => void }[],
-  props?: Props
+  props?: Props,
 ): HTMLTableElement {
-  const thead = h('thead', null, h('tr', null, headers.map((c) => h('th', { class: c.num ? 'num' : '', title: c.title, attrs: { scope: 'col' } }, c.label))));
+  const thead = h(
+    'thead',
+    null,
+    h(
+      'tr',
+      null,
+      headers.map((c) => h('th', { class: c.num ? 'num' : '', title: c.title, attrs: { scope: 'col' } }, c.label)),
+    ),
+  );
   const tbody = h('tbody', null);
   for (const r of rows) {
     const tr = h('tr', { class: [r.class, r.onClick ? 'selectable' : ''].filter(Boolean).join(' '), title: r.title, data: r.data });
@@ -56,7 +64,12 @@ export function dataTable(
       const click = r.onClick;
       tr.tabIndex = 0;
       tr.addEventListener('click', click);
-      tr.addEventListener('keydown', (e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); click(); } });
+      tr.addEventListener('keydown', (e) => {
+        if (e.key === 'Enter' || e.key === ' ') {
+          e.preventDefault();
+          click();
+        }
+      });
     }
     tbody.appendChild(tr);
   }
@@ -65,7 +78,13 @@ export function dataTable(
 }
 
 export function kpi(label: string, value: Child, sub?: Child, cls?: string): HTMLElement {
-  return h('div', { class: 'kpi' }, h('div', { class: 'label' }, label), h('div', { class: `value ${cls ?? ''}` }, value), sub ? h('div', { class: 'sub' }, sub) : null);
+  return h(
+    'div',
+    { class: 'kpi' },
+    h('div', { class: 'label' }, label),
+    h('div', { class: `value ${cls ?? ''}` }, value),
+    sub ? h('div', { class: 'sub' }, sub) : null,
+  );
 }
 
 export function card(title: string, ...children: (Child | Child[])[]): HTMLElement {
@@ -74,5 +93,9 @@ export function card(title: string, ...children: (Child | Child[])[]): HTMLEleme
 
 export function notes(items: string[] | undefined): HTMLElement | null {
   if (!items || items.length === 0) return null;
-  return h('ul', { class: 'notes muted' }, items.map((n) => h('li', null, n)));
+  return h(
+    'ul',
+    { class: 'notes muted' },
+    items.map((n) => h('li', null, n)),
+  );
 }

@@ -11,7 +11,7 @@ interface VsCodeApi {
 
 declare global {
   // Provided by VS Code inside webviews only; may be called once per page.
-   
+
   var acquireVsCodeApi: (() => VsCodeApi) | undefined;
 }
 

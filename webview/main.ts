@@ -53,7 +53,11 @@ function start(host: Host, root: HTMLElement): void {
 
   const show = (report: unknown, state: WebviewState) => {
     if (!isReport(report)) {
-      showMessage(root, 'This is not a ModelGate report.', 'Expected a JSON document with "kind": "modelgate-report". Re-run `modelgate test <manifest> --json report.json` to produce one.');
+      showMessage(
+        root,
+        'This is not a ModelGate report.',
+        'Expected a JSON document with "kind": "modelgate-report". Re-run `modelgate test <manifest> --json report.json` to produce one.',
+      );
       return;
     }
     if (report.reportVersion > VIEWER_VERSION) {
@@ -74,7 +78,9 @@ function start(host: Host, root: HTMLElement): void {
         charts.rebuild();
         break;
       case 'running':
-        root.querySelectorAll<HTMLButtonElement>('button[data-rerun]').forEach((b) => { b.disabled = msg.running; });
+        root.querySelectorAll<HTMLButtonElement>('button[data-rerun]').forEach((b) => {
+          b.disabled = msg.running;
+        });
         break;
     }
   });

@@ -18,11 +18,13 @@ for (const m of models) {
     const rows = req.body.instances;
     const w = rows[0].length;
     const x = new Float32Array(rows.length * w);
-    rows.forEach((row, r) => row.forEach((v, c) => {
-      let y = v;
-      for (const p of m.pre) y = p.op === 'standardize' ? (y - p.mean[c]) / p.std[c] : (y - p.min) / (p.max - p.min);
-      x[r * w + c] = y;
-    }));
+    rows.forEach((row, r) =>
+      row.forEach((v, c) => {
+        let y = v;
+        for (const p of m.pre) y = p.op === 'standardize' ? (y - p.mean[c]) / p.std[c] : (y - p.min) / (p.max - p.min);
+        x[r * w + c] = y;
+      }),
+    );
     const out = await session.run({ [input]: new ort.Tensor('float32', x, [rows.length, ...m.dims]) });
     const probs = out[output].data;
     const k = probs.length / rows.length;

@@ -8,7 +8,11 @@ export const createManifest: CommandFactory = {
   enabled: (ctx) => async (arg) => {
     let model = arg instanceof vscode.Uri && arg.fsPath.endsWith('.onnx') ? arg : undefined;
     if (!model) {
-      const picked = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'ONNX model': ['onnx'] }, title: 'ModelGate: ONNX file to describe' });
+      const picked = await vscode.window.showOpenDialog({
+        canSelectMany: false,
+        filters: { 'ONNX model': ['onnx'] },
+        title: 'ModelGate: ONNX file to describe',
+      });
       model = picked?.[0];
     }
     if (!model) return;
@@ -16,9 +20,11 @@ export const createManifest: CommandFactory = {
     try {
       await vscode.workspace.fs.stat(output);
       // Not awaited: the command ends now, whether or not the user answers.
-      void vscode.window.showWarningMessage(`ModelGate: ${vscode.workspace.asRelativePath(output)} already exists; not overwriting it.`, 'Open it').then((open) => {
-        if (open) void vscode.window.showTextDocument(output);
-      });
+      void vscode.window
+        .showWarningMessage(`ModelGate: ${vscode.workspace.asRelativePath(output)} already exists; not overwriting it.`, 'Open it')
+        .then((open) => {
+          if (open) void vscode.window.showTextDocument(output);
+        });
       return;
     } catch {
       // No manifest yet: write one.
@@ -28,7 +34,9 @@ export const createManifest: CommandFactory = {
       await vscode.workspace.fs.writeFile(output, new TextEncoder().encode(starter.text));
       for (const note of starter.notes) ctx.output.info(note);
       await vscode.window.showTextDocument(output);
-      void vscode.window.showInformationMessage(`ModelGate: wrote ${vscode.workspace.asRelativePath(output)}. Set its gates, then run the tests (notes in "ModelGate: Show logs").`);
+      void vscode.window.showInformationMessage(
+        `ModelGate: wrote ${vscode.workspace.asRelativePath(output)}. Set its gates, then run the tests (notes in "ModelGate: Show logs").`,
+      );
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       ctx.output.error(message);

@@ -15,12 +15,21 @@ const isCsv = (u: vscode.Uri | undefined): u is vscode.Uri => !!u && /\.csv$/i.t
 
 /** The CSV to score: undefined for the manifest's validation data, null when the user cancelled. */
 async function pickInput(manifest: vscode.Uri): Promise<vscode.Uri | undefined | null> {
-  const validation = { label: '$(database) The manifest\'s validation data', detail: 'data.validation of the manifest' };
+  const validation = { label: "$(database) The manifest's validation data", detail: 'data.validation of the manifest' };
   const other = { label: '$(folder-opened) Choose a CSV file…' };
-  const pick = await vscode.window.showQuickPick([validation, other], { title: `ModelGate: score with ${vscode.workspace.asRelativePath(manifest)}`, placeHolder: 'Which data?' });
+  const pick = await vscode.window.showQuickPick([validation, other], {
+    title: `ModelGate: score with ${vscode.workspace.asRelativePath(manifest)}`,
+    placeHolder: 'Which data?',
+  });
   if (!pick) return null;
   if (pick === validation) return undefined;
-  const chosen = await vscode.window.showOpenDialog({ canSelectMany: false, defaultUri: vscode.Uri.joinPath(manifest, '..'), filters: { CSV: ['csv'] }, openLabel: 'Score', title: 'ModelGate: CSV file to score' });
+  const chosen = await vscode.window.showOpenDialog({
+    canSelectMany: false,
+    defaultUri: vscode.Uri.joinPath(manifest, '..'),
+    filters: { CSV: ['csv'] },
+    openLabel: 'Score',
+    title: 'ModelGate: CSV file to score',
+  });
   return chosen?.[0] ?? null;
 }
 
@@ -28,7 +37,8 @@ async function score(ctx: CtxInit, manifest: vscode.Uri, input: vscode.Uri | und
   const what = input ? vscode.workspace.asRelativePath(input) : 'the validation data';
   try {
     const result = await withEngineProgress(ctx, `ModelGate: scoring ${what}`, (workDoneToken, token) =>
-      ctx.client.sendRequest(ScoreRequest.type, { manifest: manifest.fsPath, ...(input ? { input: input.fsPath } : {}), skipInvalid, workDoneToken }, token));
+      ctx.client.sendRequest(ScoreRequest.type, { manifest: manifest.fsPath, ...(input ? { input: input.fsPath } : {}), skipInvalid, workDoneToken }, token),
+    );
     if (!result) {
       void vscode.window.showInformationMessage('ModelGate: scoring cancelled; no predictions file was written.');
       return undefined;

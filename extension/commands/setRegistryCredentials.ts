@@ -16,7 +16,12 @@ export const setRegistryCredentials = anyState((ctx) => async () => {
   if (!host) return;
   const username = await vscode.window.showInputBox({ title: 'ModelGate: registry credentials (2/3)', prompt: `User name for ${host}`, ignoreFocusOut: true });
   if (!username) return;
-  const password = await vscode.window.showInputBox({ title: 'ModelGate: registry credentials (3/3)', prompt: `Password or access token for ${username}@${host}`, password: true, ignoreFocusOut: true });
+  const password = await vscode.window.showInputBox({
+    title: 'ModelGate: registry credentials (3/3)',
+    prompt: `Password or access token for ${username}@${host}`,
+    password: true,
+    ignoreFocusOut: true,
+  });
   if (!password) return;
   await storeCredentials(ctx.extension.secrets, host.trim().toLowerCase(), username, password);
   ctx.output.info(`stored credentials for ${username}@${host.trim().toLowerCase()} in the editor's secret storage`);

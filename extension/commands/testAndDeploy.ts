@@ -25,8 +25,9 @@ export const testAndDeploy: CommandFactory = {
     ReportPanel.notifyRunning('all', true);
     let result: DeployRequest.Result | undefined;
     try {
-      result = await withEngineProgress(ctx, `ModelGate: testing and deploying ${vscode.workspace.asRelativePath(uri)}`,
-        (workDoneToken, token) => ctx.client.sendRequest(DeployRequest.type, { manifest, target, credentials, ...testSettings(uri), workDoneToken }, token));
+      result = await withEngineProgress(ctx, `ModelGate: testing and deploying ${vscode.workspace.asRelativePath(uri)}`, (workDoneToken, token) =>
+        ctx.client.sendRequest(DeployRequest.type, { manifest, target, credentials, ...testSettings(uri), workDoneToken }, token),
+      );
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       ctx.output.error(message);

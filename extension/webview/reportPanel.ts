@@ -22,7 +22,12 @@ export class ReportPanel {
       ReportPanel.current.panel.reveal(column, true);
       return ReportPanel.current;
     }
-    const panel = vscode.window.createWebviewPanel(ReportPanel.viewType, ReportPanel.title(report), { viewColumn: column, preserveFocus: true }, ReportPanel.options(ctx.extensionUri));
+    const panel = vscode.window.createWebviewPanel(
+      ReportPanel.viewType,
+      ReportPanel.title(report),
+      { viewColumn: column, preserveFocus: true },
+      ReportPanel.options(ctx.extensionUri),
+    );
     ReportPanel.current = new ReportPanel(panel, ctx, report);
     return ReportPanel.current;
   }
@@ -43,7 +48,11 @@ export class ReportPanel {
     return report ? `Report: ${report.model.name} ${report.model.version}` : 'ModelGate report';
   }
 
-  private constructor(private readonly panel: vscode.WebviewPanel, private readonly ctx: Ctx, private report: Report | undefined) {
+  private constructor(
+    private readonly panel: vscode.WebviewPanel,
+    private readonly ctx: Ctx,
+    private report: Report | undefined,
+  ) {
     const webview = panel.webview;
     webview.html = reportHtml({
       cspSource: webview.cspSource,
@@ -87,8 +96,7 @@ export class ReportPanel {
         await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One, selection: new vscode.Range(pos, pos) });
         return;
       }
-      case 'rerun':
-      {
+      case 'rerun': {
         const manifest = this.manifest();
         if (manifest) await vscode.commands.executeCommand(RERUN_COMMAND[msg.suite], vscode.Uri.file(manifest));
         return;

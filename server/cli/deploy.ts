@@ -44,7 +44,10 @@ export function registerDeploy(program: Command): void {
     .description('lint, serve, test every gate, and publish only if all pass (then, optionally, deploy to KServe)')
     .addHelpText('after', VERDICT_HELP)
     .argument('<manifest>', 'model.yaml, or a directory holding it')
-    .option('--to <target>', 'oci://HOST[:PORT]/REPO or an OCI layout directory (default: deploy.oci from the manifest, else .modelgate/registry/<name> in the manifest\'s project root)')
+    .option(
+      '--to <target>',
+      "oci://HOST[:PORT]/REPO or an OCI layout directory (default: deploy.oci from the manifest, else .modelgate/registry/<name> in the manifest's project root)",
+    )
     .option('--force', 'publish even when a gate fails; the artifact is annotated dev.modelgate.gated=false')
     .option('--tag <tag>', 'also move this tag to the version, e.g. stable (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('--report <file.html>', 'where to write the HTML report (default .modelgate/reports/<name>-<version>.html)')
@@ -55,8 +58,11 @@ export function registerDeploy(program: Command): void {
     .option('--duration <d>', 'length of each stress point, e.g. 2s (overrides slo.duration)')
     .option('--quick', 'a short stress sweep (two concurrency levels, short warm-up); the SLO gates are still measured')
     .option('--no-progress', 'no progress output')
-    .option('--remote <url>', 'after publishing, load the version on this ModelGate node (serve --admin-token-file) and activate it, or set deploy.canaryPercent (overrides deploy.remote)')
-    .option('--admin-token-file <file>', 'the remote node\'s admin token (default: the MODELGATE_ADMIN_TOKEN environment variable)')
+    .option(
+      '--remote <url>',
+      'after publishing, load the version on this ModelGate node (serve --admin-token-file) and activate it, or set deploy.canaryPercent (overrides deploy.remote)',
+    )
+    .option('--admin-token-file <file>', "the remote node's admin token (default: the MODELGATE_ADMIN_TOKEN environment variable)")
     .action(async (manifest: string, flags: DeployFlags) => {
       if (flags.duration !== undefined && parseDuration(flags.duration) === undefined) {
         fail(`--duration ${flags.duration} is not a duration: use a whole number followed by ms, s, m or h, e.g. 5s`, 2);
@@ -128,10 +134,14 @@ function printResult(r: DeployResult): void {
   if (r.refused !== undefined) {
     if (r.report.cancelled) throw new CliExit(130, 'cancelled');
     const verdict = r.report.summary.verdict;
-    err(`modelgate: NOT published: ${name} ${version} ${verdict === 'failed' ? 'failed the gate' : 'has no complete verdict'}: ${r.refused.replace(/^(✗|…) /, '')}`);
-    err(verdict === 'failed'
-      ? `fix the model or the thresholds in ${shown(r.manifestPath)}, or pass --force to publish it marked ungated`
-      : `give every gate what it needs (see the reasons above) and deploy again, or pass --force to publish it marked ungated`);
+    err(
+      `modelgate: NOT published: ${name} ${version} ${verdict === 'failed' ? 'failed the gate' : 'has no complete verdict'}: ${r.refused.replace(/^(✗|…) /, '')}`,
+    );
+    err(
+      verdict === 'failed'
+        ? `fix the model or the thresholds in ${shown(r.manifestPath)}, or pass --force to publish it marked ungated`
+        : `give every gate what it needs (see the reasons above) and deploy again, or pass --force to publish it marked ungated`,
+    );
     CliExit.code = VERDICT_EXIT[verdict];
     return;
   }
@@ -145,14 +155,20 @@ function printResult(r: DeployResult): void {
     err(`published ${name} ${version} (${p.gates}; ${p.uploaded} blob(s) uploaded, ${p.skipped} already there)`);
     if (p.tags.length > 1) err(`tags: ${p.tags.join(', ')}`);
   } else if (r.alreadyPublished) {
-    err(`${name} ${version} was already published with this model and manifest; this run's report is attached to it as ${r.alreadyPublished.attached.reference}`);
+    err(
+      `${name} ${version} was already published with this model and manifest; this run's report is attached to it as ${r.alreadyPublished.attached.reference}`,
+    );
   }
   const ref = r.published ? `${r.published.reference}@${r.published.digest}` : `${r.alreadyPublished!.reference}@${r.alreadyPublished!.digest}`;
   err(`artifact: ${ref}`);
   if (r.inspectCommand) err(`inspect it: ${r.inspectCommand}`);
   if (r.remote) {
-    const w = Object.entries(r.remote.weights).map(([v, p]) => `${v} ${p}%`).join(', ');
-    err(`remote ${r.remote.url}: ${r.remote.loaded}, ${r.remote.action === 'canary' ? `canary at ${r.remote.weight}%` : r.remote.action}${w ? ` (traffic: ${w})` : ''}`);
+    const w = Object.entries(r.remote.weights)
+      .map(([v, p]) => `${v} ${p}%`)
+      .join(', ');
+    err(
+      `remote ${r.remote.url}: ${r.remote.loaded}, ${r.remote.action === 'canary' ? `canary at ${r.remote.weight}%` : r.remote.action}${w ? ` (traffic: ${w})` : ''}`,
+    );
   }
   if (r.kubernetes) {
     for (const w of r.kubernetes.warnings) err(`warning: ${w}`);

@@ -4,7 +4,10 @@ import type { Verdict } from '../protocol/report';
 // by throwing CliExit with a message already meant for the user.
 export class CliExit extends Error {
   static code: number | undefined;
-  constructor(readonly exitCode: number, message = '') {
+  constructor(
+    readonly exitCode: number,
+    message = '',
+  ) {
     super(message);
     this.name = 'CliExit';
   }

@@ -60,7 +60,8 @@ export async function collectManifests(args: string[]): Promise<{ files: string[
     }
     if (st.isDirectory()) {
       const found = await findManifests(abs);
-      if (found.length === 0) problems.push(`${arg}: no model.yaml or *.model.yaml in this directory or below it (create one with \`modelgate init model.onnx\`)`);
+      if (found.length === 0)
+        problems.push(`${arg}: no model.yaml or *.model.yaml in this directory or below it (create one with \`modelgate init model.onnx\`)`);
       files.push(...found);
     } else {
       files.push(abs);
@@ -80,7 +81,7 @@ export async function lintFile(abs: string, semantic: boolean): Promise<{ diagno
     text = await readFile(abs, 'utf8');
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
-    return { problem: `${shown}: cannot read (${e.code === 'EACCES' ? 'permission denied' : e.code ?? e.message})` };
+    return { problem: `${shown}: cannot read (${e.code === 'EACCES' ? 'permission denied' : (e.code ?? e.message)})` };
   }
   const parsed = parseManifest(text);
   return { diagnostics: await validateManifest(parsed, { manifestPath: abs, semantic }) };
@@ -110,7 +111,13 @@ export function summaryLine(files: LintedFile[]): string {
   const manifests = `${total} manifest${total === 1 ? '' : 's'}`;
   const withProblems = files.filter((f) => f.diagnostics.length > 0).length;
   if (withProblems === 0) return `no problems in ${manifests}`;
-  const parts = ([['error', 'errors'], ['warning', 'warnings'], ['info', 'infos']] as const)
+  const parts = (
+    [
+      ['error', 'errors'],
+      ['warning', 'warnings'],
+      ['info', 'infos'],
+    ] as const
+  )
     .map(([s, plural]) => [count(files, s), s, plural] as const)
     .filter(([n]) => n > 0)
     .map(([n, s, plural]) => `${n} ${n === 1 ? s : plural}`);
@@ -123,9 +130,13 @@ export function formatJson(files: LintedFile[]): string {
     files: files.map((f) => ({
       path: f.path,
       diagnostics: f.diagnostics.map((d) => ({
-        code: d.code, severity: d.severity, message: d.message,
-        line: d.range.start.line + 1, column: d.range.start.character + 1,
-        endLine: d.range.end.line + 1, endColumn: d.range.end.character + 1,
+        code: d.code,
+        severity: d.severity,
+        message: d.message,
+        line: d.range.start.line + 1,
+        column: d.range.start.character + 1,
+        endLine: d.range.end.line + 1,
+        endColumn: d.range.end.character + 1,
       })),
     })),
     summary: { errors: count(files, 'error'), warnings: count(files, 'warning'), infos: count(files, 'info') },

@@ -10,7 +10,11 @@ export function registerLoadgen(program: Command): void {
     .command('__loadgen', { hidden: true })
     .description('internal: load generator of the stress suite (started by `modelgate test`)')
     .action(async () => {
-      if (!process.send) fail('__loadgen is the stress suite\'s internal load generator and needs the IPC channel it is started with; run `modelgate test <manifest>` instead', 2);
+      if (!process.send)
+        fail(
+          "__loadgen is the stress suite's internal load generator and needs the IPC channel it is started with; run `modelgate test <manifest>` instead",
+          2,
+        );
       await runLoadgenChild();
     });
 }

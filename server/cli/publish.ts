@@ -37,7 +37,10 @@ export function humanBytes(n: number): string {
   const units = ['KiB', 'MiB', 'GiB', 'TiB'];
   let v = n / 1024;
   let i = 0;
-  while (v >= 1024 && i < units.length - 1) { v /= 1024; i++; }
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
   return `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
 }
 
@@ -52,7 +55,10 @@ function progressPrinter(stream: NodeJS.WriteStream): (e: PublishProgress) => vo
       }
       return;
     }
-    if (partial) { stream.write('\r\x1b[K'); partial = false; }
+    if (partial) {
+      stream.write('\r\x1b[K');
+      partial = false;
+    }
     if (e.step === 'blob') stream.write(`  ${e.file}: ${e.skipped ? 'already there' : 'uploaded'} (${humanBytes(e.bytes ?? 0)}, ${e.digest?.slice(0, 19)})\n`);
     else if (e.step !== 'done') stream.write(`${e.message}\n`);
   };
@@ -64,7 +70,10 @@ export function registerPublish(program: Command): void {
     .description('publish a tested model version (model, model.yaml, report) as an OCI artifact')
     .addHelpText('after', VERDICT_HELP)
     .argument('<manifest>', 'model.yaml, or the directory holding it')
-    .option('--to <target>', 'oci://HOST[:PORT]/REPO or an OCI layout directory (default: deploy.oci from the manifest, else .modelgate/registry/<name> in the manifest\'s project root)')
+    .option(
+      '--to <target>',
+      "oci://HOST[:PORT]/REPO or an OCI layout directory (default: deploy.oci from the manifest, else .modelgate/registry/<name> in the manifest's project root)",
+    )
     .option('--tag <tag>', 'also move this tag to the version, e.g. stable or latest (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('--report <report.json>', 'the JSON test report; a gated publish needs its verdict to be passed over every suite (else --force)')
     .option('--report-html <report.html>', 'the HTML rendering of the same report, stored as a layer too')
@@ -80,7 +89,10 @@ export function registerPublish(program: Command): void {
         if (flags.reportHtml && !flags.report) fail('--report-html needs --report <report.json> as well (the JSON report is the one checked)', 2);
         const report = flags.report ? await readGateReport(flags.report) : undefined;
         if (!report && !flags.force) {
-          fail(`publishing ${name} ${version} needs a passing test report: run \`modelgate test ${manifestPath} --json report.json\`, then pass --report report.json; or pass --force to publish it marked ungated`, 2);
+          fail(
+            `publishing ${name} ${version} needs a passing test report: run \`modelgate test ${manifestPath} --json report.json\`, then pass --report report.json; or pass --force to publish it marked ungated`,
+            2,
+          );
         }
         const refusal = gatedPublishRefusal(report, `not publishing ${name} ${version}`);
         if (refusal && !flags.force) fail(refusal.message, refusal.exitCode);
@@ -100,7 +112,9 @@ export function registerPublish(program: Command): void {
         if (flags.json) {
           process.stdout.write(JSON.stringify(result, null, 2) + '\n');
         } else {
-          process.stderr.write(`published ${name} ${version} (${result.gates}, ${humanBytes(result.size)}; ${result.uploaded} blob(s) uploaded, ${result.skipped} already there)\n`);
+          process.stderr.write(
+            `published ${name} ${version} (${result.gates}, ${humanBytes(result.size)}; ${result.uploaded} blob(s) uploaded, ${result.skipped} already there)\n`,
+          );
           process.stdout.write(`${result.reference}@${result.digest}\n`);
           if (result.tags.length > 1) process.stderr.write(`tags: ${result.tags.join(', ')}\n`);
         }

@@ -26,8 +26,7 @@ export function registerPull(program: Command): void {
           return;
         }
         const a = result.annotations;
-        process.stderr.write(`pulled ${result.reference}@${result.digest}` +
-          (a['dev.modelgate.gates'] ? ` (gates: ${a['dev.modelgate.gates']})` : '') + '\n');
+        process.stderr.write(`pulled ${result.reference}@${result.digest}` + (a['dev.modelgate.gates'] ? ` (gates: ${a['dev.modelgate.gates']})` : '') + '\n');
         for (const f of result.files) process.stderr.write(`  ${f.title} (${humanBytes(f.size)})\n`);
         process.stdout.write(`${result.dir}\n`);
       } catch (err) {

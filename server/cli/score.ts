@@ -31,9 +31,9 @@ export function scoreSummary(r: ScoreResult): string {
 export function registerScore(program: Command): void {
   program
     .command('score')
-    .description('Score a CSV file with a model through the serving path (adaptive batching, the manifest\'s pre/post-processing)')
+    .description("Score a CSV file with a model through the serving path (adaptive batching, the manifest's pre/post-processing)")
     .argument('<manifest>', 'model.yaml, or a directory holding it')
-    .requiredOption('--input <csv>', 'CSV with a header row holding the model\'s feature columns')
+    .requiredOption('--input <csv>', "CSV with a header row holding the model's feature columns")
     .requiredOption('--output <csv>', 'where to write the predictions')
     .option('--batch-size <n>', 'rows per inference', '256')
     .option('--id-column <name>', 'input column copied to the output to identify rows (default: "id" if present, else a 1-based "row" number)')
@@ -42,7 +42,10 @@ export function registerScore(program: Command): void {
     .action(async (manifest: string, flags: ScoreFlags) => {
       const batchSize = parseInteger(flags.batchSize, '--batch-size', 1, 1_000_000);
       const bar = flags.progress
-        ? new cliProgress.SingleBar({ stream: process.stderr, format: 'scoring |{bar}| {percentage}% | {rows} rows | {rate} rows/s', hideCursor: true, etaBuffer: 50 }, cliProgress.Presets.shades_classic)
+        ? new cliProgress.SingleBar(
+            { stream: process.stderr, format: 'scoring |{bar}| {percentage}% | {rows} rows | {rate} rows/s', hideCursor: true, etaBuffer: 50 },
+            cliProgress.Presets.shades_classic,
+          )
         : undefined;
       let started = 0;
       let result: ScoreResult;

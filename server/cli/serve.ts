@@ -45,7 +45,14 @@ function table(models: ModelStatus[]): string {
     for (const v of m.versions) rows.push([m.name, v.version, v.version === m.defaultVersion ? 'yes' : '', v.labels.join(',') || '-', v.task]);
   }
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
+  return rows
+    .map((r) =>
+      r
+        .map((c, i) => c.padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 interface ServeFlags {
@@ -63,7 +70,9 @@ interface ServeFlags {
 export function registerServe(program: Command): void {
   program
     .command('serve')
-    .description('Serve models over TensorFlow Serving REST v1 and the Open Inference Protocol (KServe v2), with adaptive batching, /metrics and live drift health')
+    .description(
+      'Serve models over TensorFlow Serving REST v1 and the Open Inference Protocol (KServe v2), with adaptive batching, /metrics and live drift health',
+    )
     .argument('<manifests...>', 'model.yaml files, directories holding model.yaml, or directories of model directories')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--port <port>', 'port to listen on (0 = any free port)', '8500')
@@ -72,15 +81,22 @@ export function registerServe(program: Command): void {
     .option('--max-instances <n>', 'most instances in one request', '10000')
     .option('--request-timeout <ms>', 'time to receive a request, and the longest a request may wait for inference', '30000')
     .option('--cors', 'answer cross-origin requests from any origin')
-    .option('--admin-token-file <file>', 'enable the admin API under /admin (load by OCI reference, activate, canary, rollback), authenticated with the token in this file')
+    .option(
+      '--admin-token-file <file>',
+      'enable the admin API under /admin (load by OCI reference, activate, canary, rollback), authenticated with the token in this file',
+    )
     .option('--log-level <level>', 'log level on stderr: fatal, error, warn, info, debug', 'info')
-    .addHelpText('after', '\nExamples:\n  modelgate serve samples/breast-cancer/model.yaml samples/digits/model.yaml\n  modelgate serve samples/ --port 0 --watch\n\nEndpoints and request formats: docs/serving.md')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  modelgate serve samples/breast-cancer/model.yaml samples/digits/model.yaml\n  modelgate serve samples/ --port 0 --watch\n\nEndpoints and request formats: docs/serving.md',
+    )
     .action(async (manifests: string[], flags: ServeFlags) => {
       const port = parseInteger(flags.port, '--port', 0, 65535);
       const bodyLimit = parseSize(flags.bodyLimit, '--body-limit');
       const maxInstancesPerRequest = parseInteger(flags.maxInstances, '--max-instances', 1);
       const requestTimeoutMs = parseInteger(flags.requestTimeout, '--request-timeout', 1);
-      if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(flags.logLevel)) fail(`--log-level ${flags.logLevel} is not one of fatal, error, warn, info, debug, trace, silent`);
+      if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(flags.logLevel))
+        fail(`--log-level ${flags.logLevel} is not one of fatal, error, warn, info, debug, trace, silent`);
       let admin: { token: string; pull: (ref: string, dir: string) => ReturnType<typeof pullModel> } | undefined;
       if (flags.adminTokenFile !== undefined) {
         try {
@@ -93,7 +109,15 @@ export function registerServe(program: Command): void {
       let server: Awaited<ReturnType<typeof startServer>>;
       try {
         server = await startServer({
-          manifests, host: flags.host, port, watch: !!flags.watch, bodyLimit, maxInstancesPerRequest, requestTimeoutMs, cors: !!flags.cors, admin,
+          manifests,
+          host: flags.host,
+          port,
+          watch: !!flags.watch,
+          bodyLimit,
+          maxInstancesPerRequest,
+          requestTimeoutMs,
+          cors: !!flags.cors,
+          admin,
           logger: { level: flags.logLevel, stream: process.stderr },
         });
       } catch (err) {
@@ -113,7 +137,10 @@ export function registerServe(program: Command): void {
       });
       process.stderr.write(`modelgate: ${signal}: no new requests; draining in-flight requests…\n`);
       // a second signal while draining means "now"
-      const force = () => { process.stderr.write('modelgate: stopping without draining\n'); process.exit(130); };
+      const force = () => {
+        process.stderr.write('modelgate: stopping without draining\n');
+        process.exit(130);
+      };
       process.once('SIGINT', force);
       process.once('SIGTERM', force);
       await server.close();

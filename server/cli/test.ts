@@ -29,19 +29,32 @@ interface TestFlags {
 /** `--concurrency 1,8,32`: positive whole numbers, comma-separated. */
 export function parseConcurrency(value: string | undefined): number[] | undefined {
   if (value === undefined) return undefined;
-  const parts = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const parts = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const bad = parts.filter((p) => !/^[1-9]\d{0,3}$/.test(p));
   if (parts.length === 0 || bad.length) {
-    fail(`--concurrency ${value}: ${bad.length ? `${bad.map((b) => `"${b}"`).join(', ')} is not a connection count` : 'no connection count given'}; give whole numbers from 1 to 9999, comma-separated, e.g. --concurrency 1,8,32`, 2);
+    fail(
+      `--concurrency ${value}: ${bad.length ? `${bad.map((b) => `"${b}"`).join(', ')} is not a connection count` : 'no connection count given'}; give whole numbers from 1 to 9999, comma-separated, e.g. --concurrency 1,8,32`,
+      2,
+    );
   }
   return parts.map(Number);
 }
 
 export function parseOnly(value: string | undefined): SuiteId[] | undefined {
   if (value === undefined) return undefined;
-  const list = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const list = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const bad = list.filter((s) => !SUITES.includes(s as SuiteId));
-  if (bad.length || list.length === 0) fail(`--only ${value}: ${bad.length ? `unknown suite ${bad.map((b) => `"${b}"`).join(', ')}` : 'no suite named'}; choose from ${SUITES.join(', ')} (comma-separated)`, 2);
+  if (bad.length || list.length === 0)
+    fail(
+      `--only ${value}: ${bad.length ? `unknown suite ${bad.map((b) => `"${b}"`).join(', ')}` : 'no suite named'}; choose from ${SUITES.join(', ')} (comma-separated)`,
+      2,
+    );
   return list as SuiteId[];
 }
 
@@ -67,7 +80,9 @@ export function progressReporter(enabled: boolean): { onProgress: (e: ProgressEv
         suite = e.suite;
         bar.update(Math.round(percent), payload);
       },
-      stop: () => { if (started) bar.stop(); },
+      stop: () => {
+        if (started) bar.stop();
+      },
     };
   }
   let last = '';
@@ -102,7 +117,10 @@ export function registerTest(program: Command): void {
     .option('--only <suites>', `comma-separated suites to run (${SUITES.join(', ')})`)
     .option('--json <file>', 'write the report as JSON')
     .option('--report <file>', 'write a self-contained HTML report')
-    .option('--baseline <manifest|ref>', 'the previous model (champion) to compare with: its model.yaml, or a published version (oci://HOST/REPO:TAG, LAYOUT_DIR:TAG); gated by gates.maxRegression')
+    .option(
+      '--baseline <manifest|ref>',
+      'the previous model (champion) to compare with: its model.yaml, or a published version (oci://HOST/REPO:TAG, LAYOUT_DIR:TAG); gated by gates.maxRegression',
+    )
     .option('--url <url>', 'test an already running server (e.g. http://127.0.0.1:8500) instead of starting one')
     .option('--duration <d>', 'length of each stress point, e.g. 2s (overrides slo.duration)')
     .option('--concurrency <list>', 'connection counts of the stress sweep, e.g. 1,8,32 (overrides slo.concurrency)')
@@ -131,8 +149,13 @@ export function registerTest(program: Command): void {
       let report: Report;
       try {
         report = await runTests(manifest, {
-          only, baseline: flags.baseline, url: flags.url, duration: flags.duration, concurrency,
-          signal: controller.signal, onProgress: progress.onProgress,
+          only,
+          baseline: flags.baseline,
+          url: flags.url,
+          duration: flags.duration,
+          concurrency,
+          signal: controller.signal,
+          onProgress: progress.onProgress,
         });
       } catch (err) {
         progress.stop();

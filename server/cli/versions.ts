@@ -32,7 +32,11 @@ export function registerVersions(program: Command): void {
         ]);
         const header = ['TAG', 'DIGEST', 'CREATED', 'GATES', 'GATED', 'ALSO TAGGED'];
         const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-        const line = (r: string[]): string => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd() + '\n';
+        const line = (r: string[]): string =>
+          r
+            .map((c, i) => c.padEnd(widths[i]!))
+            .join('  ')
+            .trimEnd() + '\n';
         process.stdout.write(line(header));
         for (const r of rows) process.stdout.write(line(r));
       } catch (err) {

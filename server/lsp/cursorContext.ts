@@ -103,11 +103,10 @@ function stripQuote(prefix: string): string {
 
 function flowContext(text: string, lines: LineInfo[], flow: FlowState, offset: number): CursorContext {
   const owner = lines[flow.ownerLine]!;
-  const path: JsonPath = owner.key !== undefined
-    ? [...containerOf(lines, flow.ownerLine, owner.contentCol), owner.key]
-    : seqItemPath(lines, flow.ownerLine, lastDash(owner));
+  const path: JsonPath =
+    owner.key !== undefined ? [...containerOf(lines, flow.ownerLine, owner.contentCol), owner.key] : seqItemPath(lines, flow.ownerLine, lastDash(owner));
   const frames = flow.frames;
-  for (const f of frames.slice(0, -1)) path.push(f.type === 'seq' ? f.index : f.key ?? '');
+  for (const f of frames.slice(0, -1)) path.push(f.type === 'seq' ? f.index : (f.key ?? ''));
   const top = frames[frames.length - 1]!;
   const line = lines[lines.length - 1]!;
   let start = Math.max(top.tokenStart, line.start);

@@ -35,10 +35,22 @@ class Cache<T> {
 
   private refresh(key: string, entry: Entry<T> | undefined): Entry<T> {
     const e: Entry<T> = entry ?? { at: 0 };
-    e.pending = this.load(key, entry).then(
-      (fresh) => { e.value = fresh.value; e.error = fresh.error; e.stamp = fresh.stamp; },
-      (err: unknown) => { e.value = undefined; e.error = (err as Error).message; },
-    ).finally(() => { e.at = Date.now(); e.pending = undefined; });
+    e.pending = this.load(key, entry)
+      .then(
+        (fresh) => {
+          e.value = fresh.value;
+          e.error = fresh.error;
+          e.stamp = fresh.stamp;
+        },
+        (err: unknown) => {
+          e.value = undefined;
+          e.error = (err as Error).message;
+        },
+      )
+      .finally(() => {
+        e.at = Date.now();
+        e.pending = undefined;
+      });
     this.entries.set(key, e);
     return e;
   }
@@ -70,7 +82,10 @@ function within(p: Promise<unknown>, ms: number): Promise<void> {
   if (ms <= 0) return Promise.resolve();
   return new Promise((resolve) => {
     const t = setTimeout(resolve, ms);
-    p.finally(() => { clearTimeout(t); resolve(); });
+    p.finally(() => {
+      clearTimeout(t);
+      resolve();
+    });
   });
 }
 

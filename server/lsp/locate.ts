@@ -18,8 +18,7 @@ export interface Located {
   value?: unknown;
 }
 
-const within = (n: Node | null | undefined, offset: number): n is Node =>
-  !!n?.range && n.range[0] <= offset && offset <= n.range[1];
+const within = (n: Node | null | undefined, offset: number): n is Node => !!n?.range && n.range[0] <= offset && offset <= n.range[1];
 
 function fromAst(doc: ManifestDocument, offset: number): Located | undefined {
   let node = doc.parsed.doc.contents as Node | null;

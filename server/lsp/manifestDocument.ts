@@ -61,7 +61,10 @@ export function createManifestDocument(uri: string, version: number, text: strin
   let parsed: ParsedManifest | undefined;
   let starts: number[] | undefined;
   return {
-    uri, version, text, path,
+    uri,
+    version,
+    text,
+    path,
     dir: path === undefined ? undefined : dirname(path),
     kind: recogniseManifest(uri, text),
     unreadable,

@@ -43,7 +43,11 @@ export function manifestRefs(doc: ManifestDocument): ManifestRefs {
   const data = obj(root.data);
   const written: string[] = [];
   for (const list of [data.training, data.validation]) {
-    if (Array.isArray(list)) for (const d of list) { const p = str(obj(d).path); if (p) written.push(p); }
+    if (Array.isArray(list))
+      for (const d of list) {
+        const p = str(obj(d).path);
+        if (p) written.push(p);
+      }
   }
   for (const p of [str(data.reference), str(data.current)]) if (p) written.push(p);
   let artifact = str(model.artifact);
@@ -52,8 +56,7 @@ export function manifestRefs(doc: ManifestDocument): ManifestRefs {
     artifact ??= scanned.artifact;
     if (written.length === 0) written.push(...scanned.datasets);
   }
-  const local = (p: string | undefined): string | undefined =>
-    p && doc.dir && !isUri(p) ? resolveDataPath(doc.dir, p) : undefined;
+  const local = (p: string | undefined): string | undefined => (p && doc.dir && !isUri(p) ? resolveDataPath(doc.dir, p) : undefined);
   const datasets = [...new Set(written.map(local).filter((p): p is string => !!p && p.toLowerCase().endsWith('.csv')))];
   const classLabels = Array.isArray(model.classLabels) ? model.classLabels.map(String) : [];
   return { artifact: local(artifact), datasets, classLabels, labelColumn: str(data.labelColumn) };
@@ -75,7 +78,10 @@ export async function modelInfo(doc: ManifestDocument, facts: FileFacts, budgetM
  * without duplicates. `pending` is true when a header was still loading.
  */
 export async function datasetColumns(
-  doc: ManifestDocument, facts: FileFacts, budgetMs: number, first?: string,
+  doc: ManifestDocument,
+  facts: FileFacts,
+  budgetMs: number,
+  first?: string,
 ): Promise<{ columns: string[]; pending: boolean }> {
   const paths = manifestRefs(doc).datasets;
   const firstPath = first && doc.dir && !isUri(first) ? resolveDataPath(doc.dir, first) : undefined;

@@ -17,7 +17,12 @@ const API_VERSION = /^apiVersion[ \t]*:[ \t]*["']?([^"'\s#]*)/m;
 const KIND = /^kind[ \t]*:[ \t]*["']?([^"'\s#]*)/m;
 
 export function isManifestFileName(uri: string): boolean {
-  const name = decodeURIComponent(uri.replace(/[?#].*$/, '').split('/').pop() ?? '');
+  const name = decodeURIComponent(
+    uri
+      .replace(/[?#].*$/, '')
+      .split('/')
+      .pop() ?? '',
+  );
   return name === 'model.yaml' || name === 'model.yml' || /\.model\.ya?ml$/.test(name);
 }
 

@@ -45,10 +45,18 @@ function merged(s: SchemaNode): SchemaNode {
   for (const b of s.oneOf ?? []) {
     for (const [k, v] of Object.entries(b.properties ?? {})) {
       if (k !== tag) properties[k] ??= v;
-      else if (v.const !== undefined) { values.push(v.const); if (v.description) docs.push(v.description.replace(/\.$/, '')); }
+      else if (v.const !== undefined) {
+        values.push(v.const);
+        if (v.description) docs.push(v.description.replace(/\.$/, ''));
+      }
     }
   }
-  view = { type: 'object', description: s.description, required: s.required, properties: { [tag]: { type: 'string', enum: values, description: docs.join('; ') }, ...properties } };
+  view = {
+    type: 'object',
+    description: s.description,
+    required: s.required,
+    properties: { [tag]: { type: 'string', enum: values, description: docs.join('; ') }, ...properties },
+  };
   views.set(s, view);
   return view;
 }

@@ -4,8 +4,12 @@
 import { format } from 'node:util';
 import { setFlagsFromString } from 'node:v8';
 import {
-  CodeActionKind, DidChangeConfigurationNotification, TextDocuments, TextDocumentSyncKind,
-  type Connection, type InitializeResult,
+  CodeActionKind,
+  DidChangeConfigurationNotification,
+  TextDocuments,
+  TextDocumentSyncKind,
+  type Connection,
+  type InitializeResult,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { defaultSettings, type ModelGateInitializationOptions, type ModelGateSettings } from '../protocol/lsp';
@@ -36,7 +40,10 @@ function optimizeForSize(): void {
 }
 
 function redirectConsole(connection: Connection): void {
-  const send = (level: 'log' | 'info' | 'warn' | 'error') => (...args: unknown[]) => connection.console[level](format(...args));
+  const send =
+    (level: 'log' | 'info' | 'warn' | 'error') =>
+    (...args: unknown[]) =>
+      connection.console[level](format(...args));
   console.log = send('log');
   console.info = send('info');
   console.debug = send('log');
@@ -65,7 +72,7 @@ export function startServer(connection: Connection, opts: StartOptions = {}): vo
   let configurationRequests = false;
 
   const log = (what: string, err: unknown): void => {
-    connection.console.error(`modelgate: ${what} failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+    connection.console.error(`modelgate: ${what} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
   };
 
   function guard<P extends unknown[], R>(what: string, fallback: R, fn: (...args: P) => R | Promise<R>) {
@@ -163,26 +170,36 @@ export function startServer(connection: Connection, opts: StartOptions = {}): vo
     connection.sendDiagnostics({ uri, diagnostics: [] }).catch((err: unknown) => log('clearing diagnostics', err));
   });
 
-  connection.onCompletion(guard('completion', null, (p) => {
-    const doc = manifestFor(p.textDocument.uri);
-    return doc ? service.complete(doc, p.position) : null;
-  }));
-  connection.onHover(guard('hover', null, (p) => {
-    const doc = manifestFor(p.textDocument.uri);
-    return doc ? service.hover(doc, p.position) : null;
-  }));
-  connection.onCodeAction(guard('code actions', [], (p) => {
-    const doc = manifestFor(p.textDocument.uri);
-    return doc ? service.codeActions(doc, p.range, p.context.diagnostics) : [];
-  }));
-  connection.onDocumentSymbol(guard('document symbols', [], (p) => {
-    const doc = manifestFor(p.textDocument.uri);
-    return doc ? service.symbols(doc) : [];
-  }));
-  connection.onDocumentLinks(guard('document links', [], (p) => {
-    const doc = manifestFor(p.textDocument.uri);
-    return doc ? service.links(doc) : [];
-  }));
+  connection.onCompletion(
+    guard('completion', null, (p) => {
+      const doc = manifestFor(p.textDocument.uri);
+      return doc ? service.complete(doc, p.position) : null;
+    }),
+  );
+  connection.onHover(
+    guard('hover', null, (p) => {
+      const doc = manifestFor(p.textDocument.uri);
+      return doc ? service.hover(doc, p.position) : null;
+    }),
+  );
+  connection.onCodeAction(
+    guard('code actions', [], (p) => {
+      const doc = manifestFor(p.textDocument.uri);
+      return doc ? service.codeActions(doc, p.range, p.context.diagnostics) : [];
+    }),
+  );
+  connection.onDocumentSymbol(
+    guard('document symbols', [], (p) => {
+      const doc = manifestFor(p.textDocument.uri);
+      return doc ? service.symbols(doc) : [];
+    }),
+  );
+  connection.onDocumentLinks(
+    guard('document links', [], (p) => {
+      const doc = manifestFor(p.textDocument.uri);
+      return doc ? service.links(doc) : [];
+    }),
+  );
 
   connection.onShutdown(() => scheduler.dispose());
   registerEngineRequests(connection);

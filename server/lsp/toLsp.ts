@@ -25,7 +25,10 @@ function codesDocUri(): string | null {
   codesDoc = null;
   for (let dir = __dirname, i = 0; i < 4; i++, dir = dirname(dir)) {
     const p = join(dir, 'docs', 'diagnostic-codes.md');
-    if (existsSync(p)) { codesDoc = pathToFileURL(p).href; break; }
+    if (existsSync(p)) {
+      codesDoc = pathToFileURL(p).href;
+      break;
+    }
   }
   return codesDoc;
 }

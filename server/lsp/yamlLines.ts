@@ -27,7 +27,11 @@ const KEY_RE = /^("(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|[^\s#'"[\]{},&*!|>%@`-][^#]*?
 
 export function unquote(s: string): string {
   if (s.length >= 2 && s.startsWith('"') && s.endsWith('"')) {
-    try { return JSON.parse(s) as string; } catch { return s.slice(1, -1); }
+    try {
+      return JSON.parse(s) as string;
+    } catch {
+      return s.slice(1, -1);
+    }
   }
   if (s.length >= 2 && s.startsWith("'") && s.endsWith("'")) return s.slice(1, -1).replace(/''/g, "'");
   return s;
@@ -87,14 +91,23 @@ function scanFlow(text: string, lineStart: number, from: number, to: number, sta
     const c = text[k]!;
     const top = state.frames[state.frames.length - 1];
     if (state.quote) {
-      if (c === '\\' && state.quote === '"') { k++; continue; }
+      if (c === '\\' && state.quote === '"') {
+        k++;
+        continue;
+      }
       if (c === state.quote) {
-        if (c === "'" && text[k + 1] === "'") { k++; continue; }
+        if (c === "'" && text[k + 1] === "'") {
+          k++;
+          continue;
+        }
         state.quote = undefined;
       }
       continue;
     }
-    if (c === '"' || c === "'") { state.quote = c; continue; }
+    if (c === '"' || c === "'") {
+      state.quote = c;
+      continue;
+    }
     if (c === '#' && (k === 0 || text[k - 1] === ' ' || text[k - 1] === '\t')) break;
     if (c === '[' || c === '{') {
       if (top?.type === 'map' && top.key === undefined) top.key = '';
@@ -109,8 +122,11 @@ function scanFlow(text: string, lineStart: number, from: number, to: number, sta
       continue;
     }
     if (c === ',') {
-      if (top.type === 'seq') { const t = token(); if (t) top.seen.push(t); top.index++; }
-      else top.key = undefined;
+      if (top.type === 'seq') {
+        const t = token();
+        if (t) top.seen.push(t);
+        top.index++;
+      } else top.key = undefined;
       top.tokenStart = lineStart + k + 1;
       continue;
     }

@@ -19,7 +19,10 @@ export function yamlString(s: string, flow = false): string {
 export function yamlInline(v: unknown, flow = false): string {
   if (typeof v === 'string') return yamlString(v, flow);
   if (Array.isArray(v)) return `[${v.map((x) => yamlInline(x, true)).join(', ')}]`;
-  if (v && typeof v === 'object') return `{${Object.entries(v).map(([k, x]) => `${yamlString(k, true)}: ${yamlInline(x, true)}`).join(', ')}}`;
+  if (v && typeof v === 'object')
+    return `{${Object.entries(v)
+      .map(([k, x]) => `${yamlString(k, true)}: ${yamlInline(x, true)}`)
+      .join(', ')}}`;
   return String(v);
 }
 
@@ -44,7 +47,11 @@ function scalarValue(s: SchemaNode, mode: TextMode, stops: { n: number }): strin
     if (types.includes('integer') || types.includes('number')) return String(s.minimum ?? (s.exclusiveMinimum !== undefined ? 1 : 0));
     return '""';
   }
-  if (values.length > 1) return choice(values.map((v) => yamlString(v)), stops);
+  if (values.length > 1)
+    return choice(
+      values.map((v) => yamlString(v)),
+      stops,
+    );
   if (types.length === 1 && types[0] === 'boolean') return choice(['true', 'false'], stops);
   return `$${++stops.n}`;
 }

@@ -61,7 +61,11 @@ function perFeature(w: Walk, sp: JsonPath, name: string, v: unknown, what: strin
     return undefined;
   }
   if (Array.isArray(v) && w.width !== undefined && v.length !== w.width) {
-    w.c.problem('MG308', at, `${fieldName(at)} has ${v.length} values but input "${w.t.name}" has ${w.width} features at this step (${w.notes.join(' + ') || 'its shape'}): give one ${name} per feature, in feature order`);
+    w.c.problem(
+      'MG308',
+      at,
+      `${fieldName(at)} has ${v.length} values but input "${w.t.name}" has ${w.width} features at this step (${w.notes.join(' + ') || 'its shape'}): give one ${name} per feature, in feature order`,
+    );
     return undefined;
   }
   if (w.width === undefined) return undefined;
@@ -81,7 +85,12 @@ export function standardize(w: Walk, s: Extract<Pre, { op: 'standardize' }>, sp:
     return;
   }
   const bad = Array.isArray(s.std) ? s.std.findIndex((v) => !(v > 0) || !Number.isFinite(v)) : -1;
-  if (bad >= 0) w.c.problem('MG108', [...sp, 'std', bad], `${fieldName([...sp, 'std', bad])} is ${s.std[bad]}${featureName(w, bad)}: every standard deviation must be a positive number`);
+  if (bad >= 0)
+    w.c.problem(
+      'MG108',
+      [...sp, 'std', bad],
+      `${fieldName([...sp, 'std', bad])} is ${s.std[bad]}${featureName(w, bad)}: every standard deviation must be a positive number`,
+    );
   const mean = perFeature(w, sp, 'mean', s.mean, 'a list of numbers, one mean per feature');
   const std = perFeature(w, sp, 'std', s.std, 'a list of numbers, one standard deviation per feature');
   if (mean && std && bad < 0) w.steps.push({ op: 'standardize', mean, std });
@@ -95,7 +104,8 @@ export function minmax(w: Walk, s: Extract<Pre, { op: 'minmax' }>, sp: JsonPath)
   const lo = s.min;
   const hi = s.max;
   if (Array.isArray(lo) && Array.isArray(hi) && lo.length !== hi.length) {
-    if (w.width === undefined) w.c.problem('MG308', [...sp, 'max'], `${fieldName(sp)} has ${lo.length} minimums but ${hi.length} maximums: give one of each per feature`);
+    if (w.width === undefined)
+      w.c.problem('MG308', [...sp, 'max'], `${fieldName(sp)} has ${lo.length} minimums but ${hi.length} maximums: give one of each per feature`);
     return;
   }
   const n = Math.max(Array.isArray(lo) ? lo.length : 1, Array.isArray(hi) ? hi.length : 1);
@@ -104,7 +114,11 @@ export function minmax(w: Walk, s: Extract<Pre, { op: 'minmax' }>, sp: JsonPath)
     const b = Array.isArray(hi) ? hi[k] : hi;
     if (typeof a === 'number' && typeof b === 'number' && !(b - a > 0)) {
       const which = n > 1 ? ` (feature ${k + 1}${featureName(w, k)})` : '';
-      w.c.problem('MG120', Array.isArray(hi) ? [...sp, 'max', k] : [...sp, 'max'], `${fieldName(sp)} min ${a} is not below max ${b}${which}: scaling divides by max − min, so give max > min`);
+      w.c.problem(
+        'MG120',
+        Array.isArray(hi) ? [...sp, 'max', k] : [...sp, 'max'],
+        `${fieldName(sp)} min ${a} is not below max ${b}${which}: scaling divides by max − min, so give max > min`,
+      );
       return;
     }
   }
@@ -120,16 +134,28 @@ export function onehot(w: Walk, s: Extract<Pre, { op: 'onehot' }>, sp: JsonPath)
   const at = [...sp, 'column'];
   const features = w.t.fromManifest ? `signature.inputs[${w.i}].features` : 'the features';
   if (!w.t.features) {
-    w.c.problem('MG129', at, `${fieldName(at)} "${s.column}" names no column: input "${w.t.name}" lists no features; ${w.t.fromManifest ? `list its dataset columns in ${features}` : 'add a signature listing the input\'s features'}, including "${s.column}"`);
+    w.c.problem(
+      'MG129',
+      at,
+      `${fieldName(at)} "${s.column}" names no column: input "${w.t.name}" lists no features; ${w.t.fromManifest ? `list its dataset columns in ${features}` : "add a signature listing the input's features"}, including "${s.column}"`,
+    );
     w.width = undefined;
     return;
   }
   // After a step another check rejected, the columns here are unknown.
-  if (!w.names) { w.width = undefined; return; }
+  if (!w.names) {
+    w.width = undefined;
+    return;
+  }
   const col = w.names.indexOf(s.column);
   if (col < 0) {
     const near = closest(s.column, w.names);
-    w.c.problem('MG129', at, `${fieldName(at)} "${s.column}" is not one of ${features}${near ? `: did you mean "${near}"?` : ': add it to features or correct the name'}`, near ? { data: { suggestion: near } } : {});
+    w.c.problem(
+      'MG129',
+      at,
+      `${fieldName(at)} "${s.column}" is not one of ${features}${near ? `: did you mean "${near}"?` : ': add it to features or correct the name'}`,
+      near ? { data: { suggestion: near } } : {},
+    );
     w.width = undefined;
     return;
   }
@@ -150,9 +176,18 @@ export function reshape(w: Walk, s: Extract<Pre, { op: 'reshape' }>, sp: JsonPat
   const at = [...sp, 'shape'];
   const n = product(s.shape);
   if (w.width !== undefined && n !== w.width) {
-    w.c.problem('MG307', at, `${fieldName(at)} ${list(s.shape)} holds ${n} values but input "${w.t.name}" gets ${w.width} per row (${w.notes.join(' + ') || 'its shape'}): make the shape's product ${w.width}, or correct the features`);
+    w.c.problem(
+      'MG307',
+      at,
+      `${fieldName(at)} ${list(s.shape)} holds ${n} values but input "${w.t.name}" gets ${w.width} per row (${w.notes.join(' + ') || 'its shape'}): make the shape's product ${w.width}, or correct the features`,
+    );
   } else if (dims && (s.shape.length !== dims.length || s.shape.some((d, k) => d !== dims[k]))) {
-    w.c.problem('MG307', at, `${fieldName(at)} gives rows of shape ${list(s.shape)}, but ${w.shapeSource} expects ${list(dims)} after the batch axis: use shape: ${list(dims)}`, { data: { suggestion: dims } });
+    w.c.problem(
+      'MG307',
+      at,
+      `${fieldName(at)} gives rows of shape ${list(s.shape)}, but ${w.shapeSource} expects ${list(dims)} after the batch axis: use shape: ${list(dims)}`,
+      { data: { suggestion: dims } },
+    );
   } else {
     w.steps.push({ op: 'reshape', shape: s.shape });
   }

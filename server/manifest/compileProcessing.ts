@@ -26,7 +26,20 @@ export interface ProcessingProblem {
 }
 
 /** Every code the compiler reports; lint and serving agree on these. */
-export const PROCESSING_CODES: readonly DiagnosticCode[] = ['MG105', 'MG108', 'MG120', 'MG129', 'MG131', 'MG133', 'MG300', 'MG306', 'MG307', 'MG308', 'MG350', 'MG351'];
+export const PROCESSING_CODES: readonly DiagnosticCode[] = [
+  'MG105',
+  'MG108',
+  'MG120',
+  'MG129',
+  'MG131',
+  'MG133',
+  'MG300',
+  'MG306',
+  'MG307',
+  'MG308',
+  'MG350',
+  'MG351',
+];
 
 export interface CompileOptions {
   /** The ONNX model's tensors: they stand in for a missing signature and size its symbolic dimensions. */
@@ -54,14 +67,24 @@ export class ProcessingError extends ModelGateError {
 
 function formatProblems(problems: ProcessingProblem[]): string {
   if (problems.length === 1) return `${problems[0]!.code} ${problems[0]!.message}`;
-  return `the manifest's processing has ${problems.length} problems; fix them (run \`modelgate lint\`):\n` + problems.map((p) => `  ${p.code} ${p.message}`).join('\n');
+  return (
+    `the manifest's processing has ${problems.length} problems; fix them (run \`modelgate lint\`):\n` +
+    problems.map((p) => `  ${p.code} ${p.message}`).join('\n')
+  );
 }
 
 /** Compiles the processing, or throws one ProcessingError listing every problem. */
 export function compileProcessing(manifest: ModelManifest, model?: ModelSignature): ProcessingPlan {
   const r = tryCompileProcessing(manifest, { model });
   if (r.problems.length) throw new ProcessingError(r.problems);
-  if (!r.plan) throw new ProcessingError([{ code: 'MG300', path: ['signature'], message: `the processing cannot be compiled without the model: ${r.needsModel ?? 'the signature is incomplete'}; load the model, or give the signature fixed sizes` }]);
+  if (!r.plan)
+    throw new ProcessingError([
+      {
+        code: 'MG300',
+        path: ['signature'],
+        message: `the processing cannot be compiled without the model: ${r.needsModel ?? 'the signature is incomplete'}; load the model, or give the signature fixed sizes`,
+      },
+    ]);
   return r.plan;
 }
 
@@ -76,7 +99,10 @@ class Compiler implements ProblemSink {
   /** False once a part was skipped or could not be sized: no plan then. */
   complete = true;
 
-  constructor(readonly manifest: ModelManifest, readonly opts: CompileOptions) {}
+  constructor(
+    readonly manifest: ModelManifest,
+    readonly opts: CompileOptions,
+  ) {}
 
   trusted(path: JsonPath): boolean {
     return this.opts.trusted ? this.opts.trusted(path) : true;
@@ -95,13 +121,24 @@ class Compiler implements ProblemSink {
     const sig = this.manifest.signature;
     const model = this.opts.model?.[kind];
     if (sig) {
-      if (!this.trusted(['signature', kind]) || !Array.isArray(sig[kind])) { this.complete = false; return undefined; }
+      if (!this.trusted(['signature', kind]) || !Array.isArray(sig[kind])) {
+        this.complete = false;
+        return undefined;
+      }
       return sig[kind].map((t, i) => ({
-        name: t.name, dtype: t.dtype, shape: t.shape, features: 'features' in t ? t.features : undefined,
-        path: ['signature', kind, i], fromManifest: true, model: model?.find((m) => m.name === t.name),
+        name: t.name,
+        dtype: t.dtype,
+        shape: t.shape,
+        features: 'features' in t ? t.features : undefined,
+        path: ['signature', kind, i],
+        fromManifest: true,
+        model: model?.find((m) => m.name === t.name),
       }));
     }
-    if (!model) { this.unknown('the manifest has no `signature`'); return undefined; }
+    if (!model) {
+      this.unknown('the manifest has no `signature`');
+      return undefined;
+    }
     return model.map((m) => ({ name: m.name, dtype: m.dtype, shape: m.shape, path: ['model', 'artifact'], fromManifest: false, model: m }));
   }
 
@@ -122,9 +159,17 @@ class Compiler implements ProblemSink {
           this.unknown(`${fieldName(at)} is ${JSON.stringify(d)}, a dynamic size only the model can fill in`);
         } else if (t.fromManifest) {
           const why = t.model ? `the model leaves it dynamic too (shape ${list(t.model.shape)})` : `the model has no input "${t.name}" to take the size from`;
-          this.problem('MG351', at, `${fieldName(at)} is ${JSON.stringify(d)}, a dynamic size, and ${why}: only the first (batch) axis may be dynamic; give this axis its fixed size, e.g. shape: [batch, 30]`);
+          this.problem(
+            'MG351',
+            at,
+            `${fieldName(at)} is ${JSON.stringify(d)}, a dynamic size, and ${why}: only the first (batch) axis may be dynamic; give this axis its fixed size, e.g. shape: [batch, 30]`,
+          );
         } else {
-          this.problem('MG351', at, `the model's input "${t.name}" has shape ${list(t.shape)}, dynamic after the batch axis: serving needs fixed row sizes; add a signature with the sizes, e.g. shape: [batch, 30]`);
+          this.problem(
+            'MG351',
+            at,
+            `the model's input "${t.name}" has shape ${list(t.shape)}, dynamic after the batch axis: serving needs fixed row sizes; add a signature with the sizes, e.g. shape: [batch, 30]`,
+          );
         }
       }
     });
@@ -176,7 +221,10 @@ export function tryCompileProcessing(manifest: ModelManifest, opts: CompileOptio
 /** The steps of one list, each with its index; undefined entries are steps another check rejected. */
 function stepList<K extends 'preprocessing' | 'postprocessing'>(c: Compiler, key: K): Array<NonNullable<ModelManifest[K]>[number] | undefined> {
   const steps = (c.manifest[key] ?? []) as Array<NonNullable<ModelManifest[K]>[number]>;
-  if (!Array.isArray(steps)) { c.complete = false; return []; }
+  if (!Array.isArray(steps)) {
+    c.complete = false;
+    return [];
+  }
   // Trusted step by step: one rejected step leaves the others checked.
   return steps.map((s, j) => {
     if (c.trusted([key, j]) && s && typeof s === 'object') return s;
@@ -191,7 +239,12 @@ function nameProblem(c: Compiler, at: JsonPath, named: string, kind: 'input' | '
   const names = tensors.map((t) => t.name);
   const near = closest(named, names);
   const where = tensors[0]?.fromManifest === false ? `the model's ${kind}s` : `signature.${kind}s`;
-  c.problem('MG129', at, `${fieldName(at)} "${named}" is not in ${where} (${names.join(', ')})${near ? `: did you mean "${near}"?` : ': use one of them'}`, near ? { data: { suggestion: near } } : {});
+  c.problem(
+    'MG129',
+    at,
+    `${fieldName(at)} "${named}" is not in ${where} (${names.join(', ')})${near ? `: did you mean "${near}"?` : ': use one of them'}`,
+    near ? { data: { suggestion: near } } : {},
+  );
 }
 
 function compileInputs(c: Compiler, inputs: Tensor[], pre: Array<Pre | undefined>): Array<InputPlan | undefined> {
@@ -200,7 +253,10 @@ function compileInputs(c: Compiler, inputs: Tensor[], pre: Array<Pre | undefined
     if (s?.input !== undefined && !names.includes(s.input)) nameProblem(c, ['preprocessing', j, 'input'], s.input, 'input', inputs);
   });
   return inputs.map((t, i) => {
-    if (t.fromManifest && !c.trusted(t.path)) { c.complete = false; return undefined; }
+    if (t.fromManifest && !c.trusted(t.path)) {
+      c.complete = false;
+      return undefined;
+    }
     // A rejected step may belong to this input: its width cannot be followed then.
     const blind = pre.some((s, j) => s === undefined && appliesTo(c.manifest.preprocessing?.[j], t.name, names[0]));
     const mine = pre.flatMap((s, j) => (s && (s.input ?? names[0]) === t.name ? [{ s, j }] : []));
@@ -216,7 +272,11 @@ function appliesTo(raw: unknown, name: string, first: string | undefined): boole
 function compileInput(c: Compiler, t: Tensor, i: number, mine: Array<{ s: Pre; j: number }>, blind: boolean): InputPlan | undefined {
   if (!SERVABLE.has(t.dtype)) {
     const at: JsonPath = t.fromManifest ? [...t.path, 'dtype'] : t.path;
-    c.problem('MG350', at, `${t.fromManifest ? fieldName(at) : `the model's input "${t.name}" type`} is ${t.dtype}, which serving cannot feed: it takes numbers and booleans (float32, float64, int8–int64, uint8–uint64, bool); export the model with such an input`);
+    c.problem(
+      'MG350',
+      at,
+      `${t.fromManifest ? fieldName(at) : `the model's input "${t.name}" type`} is ${t.dtype}, which serving cannot feed: it takes numbers and booleans (float32, float64, int8–int64, uint8–uint64, bool); export the model with such an input`,
+    );
   }
   const dims = c.inputDims(t);
   const modelWidth = dims ? product(dims) : undefined;
@@ -225,32 +285,62 @@ function compileInput(c: Compiler, t: Tensor, i: number, mine: Array<{ s: Pre; j
   const rawWidth = features ? features.length : modelWidth !== undefined ? modelWidth - added : undefined;
   if (rawWidth !== undefined && rawWidth < 1) {
     const at: JsonPath = t.fromManifest ? [...t.path, 'shape'] : t.path;
-    c.problem('MG307', at, `input "${t.name}" takes ${modelWidth} values per row (${c.shapeSource(t)}), but its onehot steps alone add ${added} columns: correct the categories or the shape`);
+    c.problem(
+      'MG307',
+      at,
+      `input "${t.name}" takes ${modelWidth} values per row (${c.shapeSource(t)}), but its onehot steps alone add ${added} columns: correct the categories or the shape`,
+    );
     return undefined;
   }
   const rawNames = features ? [...features] : rawWidth !== undefined ? Array.from({ length: rawWidth }, (_, k) => `${t.name}[${k}]`) : undefined;
   // A step another check rejected hides the width from there on: the steps
   // are still checked on their own, not against the row.
   if (blind) c.complete = false;
-  const walk: Walk = { c, t, i, width: blind ? undefined : rawWidth, names: blind ? undefined : rawNames, notes: features ? [`${features.length} features`] : [], steps: [], categorical: new Map(), rawNames, shapeSource: c.shapeSource(t) };
+  const walk: Walk = {
+    c,
+    t,
+    i,
+    width: blind ? undefined : rawWidth,
+    names: blind ? undefined : rawNames,
+    notes: features ? [`${features.length} features`] : [],
+    steps: [],
+    categorical: new Map(),
+    rawNames,
+    shapeSource: c.shapeSource(t),
+  };
   let reshaped = false;
   for (const { s, j } of mine) {
     const sp: JsonPath = ['preprocessing', j];
     if (s.op === 'standardize') standardize(walk, s, sp);
     else if (s.op === 'minmax') minmax(walk, s, sp);
     else if (s.op === 'onehot') onehot(walk, s, sp);
-    else if (s.op === 'reshape') { reshape(walk, s, sp, dims); reshaped = true; }
+    else if (s.op === 'reshape') {
+      reshape(walk, s, sp, dims);
+      reshaped = true;
+    }
   }
   if (!reshaped && walk.width !== undefined && modelWidth !== undefined && walk.width !== modelWidth) {
     const at: JsonPath = features && t.fromManifest ? [...t.path, 'features'] : t.fromManifest ? [...t.path, 'shape'] : t.path;
     const hint = dims && dims.length > 1 ? `, or add a reshape step so the row fills ${list(dims)}` : '';
     const why = walk.notes.length > 1 ? ` (${walk.notes.join(' + ')})` : '';
-    c.problem('MG307', at, `${t.fromManifest ? `signature.inputs[${i}]` : 'the model\'s input'} "${t.name}" takes ${modelWidth} values per row (${c.shapeSource(t)} after the batch axis), but its features give ${walk.width}${why}: list exactly ${modelWidth - added} columns${hint}`, { prefer: 'key' });
+    c.problem(
+      'MG307',
+      at,
+      `${t.fromManifest ? `signature.inputs[${i}]` : "the model's input"} "${t.name}" takes ${modelWidth} values per row (${c.shapeSource(t)} after the batch axis), but its features give ${walk.width}${why}: list exactly ${modelWidth - added} columns${hint}`,
+      { prefer: 'key' },
+    );
   }
   if (!dims || walk.width === undefined || !walk.names || !rawNames || rawWidth === undefined) return undefined;
   return {
-    name: t.name, dtype: t.dtype as TensorDType, dims, modelWidth: modelWidth!, rawWidth,
-    features: rawNames, namedFeatures: !!features, steps: walk.steps, categorical: walk.categorical,
+    name: t.name,
+    dtype: t.dtype as TensorDType,
+    dims,
+    modelWidth: modelWidth!,
+    rawWidth,
+    features: rawNames,
+    namedFeatures: !!features,
+    steps: walk.steps,
+    categorical: walk.categorical,
   };
 }
 
@@ -286,8 +376,14 @@ function compilePost(c: Compiler, tensors: Tensor[] | undefined, outputs: Output
       if (!Number.isInteger(s.k) || s.k < 1) return c.problem('MG108', [...at, 'k'], `${fieldName([...at, 'k'])} is ${s.k}: use a whole number of at least 1`);
       const dims = outputs?.find((o) => o.name === output)?.dims;
       const width = dims && dims.every((d) => d > 0) ? product(dims) : undefined;
-      if (labels && s.k > labels.length) return c.problem('MG131', [...at, 'k'], `${fieldName([...at, 'k'])} ${s.k} is more than the ${labels.length} classes in model.classLabels: use k ≤ ${labels.length}`);
-      if (width !== undefined && s.k > width) return c.problem('MG131', [...at, 'k'], `${fieldName([...at, 'k'])} ${s.k} is more than the ${width} columns of output "${output}": use k ≤ ${width}`);
+      if (labels && s.k > labels.length)
+        return c.problem(
+          'MG131',
+          [...at, 'k'],
+          `${fieldName([...at, 'k'])} ${s.k} is more than the ${labels.length} classes in model.classLabels: use k ≤ ${labels.length}`,
+        );
+      if (width !== undefined && s.k > width)
+        return c.problem('MG131', [...at, 'k'], `${fieldName([...at, 'k'])} ${s.k} is more than the ${width} columns of output "${output}": use k ≤ ${width}`);
     }
     if (output === undefined) return;
     const source = softmaxOf.get(output) ?? output;
@@ -316,5 +412,9 @@ function classCount(c: Compiler, labels: string[] | undefined, outputs: OutputPl
   const width = product(dims);
   if (width === labels.length) return;
   const sigmoid = width === 1 && labels.length === 2 ? '; a single sigmoid column is not served as two classes: export both class scores' : '';
-  c.problem('MG306', ['model', 'classLabels'], `model.classLabels lists ${labels.length} classes, but output "${primary}" has ${width} columns${sigmoid}: list exactly ${width} labels, in output order`);
+  c.problem(
+    'MG306',
+    ['model', 'classLabels'],
+    `model.classLabels lists ${labels.length} classes, but output "${primary}" has ${width} columns${sigmoid}: list exactly ${width} labels, in output order`,
+  );
 }

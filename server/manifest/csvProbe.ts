@@ -65,7 +65,10 @@ export function probeText(path: string, buf: Buffer, truncated: boolean): CsvPro
     return { ...base, problem: { kind: 'empty', message: 'is empty: it needs a header row naming the columns, then one row per example' } };
   }
   if (buf.subarray(0, 8192).includes(0)) {
-    return { ...base, problem: { kind: 'binary', message: 'is a binary file, not a CSV text file: export the data as CSV (comma-separated, with a header row)' } };
+    return {
+      ...base,
+      problem: { kind: 'binary', message: 'is a binary file, not a CSV text file: export the data as CSV (comma-separated, with a header row)' },
+    };
   }
   let text = buf.toString('utf8');
   // Cut a partial last row; a quoted field may still span the cut.
@@ -79,21 +82,39 @@ export function probeText(path: string, buf: Buffer, truncated: boolean): CsvPro
       records = headerOnly(text);
     } else {
       const first = e.message.split(':')[0] ?? e.message;
-      return { ...base, problem: { kind: 'unparsable', message: `cannot be read as CSV${e.lines ? ` at line ${e.lines}` : ''} (${first.toLowerCase()}): check quotes and separators` } };
+      return {
+        ...base,
+        problem: {
+          kind: 'unparsable',
+          message: `cannot be read as CSV${e.lines ? ` at line ${e.lines}` : ''} (${first.toLowerCase()}): check quotes and separators`,
+        },
+      };
     }
   }
   const header = records[0]?.record ?? [];
   if (header.length === 0) return { ...base, problem: { kind: 'empty', message: 'has no header row: add a first line with the column names' } };
   if (header.every((h) => h.trim() !== '' && !Number.isNaN(Number(h)))) {
-    return { ...base, sampledRows: records.length, problem: { kind: 'no-header', message: `has no header row (the first row is all numbers: ${header.slice(0, 4).join(', ')}${header.length > 4 ? ', …' : ''}): add a first line with the column names` } };
+    return {
+      ...base,
+      sampledRows: records.length,
+      problem: {
+        kind: 'no-header',
+        message: `has no header row (the first row is all numbers: ${header.slice(0, 4).join(', ')}${header.length > 4 ? ', …' : ''}): add a first line with the column names`,
+      },
+    };
   }
   const columns = header;
   for (let r = 1; r < records.length; r++) {
     const rec = records[r]!;
     if (rec.record.length !== header.length) {
       return {
-        ...base, columns, sampledRows: records.length - 1,
-        problem: { kind: 'ragged', message: `line ${rec.info.lines} has ${rec.record.length} field${rec.record.length === 1 ? '' : 's'} but the header has ${header.length}: every row needs one value per column (quote values that contain commas)` },
+        ...base,
+        columns,
+        sampledRows: records.length - 1,
+        problem: {
+          kind: 'ragged',
+          message: `line ${rec.info.lines} has ${rec.record.length} field${rec.record.length === 1 ? '' : 's'} but the header has ${header.length}: every row needs one value per column (quote values that contain commas)`,
+        },
       };
     }
   }

@@ -19,7 +19,10 @@ export function fileLine(table: Table, row: number): number {
 }
 
 export class DatasetError extends Error {
-  constructor(message: string, readonly path: string) {
+  constructor(
+    message: string,
+    readonly path: string,
+  ) {
     super(message);
     this.name = 'DatasetError';
   }
@@ -130,7 +133,10 @@ export async function readTable(path: string, opts: { maxRows?: number } = {}): 
   const ends: number[] = [];
   try {
     records = parse(text, {
-      bom: true, skip_empty_lines: true, relax_column_count: false, to: opts.maxRows ? opts.maxRows + 1 : undefined,
+      bom: true,
+      skip_empty_lines: true,
+      relax_column_count: false,
+      to: opts.maxRows ? opts.maxRows + 1 : undefined,
       // context.lines is the line a record ends on; a quoted cell may span lines
       on_record: (record: string[], context: { lines: number }) => {
         ends.push(context.lines);
@@ -139,7 +145,10 @@ export async function readTable(path: string, opts: { maxRows?: number } = {}): 
     }) as string[][];
   } catch (err) {
     const e = err as Error & { lines?: number };
-    throw new DatasetError(`cannot parse CSV ${path}${e.lines ? ` at line ${e.lines}` : ''}: ${e.message}. Every row needs as many fields as the header.`, path);
+    throw new DatasetError(
+      `cannot parse CSV ${path}${e.lines ? ` at line ${e.lines}` : ''}: ${e.message}. Every row needs as many fields as the header.`,
+      path,
+    );
   }
   const table = tableOf(path, records);
   const lines = new Int32Array(table.rows.length);

@@ -39,14 +39,23 @@ export function suggestDuration(text: string): string | undefined {
   const n = Number(m[1]);
   const word = m[2]!.toLowerCase();
   const unit: DurationUnit | undefined =
-    word === 'ms' || word.startsWith('milli') ? 'ms'
-      : word === 's' || word.startsWith('sec') ? 's'
-        : word === 'm' || word.startsWith('min') ? 'm'
-          : word === 'h' || word.startsWith('h') ? 'h'
-            : word === 'd' || word.startsWith('day') ? 'd'
-              : word === 'w' || word.startsWith('week') ? 'w'
-                : word.startsWith('mo') ? 'd'
-                  : word === 'y' || word.startsWith('year') ? 'd' : undefined;
+    word === 'ms' || word.startsWith('milli')
+      ? 'ms'
+      : word === 's' || word.startsWith('sec')
+        ? 's'
+        : word === 'm' || word.startsWith('min')
+          ? 'm'
+          : word === 'h' || word.startsWith('h')
+            ? 'h'
+            : word === 'd' || word.startsWith('day')
+              ? 'd'
+              : word === 'w' || word.startsWith('week')
+                ? 'w'
+                : word.startsWith('mo')
+                  ? 'd'
+                  : word === 'y' || word.startsWith('year')
+                    ? 'd'
+                    : undefined;
   if (!unit || !(n > 0)) return undefined;
   const factor = word.startsWith('mo') ? 30 : word === 'y' || word.startsWith('year') ? 365 : 1;
   const ms = n * factor * UNIT_MS[unit];

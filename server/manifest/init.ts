@@ -113,7 +113,9 @@ interface Labels {
 async function labelsFromData(path: string, labelColumn: string): Promise<Labels | undefined> {
   try {
     if ((await stat(path)).size > MAX_LABEL_SCAN_BYTES) return undefined;
-    const values = column(await readTable(path), labelColumn).map((v) => v.trim()).filter((v) => v !== '');
+    const values = column(await readTable(path), labelColumn)
+      .map((v) => v.trim())
+      .filter((v) => v !== '');
     if (values.length === 0) return undefined;
     const counts = new Map<string, number>();
     for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
@@ -134,10 +136,12 @@ async function labelsFromData(path: string, labelColumn: string): Promise<Labels
 
 function guessTask(meta: ModelMetadata): { task: 'classification' | 'regression'; width?: number; why: string } {
   const out = meta.outputs.find((t) => t.dtype !== 'unknown');
-  if (!out || meta.outputs.some((t) => t.dtype === 'unknown')) return { task: 'classification', why: 'the model has a non-tensor output (a class map), as classifiers exported from scikit-learn do' };
+  if (!out || meta.outputs.some((t) => t.dtype === 'unknown'))
+    return { task: 'classification', why: 'the model has a non-tensor output (a class map), as classifiers exported from scikit-learn do' };
   if (out.dtype === 'int64' || out.dtype === 'string') return { task: 'classification', why: `output "${out.name}" holds ${out.dtype} labels` };
   const last = out.shape.length >= 2 ? out.shape[out.shape.length - 1] : 1;
-  if (typeof last === 'number' && last > 1) return { task: 'classification', width: last, why: `output "${out.name}" has ${last} columns (one score per class)` };
+  if (typeof last === 'number' && last > 1)
+    return { task: 'classification', width: last, why: `output "${out.name}" has ${last} columns (one score per class)` };
   if (typeof last === 'number' && last === 1) return { task: 'regression', width: 1, why: `output "${out.name}" has one column` };
   return { task: 'regression', why: `output "${out.name}" has a dynamic width; check model.task` };
 }
@@ -174,7 +178,10 @@ export async function buildStarterManifest(opts: StarterOptions): Promise<Starte
     const fromData = labelColumn && sets.training ? await labelsFromData(sets.training, labelColumn) : undefined;
     if (fromData && (width === undefined || fromData.labels.length === width)) labels = fromData;
     else if (width !== undefined) labels = { labels: Array.from({ length: width }, (_, i) => `class_${i}`) };
-    if (labels) notes.push(`class labels: ${labels.labels.join(', ')}${labels.frequencies ? ' (from the training data)' : ' (placeholders: rename them in output order)'}`);
+    if (labels)
+      notes.push(
+        `class labels: ${labels.labels.join(', ')}${labels.frequencies ? ' (from the training data)' : ' (placeholders: rename them in output order)'}`,
+      );
   }
 
   // Features feed the first input when their count fills its row exactly.
@@ -183,7 +190,9 @@ export async function buildStarterManifest(opts: StarterOptions): Promise<Starte
   const need = fixedProduct(rowDims);
   const useFeatures = input !== undefined && featureCols.length > 0 && (need === featureCols.length || (need === undefined && rowDims.length === 1));
   if (input && featureCols.length > 0 && !useFeatures) {
-    notes.push(`features not written: input "${input.name}" takes ${need ?? 'a dynamic number of'} values per row, the CSV has ${featureCols.length} feature columns`);
+    notes.push(
+      `features not written: input "${input.name}" takes ${need ?? 'a dynamic number of'} values per row, the CSV has ${featureCols.length} feature columns`,
+    );
   }
   const tensorOutputs = meta.outputs.filter((t) => t.dtype !== 'unknown');
 
@@ -218,7 +227,12 @@ export async function buildStarterManifest(opts: StarterOptions): Promise<Starte
   if (Object.keys(sets).length > 0) {
     L.push('data:');
     if (labelColumn) L.push(`  labelColumn: ${yamlScalar(labelColumn)}`);
-    if (sets.training) L.push('  training:', `    - path: ${yamlScalar(rel(sets.training))}`, '      # window: {start: 2026-01-01, end: 2026-10-31}   # when the data was collected');
+    if (sets.training)
+      L.push(
+        '  training:',
+        `    - path: ${yamlScalar(rel(sets.training))}`,
+        '      # window: {start: 2026-01-01, end: 2026-10-31}   # when the data was collected',
+      );
     if (labels?.frequencies) {
       const entries = labels.labels.map((l) => `${yamlScalar(l)}: ${labels!.frequencies![l]}`);
       L.push(`  labelFrequencies: {${entries.join(', ')}}   # share of each class in the training data`);
@@ -227,7 +241,12 @@ export async function buildStarterManifest(opts: StarterOptions): Promise<Starte
     if (sets.reference) L.push(`  reference: ${yamlScalar(rel(sets.reference))}`);
     if (sets.current) L.push(`  current: ${yamlScalar(rel(sets.current))}`);
   } else {
-    L.push('# data:                        # no CSV files found next to the model or in ./data', '#   labelColumn: target', '#   validation:', '#     - path: data/validation.csv');
+    L.push(
+      '# data:                        # no CSV files found next to the model or in ./data',
+      '#   labelColumn: target',
+      '#   validation:',
+      '#     - path: data/validation.csv',
+    );
   }
   L.push('# gates:                       # uncomment and set thresholds from your validation results');
   L.push('#   metrics:');
@@ -236,6 +255,7 @@ export async function buildStarterManifest(opts: StarterOptions): Promise<Starte
   L.push('serving:', '  batching:', '    enabled: true', '    maxBatchSize: 32', '    maxDelayMs: 2', '  threads: 1', '  hardware: cpu', '  instances: 1');
   L.push('slo:', '  p99Ms: 100                   # 99th percentile latency at the rps below', '  rps: 50', '  errorRate: 0.001', '  duration: 5s');
   L.push('staleness:', '  maxModelAge: 180d');
-  if (sets.reference && sets.current) L.push('  drift:', '    method: auto               # KS/chi-square on small samples, Wasserstein/Jensen-Shannon on large ones');
+  if (sets.reference && sets.current)
+    L.push('  drift:', '    method: auto               # KS/chi-square on small samples, Wasserstein/Jensen-Shannon on large ones');
   return { text: L.join('\n') + '\n', notes };
 }

@@ -17,7 +17,11 @@ export interface LoadedManifest {
 }
 
 export class ManifestError extends Error {
-  constructor(readonly path: string, readonly diagnostics: ManifestDiagnostic[], message?: string) {
+  constructor(
+    readonly path: string,
+    readonly diagnostics: ManifestDiagnostic[],
+    message?: string,
+  ) {
     super(message ?? formatErrors(path, diagnostics));
     this.name = 'ManifestError';
   }
@@ -57,7 +61,11 @@ export async function loadManifest(p: string, opts: { semantic?: boolean } = {})
     text = await readFile(path, 'utf8');
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
-    throw new ManifestError(path, [], `cannot read manifest ${path}: ${e.code === 'ENOENT' ? 'the file does not exist (create one with `modelgate init model.onnx`)' : e.message}`);
+    throw new ManifestError(
+      path,
+      [],
+      `cannot read manifest ${path}: ${e.code === 'ENOENT' ? 'the file does not exist (create one with `modelgate init model.onnx`)' : e.message}`,
+    );
   }
   const parsed = parseManifest(text);
   const diagnostics = await validateManifest(parsed, { manifestPath: path, semantic: opts.semantic ?? true });

@@ -38,12 +38,21 @@ export function parseManifest(text: string): ParsedManifest {
     // overflow the stack and can leave the process unable to parse again.
     const doc = parseDocument('', { lineCounter });
     return {
-      text, doc, lineCounter, value: undefined,
-      diagnostics: [{
-        code: 'MG101', severity: 'error', offset: deep, length: 1, path: [],
-        range: rangeOfText(text, deep),
-        message: `YAML syntax error: nesting deeper than ${MAX_DEPTH} levels (unclosed [ or {, or a long run of "- "); a manifest nests a few levels, so check the brackets here`,
-      }],
+      text,
+      doc,
+      lineCounter,
+      value: undefined,
+      diagnostics: [
+        {
+          code: 'MG101',
+          severity: 'error',
+          offset: deep,
+          length: 1,
+          path: [],
+          range: rangeOfText(text, deep),
+          message: `YAML syntax error: nesting deeper than ${MAX_DEPTH} levels (unclosed [ or {, or a long run of "- "); a manifest nests a few levels, so check the brackets here`,
+        },
+      ],
     };
   }
   const doc = parseDocument(text, { lineCounter, keepSourceTokens: true, uniqueKeys: true, prettyErrors: false });
@@ -77,10 +86,13 @@ export function parseManifest(text: string): ParsedManifest {
     // garbage like `{{{{…`; a manifest never has them.
     const [start, end] = complexKey.range ?? [0, 1];
     diagnostics.push({
-      code: 'MG101', severity: 'error',
+      code: 'MG101',
+      severity: 'error',
       message: 'YAML syntax error: a key is itself a mapping or a list. Manifest keys are plain words; check for a stray `{`, `[` or `?`.',
-      offset: start, length: Math.max(1, Math.min(end, start + 200) - start),
-      range: rangeOf(lineCounter, start, Math.max(start + 1, Math.min(end, start + 200))), path: [],
+      offset: start,
+      length: Math.max(1, Math.min(end, start + 200) - start),
+      range: rangeOf(lineCounter, start, Math.max(start + 1, Math.min(end, start + 200))),
+      path: [],
     });
     return { text, doc, lineCounter, value: undefined, diagnostics };
   }
@@ -89,9 +101,13 @@ export function parseManifest(text: string): ParsedManifest {
   } catch (err) {
     value = undefined;
     diagnostics.push({
-      code: 'MG101', severity: 'error',
+      code: 'MG101',
+      severity: 'error',
       message: `YAML could not be read: ${(err as Error).message}. Simplify anchors and aliases.`,
-      offset: 0, length: 1, range: rangeOf(lineCounter, 0, 1), path: [],
+      offset: 0,
+      length: 1,
+      range: rangeOf(lineCounter, 0, 1),
+      path: [],
     });
   }
   return { text, doc, lineCounter, value, diagnostics };
@@ -155,7 +171,11 @@ function findCollectionKey(doc: Document.Parsed): ParsedNode | undefined {
 export function tooLarge(size: number, firstLineLength = 1): ManifestDiagnostic {
   const mb = (size / 1_000_000).toFixed(1);
   return {
-    code: 'MG112', severity: 'error', offset: 0, length: firstLineLength, path: [],
+    code: 'MG112',
+    severity: 'error',
+    offset: 0,
+    length: firstLineLength,
+    path: [],
     range: { start: { line: 0, character: 0 }, end: { line: 0, character: firstLineLength } },
     message: `the manifest is ${mb} MB, more than the ${MAX_MANIFEST_CHARS / 1_000_000} MB a model.yaml may have, so it is not read: keep data in CSV files and the model in the ONNX file; the manifest only points at them`,
   };
@@ -196,7 +216,7 @@ export function spanOf(parsed: ParsedManifest, path: JsonPath, prefer: 'value' |
     const p = path.slice(0, i);
     const key = keyNodeAt(parsed, p);
     const val = nodeAt(parsed, p);
-    const pick = prefer === 'key' || (val && (isMap(val) || isSeq(val)) && key) ? key ?? val : val ?? key;
+    const pick = prefer === 'key' || (val && (isMap(val) || isSeq(val)) && key) ? (key ?? val) : (val ?? key);
     if (pick?.range) {
       const [start, valueEnd] = pick.range;
       return { offset: start, length: Math.max(1, valueEnd - start) };
@@ -216,7 +236,12 @@ export function diagnosticAt(
 ): ManifestDiagnostic {
   const { offset, length } = spanOf(parsed, path, opts.prefer);
   const d: ManifestDiagnostic = {
-    code, severity, message, offset, length, path,
+    code,
+    severity,
+    message,
+    offset,
+    length,
+    path,
     range: rangeOf(parsed.lineCounter, offset, offset + length),
   };
   if (opts.data) d.data = opts.data;

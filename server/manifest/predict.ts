@@ -8,8 +8,15 @@ import { isUri, numericMatrix, readTable, resolveDataPath, type Table } from './
 import type { LoadedManifest } from './load';
 import { compileProcessing } from './compileProcessing';
 import {
-  postprocess, preprocess, rawRowsFromCells, splitByInput, argmax, labelOf, tensorToFloat32,
-  type DerivedOutput, type ProcessingPlan,
+  postprocess,
+  preprocess,
+  rawRowsFromCells,
+  splitByInput,
+  argmax,
+  labelOf,
+  tensorToFloat32,
+  type DerivedOutput,
+  type ProcessingPlan,
 } from './processing';
 
 export interface BatchOutput {
@@ -112,7 +119,9 @@ export async function createPredictor(loaded: LoadedManifest, opts: PredictorOpt
     return summarize(plan, await inferBatch(session, plan, raw, rows));
   };
   return {
-    loaded, plan, session,
+    loaded,
+    plan,
+    session,
     predictInputs,
     predictRows(rows) {
       const flat = Array.isArray(rows) ? rowsToMatrix(rows, plan.rawWidth) : rows;
@@ -162,10 +171,15 @@ export interface SampleRows {
  * Rows from the manifest's own data, for warm-up and drift baselines: the
  * reference set, else validation, else training. Local files only.
  */
-export async function sampleRows(loaded: LoadedManifest, plan: ProcessingPlan, opts: { maxRows?: number; prefer?: 'reference' | 'any' } = {}): Promise<SampleRows | undefined> {
+export async function sampleRows(
+  loaded: LoadedManifest,
+  plan: ProcessingPlan,
+  opts: { maxRows?: number; prefer?: 'reference' | 'any' } = {},
+): Promise<SampleRows | undefined> {
   const d = loaded.manifest.data;
-  const candidates = [d?.reference, ...(d?.validation ?? []).map((v) => v.path), ...(d?.training ?? []).map((t) => t.path)]
-    .filter((p): p is string => typeof p === 'string' && !isUri(p));
+  const candidates = [d?.reference, ...(d?.validation ?? []).map((v) => v.path), ...(d?.training ?? []).map((t) => t.path)].filter(
+    (p): p is string => typeof p === 'string' && !isUri(p),
+  );
   const list = opts.prefer === 'reference' ? candidates.slice(0, d?.reference && !isUri(d.reference) ? 1 : 0) : candidates;
   for (const p of list) {
     try {

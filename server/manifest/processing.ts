@@ -80,18 +80,30 @@ export function encodeCategory(value: string | number | boolean, categories: (st
 
 function allocate(dtype: TensorDType, n: number): TensorData | Uint8Array {
   switch (dtype) {
-    case 'float32': return new Float32Array(n);
-    case 'float64': return new Float64Array(n);
-    case 'int8': return new Int8Array(n);
-    case 'int16': return new Int16Array(n);
-    case 'int32': return new Int32Array(n);
-    case 'int64': return new BigInt64Array(n);
-    case 'uint8': return new Uint8Array(n);
-    case 'uint16': return new Uint16Array(n);
-    case 'uint32': return new Uint32Array(n);
-    case 'uint64': return new BigUint64Array(n);
-    case 'bool': return new Uint8Array(n);
-    default: throw new Error(`unsupported input dtype ${dtype}`);
+    case 'float32':
+      return new Float32Array(n);
+    case 'float64':
+      return new Float64Array(n);
+    case 'int8':
+      return new Int8Array(n);
+    case 'int16':
+      return new Int16Array(n);
+    case 'int32':
+      return new Int32Array(n);
+    case 'int64':
+      return new BigInt64Array(n);
+    case 'uint8':
+      return new Uint8Array(n);
+    case 'uint16':
+      return new Uint16Array(n);
+    case 'uint32':
+      return new Uint32Array(n);
+    case 'uint64':
+      return new BigUint64Array(n);
+    case 'bool':
+      return new Uint8Array(n);
+    default:
+      throw new Error(`unsupported input dtype ${dtype}`);
   }
 }
 
@@ -108,14 +120,23 @@ export function preprocess(input: InputPlan, raw: Float64Array, rows: number): T
   let copied = false;
   for (const step of input.steps) {
     if (step.op === 'standardize' || step.op === 'minmax') {
-      if (!copied) { cur = new Float64Array(cur); copied = true; }
+      if (!copied) {
+        cur = new Float64Array(cur);
+        copied = true;
+      }
       const a = step.op === 'standardize' ? step.mean : step.min;
       const b = step.op === 'standardize' ? step.std : step.scale;
       const n = rows * width;
       if (step.op === 'standardize') {
-        for (let i = 0, j = 0; i < n; i++) { cur[i] = (cur[i]! - a[j]!) / b[j]!; if (++j === width) j = 0; }
+        for (let i = 0, j = 0; i < n; i++) {
+          cur[i] = (cur[i]! - a[j]!) / b[j]!;
+          if (++j === width) j = 0;
+        }
       } else {
-        for (let i = 0, j = 0; i < n; i++) { cur[i] = (cur[i]! - a[j]!) * b[j]!; if (++j === width) j = 0; }
+        for (let i = 0, j = 0; i < n; i++) {
+          cur[i] = (cur[i]! - a[j]!) * b[j]!;
+          if (++j === width) j = 0;
+        }
       }
     } else if (step.op === 'onehot') {
       const k = step.categories.length;
@@ -163,11 +184,19 @@ function scaleInto(input: InputPlan, raw: Float64Array, rows: number): Tensor {
   else if (scales.length === 1) {
     const s = scales[0]!;
     if (s.op === 'standardize') {
-      const a = s.mean, b = s.std;
-      for (let i = 0, j = 0; i < n; i++) { out[i] = (raw[i]! - a[j]!) / b[j]!; if (++j === w) j = 0; }
+      const a = s.mean,
+        b = s.std;
+      for (let i = 0, j = 0; i < n; i++) {
+        out[i] = (raw[i]! - a[j]!) / b[j]!;
+        if (++j === w) j = 0;
+      }
     } else {
-      const a = s.min, b = s.scale;
-      for (let i = 0, j = 0; i < n; i++) { out[i] = (raw[i]! - a[j]!) * b[j]!; if (++j === w) j = 0; }
+      const a = s.min,
+        b = s.scale;
+      for (let i = 0, j = 0; i < n; i++) {
+        out[i] = (raw[i]! - a[j]!) * b[j]!;
+        if (++j === w) j = 0;
+      }
     }
   } else {
     for (let i = 0, j = 0; i < n; i++) {
@@ -196,7 +225,11 @@ export function softmax(x: Float32Array, width: number): Float32Array {
     let max = -Infinity;
     for (let c = 0; c < width; c++) if (x[r + c]! > max) max = x[r + c]!;
     let sum = 0;
-    for (let c = 0; c < width; c++) { const e = Math.exp(x[r + c]! - max); out[r + c] = e; sum += e; }
+    for (let c = 0; c < width; c++) {
+      const e = Math.exp(x[r + c]! - max);
+      out[r + c] = e;
+      sum += e;
+    }
     for (let c = 0; c < width; c++) out[r + c] = out[r + c]! / sum;
   }
   return out;
@@ -209,7 +242,13 @@ export function argmax(x: ArrayLike<number>, width: number): Int32Array {
   for (let r = 0; r < rows; r++) {
     let best = 0;
     let bv = x[r * width]!;
-    for (let c = 1; c < width; c++) { const v = x[r * width + c]!; if (v > bv) { bv = v; best = c; } }
+    for (let c = 1; c < width; c++) {
+      const v = x[r * width + c]!;
+      if (v > bv) {
+        bv = v;
+        best = c;
+      }
+    }
     out[r] = best;
   }
   return out;
@@ -229,7 +268,9 @@ export function topk(x: ArrayLike<number>, width: number, k: number): { index: I
     for (let i = 0; i < kk; i++) {
       let best = i;
       for (let j = i + 1; j < width; j++) if (x[base + order[j]!]! > x[base + order[best]!]!) best = j;
-      const t = order[i]!; order[i] = order[best]!; order[best] = t;
+      const t = order[i]!;
+      order[i] = order[best]!;
+      order[best] = t;
       index[r * kk + i] = order[i]!;
       score[r * kk + i] = x[base + order[i]!]!;
     }
@@ -306,8 +347,12 @@ export function rawRowsFromCells(
         const v = row[idx[c]!];
         const cats = input.categorical.get(c);
         out[r * input.rawWidth + c] = cats
-          ? (v === null || v === undefined || v === '' ? -1 : encodeCategory(v, cats))
-          : v === null || v === undefined || (typeof v === 'string' && v.trim() === '') ? Number.NaN : Number(v);
+          ? v === null || v === undefined || v === ''
+            ? -1
+            : encodeCategory(v, cats)
+          : v === null || v === undefined || (typeof v === 'string' && v.trim() === '')
+            ? Number.NaN
+            : Number(v);
       }
     }
     return out;

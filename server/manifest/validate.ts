@@ -106,12 +106,14 @@ export async function validateManifest(parsed: ParsedManifest, opts: ValidateOpt
   const { diagnostics, ctx } = prepare(parsed, opts);
   if (!ctx) return finish(diagnostics);
   const validators = opts.semantic === false ? manifestValidators : [...manifestValidators, ...fileValidators];
-  const results = await Promise.all(validators.map(async (v) => {
-    try {
-      return await v.validate(ctx);
-    } catch (err) {
-      return [failed(parsed, v, err)];
-    }
-  }));
+  const results = await Promise.all(
+    validators.map(async (v) => {
+      try {
+        return await v.validate(ctx);
+      } catch (err) {
+        return [failed(parsed, v, err)];
+      }
+    }),
+  );
   return finish([...diagnostics, ...results.flat()]);
 }

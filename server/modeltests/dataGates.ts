@@ -22,7 +22,8 @@ type Spec = Omit<GateSpec, 'measured'>;
 export function droppedShareSpec(loaded: LoadedManifest, suite: SuiteId, role: DataRole, at: JsonPath, drops: string): Spec {
   const limits = dataLimits(loaded.manifest);
   return {
-    id: `${suite}.data.${role}.droppedShare`, suite,
+    id: `${suite}.data.${role}.droppedShare`,
+    suite,
     metric: `share of ${role} rows dropped`,
     threshold: { op: '<=', value: limits.maxDroppedShare },
     how: `rows of ${fieldName(at)} left out (${drops}) ÷ rows read; ${limits.maxDroppedShareText}`,

@@ -58,7 +58,10 @@ export function droppedText(use: DatasetUse, n = 3): string {
     if (last && last.d.column === d.column && last.d.value === d.value && last.d.why === d.why) last.lines.push(d.line);
     else groups.push({ lines: [d.line], d });
   }
-  const shown = groups.map(({ lines, d }) => `${use.path}:${lines[0]}${lines.length > 1 ? ` (also line${lines.length > 2 ? 's' : ''} ${lines.slice(1).join(', ')})` : ''} column "${d.column}" = ${JSON.stringify(d.value)} (${d.why})`);
+  const shown = groups.map(
+    ({ lines, d }) =>
+      `${use.path}:${lines[0]}${lines.length > 1 ? ` (also line${lines.length > 2 ? 's' : ''} ${lines.slice(1).join(', ')})` : ''} column "${d.column}" = ${JSON.stringify(d.value)} (${d.why})`,
+  );
   const more = use.rowsDropped - Math.min(n, use.dropped.length);
   return shown.join('; ') + (more > 0 ? `; and ${more} more row${more === 1 ? '' : 's'}` : '');
 }

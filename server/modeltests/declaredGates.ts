@@ -10,9 +10,12 @@ import { declaredStressGates } from './stress';
 
 export function declaredGates(loaded: LoadedManifest, suite: SuiteId, now: Date, why: string): GateResult[] {
   switch (suite) {
-    case 'stress': return declaredStressGates(loaded, why);
-    case 'staleness': return declaredStalenessGates(loaded, now, why);
-    case 'metrics': return declaredMetricsGates(loaded, why);
+    case 'stress':
+      return declaredStressGates(loaded, why);
+    case 'staleness':
+      return declaredStalenessGates(loaded, now, why);
+    case 'metrics':
+      return declaredMetricsGates(loaded, why);
   }
 }
 
@@ -22,7 +25,11 @@ export function declaredGates(loaded: LoadedManifest, suite: SuiteId, now: Date,
  * ran, what it produced plus any declared gate it did not produce.
  */
 export function completeGates(
-  loaded: LoadedManifest, now: Date, order: readonly SuiteId[], produced: GateResult[], notRun: ReadonlyMap<SuiteId, string>,
+  loaded: LoadedManifest,
+  now: Date,
+  order: readonly SuiteId[],
+  produced: GateResult[],
+  notRun: ReadonlyMap<SuiteId, string>,
 ): GateResult[] {
   const out: GateResult[] = [];
   for (const suite of order) {

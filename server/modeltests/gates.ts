@@ -32,11 +32,16 @@ export function withUnit(x: number, unit?: string): string {
 /** True when `measured` satisfies `op value`. */
 export function satisfies(measured: number, t: Threshold): boolean {
   switch (t.op) {
-    case '>=': return measured >= t.value;
-    case '>': return measured > t.value;
-    case '<=': return measured <= t.value;
-    case '<': return measured < t.value;
-    case '==': return measured === t.value;
+    case '>=':
+      return measured >= t.value;
+    case '>':
+      return measured > t.value;
+    case '<=':
+      return measured <= t.value;
+    case '<':
+      return measured < t.value;
+    case '==':
+      return measured === t.value;
   }
 }
 
@@ -44,10 +49,13 @@ export function satisfies(measured: number, t: Threshold): boolean {
 export function marginOf(measured: number, t: Threshold): number {
   switch (t.op) {
     case '>=':
-    case '>': return measured - t.value;
+    case '>':
+      return measured - t.value;
     case '<=':
-    case '<': return t.value - measured;
-    case '==': return -Math.abs(measured - t.value);
+    case '<':
+      return t.value - measured;
+    case '==':
+      return -Math.abs(measured - t.value);
   }
 }
 
@@ -81,16 +89,22 @@ const RAISE = 'or, if the bar itself is wrong, change the threshold on the manif
 
 /** What to do about a gate that failed on a measured value, when its suite has nothing more specific to say. */
 export function failedNextStep(id: string): string {
-  if (id === 'stress.p99') return `make inference faster: enable serving.batching, raise serving.threads or serving.instances, or serve a smaller model — ${RAISE} (slo.p99Ms)`;
+  if (id === 'stress.p99')
+    return `make inference faster: enable serving.batching, raise serving.threads or serving.instances, or serve a smaller model — ${RAISE} (slo.p99Ms)`;
   if (id === 'stress.rps') return `raise throughput: enable serving.batching, raise serving.instances or serving.threads — ${RAISE} (slo.rps)`;
   if (id === 'stress.errorRate') return 'read the server log for the failed requests (timeouts, 5xx), fix their cause, and test again';
-  if (id === 'stress.correctness' || id === 'metrics.skew') return 'served predictions differ from in-process ones: check the pre- and postprocessing steps and each input\'s dtype in signature, then test again';
-  if (id.startsWith('metrics.regression.')) return 'this version is worse than the published one it is compared with: keep that one, or improve this model and test again';
-  if (id.startsWith('metrics.')) return `the model misses this bar on the validation data: improve it (more or better training data, tuning, class weights) and test again — ${RAISE}`;
+  if (id === 'stress.correctness' || id === 'metrics.skew')
+    return "served predictions differ from in-process ones: check the pre- and postprocessing steps and each input's dtype in signature, then test again";
+  if (id.startsWith('metrics.regression.'))
+    return 'this version is worse than the published one it is compared with: keep that one, or improve this model and test again';
+  if (id.startsWith('metrics.'))
+    return `the model misses this bar on the validation data: improve it (more or better training data, tuning, class weights) and test again — ${RAISE}`;
   if (id === 'staleness.modelAge') return 'retrain the model and set model.trainedAt to when it was trained';
   if (id === 'staleness.dataAge') return 'retrain on newer data and update data.training[].window.end';
-  if (id.startsWith('staleness.prediction.')) return 'the model predicts the classes in different shares on current data: look at the drifted features in the report, retrain on recent data, or update data.labelFrequencies if the class mix really changed';
-  if (id.startsWith('staleness.')) return 'current data differs from the reference: look at the drifted features in the report and retrain on recent data (and refresh data.reference) — or, if the change is expected, raise the threshold on the manifest line shown';
+  if (id.startsWith('staleness.prediction.'))
+    return 'the model predicts the classes in different shares on current data: look at the drifted features in the report, retrain on recent data, or update data.labelFrequencies if the class mix really changed';
+  if (id.startsWith('staleness.'))
+    return 'current data differs from the reference: look at the drifted features in the report and retrain on recent data (and refresh data.reference) — or, if the change is expected, raise the threshold on the manifest line shown';
   return 'fix what the message names, then test again';
 }
 
@@ -106,9 +120,7 @@ export function gate(spec: GateSpec): GateResult {
     base.status = spec.unmeasuredStatus ?? 'not run';
     base.reason = why;
     base.nextStep = spec.nextStep ?? (base.status === 'failed' ? 'fix what the reason names, then test again' : NEXT_NOT_RUN);
-    base.message = base.status === 'failed'
-      ? `${id}: failed without a value — ${why}`
-      : `${id}: not run — ${why}`;
+    base.message = base.status === 'failed' ? `${id}: failed without a value — ${why}` : `${id}: not run — ${why}`;
     return base;
   }
   const pass = satisfies(measured, threshold);

@@ -25,11 +25,19 @@ export function previousVersionTag(tags: readonly string[], version: string): st
     .sort((a, b) => semver.rcompare(a.v, b.v))[0]?.t;
 }
 
-export async function findChampion(target: Target, version: string, store: StoreOptions, say: (m: string) => void = () => undefined): Promise<Champion | undefined> {
+export async function findChampion(
+  target: Target,
+  version: string,
+  store: StoreOptions,
+  say: (m: string) => void = () => undefined,
+): Promise<Champion | undefined> {
   const repo = formatReference({ ...target, tag: undefined, digest: undefined } as Target);
   say(`looking for an earlier version in ${repo}`);
   const { versions } = await listVersions(repo, store);
-  const tag = previousVersionTag(versions.map((v) => v.tag), version);
+  const tag = previousVersionTag(
+    versions.map((v) => v.tag),
+    version,
+  );
   if (!tag) {
     say('no earlier version: nothing to compare with');
     return undefined;

@@ -102,18 +102,27 @@ export async function deployModel(manifestPath: string, opts: DeployOptions = {}
   const tag = versionTag(version);
   const kube = wantsKubernetes(loaded, opts.kubernetes);
   if (kube && target.kind === 'layout') {
-    throw new DeployError(`${name} ${version}: a Kubernetes deployment needs a registry the cluster can pull from, but the target is the local layout ${target.dir}; pass --to oci://HOST/REPO (or set deploy.oci in ${loaded.path})`);
+    throw new DeployError(
+      `${name} ${version}: a Kubernetes deployment needs a registry the cluster can pull from, but the target is the local layout ${target.dir}; pass --to oci://HOST/REPO (or set deploy.oci in ${loaded.path})`,
+    );
   }
   if (kube && !opts.dryRun && !opts.connectCluster) await loadKubernetesClient(); // a missing client is an error now, not after the tests
   // the node's URL and token are checked now too, not after the tests
-  const remote = await resolveRemote(loaded, opts).catch((err: Error) => { throw new DeployError(err.message); });
+  const remote = await resolveRemote(loaded, opts).catch((err: Error) => {
+    throw new DeployError(err.message);
+  });
 
   emit({ suite: 'publish', step: 'checking the target', message: formatReference(target) });
   const existing = await sameVersionState(loaded, target, tag, store);
   if (existing.kind === 'different') {
-    throw new DeployError(`${formatReference(target, { tag })} already holds a different ${name} ${version} (${existing.digest}: another model file or model.yaml); bump metadata.version in ${loaded.path} to publish this one`);
+    throw new DeployError(
+      `${formatReference(target, { tag })} already holds a different ${name} ${version} (${existing.digest}: another model file or model.yaml); bump metadata.version in ${loaded.path} to publish this one`,
+    );
   }
-  if (existing.kind === 'same') notice(`${name} ${version} is already published at ${formatReference(target, { tag })}@${existing.digest} with this model and manifest; testing again, the new report will be attached to it`);
+  if (existing.kind === 'same')
+    notice(
+      `${name} ${version} is already published at ${formatReference(target, { tag })}@${existing.digest} with this model and manifest; testing again, the new report will be attached to it`,
+    );
 
   const champion: Champion | undefined = await findChampion(target, version, store, (m) => emit({ suite: 'publish', step: 'champion', message: m }));
   if (champion) notice(`champion/challenger: comparing ${name} ${version} with ${champion.version} (${champion.reference}@${champion.digest})`);
@@ -136,7 +145,10 @@ export async function deployModel(manifestPath: string, opts: DeployOptions = {}
   if (champion) result.champion = { version: champion.version, reference: champion.reference, digest: champion.digest };
   if (report.cancelled) return { ...result, refused: verdictLine(report) };
   if (!passed && !opts.force) return { ...result, refused: verdictLine(report) };
-  if (!passed) notice(`--force: publishing ${name} ${version} although the gates did not pass (${verdictLine(report)}); the artifact is marked UNGATED (dev.modelgate.gated: false)`);
+  if (!passed)
+    notice(
+      `--force: publishing ${name} ${version} although the gates did not pass (${verdictLine(report)}); the artifact is marked UNGATED (dev.modelgate.gated: false)`,
+    );
 
   const ref = formatReference(target, { tag });
   if (existing.kind === 'same') {
@@ -166,7 +178,10 @@ export async function deployModel(manifestPath: string, opts: DeployOptions = {}
   if (kube) {
     emit({ suite: 'publish', step: 'kubernetes', message: opts.dryRun ? 'generating the InferenceService (dry run)' : 'applying the InferenceService' });
     result.kubernetes = await kubernetesStep({
-      loaded, reference: ref, digest, gated: passed,
+      loaded,
+      reference: ref,
+      digest,
+      gated: passed,
       gates: result.published?.gates ?? '',
       dryRun: opts.dryRun === true,
       yamlPath: join(dirname(reportPaths.html), 'inferenceservice.yaml'),
@@ -174,7 +189,11 @@ export async function deployModel(manifestPath: string, opts: DeployOptions = {}
   }
   if (remote) {
     const pinned = `${formatReference(target)}@${digest}`;
-    emit({ suite: 'publish', step: 'remote', message: `${remote.canaryPercent !== undefined ? `${remote.canaryPercent}% canary` : 'activating'} on ${remote.url.origin}` });
+    emit({
+      suite: 'publish',
+      step: 'remote',
+      message: `${remote.canaryPercent !== undefined ? `${remote.canaryPercent}% canary` : 'activating'} on ${remote.url.origin}`,
+    });
     try {
       result.remote = await deployRemote(remote, { name, version }, pinned);
     } catch (err) {
@@ -188,7 +207,10 @@ function reportPathsFor(loaded: LoadedManifest, opts: DeployOptions, cwd: string
   const def = defaultReportPaths(loaded);
   const json = opts.reportJson ? resolve(cwd, opts.reportJson) : opts.reportHtml ? resolve(cwd, opts.reportHtml).replace(/\.html?$/i, '') + '.json' : def.json;
   const html = opts.reportHtml ? resolve(cwd, opts.reportHtml) : opts.reportJson ? resolve(cwd, opts.reportJson).replace(/\.json$/i, '') + '.html' : def.html;
-  if (basename(json) === basename(html)) throw new DeployError(`--json ${json} and --report ${html} have the same file name; both are stored in the artifact under their names — give them different names`);
+  if (basename(json) === basename(html))
+    throw new DeployError(
+      `--json ${json} and --report ${html} have the same file name; both are stored in the artifact under their names — give them different names`,
+    );
   return { json, html };
 }
 

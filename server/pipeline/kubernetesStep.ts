@@ -5,8 +5,17 @@
 import { writeFile } from 'node:fs/promises';
 import type { LoadedManifest } from '../manifest/load';
 import {
-  checkModeChange, connectCluster, deploymentWarnings, generateInferenceService, isInferenceService, previousFor, renderYaml,
-  type AppliedObject, type Cluster, type ClusterOptions, type InferenceServiceInput,
+  checkModeChange,
+  connectCluster,
+  deploymentWarnings,
+  generateInferenceService,
+  isInferenceService,
+  previousFor,
+  renderYaml,
+  type AppliedObject,
+  type Cluster,
+  type ClusterOptions,
+  type InferenceServiceInput,
 } from '../publish/kserve';
 
 export interface KubernetesOutcome {
@@ -23,7 +32,13 @@ export function wantsKubernetes(loaded: LoadedManifest, flag: boolean | undefine
 }
 
 export async function kubernetesStep(input: {
-  loaded: LoadedManifest; reference: string; digest: string; gated: boolean; gates: string; dryRun: boolean; yamlPath: string;
+  loaded: LoadedManifest;
+  reference: string;
+  digest: string;
+  gated: boolean;
+  gates: string;
+  dryRun: boolean;
+  yamlPath: string;
   /** Default connectCluster (kubeconfig + @kubernetes/client-node); tests pass a fake cluster. */
   connect?: (opts: ClusterOptions) => Promise<Cluster>;
 }): Promise<KubernetesOutcome> {
@@ -39,9 +54,16 @@ export async function kubernetesStep(input: {
     return { yaml, yamlPath: input.yamlPath, warnings: deploymentWarnings(base) };
   }
   const k8s = manifest.deploy?.kubernetes ?? {};
-  const cluster = await (input.connect ?? connectCluster)({ ...(k8s.context ? { context: k8s.context } : {}), ...(k8s.namespace ? { namespace: k8s.namespace } : {}) });
+  const cluster = await (input.connect ?? connectCluster)({
+    ...(k8s.context ? { context: k8s.context } : {}),
+    ...(k8s.namespace ? { namespace: k8s.namespace } : {}),
+  });
   const draft = generateInferenceService(base);
-  const stored = await cluster.read({ apiVersion: draft.apiVersion, kind: draft.kind, metadata: { name: draft.metadata.name, namespace: draft.metadata.namespace ?? cluster.namespace } });
+  const stored = await cluster.read({
+    apiVersion: draft.apiVersion,
+    kind: draft.kind,
+    metadata: { name: draft.metadata.name, namespace: draft.metadata.namespace ?? cluster.namespace },
+  });
   const current = stored && isInferenceService(stored) ? stored : undefined;
   const previous = previousFor(current, input.digest);
   const input2: InferenceServiceInput = previous ? { ...base, previous } : base;

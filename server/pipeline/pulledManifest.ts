@@ -30,7 +30,10 @@ export async function pullManifest(ref: string, opts: StoreOptions = {}): Promis
   try {
     const pulled = await pullModel(ref, dir, opts);
     const yaml = pulled.files.find((f) => f.mediaType === MODEL_MANIFEST_YAML);
-    if (!yaml) throw new PulledManifestError(`${pulled.reference} has no model.yaml layer (${MODEL_MANIFEST_YAML}); it was not published by modelgate and cannot be a baseline`);
+    if (!yaml)
+      throw new PulledManifestError(
+        `${pulled.reference} has no model.yaml layer (${MODEL_MANIFEST_YAML}); it was not published by modelgate and cannot be a baseline`,
+      );
     return { manifestPath: yaml.path, reference: pulled.reference, digest: pulled.digest, pulled, dispose };
   } catch (err) {
     await dispose();

@@ -35,7 +35,9 @@ const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
 /** https anywhere; http only to a loopback host. */
 export function checkRemoteUrl(text: string, where: string): URL {
   let url: URL;
-  try { url = new URL(text); } catch {
+  try {
+    url = new URL(text);
+  } catch {
     throw new RemoteDeployError(`${where}: "${text}" is not a URL; write e.g. https://node.example.com:8500`);
   }
   if (url.protocol === 'https:') return url;
@@ -44,14 +46,19 @@ export function checkRemoteUrl(text: string, where: string): URL {
 }
 
 /** The remote node to deploy to, from --remote or deploy.remote; undefined when neither is set. The token is read here, before any test runs. */
-export async function resolveRemote(loaded: LoadedManifest, opts: { remote?: string; adminToken?: string; adminTokenFile?: string; env?: NodeJS.ProcessEnv }): Promise<RemoteTarget | undefined> {
+export async function resolveRemote(
+  loaded: LoadedManifest,
+  opts: { remote?: string; adminToken?: string; adminTokenFile?: string; env?: NodeJS.ProcessEnv },
+): Promise<RemoteTarget | undefined> {
   const fromManifest = loaded.manifest.deploy?.remote;
   const text = opts.remote ?? fromManifest;
   if (!text) return undefined;
   const url = checkRemoteUrl(text, opts.remote ? '--remote' : `${loaded.path}: deploy.remote`);
   let token = opts.adminToken?.trim();
   if (!token && opts.adminTokenFile) {
-    try { token = (await readFile(opts.adminTokenFile, 'utf8')).trim(); } catch (err) {
+    try {
+      token = (await readFile(opts.adminTokenFile, 'utf8')).trim();
+    } catch (err) {
       throw new RemoteDeployError(`--admin-token-file ${opts.adminTokenFile}: ${(err as Error).message}`);
     }
     if (!token) throw new RemoteDeployError(`--admin-token-file ${opts.adminTokenFile} is empty; put the node's admin token in it`);
@@ -59,14 +66,25 @@ export async function resolveRemote(loaded: LoadedManifest, opts: { remote?: str
   token ||= (opts.env ?? process.env).MODELGATE_ADMIN_TOKEN?.trim();
   if (!token) throw new RemoteDeployError(`deploying to ${url.origin} needs the node's admin token: set MODELGATE_ADMIN_TOKEN or pass --admin-token-file`);
   const pct = loaded.manifest.deploy?.canaryPercent;
-  if (pct !== undefined && (!(pct >= 0) || pct > 100)) throw new RemoteDeployError(`${loaded.path}: deploy.canaryPercent ${pct} must be a percentage from 0 to 100`);
+  if (pct !== undefined && (!(pct >= 0) || pct > 100))
+    throw new RemoteDeployError(`${loaded.path}: deploy.canaryPercent ${pct} must be a percentage from 0 to 100`);
   return { url, token, ...(pct !== undefined && pct > 0 && pct < 100 ? { canaryPercent: pct } : {}) };
 }
 
 /** The parts of the node's admin API answers this client reads. */
-interface AdminModel { name: string; traffic?: { weights?: Record<string, number> } }
-interface AdminBody { error?: string; models?: AdminModel[]; model?: AdminModel }
-interface Answer { status: number; body: AdminBody | undefined }
+interface AdminModel {
+  name: string;
+  traffic?: { weights?: Record<string, number> };
+}
+interface AdminBody {
+  error?: string;
+  models?: AdminModel[];
+  model?: AdminModel;
+}
+interface Answer {
+  status: number;
+  body: AdminBody | undefined;
+}
 
 async function call(target: RemoteTarget, method: string, path: string, body?: unknown): Promise<Answer> {
   const url = new URL(`admin${path}`, target.url.href.endsWith('/') ? target.url : `${target.url.href}/`);
@@ -79,13 +97,23 @@ async function call(target: RemoteTarget, method: string, path: string, body?: u
     });
   } catch (err) {
     const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-    throw new RemoteDeployError(`cannot reach the node at ${target.url.origin} (${cause?.code ?? cause?.message ?? (err as Error).message}); is \`modelgate serve --admin-token-file …\` running there?`);
+    throw new RemoteDeployError(
+      `cannot reach the node at ${target.url.origin} (${cause?.code ?? cause?.message ?? (err as Error).message}); is \`modelgate serve --admin-token-file …\` running there?`,
+    );
   }
   const text = await r.text();
   let parsed: unknown;
-  try { parsed = JSON.parse(text); } catch { parsed = { error: text.slice(0, 300) }; }
-  if (r.status === 401) throw new RemoteDeployError(`the node at ${target.url.origin} refused the admin token (${(parsed as { error?: string }).error ?? '401'}); check MODELGATE_ADMIN_TOKEN or --admin-token-file`);
-  if (r.status === 404 && path === '/models') throw new RemoteDeployError(`the node at ${target.url.origin} has no admin API; start it with \`modelgate serve --admin-token-file FILE\``);
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    parsed = { error: text.slice(0, 300) };
+  }
+  if (r.status === 401)
+    throw new RemoteDeployError(
+      `the node at ${target.url.origin} refused the admin token (${(parsed as { error?: string }).error ?? '401'}); check MODELGATE_ADMIN_TOKEN or --admin-token-file`,
+    );
+  if (r.status === 404 && path === '/models')
+    throw new RemoteDeployError(`the node at ${target.url.origin} has no admin API; start it with \`modelgate serve --admin-token-file FILE\``);
   return { status: r.status, body: parsed && typeof parsed === 'object' ? (parsed as AdminBody) : undefined };
 }
 
@@ -117,7 +145,11 @@ export async function deployRemote(target: RemoteTarget, model: { name: string; 
     if (answer.status !== 200) throw fail(`activating ${at} failed`, answer);
   }
   return {
-    url: target.url.origin, reference, version, loaded, action,
+    url: target.url.origin,
+    reference,
+    version,
+    loaded,
+    action,
     ...(action === 'canary' ? { weight: target.canaryPercent } : {}),
     weights: answer.body?.model?.traffic?.weights ?? {},
   };

@@ -72,7 +72,11 @@ export async function validationInput(manifestPath: string): Promise<string> {
   const sets = loaded.manifest.data?.validation ?? [];
   const local = sets.find((s) => !/^[a-z][a-z0-9+.-]*:\/\//i.test(s.path));
   if (!local) {
-    throw new ScoreError('MG211', `${loaded.path} names no local validation data (data.validation) to score`, 'Pick a CSV file to score, or add data.validation with a local path to the manifest.');
+    throw new ScoreError(
+      'MG211',
+      `${loaded.path} names no local validation data (data.validation) to score`,
+      'Pick a CSV file to score, or add data.validation with a local path to the manifest.',
+    );
   }
   return resolveDataPath(dirname(loaded.path), local.path);
 }
@@ -110,7 +114,10 @@ export async function scoreCsv(manifestPath: string, opts: ScoreOptions): Promis
   try {
     totalBytes = (await stat(input)).size;
   } catch (err) {
-    throw new ScoreError('MG201', `cannot read ${input}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'the file does not exist' : (err as Error).message}`);
+    throw new ScoreError(
+      'MG201',
+      `cannot read ${input}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'the file does not exist' : (err as Error).message}`,
+    );
   }
   const servable = await loadServable(manifestPath, { metrics: new ServingMetrics({ defaultMetrics: false }), maxInstancesPerRequest: Infinity });
   // from the first row, not from loading: the rate is the scoring rate
@@ -120,7 +127,9 @@ export async function scoreCsv(manifestPath: string, opts: ScoreOptions): Promis
   const source = createReadStream(input);
   const parser = source.pipe(parse({ bom: true, skip_empty_lines: true, relax_column_count: false, info: true }));
   const sink = createWriteStream(output);
-  const write = async (text: string) => { if (!sink.write(text)) await once(sink, 'drain'); };
+  const write = async (text: string) => {
+    if (!sink.write(text)) await once(sink, 'drain');
+  };
   let header: string[] | undefined;
   let columnIndex = new Map<string, number>();
   let idIndex = -1;
@@ -140,7 +149,11 @@ export async function scoreCsv(manifestPath: string, opts: ScoreOptions): Promis
       const why = invalidCell(plan, raw, r, batch[r]!, columnIndex);
       if (!why) continue;
       if (!opts.skipInvalid) {
-        throw new ScoreError('MG212', `${input}:${lines[r]}: ${why}; fix or drop the row (the model cannot score missing values)`, 'Fix the cell, or leave such rows out (modelgate score --skip-invalid).');
+        throw new ScoreError(
+          'MG212',
+          `${input}:${lines[r]}: ${why}; fix or drop the row (the model cannot score missing values)`,
+          'Fix the cell, or leave such rows out (modelgate score --skip-invalid).',
+        );
       }
       bad.push(r);
       skipped.count++;
@@ -171,10 +184,15 @@ export async function scoreCsv(manifestPath: string, opts: ScoreOptions): Promis
         header = record;
         columnIndex = new Map(header.map((c, i) => [c, i]));
         const missing = plan.inputs.flatMap((i) => i.features).filter((f) => !columnIndex.has(f));
-        if (missing.length) throw new ScoreError('MG204', `${input} lacks the model's feature column(s): ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ', …' : ''}; its columns are: ${header.slice(0, 20).join(', ')}`);
+        if (missing.length)
+          throw new ScoreError(
+            'MG204',
+            `${input} lacks the model's feature column(s): ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ', …' : ''}; its columns are: ${header.slice(0, 20).join(', ')}`,
+          );
         if (opts.idColumn !== undefined) {
           idIndex = header.indexOf(opts.idColumn);
-          if (idIndex < 0) throw new ScoreError('MG204', `--id-column ${opts.idColumn} is not a column of ${input}; its columns are: ${header.slice(0, 20).join(', ')}`);
+          if (idIndex < 0)
+            throw new ScoreError('MG204', `--id-column ${opts.idColumn} is not a column of ${input}; its columns are: ${header.slice(0, 20).join(', ')}`);
           idName = opts.idColumn;
         } else if (header.includes('id')) {
           idIndex = header.indexOf('id');
@@ -207,9 +225,11 @@ export async function scoreCsv(manifestPath: string, opts: ScoreOptions): Promis
   await servable.unload();
   return {
     model: { name: servable.name, version: servable.version },
-    input, output,
+    input,
+    output,
     columns: [idName, ...cols.header],
-    rows, skipped,
+    rows,
+    skipped,
     seconds: (performance.now() - started) / 1000,
   };
 }

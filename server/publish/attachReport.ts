@@ -72,7 +72,13 @@ export async function attachReport(ref: string, report: { json: string; html?: s
   const put = await store.putManifest(bytes, OCI_MANIFEST);
   const result: AttachResult = { reference: formatReference(target, { tag: '', digest: put.digest }), digest: put.digest, subject: subject.digest };
   if (!put.subjectProcessed) {
-    result.fallbackTag = await addToReferrersTag(store, subject.digest, { mediaType: OCI_MANIFEST, digest: put.digest, size: bytes.length, artifactType: REPORT_ARTIFACT_TYPE, annotations });
+    result.fallbackTag = await addToReferrersTag(store, subject.digest, {
+      mediaType: OCI_MANIFEST,
+      digest: put.digest,
+      size: bytes.length,
+      artifactType: REPORT_ARTIFACT_TYPE,
+      annotations,
+    });
   }
   return result;
 }

@@ -12,7 +12,9 @@ export function parseAuthChallenges(header: string): AuthChallenge[] {
   const out: AuthChallenge[] = [];
   let i = 0;
   const n = header.length;
-  const skipWs = (): void => { while (i < n && /[\s,]/.test(header[i]!)) i++; };
+  const skipWs = (): void => {
+    while (i < n && /[\s,]/.test(header[i]!)) i++;
+  };
   const readToken = (): string => {
     const start = i;
     while (i < n && /[!#$%&'*+.^_`|~0-9A-Za-z-]/.test(header[i]!)) i++;
@@ -24,7 +26,10 @@ export function parseAuthChallenges(header: string): AuthChallenge[] {
     if (i >= n) break;
     const save = i;
     const token = readToken();
-    if (!token) { i++; continue; }
+    if (!token) {
+      i++;
+      continue;
+    }
     let j = i;
     while (j < n && header[j] === ' ') j++;
     if (header[j] === '=' && current) {

@@ -36,9 +36,16 @@ export async function digestFile(path: string): Promise<{ digest: string; size: 
 }
 
 export class DigestMismatchError extends ModelGateError {
-  constructor(readonly what: string, readonly expected: string, readonly actual: string) {
-    super(ERROR_CODES.digestMismatch, `${what}: content digest ${actual} does not match the expected ${expected}. ` +
-      'The data changed or was corrupted in transit; retry, and if it persists check the source file and the registry storage.');
+  constructor(
+    readonly what: string,
+    readonly expected: string,
+    readonly actual: string,
+  ) {
+    super(
+      ERROR_CODES.digestMismatch,
+      `${what}: content digest ${actual} does not match the expected ${expected}. ` +
+        'The data changed or was corrupted in transit; retry, and if it persists check the source file and the registry storage.',
+    );
   }
 }
 

@@ -48,7 +48,10 @@ const DOCKER_HUB = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.i
 
 /** `https://index.docker.io/v1/` → `docker.io`, `http://127.0.0.1:5000/` → `127.0.0.1:5000` */
 export function normaliseRegistryKey(key: string): string {
-  const host = key.replace(/^[a-z]+:\/\//i, '').split('/')[0]!.toLowerCase();
+  const host = key
+    .replace(/^[a-z]+:\/\//i, '')
+    .split('/')[0]!
+    .toLowerCase();
   return DOCKER_HUB.has(host) ? 'docker.io' : host;
 }
 
@@ -114,8 +117,12 @@ export function runCredentialHelper(helper: string, serverUrl: string, env: Node
     timer.unref();
     let out = '';
     let err = '';
-    child.stdout.on('data', (d: Buffer) => { out += d.toString('utf8'); });
-    child.stderr.on('data', (d: Buffer) => { err += d.toString('utf8'); });
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString('utf8');
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      err += d.toString('utf8');
+    });
     child.on('error', (e: NodeJS.ErrnoException) => {
       clearTimeout(timer);
       if (e.code === 'ENOENT') resolvePromise(undefined);
@@ -123,11 +130,20 @@ export function runCredentialHelper(helper: string, serverUrl: string, env: Node
     });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      if (signal) return reject(new Error(`credential helper ${bin} did not answer within ${HELPER_TIMEOUT_MS / 1000} s; check that it works with \`echo ${serverUrl} | ${bin} get\``));
+      if (signal)
+        return reject(
+          new Error(
+            `credential helper ${bin} did not answer within ${HELPER_TIMEOUT_MS / 1000} s; check that it works with \`echo ${serverUrl} | ${bin} get\``,
+          ),
+        );
       if (code !== 0) {
         // the helpers' own wording for "nothing stored for this server"
         if (/not found|no credentials/i.test(out + err)) return resolvePromise(undefined);
-        return reject(new Error(`credential helper ${bin} exited with code ${code}: ${(out + err).trim().split('\n')[0] ?? ''}; fix the helper or run \`docker login ${serverUrl}\``));
+        return reject(
+          new Error(
+            `credential helper ${bin} exited with code ${code}: ${(out + err).trim().split('\n')[0] ?? ''}; fix the helper or run \`docker login ${serverUrl}\``,
+          ),
+        );
       }
       try {
         const parsed = JSON.parse(out) as { Username?: string; Secret?: string };
@@ -137,7 +153,9 @@ export function runCredentialHelper(helper: string, serverUrl: string, env: Node
         reject(new Error(`credential helper ${bin} printed something that is not JSON; check that it works with \`echo ${serverUrl} | ${bin} get\``));
       }
     });
-    child.stdin.on('error', () => { /* helper exited before reading stdin: reported by 'close' */ });
+    child.stdin.on('error', () => {
+      /* helper exited before reading stdin: reported by 'close' */
+    });
     child.stdin.end(serverUrl);
   });
 }

@@ -6,7 +6,6 @@ import type { Report, SuiteId, Verdict } from '../protocol/report';
 import { REPORT_VERSION, SUITES } from '../protocol/report';
 import { ERROR_CODES, ModelGateError } from '../protocol/errors';
 
-
 export interface GateReport {
   path: string;
   passed: boolean;
@@ -29,7 +28,10 @@ export interface GateReport {
 }
 
 export class GateReportError extends ModelGateError {
-  constructor(readonly path: string, message: string) {
+  constructor(
+    readonly path: string,
+    message: string,
+  ) {
     super(ERROR_CODES.reportUnusable, message, 2);
   }
 }
@@ -39,7 +41,10 @@ export async function readGateReport(path: string): Promise<GateReport> {
   try {
     text = await readFile(path, 'utf8');
   } catch (err) {
-    throw new GateReportError(path, `cannot read report ${path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'the file does not exist; write it with `modelgate test <manifest> --json ' + path + '`' : (err as Error).message}`);
+    throw new GateReportError(
+      path,
+      `cannot read report ${path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'the file does not exist; write it with `modelgate test <manifest> --json ' + path + '`' : (err as Error).message}`,
+    );
   }
   let json: Partial<Report> & { summary?: { passed?: unknown; gates?: unknown; failed?: unknown } };
   try {
@@ -51,18 +56,21 @@ export async function readGateReport(path: string): Promise<GateReport> {
     throw new GateReportError(path, `${path} has no boolean summary.passed; pass a report written by \`modelgate test <manifest> --json report.json\``);
   }
   if (json.kind === 'modelgate-report' && typeof json.reportVersion === 'number' && json.reportVersion > REPORT_VERSION) {
-    throw new GateReportError(path, `${path} is report version ${json.reportVersion}, newer than this modelgate understands (${REPORT_VERSION}); update modelgate`);
+    throw new GateReportError(
+      path,
+      `${path} is report version ${json.reportVersion}, newer than this modelgate understands (${REPORT_VERSION}); update modelgate`,
+    );
   }
   const gates = Array.isArray(json.gates) ? json.gates.filter((g) => g && typeof g === 'object') : [];
   const statusOf = (g: (typeof gates)[number]) => g.status ?? (g.pass ? 'passed' : 'failed');
   const failures = gates.filter((g) => statusOf(g) === 'failed').map((g) => `${g.id}: ${g.message}`);
-  const incomplete = gates.filter((g) => statusOf(g) === 'inconclusive' || statusOf(g) === 'not run').map((g) => `${g.id} (${statusOf(g)}): ${g.reason ?? g.message}`);
+  const incomplete = gates
+    .filter((g) => statusOf(g) === 'inconclusive' || statusOf(g) === 'not run')
+    .map((g) => `${g.id} (${statusOf(g)}): ${g.reason ?? g.message}`);
   const summary = json.summary as Partial<Report['summary']>;
   const modelgate = json.kind === 'modelgate-report';
   // Suites a report covers: from the summary, else (earlier reports) from the suites present.
-  const suitesNotRun = Array.isArray(summary.suitesNotRun)
-    ? summary.suitesNotRun
-    : modelgate ? SUITES.filter((s) => !json.suites || !(s in json.suites)) : [];
+  const suitesNotRun = Array.isArray(summary.suitesNotRun) ? summary.suitesNotRun : modelgate ? SUITES.filter((s) => !json.suites || !(s in json.suites)) : [];
   let verdict: Verdict;
   if (typeof summary.verdict === 'string' && ['passed', 'failed', 'incomplete', 'cancelled'].includes(summary.verdict)) verdict = summary.verdict;
   else if (json.cancelled === true) verdict = 'cancelled';
@@ -72,7 +80,8 @@ export async function readGateReport(path: string): Promise<GateReport> {
   if (typeof json.summary.gates === 'number') out.gates = json.summary.gates;
   if (typeof json.summary.failed === 'number') out.failed = json.summary.failed;
   if (gates.length) out.passedGates = gates.filter((g) => statusOf(g) === 'passed').length;
-  if (json.model && typeof json.model === 'object') out.model = { name: json.model.name, version: json.model.version, artifactSha256: json.model.artifactSha256 };
+  if (json.model && typeof json.model === 'object')
+    out.model = { name: json.model.name, version: json.model.version, artifactSha256: json.model.artifactSha256 };
   if (typeof json.createdAt === 'string') out.createdAt = json.createdAt;
   if (typeof json.complete === 'boolean') out.complete = json.complete;
   return out;
@@ -92,20 +101,34 @@ export function gateSummary(report: GateReport | undefined, gated: boolean): str
  */
 export function gatedPublishRefusal(report: GateReport | undefined, what: string): { message: string; exitCode: 1 | 3 } | undefined {
   const force = 'or publish it ungated (--force; in the editor: "Publish ungated"), which marks the artifact dev.modelgate.gated=false';
-  if (!report) return { message: `${what}: no test report vouches for it; run every suite (\`modelgate test <manifest> --json report.json\`) first, ${force}`, exitCode: 3 };
+  if (!report)
+    return {
+      message: `${what}: no test report vouches for it; run every suite (\`modelgate test <manifest> --json report.json\`) first, ${force}`,
+      exitCode: 3,
+    };
   switch (report.verdict) {
-    case 'passed': return undefined;
+    case 'passed':
+      return undefined;
     case 'failed': {
       const list = report.failures.length ? `:\n  ${report.failures.join('\n  ')}` : '';
-      return { message: `${what}: ${report.path} says ${report.failures.length || report.failed || 'some'} of ${report.gates ?? '?'} gates failed${list}\nfix the model, its data or the thresholds and test again, ${force}`, exitCode: 1 };
+      return {
+        message: `${what}: ${report.path} says ${report.failures.length || report.failed || 'some'} of ${report.gates ?? '?'} gates failed${list}\nfix the model, its data or the thresholds and test again, ${force}`,
+        exitCode: 1,
+      };
     }
     case 'cancelled':
       return { message: `${what}: ${report.path} is from a cancelled test run; run the tests to the end, ${force}`, exitCode: 3 };
     case 'incomplete': {
       const parts: string[] = [];
       if (report.suitesNotRun.length) parts.push(`suite(s) not run: ${report.suitesNotRun.join(', ')}`);
-      if (report.incomplete.length) parts.push(`${report.incomplete.length} gate(s) not decided:\n  ${report.incomplete.slice(0, 12).join('\n  ')}${report.incomplete.length > 12 ? `\n  … ${report.incomplete.length - 12} more` : ''}`);
-      return { message: `${what}: ${report.path} is not a complete verdict (nothing failed, but ${parts.join('; ') || 'the run did not complete'})\nrun every suite to the end and give each gate what it needs, ${force}`, exitCode: 3 };
+      if (report.incomplete.length)
+        parts.push(
+          `${report.incomplete.length} gate(s) not decided:\n  ${report.incomplete.slice(0, 12).join('\n  ')}${report.incomplete.length > 12 ? `\n  … ${report.incomplete.length - 12} more` : ''}`,
+        );
+      return {
+        message: `${what}: ${report.path} is not a complete verdict (nothing failed, but ${parts.join('; ') || 'the run did not complete'})\nrun every suite to the end and give each gate what it needs, ${force}`,
+        exitCode: 3,
+      };
     }
   }
 }

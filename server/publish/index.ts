@@ -1,5 +1,13 @@
 // The publishing API for the pipeline, the CLI and the language server.
-export { publishModel, resolvePublishTarget, defaultLayoutDir, PublishError, type PublishOptions, type PublishResult, type PublishProgress } from './publishModel';
+export {
+  publishModel,
+  resolvePublishTarget,
+  defaultLayoutDir,
+  PublishError,
+  type PublishOptions,
+  type PublishResult,
+  type PublishProgress,
+} from './publishModel';
 export { pullModel, PullError, type PullResult } from './pullModel';
 export { listVersions, type VersionInfo } from './listVersions';
 export { attachReport, listReferrers, referrersTag, type AttachResult } from './attachReport';

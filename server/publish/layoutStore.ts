@@ -23,7 +23,10 @@ import { ERROR_CODES, ModelGateError } from '../protocol/errors';
 const LAYOUT_FILE = JSON.stringify({ imageLayoutVersion: '1.0.0' });
 
 export class LayoutError extends ModelGateError {
-  constructor(readonly dir: string, message: string) {
+  constructor(
+    readonly dir: string,
+    message: string,
+  ) {
     super(ERROR_CODES.layout, message, 2);
   }
 }
@@ -57,8 +60,13 @@ export class LayoutStore implements ArtifactStore {
     }
     if (existing !== undefined) {
       let version: unknown;
-      try { version = (JSON.parse(existing) as { imageLayoutVersion?: unknown }).imageLayoutVersion; } catch { /* reported below */ }
-      if (version !== '1.0.0') throw new LayoutError(this.dir, `${join(this.dir, 'oci-layout')} is not an OCI image layout 1.0.0 marker; choose another directory or remove it`);
+      try {
+        version = (JSON.parse(existing) as { imageLayoutVersion?: unknown }).imageLayoutVersion;
+      } catch {
+        /* reported below */
+      }
+      if (version !== '1.0.0')
+        throw new LayoutError(this.dir, `${join(this.dir, 'oci-layout')} is not an OCI image layout 1.0.0 marker; choose another directory or remove it`);
     }
     try {
       await stat(join(this.dir, 'index.json'));
@@ -97,7 +105,10 @@ export class LayoutStore implements ArtifactStore {
       if (!Array.isArray(idx.manifests)) throw new Error('no manifests array');
       return idx;
     } catch (err) {
-      throw new LayoutError(this.dir, `${join(this.dir, 'index.json')} is not a valid OCI index (${(err as Error).message}); restore it or publish into a new directory`);
+      throw new LayoutError(
+        this.dir,
+        `${join(this.dir, 'index.json')} is not a valid OCI index (${(err as Error).message}); restore it or publish into a new directory`,
+      );
     }
   }
 
@@ -127,7 +138,10 @@ export class LayoutStore implements ArtifactStore {
           continue;
         }
         if (Date.now() > deadline) {
-          throw new LayoutError(this.dir, `${lock} is held by process ${owner || '?'}; wait for that publish to finish, or delete the file if no modelgate process is running`);
+          throw new LayoutError(
+            this.dir,
+            `${lock} is held by process ${owner || '?'}; wait for that publish to finish, or delete the file if no modelgate process is running`,
+          );
         }
         await delay(wait);
       }
@@ -155,14 +169,27 @@ export class LayoutStore implements ArtifactStore {
         hash.update(blob.data);
         written = blob.data.length;
         const fh = await open(tmp, 'w');
-        try { await fh.writeFile(blob.data); await fh.sync(); } finally { await fh.close(); }
+        try {
+          await fh.writeFile(blob.data);
+          await fh.sync();
+        } finally {
+          await fh.close();
+        }
       } else if (blob.path) {
         const src = createReadStream(blob.path);
-        src.on('data', (c) => { hash.update(c as Buffer); written += (c as Buffer).length; onBytes?.(written); });
+        src.on('data', (c) => {
+          hash.update(c as Buffer);
+          written += (c as Buffer).length;
+          onBytes?.(written);
+        });
         const out = createWriteStream(tmp);
         await pipeline(src, out);
         const fh = await open(tmp, 'r+');
-        try { await fh.sync(); } finally { await fh.close(); }
+        try {
+          await fh.sync();
+        } finally {
+          await fh.close();
+        }
       } else {
         throw new Error(`blob ${blob.digest} has neither data nor path`);
       }
@@ -216,7 +243,11 @@ export class LayoutStore implements ArtifactStore {
     if (isDigest(reference)) {
       desc = (await this.readIndex()).manifests.find((m) => m.digest === reference);
       if (!desc) {
-        try { await stat(this.blobPath(reference)); } catch { return undefined; }
+        try {
+          await stat(this.blobPath(reference));
+        } catch {
+          return undefined;
+        }
       }
     } else {
       desc = (await this.readIndex()).manifests.find((m) => m.annotations?.[ANNOTATION.refName] === reference);
@@ -231,7 +262,7 @@ export class LayoutStore implements ArtifactStore {
     }
     const actual = digestOf(bytes);
     if (actual !== digest) throw new DigestMismatchError(`manifest ${digest} in ${this.dir}`, digest, actual);
-    const mediaType = desc?.mediaType ?? ((JSON.parse(bytes.toString('utf8')) as { mediaType?: string }).mediaType ?? '');
+    const mediaType = desc?.mediaType ?? (JSON.parse(bytes.toString('utf8')) as { mediaType?: string }).mediaType ?? '';
     return { bytes, mediaType, digest };
   }
 
@@ -259,7 +290,10 @@ export class LayoutStore implements ArtifactStore {
     let n = 0;
     try {
       const rs = createReadStream(src);
-      rs.on('data', (c) => { hash.update(c as Buffer); n += (c as Buffer).length; });
+      rs.on('data', (c) => {
+        hash.update(c as Buffer);
+        n += (c as Buffer).length;
+      });
       await pipeline(rs, createWriteStream(tmp));
       const actual = 'sha256:' + hash.digest('hex');
       if (actual !== digest) throw new DigestMismatchError(`blob ${digest} in ${this.dir}`, digest, actual);

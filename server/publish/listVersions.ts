@@ -29,20 +29,26 @@ export async function listVersions(repoRef: string, opts: StoreOptions = {}): Pr
   const infos: VersionInfo[] = [];
   // a few manifests at a time: registries rate-limit bursts
   for (let i = 0; i < tags.length; i += 8) {
-    const batch = await Promise.all(tags.slice(i, i + 8).map(async (tag) => {
-      const fetched = await store.getManifest(tag);
-      if (!fetched) return undefined; // deleted between list and get
-      let manifest: Partial<OciImageManifest> = {};
-      try { manifest = JSON.parse(fetched.bytes.toString('utf8')) as Partial<OciImageManifest>; } catch { /* listed with digest only */ }
-      const a = manifest.annotations ?? {};
-      const info: VersionInfo = { tag, digest: fetched.digest, aliases: [] };
-      if (a[ANNOTATION.version]) info.version = a[ANNOTATION.version];
-      if (a[ANNOTATION.created]) info.created = a[ANNOTATION.created];
-      if (a[ANNOTATION.gates]) info.gates = a[ANNOTATION.gates];
-      if (a[ANNOTATION.gated]) info.gated = a[ANNOTATION.gated] === 'true';
-      if (manifest.artifactType) info.artifactType = manifest.artifactType;
-      return info;
-    }));
+    const batch = await Promise.all(
+      tags.slice(i, i + 8).map(async (tag) => {
+        const fetched = await store.getManifest(tag);
+        if (!fetched) return undefined; // deleted between list and get
+        let manifest: Partial<OciImageManifest> = {};
+        try {
+          manifest = JSON.parse(fetched.bytes.toString('utf8')) as Partial<OciImageManifest>;
+        } catch {
+          /* listed with digest only */
+        }
+        const a = manifest.annotations ?? {};
+        const info: VersionInfo = { tag, digest: fetched.digest, aliases: [] };
+        if (a[ANNOTATION.version]) info.version = a[ANNOTATION.version];
+        if (a[ANNOTATION.created]) info.created = a[ANNOTATION.created];
+        if (a[ANNOTATION.gates]) info.gates = a[ANNOTATION.gates];
+        if (a[ANNOTATION.gated]) info.gated = a[ANNOTATION.gated] === 'true';
+        if (manifest.artifactType) info.artifactType = manifest.artifactType;
+        return info;
+      }),
+    );
     for (const b of batch) if (b) infos.push(b);
   }
   for (const info of infos) info.aliases = infos.filter((o) => o !== info && o.digest === info.digest).map((o) => o.tag);

@@ -10,9 +10,7 @@ import type { OciDescriptor, OciImageManifest } from './artifactStore';
 import { canonicalJson } from './canonicalJson';
 import { digestFile, digestOf } from './digest';
 import { gateSummary, type GateReport } from './gateReport';
-import {
-  ANNOTATION, MODEL_ARTIFACT_TYPE, MODEL_CONFIG, MODEL_MANIFEST_YAML, MODEL_ONNX, OCI_MANIFEST, REPORT_HTML, REPORT_JSON,
-} from './mediaTypes';
+import { ANNOTATION, MODEL_ARTIFACT_TYPE, MODEL_CONFIG, MODEL_MANIFEST_YAML, MODEL_ONNX, OCI_MANIFEST, REPORT_HTML, REPORT_JSON } from './mediaTypes';
 import type { BlobSource } from './registryClient';
 import { ERROR_CODES, ModelGateError } from '../protocol/errors';
 
@@ -85,7 +83,9 @@ async function fileLayer(path: string, mediaType: string, title: string, what: s
     if (!(await stat(path)).isFile()) throw new ArtifactInputError(`${what} ${path} is not a file`);
   } catch (err) {
     if (err instanceof ArtifactInputError) throw err;
-    throw new ArtifactInputError(`${what} ${path} cannot be read: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'it does not exist' : (err as Error).message}`);
+    throw new ArtifactInputError(
+      `${what} ${path} cannot be read: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'it does not exist' : (err as Error).message}`,
+    );
   }
   const { digest, size } = await digestFile(path);
   return { digest, size, path, mediaType, title };
@@ -127,7 +127,10 @@ export async function buildModelArtifact(input: ModelArtifactInput): Promise<Bui
   if (input.revision) annotations[ANNOTATION.revision] = input.revision;
 
   const descriptor = (l: ArtifactLayer): OciDescriptor => ({
-    mediaType: l.mediaType, digest: l.digest, size: l.size, annotations: { [ANNOTATION.title]: l.title },
+    mediaType: l.mediaType,
+    digest: l.digest,
+    size: l.size,
+    annotations: { [ANNOTATION.title]: l.title },
   });
   const manifest: OciImageManifest = {
     schemaVersion: 2,

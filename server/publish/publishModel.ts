@@ -92,7 +92,9 @@ export function resolvePublishTarget(loaded: LoadedManifest, target: string | un
   const ref = target ?? oci ?? defaultLayoutDir(loaded);
   const t = parseReference(ref, { ...opts, cwd: target !== undefined ? opts.cwd : dirname(loaded.path) });
   if (t.tag || t.digest) {
-    throw new PublishError(`publish target ${ref} names a ${t.tag ? 'tag' : 'digest'}; give the repository only (the tag is metadata.version from ${loaded.path})`);
+    throw new PublishError(
+      `publish target ${ref} names a ${t.tag ? 'tag' : 'digest'}; give the repository only (the tag is metadata.version from ${loaded.path})`,
+    );
   }
   return t;
 }
@@ -106,7 +108,9 @@ async function checkReport(loaded: LoadedManifest, opts: PublishOptions): Promis
   }
   if (report?.model) {
     if ((report.model.name && report.model.name !== m.name) || (report.model.version && report.model.version !== m.version)) {
-      throw new PublishError(`${report.path} is the report of ${report.model.name ?? '?'} ${report.model.version ?? '?'}, not of ${m.name} ${m.version} (${loaded.path}); re-run the tests for this version`);
+      throw new PublishError(
+        `${report.path} is the report of ${report.model.name ?? '?'} ${report.model.version ?? '?'}, not of ${m.name} ${m.version} (${loaded.path}); re-run the tests for this version`,
+      );
     }
   }
   return report;
@@ -119,7 +123,9 @@ export async function publishModel(opts: PublishOptions): Promise<PublishResult>
   // it unclear whether the version was tagged.
   let committing = false;
   const uploads = new AbortController();
-  const onCancel = () => { if (!committing) uploads.abort(); };
+  const onCancel = () => {
+    if (!committing) uploads.abort();
+  };
   opts.signal?.addEventListener('abort', onCancel, { once: true });
   if (opts.signal?.aborted) uploads.abort();
   const progress = async (e: Omit<PublishProgress, 'suite'>): Promise<void> => {
@@ -127,7 +133,9 @@ export async function publishModel(opts: PublishOptions): Promise<PublishResult>
     await opts.onProgress?.({ suite: 'publish', ...e });
   };
   try {
-    return await publishSteps(opts, progress, uploads.signal, () => { committing = true; });
+    return await publishSteps(opts, progress, uploads.signal, () => {
+      committing = true;
+    });
   } finally {
     opts.signal?.removeEventListener('abort', onCancel);
   }
@@ -156,21 +164,26 @@ async function publishSteps(
     gateReport: report,
     gated: opts.gated,
     created: opts.created,
-    source: opts.source === false ? undefined : opts.source ?? vcs.source,
-    revision: opts.revision === false ? undefined : opts.revision ?? vcs.revision,
+    source: opts.source === false ? undefined : (opts.source ?? vcs.source),
+    revision: opts.revision === false ? undefined : (opts.revision ?? vcs.revision),
   });
 
   // the report must be about this very model file, not an earlier build of it
   const modelLayer = artifact.layers[0]!;
   const tested = report?.model?.artifactSha256;
   if (tested && `sha256:${tested.replace(/^sha256:/, '')}` !== modelLayer.digest) {
-    throw new PublishError(`${report!.path} tested a model file with sha256 ${tested}, but ${modelLayer.path ?? modelLayer.title} is ${modelLayer.digest}; the model changed after testing — test it again`, opts.gated ? 1 : 2);
+    throw new PublishError(
+      `${report!.path} tested a model file with sha256 ${tested}, but ${modelLayer.path ?? modelLayer.title} is ${modelLayer.digest}; the model changed after testing — test it again`,
+      opts.gated ? 1 : 2,
+    );
   }
 
   const store: ArtifactStore = openStore(target, { ...opts, signal: uploadSignal });
   const existing = await store.getManifest(tag);
   if (existing && existing.digest !== artifact.digest && !opts.overwrite) {
-    throw new PublishError(`${formatReference(target, { tag })} already holds different content (${existing.digest}, this publish would be ${artifact.digest}); bump metadata.version in ${loaded.path}, or pass --overwrite to replace it`);
+    throw new PublishError(
+      `${formatReference(target, { tag })} already holds different content (${existing.digest}, this publish would be ${artifact.digest}); bump metadata.version in ${loaded.path}, or pass --overwrite to replace it`,
+    );
   }
 
   const blobs = [{ ...artifact.config, title: 'config' }, ...artifact.layers];
@@ -180,11 +193,41 @@ async function publishSteps(
   let skipped = 0;
   for (const blob of blobs) {
     const base = sent;
-    await progress({ step: 'blob', file: blob.title, digest: blob.digest, bytes: 0, total: blob.size, percent: pct(base, total), message: `uploading ${blob.title} (${blob.size} bytes)` });
-    const pushed = await store.pushBlob(blob, (n) => { void opts.onProgress?.({ suite: 'publish', step: 'blob', file: blob.title, digest: blob.digest, bytes: n, total: blob.size, percent: pct(base + n, total), message: `uploading ${blob.title}` }); });
+    await progress({
+      step: 'blob',
+      file: blob.title,
+      digest: blob.digest,
+      bytes: 0,
+      total: blob.size,
+      percent: pct(base, total),
+      message: `uploading ${blob.title} (${blob.size} bytes)`,
+    });
+    const pushed = await store.pushBlob(blob, (n) => {
+      void opts.onProgress?.({
+        suite: 'publish',
+        step: 'blob',
+        file: blob.title,
+        digest: blob.digest,
+        bytes: n,
+        total: blob.size,
+        percent: pct(base + n, total),
+        message: `uploading ${blob.title}`,
+      });
+    });
     sent += blob.size;
-    if (pushed) uploaded++; else skipped++;
-    await progress({ step: 'blob', file: blob.title, digest: blob.digest, bytes: blob.size, total: blob.size, percent: pct(sent, total), skipped: !pushed, done: true, message: `${blob.title}: ${pushed ? 'uploaded' : 'already present'}` });
+    if (pushed) uploaded++;
+    else skipped++;
+    await progress({
+      step: 'blob',
+      file: blob.title,
+      digest: blob.digest,
+      bytes: blob.size,
+      total: blob.size,
+      percent: pct(sent, total),
+      skipped: !pushed,
+      done: true,
+      message: `${blob.title}: ${pushed ? 'uploaded' : 'already present'}`,
+    });
   }
 
   commit();

@@ -90,8 +90,10 @@ export async function pullModel(ref: string, dir: string | undefined, opts: Pull
   const files: PulledFile[] = [];
   const triton = opts.layout === 'triton';
   const modelName = manifest.annotations?.[ANNOTATION.model] ?? manifest.annotations?.[ANNOTATION.title];
-  if (triton && !modelName) throw new PullError(`${shown} has no ${ANNOTATION.model} annotation, so the Triton model directory cannot be named; pull it without --layout triton`);
-  if (triton && !(manifest.layers ?? []).some((l) => l.mediaType === MODEL_ONNX)) throw new PullError(`${shown} has no ONNX model layer (${MODEL_ONNX}); it cannot be served by Triton`);
+  if (triton && !modelName)
+    throw new PullError(`${shown} has no ${ANNOTATION.model} annotation, so the Triton model directory cannot be named; pull it without --layout triton`);
+  if (triton && !(manifest.layers ?? []).some((l) => l.mediaType === MODEL_ONNX))
+    throw new PullError(`${shown} has no ONNX model layer (${MODEL_ONNX}); it cannot be served by Triton`);
   for (const layer of manifest.layers ?? []) {
     const title = layer.annotations?.[ANNOTATION.title];
     if (!title) throw new PullError(`${shown} has a layer ${layer.digest} without an ${ANNOTATION.title} annotation; it is not a ModelGate artifact`);
@@ -105,10 +107,10 @@ export async function pullModel(ref: string, dir: string | undefined, opts: Pull
   if (!triton) await pointManifestAtModel(files, opts.onProgress);
   const result: PullResult = { reference: shown, digest: fetched.digest, dir: outDir, annotations: manifest.annotations ?? {}, files };
   if (manifest.artifactType) result.artifactType = manifest.artifactType;
-  if (manifest.artifactType !== MODEL_ARTIFACT_TYPE) opts.onProgress?.(`note: ${shown} has artifactType ${manifest.artifactType ?? '(none)'}, not ${MODEL_ARTIFACT_TYPE}`);
+  if (manifest.artifactType !== MODEL_ARTIFACT_TYPE)
+    opts.onProgress?.(`note: ${shown} has artifactType ${manifest.artifactType ?? '(none)'}, not ${MODEL_ARTIFACT_TYPE}`);
   return result;
 }
-
 
 /**
  * A model file outside the manifest's folder (`artifact: ../other/model.onnx`)

@@ -34,7 +34,10 @@ const TAG_RE = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
 
 /** A model reference (oci://…, a layout path, a tag or digest) that cannot be used as written. */
 export class ModelReferenceError extends ModelGateError {
-  constructor(readonly reference: string, message: string) {
+  constructor(
+    readonly reference: string,
+    message: string,
+  ) {
     super(ERROR_CODES.badReference, message);
   }
 }
@@ -46,7 +49,11 @@ export function isValidTag(tag: string): boolean {
 /** OCI tags cannot hold `+`; semver build metadata becomes `_` (as Helm does). */
 export function versionTag(version: string): string {
   const tag = version.replace(/\+/g, '_');
-  if (!isValidTag(tag)) throw new ModelReferenceError(version, `version "${version}" cannot be an OCI tag (allowed: letters, digits, '.', '_', '-', at most 128 characters); fix metadata.version in model.yaml`);
+  if (!isValidTag(tag))
+    throw new ModelReferenceError(
+      version,
+      `version "${version}" cannot be an OCI tag (allowed: letters, digits, '.', '_', '-', at most 128 characters); fix metadata.version in model.yaml`,
+    );
   return tag;
 }
 
@@ -95,14 +102,18 @@ function splitTagDigest(ref: string, rest: string): { name: string; tag?: string
 function parseRegistryReference(ref: string, plainFlag: boolean): RegistryTarget {
   const body = ref.replace(/^(oci|docker|modelgate):\/\//, '');
   const slash = body.indexOf('/');
-  if (slash <= 0) throw new ModelReferenceError(ref, `${ref} names no repository; write oci://HOST[:PORT]/REPOSITORY, e.g. oci://127.0.0.1:5000/ml/breast-cancer`);
+  if (slash <= 0)
+    throw new ModelReferenceError(ref, `${ref} names no repository; write oci://HOST[:PORT]/REPOSITORY, e.g. oci://127.0.0.1:5000/ml/breast-cancer`);
   const registry = body.slice(0, slash);
   if (!/^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?$/.test(registry)) {
     throw new ModelReferenceError(ref, `"${registry}" in ${ref} is not a registry host[:port]`);
   }
   const { name, tag, digest } = splitTagDigest(ref, body.slice(slash + 1));
   if (!REPO_RE.test(name)) {
-    throw new ModelReferenceError(ref, `"${name}" in ${ref} is not a valid repository name: use lowercase letters, digits and separators ('.', '_', '-', '/'), e.g. ml/breast-cancer`);
+    throw new ModelReferenceError(
+      ref,
+      `"${name}" in ${ref} is not a valid repository name: use lowercase letters, digits and separators ('.', '_', '-', '/'), e.g. ml/breast-cancer`,
+    );
   }
   const target: RegistryTarget = { kind: 'registry', registry, repository: name, plainHttp: plainFlag || isLoopbackHost(registry) };
   if (tag !== undefined) target.tag = tag;

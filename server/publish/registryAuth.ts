@@ -29,7 +29,7 @@ export class RegistryAuth {
 
   /** Where the credentials in use came from (for error messages), if any. */
   get credentialSource(): string | undefined {
-    return this.credentials ? this.credentials.source ?? 'the configured credentials' : undefined;
+    return this.credentials ? (this.credentials.source ?? 'the configured credentials') : undefined;
   }
 
   /** The Authorization header to send for a scope, if we already have one. */
@@ -86,7 +86,8 @@ export class RegistryAuth {
         if (ch.params.service) form.set('service', ch.params.service);
         if (scopes.length) form.set('scope', scopes.join(' '));
         res = await this.doFetch(realm, {
-          method: 'POST', body: form,
+          method: 'POST',
+          body: form,
           headers: { 'User-Agent': this.userAgent },
           signal: AbortSignal.timeout(this.timeoutMs),
         });
@@ -112,7 +113,9 @@ export class RegistryAuth {
     try {
       body = JSON.parse(text) as typeof body;
     } catch {
-      throw new Error(`registry ${this.registry}: the token service ${realm} answered with something that is not JSON; check the registry's auth configuration`);
+      throw new Error(
+        `registry ${this.registry}: the token service ${realm} answered with something that is not JSON; check the registry's auth configuration`,
+      );
     }
     const token = body.token ?? body.access_token;
     if (!token) throw new Error(`registry ${this.registry}: the token service ${realm} returned no token; check the registry's auth configuration`);

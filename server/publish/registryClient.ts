@@ -205,7 +205,14 @@ export class RegistryClient {
   }
 
   private async startUpload(repo: string, op: string): Promise<URL> {
-    const res = await this.request({ op, method: 'POST', url: this.url(`/v2/${repo}/blobs/uploads/`), repo, actions: 'pull,push', headers: { 'Content-Length': '0' } });
+    const res = await this.request({
+      op,
+      method: 'POST',
+      url: this.url(`/v2/${repo}/blobs/uploads/`),
+      repo,
+      actions: 'pull,push',
+      headers: { 'Content-Length': '0' },
+    });
     if (res.status !== 202) await this.fail(op, res);
     await res.body?.cancel();
     return this.location(res, op);
@@ -220,14 +227,20 @@ export class RegistryClient {
   private async finishUpload(repo: string, blob: BlobSource, location: URL, body: Buffer | undefined, op: string): Promise<void> {
     location.searchParams.set('digest', blob.digest);
     const res = await this.request({
-      op, method: 'PUT', url: location, repo, actions: 'pull,push', retry: false,
+      op,
+      method: 'PUT',
+      url: location,
+      repo,
+      actions: 'pull,push',
+      retry: false,
       headers: { 'Content-Type': 'application/octet-stream', 'Content-Length': String(body?.length ?? 0) },
       body: body ?? Buffer.alloc(0),
     });
     if (res.status !== 201 && res.status !== 204) await this.fail(op, res);
     await res.body?.cancel();
     const stored = res.headers.get('docker-content-digest');
-    if (stored && isDigest(stored) && stored !== blob.digest) throw new DigestMismatchError(`registry ${this.registry} stored blob ${blob.digest}`, blob.digest, stored);
+    if (stored && isDigest(stored) && stored !== blob.digest)
+      throw new DigestMismatchError(`registry ${this.registry} stored blob ${blob.digest}`, blob.digest, stored);
   }
 
   private async readAll(blob: BlobSource): Promise<Buffer> {
@@ -243,7 +256,8 @@ export class RegistryClient {
     const data = await this.readAll(blob);
     // hash what is actually sent: a file edited after hashing must not be published under the old digest
     const actual = digestOf(data);
-    if (actual !== blob.digest || data.length !== blob.size) throw new DigestMismatchError(blob.path ? `${blob.path} changed while publishing` : 'blob', blob.digest, actual);
+    if (actual !== blob.digest || data.length !== blob.size)
+      throw new DigestMismatchError(blob.path ? `${blob.path} changed while publishing` : 'blob', blob.digest, actual);
     const location = await this.startUpload(repo, op);
     await this.finishUpload(repo, blob, location, data, op);
     onBytes?.(data.length);
@@ -262,13 +276,19 @@ export class RegistryClient {
         if (handle) {
           chunk = Buffer.alloc(len);
           const { bytesRead } = await handle.read(chunk, 0, len, offset);
-          if (bytesRead !== len) throw new DigestMismatchError(`${blob.path} changed while publishing (it is shorter than when it was hashed)`, blob.digest, 'unknown');
+          if (bytesRead !== len)
+            throw new DigestMismatchError(`${blob.path} changed while publishing (it is shorter than when it was hashed)`, blob.digest, 'unknown');
         } else {
           chunk = blob.data!.subarray(offset, offset + len);
         }
         hash.update(chunk);
         const res = await this.request({
-          op, method: 'PATCH', url: location, repo, actions: 'pull,push', retry: false,
+          op,
+          method: 'PATCH',
+          url: location,
+          repo,
+          actions: 'pull,push',
+          retry: false,
           headers: {
             'Content-Type': 'application/octet-stream',
             'Content-Range': `${offset}-${offset + len - 1}`,
@@ -298,14 +318,20 @@ export class RegistryClient {
   async putManifest(repo: string, reference: string, bytes: Buffer, mediaType: string): Promise<PutManifestResult> {
     const op = `PUT manifest ${repo}:${reference}`;
     const res = await this.request({
-      op, method: 'PUT', url: this.url(`/v2/${repo}/manifests/${reference}`), repo, actions: 'pull,push',
-      headers: { 'Content-Type': mediaType, 'Content-Length': String(bytes.length) }, body: bytes,
+      op,
+      method: 'PUT',
+      url: this.url(`/v2/${repo}/manifests/${reference}`),
+      repo,
+      actions: 'pull,push',
+      headers: { 'Content-Type': mediaType, 'Content-Length': String(bytes.length) },
+      body: bytes,
     });
     if (res.status !== 201 && res.status !== 200) await this.fail(op, res);
     await res.body?.cancel();
     const digest = digestOf(bytes);
     const stored = res.headers.get('docker-content-digest');
-    if (stored && isDigest(stored) && stored !== digest) throw new DigestMismatchError(`registry ${this.registry} stored manifest ${repo}:${reference}`, digest, stored);
+    if (stored && isDigest(stored) && stored !== digest)
+      throw new DigestMismatchError(`registry ${this.registry} stored manifest ${repo}:${reference}`, digest, stored);
     return { digest, subjectProcessed: res.headers.has('oci-subject') };
   }
 
@@ -313,7 +339,10 @@ export class RegistryClient {
   async getManifest(repo: string, reference: string, accept: string[] = MANIFEST_ACCEPT): Promise<FetchedManifest | undefined> {
     const op = `GET manifest ${repo}${isDigest(reference) ? '@' : ':'}${reference}`;
     const res = await this.request({ op, method: 'GET', url: this.url(`/v2/${repo}/manifests/${reference}`), repo, headers: { Accept: accept.join(', ') } });
-    if (res.status === 404) { await res.body?.cancel(); return undefined; }
+    if (res.status === 404) {
+      await res.body?.cancel();
+      return undefined;
+    }
     if (!res.ok) await this.fail(op, res);
     const bytes = Buffer.from(await res.arrayBuffer());
     const digest = digestOf(bytes);
@@ -362,10 +391,16 @@ export class RegistryClient {
     const out: ReferrerDescriptor[] = [];
     for (let page = 0; next && page < 1000; page++) {
       const res = await this.request({ op, method: 'GET', url: next, repo });
-      if (res.status === 404 || res.status === 405) { await res.body?.cancel(); return page === 0 ? undefined : out; }
+      if (res.status === 404 || res.status === 405) {
+        await res.body?.cancel();
+        return page === 0 ? undefined : out;
+      }
       if (!res.ok) await this.fail(op, res);
       const type = res.headers.get('content-type') ?? '';
-      if (!type.includes(OCI_INDEX) && !type.includes('json')) { await res.body?.cancel(); return undefined; }
+      if (!type.includes(OCI_INDEX) && !type.includes('json')) {
+        await res.body?.cancel();
+        return undefined;
+      }
       const body = (await res.json()) as { manifests?: ReferrerDescriptor[] };
       let list = body.manifests ?? [];
       // registries that ignore the filter do not set OCI-Filters-Applied
@@ -387,16 +422,21 @@ export class RegistryClient {
         const hash = createHash('sha256');
         let received = 0;
         const source = Readable.fromWeb(res.body! as import('node:stream/web').ReadableStream<Uint8Array>);
-        source.on('data', (c: Buffer) => { hash.update(c); received += c.length; });
+        source.on('data', (c: Buffer) => {
+          hash.update(c);
+          received += c.length;
+        });
         await pipeline(source, createWriteStream(tmp));
         const actual = 'sha256:' + hash.digest('hex');
         if (actual !== digest) throw new DigestMismatchError(`blob ${repo}@${digest} from ${this.registry}`, digest, actual);
-        if (size !== undefined && received !== size) throw new Error(`blob ${repo}@${digest} from ${this.registry} has ${received} bytes, the manifest says ${size}; the registry storage may be damaged`);
+        if (size !== undefined && received !== size)
+          throw new Error(`blob ${repo}@${digest} from ${this.registry} has ${received} bytes, the manifest says ${size}; the registry storage may be damaged`);
         await rename(tmp, dest);
         return;
       } catch (err) {
         await rm(tmp, { force: true });
-        const transient = err instanceof RegistryUnreachableError || (err instanceof TypeError) || (err instanceof RegistryError && isRetryableStatus(err.status));
+        const transient =
+          err instanceof RegistryUnreachableError || err instanceof TypeError || (err instanceof RegistryError && isRetryableStatus(err.status));
         if (!transient || attempt >= this.retryOpts.attempts) {
           if (err instanceof TypeError) throw new RegistryUnreachableError(this.registry, op, err, attempt);
           throw err;

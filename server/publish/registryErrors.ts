@@ -110,14 +110,26 @@ export function registryError(registry: string, operation: string, status: numbe
 /** The caller cancelled (Ctrl-C, Cancel in the editor) before the publish finished: no tag was written. */
 export class PublishCancelledError extends ModelGateError {
   constructor(operation: string) {
-    super(ERROR_CODES.cancelled, `publish cancelled during ${operation}; no version tag was written, and running the publish again finishes it (stored blobs are skipped)`, 130);
+    super(
+      ERROR_CODES.cancelled,
+      `publish cancelled during ${operation}; no version tag was written, and running the publish again finishes it (stored blobs are skipped)`,
+      130,
+    );
   }
 }
 
 /** The registry could not be reached at all (refused, reset, DNS, TLS). */
 export class RegistryUnreachableError extends ModelGateError {
-  constructor(readonly registry: string, readonly operation: string, override readonly cause: unknown, attempts: number) {
-    super(ERROR_CODES.registryUnreachable, `registry ${registry}: ${operation} failed: ${describeNetworkError(cause)}${attempts > 1 ? ` (after ${attempts} attempts)` : ''}. Fix: ${networkFix(registry, cause)}.`);
+  constructor(
+    readonly registry: string,
+    readonly operation: string,
+    override readonly cause: unknown,
+    attempts: number,
+  ) {
+    super(
+      ERROR_CODES.registryUnreachable,
+      `registry ${registry}: ${operation} failed: ${describeNetworkError(cause)}${attempts > 1 ? ` (after ${attempts} attempts)` : ''}. Fix: ${networkFix(registry, cause)}.`,
+    );
   }
 }
 
@@ -134,12 +146,27 @@ export function networkErrorCode(err: unknown): string | undefined {
 function describeNetworkError(err: unknown): string {
   const code = networkErrorCode(err);
   switch (code) {
-    case 'ECONNREFUSED': return 'connection refused (nothing listens at that address)';
-    case 'ECONNRESET': case 'UND_ERR_SOCKET': return 'the connection was closed by the registry';
-    case 'ENOTFOUND': case 'EAI_AGAIN': return 'the host name does not resolve';
-    case 'ETIMEDOUT': case 'UND_ERR_CONNECT_TIMEOUT': case 'UND_ERR_HEADERS_TIMEOUT': case 'UND_ERR_BODY_TIMEOUT': return 'the request timed out';
-    case 'EPROTO': case 'ERR_SSL_WRONG_VERSION_NUMBER': return 'TLS handshake failed (the server may speak plain http)';
-    case 'DEPTH_ZERO_SELF_SIGNED_CERT': case 'SELF_SIGNED_CERT_IN_CHAIN': case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE': case 'CERT_HAS_EXPIRED': case 'ERR_TLS_CERT_ALTNAME_INVALID':
+    case 'ECONNREFUSED':
+      return 'connection refused (nothing listens at that address)';
+    case 'ECONNRESET':
+    case 'UND_ERR_SOCKET':
+      return 'the connection was closed by the registry';
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return 'the host name does not resolve';
+    case 'ETIMEDOUT':
+    case 'UND_ERR_CONNECT_TIMEOUT':
+    case 'UND_ERR_HEADERS_TIMEOUT':
+    case 'UND_ERR_BODY_TIMEOUT':
+      return 'the request timed out';
+    case 'EPROTO':
+    case 'ERR_SSL_WRONG_VERSION_NUMBER':
+      return 'TLS handshake failed (the server may speak plain http)';
+    case 'DEPTH_ZERO_SELF_SIGNED_CERT':
+    case 'SELF_SIGNED_CERT_IN_CHAIN':
+    case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
+    case 'CERT_HAS_EXPIRED':
+    case 'ERR_TLS_CERT_ALTNAME_INVALID':
       return `the registry's TLS certificate is not trusted (${code})`;
     default: {
       const msg = err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err);
@@ -150,7 +177,9 @@ function describeNetworkError(err: unknown): string {
 
 function networkFix(registry: string, err: unknown): string {
   const code = networkErrorCode(err) ?? '';
-  if (/CERT|SELF_SIGNED|VERIFY/.test(code)) return 'add the CA to NODE_EXTRA_CA_CERTS, or for a test registry on a trusted network pass --plain-http if it serves plain http';
-  if (code === 'EPROTO' || code === 'ERR_SSL_WRONG_VERSION_NUMBER') return `if ${registry} serves plain http, pass --plain-http (loopback hosts use http automatically)`;
+  if (/CERT|SELF_SIGNED|VERIFY/.test(code))
+    return 'add the CA to NODE_EXTRA_CA_CERTS, or for a test registry on a trusted network pass --plain-http if it serves plain http';
+  if (code === 'EPROTO' || code === 'ERR_SSL_WRONG_VERSION_NUMBER')
+    return `if ${registry} serves plain http, pass --plain-http (loopback hosts use http automatically)`;
   return `check that the registry at ${registry} is running and reachable, then try again (a publish resumes: blobs already uploaded are skipped)`;
 }

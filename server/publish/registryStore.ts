@@ -2,14 +2,24 @@
 import type { ArtifactStore } from './artifactStore';
 import { digestOf } from './digest';
 import { formatReference, type RegistryTarget } from './reference';
-import { RegistryClient, type BlobSource, type FetchedManifest, type PutManifestResult, type ReferrerDescriptor, type RegistryClientOptions } from './registryClient';
+import {
+  RegistryClient,
+  type BlobSource,
+  type FetchedManifest,
+  type PutManifestResult,
+  type ReferrerDescriptor,
+  type RegistryClientOptions,
+} from './registryClient';
 
 export class RegistryStore implements ArtifactStore {
   readonly location: string;
   readonly client: RegistryClient;
   private readonly repo: string;
 
-  constructor(readonly target: RegistryTarget, opts: Omit<RegistryClientOptions, 'registry' | 'plainHttp'> = {}) {
+  constructor(
+    readonly target: RegistryTarget,
+    opts: Omit<RegistryClientOptions, 'registry' | 'plainHttp'> = {},
+  ) {
     this.client = new RegistryClient({ ...opts, registry: target.registry, plainHttp: target.plainHttp });
     this.repo = target.repository;
     this.location = formatReference({ ...target, tag: undefined, digest: undefined });

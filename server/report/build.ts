@@ -44,20 +44,28 @@ export async function sha256File(path: string): Promise<string | undefined> {
  * or not run, or a suite did not run; passed only when every gate of every
  * suite passed.
  */
-export function summarize(
-  gates: GateResult[], errors: string[], suites: { run: SuiteId[]; notRun: SuiteId[] }, cancelled = false,
-): ReportSummary {
+export function summarize(gates: GateResult[], errors: string[], suites: { run: SuiteId[]; notRun: SuiteId[] }, cancelled = false): ReportSummary {
   const count = (s: GateResult['status']) => gates.filter((g) => g.status === s).length;
   const failed = count('failed');
   const inconclusive = count('inconclusive');
   const notRun = count('not run');
-  const verdict: Verdict = cancelled ? 'cancelled'
-    : failed > 0 || errors.length > 0 ? 'failed'
-      : inconclusive > 0 || notRun > 0 || suites.notRun.length > 0 ? 'incomplete'
+  const verdict: Verdict = cancelled
+    ? 'cancelled'
+    : failed > 0 || errors.length > 0
+      ? 'failed'
+      : inconclusive > 0 || notRun > 0 || suites.notRun.length > 0
+        ? 'incomplete'
         : 'passed';
   return {
-    verdict, passed: verdict === 'passed', gates: gates.length, failed, inconclusive, notRun,
-    suitesRun: [...suites.run], suitesNotRun: [...suites.notRun], errors,
+    verdict,
+    passed: verdict === 'passed',
+    gates: gates.length,
+    failed,
+    inconclusive,
+    notRun,
+    suitesRun: [...suites.run],
+    suitesNotRun: [...suites.notRun],
+    errors,
   };
 }
 

@@ -18,7 +18,9 @@ export interface RenderHtmlOptions {
 
 export class WebviewBundleMissingError extends Error {
   constructor(tried: string[]) {
-    super(`The report viewer bundle (webview.js) was not found; looked in ${tried.join(' and ')}. Run \`npm run build\` in the ModelGate checkout, then write the report again.`);
+    super(
+      `The report viewer bundle (webview.js) was not found; looked in ${tried.join(' and ')}. Run \`npm run build\` in the ModelGate checkout, then write the report again.`,
+    );
     this.name = 'WebviewBundleMissingError';
   }
 }

@@ -42,7 +42,11 @@ export function verdictLine(report: Report): string {
   const s = report.summary;
   const verdict: Verdict = s.verdict ?? (report.cancelled ? 'cancelled' : s.passed ? 'passed' : 'failed');
   const list = (status: GateResult['status']) => report.gates.filter((g) => statusOf(g) === status);
-  const named = (gs: GateResult[]) => gs.slice(0, 8).map((g) => `${g.id} (${failureText(g)})`).join(', ') + (gs.length > 8 ? `, … ${gs.length - 8} more` : '');
+  const named = (gs: GateResult[]) =>
+    gs
+      .slice(0, 8)
+      .map((g) => `${g.id} (${failureText(g)})`)
+      .join(', ') + (gs.length > 8 ? `, … ${gs.length - 8} more` : '');
   switch (verdict) {
     case 'passed':
       return s.gates === 0 ? '✓ passed: no gates set in the manifest; nothing failed' : `✓ passed: all ${s.gates} gates passed`;
@@ -81,9 +85,11 @@ export function datasetLines(report: Report): string[] {
 export function driftLines(report: Report): string[] {
   const mt = report.suites.staleness?.multipleTesting;
   if (!mt || mt.tests < 2) return [];
-  return [mt.method === 'none'
-    ? `drift: ${mt.drifted} of ${mt.tests} p-value tests drifted, each judged alone (staleness.drift.multipleTesting: none)`
-    : `drift: ${mt.drifted} of ${mt.tests} p-value tests drifted after the Benjamini–Hochberg correction (${mt.driftedUncorrected} without it)`];
+  return [
+    mt.method === 'none'
+      ? `drift: ${mt.drifted} of ${mt.tests} p-value tests drifted, each judged alone (staleness.drift.multipleTesting: none)`
+      : `drift: ${mt.drifted} of ${mt.tests} p-value tests drifted after the Benjamini–Hochberg correction (${mt.driftedUncorrected} without it)`,
+  ];
 }
 
 /** The p99 at slo.rps beside its interval and noise floor, and the highest rate held: the figures the stress gates stand on. */
@@ -92,9 +98,16 @@ export function stressLines(report: Report): string[] {
   if (!s?.slo) return [];
   const c = s.slo;
   const ms = (x: number) => `${formatValue(x)} ms`;
-  const flags = [c.p99Stable ? '' : 'did not settle', c.loadGeneratorBound ? 'load-generator bound' : '', c.otherCpuCores ? `other programs used ${formatValue(c.otherCpuCores)} of ${c.cores ?? '?'} cores` : ''].filter(Boolean);
-  const out = [`stress: p99 at ${formatValue(c.rps)} rps ${ms(c.p99Ms)} (${Math.round(c.p99IntervalMs.level * 100)}% interval ${ms(c.p99IntervalMs.low)}–${ms(c.p99IntervalMs.high)}, ${c.runs} run${c.runs === 1 ? '' : 's'}), noise floor ${ms(c.noiseFloorP99Ms)}${flags.length ? `; ${flags.join(', ')}` : ''}`];
-  if (s.maxSustainableRps) out.push(`stress: highest rate held within the p99 limit ${formatValue(s.maxSustainableRps.value)} rps (p99 ${ms(s.maxSustainableRps.p99Ms)})`);
+  const flags = [
+    c.p99Stable ? '' : 'did not settle',
+    c.loadGeneratorBound ? 'load-generator bound' : '',
+    c.otherCpuCores ? `other programs used ${formatValue(c.otherCpuCores)} of ${c.cores ?? '?'} cores` : '',
+  ].filter(Boolean);
+  const out = [
+    `stress: p99 at ${formatValue(c.rps)} rps ${ms(c.p99Ms)} (${Math.round(c.p99IntervalMs.level * 100)}% interval ${ms(c.p99IntervalMs.low)}–${ms(c.p99IntervalMs.high)}, ${c.runs} run${c.runs === 1 ? '' : 's'}), noise floor ${ms(c.noiseFloorP99Ms)}${flags.length ? `; ${flags.join(', ')}` : ''}`,
+  ];
+  if (s.maxSustainableRps)
+    out.push(`stress: highest rate held within the p99 limit ${formatValue(s.maxSustainableRps.value)} rps (p99 ${ms(s.maxSustainableRps.p99Ms)})`);
   if (c.disagreement) out.push(`stress: ${c.disagreement}`);
   return out;
 }
@@ -106,7 +119,7 @@ export function summaryTable(report: Report): string {
     return [
       MARK[statusOf(g)],
       g.id,
-      g.measured === null ? statusOf(g) === 'not run' ? 'not run' : 'not measured' : `${formatValue(g.measured)}${u}`,
+      g.measured === null ? (statusOf(g) === 'not run' ? 'not run' : 'not measured') : `${formatValue(g.measured)}${u}`,
       `${SHOWN[g.threshold.op]} ${formatValue(g.threshold.value)}${u}`,
       g.margin === undefined ? '' : `${g.margin >= 0 ? '+' : '−'}${formatValue(Math.abs(g.margin))}${u}`,
       g.source ? `${report.model.manifest}:${g.source.line}:${g.source.column}` : '',
@@ -115,7 +128,11 @@ export function summaryTable(report: Report): string {
   const header = ['', 'gate', 'measured', 'threshold', 'margin', 'set at'];
   const all = [header, ...rows];
   const widths = header.map((_, c) => Math.max(...all.map((r) => [...r[c]!].length)));
-  const line = (r: string[]) => r.map((cell, c) => cell + ' '.repeat(widths[c]! - [...cell].length)).join('  ').trimEnd();
+  const line = (r: string[]) =>
+    r
+      .map((cell, c) => cell + ' '.repeat(widths[c]! - [...cell].length))
+      .join('  ')
+      .trimEnd();
   const out: string[] = [];
   if (rows.length) out.push(line(header), ...rows.map(line));
   // Every gate that did not pass says why and what to do next; not-run gates of one reason are grouped.
@@ -134,7 +151,9 @@ export function summaryTable(report: Report): string {
   }
   for (const [reason, gs] of notRunByReason) {
     const ids = gs.map((g) => g.id);
-    out.push(`  – ${ids.length === 1 ? ids[0] : `${ids.length} gates (${ids.slice(0, 5).join(', ')}${ids.length > 5 ? ', …' : ''})`}: ${reason}${gs[0]?.nextStep ? `\n      next: ${gs[0].nextStep}` : ''}`);
+    out.push(
+      `  – ${ids.length === 1 ? ids[0] : `${ids.length} gates (${ids.slice(0, 5).join(', ')}${ids.length > 5 ? ', …' : ''})`}: ${reason}${gs[0]?.nextStep ? `\n      next: ${gs[0].nextStep}` : ''}`,
+    );
   }
   out.push(...datasetLines(report), ...driftLines(report), ...stressLines(report));
   for (const e of report.summary.errors) out.push(`error: ${e}`);

@@ -5,7 +5,7 @@ import addFormats from 'ajv-formats';
 import type { Report } from '../protocol/report';
 import schema from './schema.json';
 
-let compiled: ((data: unknown) => boolean) & { errors?: ErrorObject[] | null } | undefined;
+let compiled: (((data: unknown) => boolean) & { errors?: ErrorObject[] | null }) | undefined;
 
 function validator() {
   if (!compiled) {
@@ -20,7 +20,10 @@ function validator() {
 export function reportSchemaErrors(report: unknown): string[] {
   const v = validator();
   if (v(report)) return [];
-  return (v.errors ?? []).map((e) => `${e.instancePath || '/'}: ${e.message ?? 'invalid'}${e.params && 'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : ''}`);
+  return (v.errors ?? []).map(
+    (e) =>
+      `${e.instancePath || '/'}: ${e.message ?? 'invalid'}${e.params && 'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : ''}`,
+  );
 }
 
 export function isValidReport(report: unknown): report is Report {

@@ -19,8 +19,7 @@ export function onnxRuntimeLoaded(): boolean {
 }
 
 export type TensorDType =
-  | 'float32' | 'float64' | 'float16' | 'int8' | 'int16' | 'int32' | 'int64'
-  | 'uint8' | 'uint16' | 'uint32' | 'uint64' | 'bool' | 'string';
+  'float32' | 'float64' | 'float16' | 'int8' | 'int16' | 'int32' | 'int64' | 'uint8' | 'uint16' | 'uint32' | 'uint64' | 'bool' | 'string';
 
 /** A dimension is a fixed size, or a symbolic name / -1 for a dynamic axis. */
 export type Dim = number | string;
@@ -40,8 +39,7 @@ export interface ModelMetadata {
 }
 
 export type TensorData =
-  | Float32Array | Float64Array | Int8Array | Int16Array | Int32Array | BigInt64Array
-  | Uint8Array | Uint16Array | Uint32Array | BigUint64Array | string[];
+  Float32Array | Float64Array | Int8Array | Int16Array | Int32Array | BigInt64Array | Uint8Array | Uint16Array | Uint32Array | BigUint64Array | string[];
 
 export interface Tensor {
   dtype: TensorDType;
@@ -56,16 +54,29 @@ export interface SessionOptions {
 
 /** Thrown when a file cannot be read as an ONNX model; the message is for users. */
 export class ModelLoadError extends Error {
-  constructor(message: string, readonly path: string) {
+  constructor(
+    message: string,
+    readonly path: string,
+  ) {
     super(message);
     this.name = 'ModelLoadError';
   }
 }
 
 const ORT_TO_DTYPE: Record<string, TensorDType> = {
-  float32: 'float32', float64: 'float64', float16: 'float16', int8: 'int8', int16: 'int16',
-  int32: 'int32', int64: 'int64', uint8: 'uint8', uint16: 'uint16', uint32: 'uint32',
-  uint64: 'uint64', bool: 'bool', string: 'string',
+  float32: 'float32',
+  float64: 'float64',
+  float16: 'float16',
+  int8: 'int8',
+  int16: 'int16',
+  int32: 'int32',
+  int64: 'int64',
+  uint8: 'uint8',
+  uint16: 'uint16',
+  uint32: 'uint32',
+  uint64: 'uint64',
+  bool: 'bool',
+  string: 'string',
 };
 
 function toInfo(meta: Ort.InferenceSession.ValueMetadata): TensorInfo {
@@ -90,7 +101,8 @@ async function readModelFile(path: string): Promise<Buffer> {
     buf = await readFile(path);
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
-    const why = e.code === 'ENOENT' ? 'the file does not exist' : e.code === 'EACCES' ? 'permission denied' : e.code === 'EISDIR' ? 'it is a directory' : e.message;
+    const why =
+      e.code === 'ENOENT' ? 'the file does not exist' : e.code === 'EACCES' ? 'permission denied' : e.code === 'EISDIR' ? 'it is a directory' : e.message;
     throw new ModelLoadError(`cannot read model file ${path}: ${why}`, path);
   }
   if (buf.length === 0) throw new ModelLoadError(`not an ONNX model: ${path} is empty`, path);
@@ -156,15 +168,11 @@ export function makeTensor(t: Tensor): Ort.Tensor {
 
 export function fromOrtTensor(v: Ort.OnnxValue): Tensor {
   const t = v as Ort.Tensor;
-  return { dtype: (ORT_TO_DTYPE[t.type] ?? 'float32'), dims: [...t.dims], data: t.data as TensorData };
+  return { dtype: ORT_TO_DTYPE[t.type] ?? 'float32', dims: [...t.dims], data: t.data as TensorData };
 }
 
 /** Runs one inference. Note: the native run blocks the event loop while it computes. */
-export async function run(
-  session: Ort.InferenceSession,
-  feeds: Record<string, Tensor>,
-  outputNames?: string[],
-): Promise<Record<string, Tensor>> {
+export async function run(session: Ort.InferenceSession, feeds: Record<string, Tensor>, outputNames?: string[]): Promise<Record<string, Tensor>> {
   const ortFeeds: Record<string, Ort.Tensor> = {};
   for (const [name, t] of Object.entries(feeds)) ortFeeds[name] = makeTensor(t);
   const res = outputNames ? await session.run(ortFeeds, outputNames) : await session.run(ortFeeds);

@@ -56,12 +56,19 @@ export class AdaptiveBatcher implements Scheduler {
   private drain = new Drain();
   private readonly clock: Clock;
 
-  constructor(private readonly runBatch: RunBatch, private readonly opts: AdaptiveBatcherOptions) {
+  constructor(
+    private readonly runBatch: RunBatch,
+    private readonly opts: AdaptiveBatcherOptions,
+  ) {
     this.clock = opts.clock ?? realClock;
   }
 
-  get inflight(): number { return this.drain.count; }
-  get queued(): number { return this.queue.length; }
+  get inflight(): number {
+    return this.drain.count;
+  }
+  get queued(): number {
+    return this.queue.length;
+  }
 
   enqueue(raw: Float64Array[], rows: number): Promise<BatchSlice> {
     if (this.drain.stopped) return Promise.reject(stoppedError());
@@ -92,7 +99,10 @@ export class AdaptiveBatcher implements Scheduler {
   };
 
   private release(reason: ReleaseReason): void {
-    if (this.timer) { this.clock.clearTimeout(this.timer); this.timer = undefined; }
+    if (this.timer) {
+      this.clock.clearTimeout(this.timer);
+      this.timer = undefined;
+    }
     const t = this.clock.now();
     const jobs: Job[] = [];
     let rows = 0;
@@ -103,7 +113,13 @@ export class AdaptiveBatcher implements Scheduler {
       this.queue.shift();
       this.queuedRows -= j.rows;
       if (timeout !== undefined && t - j.at > timeout) {
-        j.reject(new ServingError(503, `the request waited ${Math.round(t - j.at)} ms in the queue, longer than the ${timeout} ms request timeout; the server is overloaded, retry later or add instances`, 'MG331'));
+        j.reject(
+          new ServingError(
+            503,
+            `the request waited ${Math.round(t - j.at)} ms in the queue, longer than the ${timeout} ms request timeout; the server is overloaded, retry later or add instances`,
+            'MG331',
+          ),
+        );
         this.drain.leave();
         continue;
       }

@@ -39,11 +39,19 @@ const app: FastifyPluginAsync<{ core: ServingCore; cors?: boolean; admin?: Admin
   app.get('/', async () => ({
     name: opts.core.serverName,
     version: opts.core.serverVersion,
-    endpoints: ['GET /v1/models', 'POST /v1/models/{name}[/versions/{v}|/labels/{l}]:predict', 'GET /v2', 'POST /v2/models/{name}[/versions/{v}]/infer', 'GET /metrics'],
+    endpoints: [
+      'GET /v1/models',
+      'POST /v1/models/{name}[/versions/{v}|/labels/{l}]:predict',
+      'GET /v2',
+      'POST /v2/models/{name}[/versions/{v}]/infer',
+      'GET /metrics',
+    ],
     docs: 'docs/serving.md',
   }));
   app.setNotFoundHandler((req, reply) => {
-    void reply.code(404).send({ error: `no endpoint ${req.method} ${req.url.split('?')[0]}; the server answers under /v1, /v2 and /metrics (see docs/serving.md)` });
+    void reply
+      .code(404)
+      .send({ error: `no endpoint ${req.method} ${req.url.split('?')[0]}; the server answers under /v1, /v2 and /metrics (see docs/serving.md)` });
   });
   for (const { plugin, prefix } of routePlugins) await app.register(plugin, { prefix });
   if (opts.admin) await app.register(adminRoutes, { ...opts.admin, prefix: '/admin' });

@@ -1,7 +1,11 @@
 // Errors the HTTP front ends turn into a 4xx/5xx answer in their protocol's
 // own shape. The message is for the user: what is wrong and how to fix it.
 export class ServingError extends Error {
-  constructor(readonly statusCode: number, message: string, readonly code = 'MG300') {
+  constructor(
+    readonly statusCode: number,
+    message: string,
+    readonly code = 'MG300',
+  ) {
     super(message);
     this.name = 'ServingError';
   }

@@ -6,14 +6,27 @@ import type { Registry } from 'prom-client';
 
 type Labels = Record<string, string>;
 
-interface MetricValue { value: number; labels: Labels; metricName?: string }
+interface MetricValue {
+  value: number;
+  labels: Labels;
+  metricName?: string;
+}
 
-export interface CounterChild { inc(by?: number): void }
-export interface HistogramChild { observe(v: number): void }
+export interface CounterChild {
+  inc(by?: number): void;
+}
+export interface HistogramChild {
+  observe(v: number): void;
+}
 
 export class FastCounter {
   private series = new Map<string, { labels: Labels; value: number }>();
-  constructor(readonly name: string, readonly help: string, private readonly labelNames: string[], registry: Registry) {
+  constructor(
+    readonly name: string,
+    readonly help: string,
+    private readonly labelNames: string[],
+    registry: Registry,
+  ) {
     registry.registerMetric(this as never);
   }
 
@@ -25,20 +38,38 @@ export class FastCounter {
       this.series.set(key, s);
     }
     const rec = s;
-    return { inc(by = 1) { rec.value += by; } };
+    return {
+      inc(by = 1) {
+        rec.value += by;
+      },
+    };
   }
 
   get(): { name: string; help: string; type: string; aggregator: string; values: MetricValue[] } {
-    return { name: this.name, help: this.help, type: 'counter', aggregator: 'sum', values: [...this.series.values()].map((s) => ({ value: s.value, labels: s.labels })) };
+    return {
+      name: this.name,
+      help: this.help,
+      type: 'counter',
+      aggregator: 'sum',
+      values: [...this.series.values()].map((s) => ({ value: s.value, labels: s.labels })),
+    };
   }
 
-  reset(): void { this.series.clear(); }
+  reset(): void {
+    this.series.clear();
+  }
 }
 
 export class FastHistogram {
   private series = new Map<string, { labels: Labels; counts: Float64Array; sum: number; count: number }>();
   private readonly upper: Float64Array;
-  constructor(readonly name: string, readonly help: string, private readonly labelNames: string[], buckets: number[], registry: Registry) {
+  constructor(
+    readonly name: string,
+    readonly help: string,
+    private readonly labelNames: string[],
+    buckets: number[],
+    registry: Registry,
+  ) {
     this.upper = Float64Array.from(buckets);
     registry.registerMetric(this as never);
   }
@@ -47,7 +78,12 @@ export class FastHistogram {
     const key = values.join('\u0000');
     let s = this.series.get(key);
     if (!s) {
-      s = { labels: Object.fromEntries(this.labelNames.map((n, i) => [n, values[i] ?? ''])), counts: new Float64Array(this.upper.length + 1), sum: 0, count: 0 };
+      s = {
+        labels: Object.fromEntries(this.labelNames.map((n, i) => [n, values[i] ?? ''])),
+        counts: new Float64Array(this.upper.length + 1),
+        sum: 0,
+        count: 0,
+      };
       this.series.set(key, s);
     }
     const rec = s;
@@ -78,5 +114,7 @@ export class FastHistogram {
     return { name: this.name, help: this.help, type: 'histogram', aggregator: 'sum', values };
   }
 
-  reset(): void { this.series.clear(); }
+  reset(): void {
+    this.series.clear();
+  }
 }

@@ -41,23 +41,38 @@ export async function resolveManifestPaths(args: string[]): Promise<string[]> {
   for (const a of args) {
     const abs = resolve(a);
     let isDir = false;
-    try { isDir = (await stat(abs)).isDirectory(); } catch { /* reported when loading */ }
-    if (!isDir) { out.push(abs); continue; }
+    try {
+      isDir = (await stat(abs)).isDirectory();
+    } catch {
+      /* reported when loading */
+    }
+    if (!isDir) {
+      out.push(abs);
+      continue;
+    }
     const direct = await resolveManifestPath(abs);
-    if (await exists(direct)) { out.push(direct); continue; }
+    if (await exists(direct)) {
+      out.push(direct);
+      continue;
+    }
     const found: string[] = [];
     for (const name of (await readdir(abs)).sort()) {
       const p = join(abs, name, 'model.yaml');
       if (await exists(p)) found.push(p);
     }
-    if (found.length === 0) throw new ManifestError(direct, [], `no model.yaml in ${abs} or in its subdirectories; pass a manifest file or a directory holding model.yaml`);
+    if (found.length === 0)
+      throw new ManifestError(direct, [], `no model.yaml in ${abs} or in its subdirectories; pass a manifest file or a directory holding model.yaml`);
     out.push(...found);
   }
   return [...new Set(out)];
 }
 
 async function exists(p: string): Promise<boolean> {
-  try { return (await stat(p)).isFile(); } catch { return false; }
+  try {
+    return (await stat(p)).isFile();
+  } catch {
+    return false;
+  }
 }
 
 export class ModelLifecycle {
@@ -66,7 +81,11 @@ export class ModelLifecycle {
   /** Called after every reload attempt (tests and the CLI listen). */
   onReload: ((e: ReloadEvent) => void) | undefined;
 
-  constructor(private readonly repo: ModelRepository, private readonly opts: LoadOptions, private readonly log: LifecycleLogger) {}
+  constructor(
+    private readonly repo: ModelRepository,
+    private readonly opts: LoadOptions,
+    private readonly log: LifecycleLogger,
+  ) {}
 
   /** Loads every manifest; fails with every error at once if any is unusable or two claim the same name and version. */
   async loadAll(paths: string[]): Promise<Servable[]> {
@@ -81,7 +100,12 @@ export class ModelLifecycle {
     for (const s of loaded) {
       const key = `${s.name}@${s.version}`;
       const other = seen.get(key);
-      if (other) errors.push(new Error(`model ${s.name} version ${s.version} is declared by both ${other.manifestPath} and ${s.manifestPath}; give one of them another metadata.version`));
+      if (other)
+        errors.push(
+          new Error(
+            `model ${s.name} version ${s.version} is declared by both ${other.manifestPath} and ${s.manifestPath}; give one of them another metadata.version`,
+          ),
+        );
       seen.set(key, s);
     }
     if (errors.length) {
@@ -131,10 +155,16 @@ export class ModelLifecycle {
   reload(path: string): Promise<void> {
     const slot = this.slots.find((s) => s.path === path);
     if (!slot) return Promise.reject(new Error(`${path} is not served`));
-    if (slot.loading) { slot.again = true; return slot.loading; }
+    if (slot.loading) {
+      slot.again = true;
+      return slot.loading;
+    }
     slot.loading = this.doReload(slot).finally(() => {
       slot.loading = undefined;
-      if (slot.again && !this.closed) { slot.again = false; void this.reload(slot.path); }
+      if (slot.again && !this.closed) {
+        slot.again = false;
+        void this.reload(slot.path);
+      }
     });
     return slot.loading;
   }
@@ -149,11 +179,17 @@ export class ModelLifecycle {
       const name = old?.name ?? basename(dirname(slot.path));
       this.repo.errors.set(name, msg);
       this.opts.metrics.reloads.labels(name, 'failed').inc();
-      this.log.error({ manifest: slot.path, model: old?.name, keptVersion: old?.version }, `reload failed; version ${old?.version ?? '(none)'} keeps serving: ${msg}`);
+      this.log.error(
+        { manifest: slot.path, model: old?.name, keptVersion: old?.version },
+        `reload failed; version ${old?.version ?? '(none)'} keeps serving: ${msg}`,
+      );
       this.onReload?.({ path: slot.path, ok: false, name: old?.name, version: old?.version, error: msg });
       return;
     }
-    if (this.closed) { await next.unload(); return; }
+    if (this.closed) {
+      await next.unload();
+      return;
+    }
     const clash = this.repo.versionsOf(next.name).find((s) => s.version === next.version && s !== old);
     if (clash) {
       await next.unload();
@@ -169,7 +205,10 @@ export class ModelLifecycle {
     slot.current = next;
     this.repo.errors.delete(next.name);
     this.opts.metrics.reloads.labels(next.name, 'ok').inc();
-    this.log.info({ manifest: slot.path, model: next.name, version: next.version, previous: old?.version }, `loaded ${next.name} ${next.version}${old ? ` (was ${old.version})` : ''}`);
+    this.log.info(
+      { manifest: slot.path, model: next.name, version: next.version, previous: old?.version },
+      `loaded ${next.name} ${next.version}${old ? ` (was ${old.version})` : ''}`,
+    );
     this.onReload?.({ path: slot.path, ok: true, name: next.name, version: next.version, previousVersion: old?.version });
     if (old) {
       old.unload().catch((err) => this.log.warn({ model: old.name, version: old.version }, `closing the old session failed: ${(err as Error).message}`));

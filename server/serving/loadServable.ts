@@ -31,7 +31,10 @@ function manifestError(loaded: LoadedManifest, path: (string | number)[], code: 
 
 /** Every problem of the processing compiler, each at its place in model.yaml. */
 function processingErrors(loaded: LoadedManifest, err: ProcessingError): ManifestError {
-  return new ManifestError(loaded.path, err.problems.map((p) => diagnosticAt(loaded.parsed, p.path, p.code, 'error', p.message, { prefer: p.prefer, data: p.data })));
+  return new ManifestError(
+    loaded.path,
+    err.problems.map((p) => diagnosticAt(loaded.parsed, p.path, p.code, 'error', p.message, { prefer: p.prefer, data: p.data })),
+  );
 }
 
 /** The manifest's signature must describe the ONNX file it points at. */
@@ -39,17 +42,41 @@ function checkAgainstModel(loaded: LoadedManifest, plan: ProcessingPlan, session
   const io = sessionMetadata(session);
   plan.inputs.forEach((input, i) => {
     const m = io.inputs.find((x) => x.name === input.name);
-    if (!m) throw manifestError(loaded, ['signature', 'inputs', i, 'name'], 'MG303', `input "${input.name}" is not in the model; its inputs are: ${io.inputs.map((x) => x.name).join(', ')}`);
-    if (m.dtype !== 'unknown' && m.dtype !== input.dtype) throw manifestError(loaded, ['signature', 'inputs', i, 'dtype'], 'MG304', `input "${input.name}" is ${m.dtype} in the model, not ${input.dtype}`);
+    if (!m)
+      throw manifestError(
+        loaded,
+        ['signature', 'inputs', i, 'name'],
+        'MG303',
+        `input "${input.name}" is not in the model; its inputs are: ${io.inputs.map((x) => x.name).join(', ')}`,
+      );
+    if (m.dtype !== 'unknown' && m.dtype !== input.dtype)
+      throw manifestError(loaded, ['signature', 'inputs', i, 'dtype'], 'MG304', `input "${input.name}" is ${m.dtype} in the model, not ${input.dtype}`);
     const dims = m.shape.slice(1);
     if (dims.length !== input.dims.length || dims.some((d, k) => typeof d === 'number' && d > 0 && d !== input.dims[k])) {
-      throw manifestError(loaded, ['signature', 'inputs', i, 'shape'], 'MG305', `input "${input.name}" has shape [${m.shape.join(', ')}] in the model, which does not match [batch, ${input.dims.join(', ')}]`);
+      throw manifestError(
+        loaded,
+        ['signature', 'inputs', i, 'shape'],
+        'MG305',
+        `input "${input.name}" has shape [${m.shape.join(', ')}] in the model, which does not match [batch, ${input.dims.join(', ')}]`,
+      );
     }
   });
   const missing = io.inputs.filter((m) => !plan.inputs.some((p) => p.name === m.name));
-  if (missing.length) throw manifestError(loaded, ['signature', 'inputs'], 'MG309', `the model also needs input(s) ${missing.map((m) => m.name).join(', ')}; list every model input in signature.inputs`);
+  if (missing.length)
+    throw manifestError(
+      loaded,
+      ['signature', 'inputs'],
+      'MG309',
+      `the model also needs input(s) ${missing.map((m) => m.name).join(', ')}; list every model input in signature.inputs`,
+    );
   plan.outputs.forEach((o, i) => {
-    if (!io.outputs.some((x) => x.name === o.name)) throw manifestError(loaded, ['signature', 'outputs', i, 'name'], 'MG303', `output "${o.name}" is not in the model; its outputs are: ${io.outputs.map((x) => x.name).join(', ')}`);
+    if (!io.outputs.some((x) => x.name === o.name))
+      throw manifestError(
+        loaded,
+        ['signature', 'outputs', i, 'name'],
+        'MG303',
+        `output "${o.name}" is not in the model; its outputs are: ${io.outputs.map((x) => x.name).join(', ')}`,
+      );
   });
 }
 
@@ -61,7 +88,11 @@ function healthOptions(loaded: LoadedManifest): HealthOptions {
     if (f.ignore) featureThresholds.set(name, null);
     else if (f.method === 'psi' && f.threshold !== undefined) featureThresholds.set(name, f.threshold);
   }
-  const summarizedInputs = new Set(Object.entries(drift?.inputs ?? {}).filter(([, v]) => v?.perFeature === false).map(([k]) => k));
+  const summarizedInputs = new Set(
+    Object.entries(drift?.inputs ?? {})
+      .filter(([, v]) => v?.perFeature === false)
+      .map(([k]) => k),
+  );
   return {
     psiThreshold: psiDefault,
     featureThresholds,
@@ -106,9 +137,13 @@ function concatOutputs(parts: BatchOutput[], rows: number): BatchOutput {
   }
   const derived = first.derived.flatMap((d) => {
     if (d.kind !== 'tensor') return [];
-    const data = new Float32Array(parts.reduce((a, p) => a + ((p.derived.find((x) => x.name === d.name) as typeof d).data.length), 0));
+    const data = new Float32Array(parts.reduce((a, p) => a + (p.derived.find((x) => x.name === d.name) as typeof d).data.length, 0));
     let off = 0;
-    for (const p of parts) { const x = (p.derived.find((y) => y.name === d.name) as typeof d).data; data.set(x, off); off += x.length; }
+    for (const p of parts) {
+      const x = (p.derived.find((y) => y.name === d.name) as typeof d).data;
+      data.set(x, off);
+      off += x.length;
+    }
     return [{ ...d, data }];
   });
   return { rows, raw, derived };
@@ -122,7 +157,8 @@ export async function loadServable(manifestPath: string, opts: LoadOptions): Pro
   try {
     session = await createSession(artifact, { intraOpNumThreads: serving.threads ?? 1 });
   } catch (err) {
-    if (err instanceof ModelLoadError) throw manifestError(loaded, ['model', 'artifact'], /cannot read|does not exist/.test(err.message) ? 'MG301' : 'MG302', err.message);
+    if (err instanceof ModelLoadError)
+      throw manifestError(loaded, ['model', 'artifact'], /cannot read|does not exist/.test(err.message) ? 'MG301' : 'MG302', err.message);
     throw err;
   }
   try {
@@ -140,12 +176,24 @@ export async function loadServable(manifestPath: string, opts: LoadOptions): Pro
     try {
       baselineOut = await warmUp(session, plan, sample, maxBatchSize);
     } catch (err) {
-      throw manifestError(loaded, ['model', 'artifact'], 'MG300', `warm-up inference failed on ${sample ? sample.path : 'zero rows'}: ${(err as Error).message.split('\n')[0]}`);
+      throw manifestError(
+        loaded,
+        ['model', 'artifact'],
+        'MG300',
+        `warm-up inference failed on ${sample ? sample.path : 'zero rows'}: ${(err as Error).message.split('\n')[0]}`,
+      );
     }
-    const health = new LiveHealth(plan, sample ? { raw: sample.raw, rows: sample.rows, path: sample.path, out: baselineOut } : undefined, healthOptions(loaded));
+    const health = new LiveHealth(
+      plan,
+      sample ? { raw: sample.raw, rows: sample.rows, path: sample.path, out: baselineOut } : undefined,
+      healthOptions(loaded),
+    );
     const m = loaded.manifest;
     return new Servable({
-      loaded, artifact, session, plan,
+      loaded,
+      artifact,
+      session,
+      plan,
       modelIO: sessionMetadata(session),
       health,
       metrics: opts.metrics.forVersion(m.metadata.name, m.metadata.version),

@@ -35,26 +35,74 @@ export class ServingMetrics {
     const registers = [this.registry];
     if (opts.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry });
     const r = this.registry;
-    this.requests = new FastCounter('modelgate_requests_total', 'Inference and metadata requests by model, version, protocol and HTTP status.', ['model', 'version', 'protocol', 'status'], r);
-    this.latency = new FastHistogram('modelgate_request_duration_seconds', 'Request latency from arrival to response, in seconds.', ['model', 'version', 'protocol'],
-      [0.00025, 0.0005, 0.001, 0.002, 0.004, 0.008, 0.016, 0.032, 0.064, 0.128, 0.256, 0.512, 1, 2.5], r);
-    this.batchSize = new FastHistogram('modelgate_batch_size', 'Rows per inference (session.run) after adaptive batching.', ['model', 'version'], [1, 2, 4, 8, 16, 32, 64, 128, 256, 512], r);
-    this.queueWait = new FastHistogram('modelgate_queue_wait_seconds', 'Time a request waited in the batching queue before its batch was released.', ['model', 'version'],
-      [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.002, 0.004, 0.008, 0.016, 0.032, 0.1], r);
-    this.releases = new FastCounter('modelgate_batch_releases_total', 'Batches released, by reason: full (maxBatchSize reached), idle (event loop free), max_delay (maxDelayMs reached), direct (batching disabled).', ['model', 'version', 'reason'], r);
-    this.inference = new FastHistogram('modelgate_inference_duration_seconds', 'Time of one batch through preprocessing, the runtime and postprocessing.', ['model', 'version'],
-      [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.002, 0.004, 0.008, 0.016, 0.032, 0.1, 0.5], r);
-    this.reloads = new Counter({ name: 'modelgate_reloads_total', help: 'Model (re)loads by result: ok, or failed (the previous version kept serving).', labelNames: ['model', 'result'], registers });
+    this.requests = new FastCounter(
+      'modelgate_requests_total',
+      'Inference and metadata requests by model, version, protocol and HTTP status.',
+      ['model', 'version', 'protocol', 'status'],
+      r,
+    );
+    this.latency = new FastHistogram(
+      'modelgate_request_duration_seconds',
+      'Request latency from arrival to response, in seconds.',
+      ['model', 'version', 'protocol'],
+      [0.00025, 0.0005, 0.001, 0.002, 0.004, 0.008, 0.016, 0.032, 0.064, 0.128, 0.256, 0.512, 1, 2.5],
+      r,
+    );
+    this.batchSize = new FastHistogram(
+      'modelgate_batch_size',
+      'Rows per inference (session.run) after adaptive batching.',
+      ['model', 'version'],
+      [1, 2, 4, 8, 16, 32, 64, 128, 256, 512],
+      r,
+    );
+    this.queueWait = new FastHistogram(
+      'modelgate_queue_wait_seconds',
+      'Time a request waited in the batching queue before its batch was released.',
+      ['model', 'version'],
+      [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.002, 0.004, 0.008, 0.016, 0.032, 0.1],
+      r,
+    );
+    this.releases = new FastCounter(
+      'modelgate_batch_releases_total',
+      'Batches released, by reason: full (maxBatchSize reached), idle (event loop free), max_delay (maxDelayMs reached), direct (batching disabled).',
+      ['model', 'version', 'reason'],
+      r,
+    );
+    this.inference = new FastHistogram(
+      'modelgate_inference_duration_seconds',
+      'Time of one batch through preprocessing, the runtime and postprocessing.',
+      ['model', 'version'],
+      [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.002, 0.004, 0.008, 0.016, 0.032, 0.1, 0.5],
+      r,
+    );
+    this.reloads = new Counter({
+      name: 'modelgate_reloads_total',
+      help: 'Model (re)loads by result: ok, or failed (the previous version kept serving).',
+      labelNames: ['model', 'result'],
+      registers,
+    });
     // prom-client calls collect() with the gauge as `this`; the sources are ours
     // eslint-disable-next-line @typescript-eslint/no-this-alias
     const self = this;
     new Gauge({
-      name: 'modelgate_queue_depth', help: 'Requests waiting in the batching queue.', labelNames: ['model', 'version'], registers,
-      collect() { this.reset(); for (const s of self.sources()) this.set({ model: s.name, version: s.version }, s.queued()); },
+      name: 'modelgate_queue_depth',
+      help: 'Requests waiting in the batching queue.',
+      labelNames: ['model', 'version'],
+      registers,
+      collect() {
+        this.reset();
+        for (const s of self.sources()) this.set({ model: s.name, version: s.version }, s.queued());
+      },
     });
     new Gauge({
-      name: 'modelgate_inflight_requests', help: 'Requests accepted by a model version and not yet answered.', labelNames: ['model', 'version'], registers,
-      collect() { this.reset(); for (const s of self.sources()) this.set({ model: s.name, version: s.version }, s.inflight()); },
+      name: 'modelgate_inflight_requests',
+      help: 'Requests accepted by a model version and not yet answered.',
+      labelNames: ['model', 'version'],
+      registers,
+      collect() {
+        this.reset();
+        for (const s of self.sources()) this.set({ model: s.name, version: s.version }, s.inflight());
+      },
     });
     // Live ML health, computed at scrape time from the streaming counts.
     const reports = () => self.sources().map((s) => ({ s, h: s.health() }));
@@ -66,11 +114,21 @@ export class ServingMetrics {
       return cached.list;
     };
     new Gauge({
-      name: 'modelgate_feature_psi', help: 'Population stability index of each raw feature, live window vs reference data.', labelNames: ['model', 'version', 'feature'], registers,
-      collect() { this.reset(); for (const { s, h } of health()) for (const f of h.features) if (f.psi !== null) this.set({ model: s.name, version: s.version, feature: f.name }, f.psi); },
+      name: 'modelgate_feature_psi',
+      help: 'Population stability index of each raw feature, live window vs reference data.',
+      labelNames: ['model', 'version', 'feature'],
+      registers,
+      collect() {
+        this.reset();
+        for (const { s, h } of health())
+          for (const f of h.features) if (f.psi !== null) this.set({ model: s.name, version: s.version, feature: f.name }, f.psi);
+      },
     });
     new Gauge({
-      name: 'modelgate_prediction_drift', help: 'Jensen–Shannon distance of the predicted-class distribution vs data.labelFrequencies (classification), or PSI of predictions vs reference predictions (regression).', labelNames: ['model', 'version'], registers,
+      name: 'modelgate_prediction_drift',
+      help: 'Jensen–Shannon distance of the predicted-class distribution vs data.labelFrequencies (classification), or PSI of predictions vs reference predictions (regression).',
+      labelNames: ['model', 'version'],
+      registers,
       collect() {
         this.reset();
         for (const { s, h } of health()) {
@@ -80,20 +138,41 @@ export class ServingMetrics {
       },
     });
     new Gauge({
-      name: 'modelgate_prediction_class_share', help: 'Share of each predicted class in the live window.', labelNames: ['model', 'version', 'class'], registers,
-      collect() { this.reset(); for (const { s, h } of health()) for (const [c, v] of Object.entries(h.predictions?.share ?? {})) this.set({ model: s.name, version: s.version, class: c }, v); },
+      name: 'modelgate_prediction_class_share',
+      help: 'Share of each predicted class in the live window.',
+      labelNames: ['model', 'version', 'class'],
+      registers,
+      collect() {
+        this.reset();
+        for (const { s, h } of health())
+          for (const [c, v] of Object.entries(h.predictions?.share ?? {})) this.set({ model: s.name, version: s.version, class: c }, v);
+      },
     });
     new Gauge({
-      name: 'modelgate_health_window_rows', help: 'Rows in the live health window.', labelNames: ['model', 'version'], registers,
-      collect() { this.reset(); for (const { s, h } of health()) this.set({ model: s.name, version: s.version }, h.rows); },
+      name: 'modelgate_health_window_rows',
+      help: 'Rows in the live health window.',
+      labelNames: ['model', 'version'],
+      registers,
+      collect() {
+        this.reset();
+        for (const { s, h } of health()) this.set({ model: s.name, version: s.version }, h.rows);
+      },
     });
     new Gauge({
-      name: 'modelgate_drifted_features', help: 'Features whose live PSI exceeds their threshold.', labelNames: ['model', 'version'], registers,
-      collect() { this.reset(); for (const { s, h } of health()) this.set({ model: s.name, version: s.version }, h.drifted.length); },
+      name: 'modelgate_drifted_features',
+      help: 'Features whose live PSI exceeds their threshold.',
+      labelNames: ['model', 'version'],
+      registers,
+      collect() {
+        this.reset();
+        for (const { s, h } of health()) this.set({ model: s.name, version: s.version }, h.drifted.length);
+      },
     });
   }
 
-  setSources(fn: () => MetricsSource[]): void { this.sources = fn; }
+  setSources(fn: () => MetricsSource[]): void {
+    this.sources = fn;
+  }
 
   /** Counts one answered request and its latency. */
   request(model: string, version: string, protocol: string, status: number, seconds: number): void {
@@ -121,13 +200,20 @@ export class ServingMetrics {
         size.observe(rows);
         for (const w of waits) wait.observe(w);
         let r = reasons.get(reason);
-        if (!r) { r = this.releases.labels(model, version, reason); reasons.set(reason, r); }
+        if (!r) {
+          r = this.releases.labels(model, version, reason);
+          reasons.set(reason, r);
+        }
         r.inc();
         infer.observe(inferSeconds);
       },
     };
   }
 
-  metrics(): Promise<string> { return this.registry.metrics(); }
-  get contentType(): string { return this.registry.contentType; }
+  metrics(): Promise<string> {
+    return this.registry.metrics();
+  }
+  get contentType(): string {
+    return this.registry.contentType;
+  }
 }

@@ -11,14 +11,20 @@ const show = (s: string) => JSON.stringify(s.length > 80 ? s.slice(0, 80) + '…
 
 export function checkModelName(name: string): string {
   if (!NAME.test(name)) {
-    throw badRequest(`invalid model name ${show(name)}: names are lowercase letters, digits and "-" (at most 63, as in metadata.name); list the served models with GET /v1/models`, 'MG311');
+    throw badRequest(
+      `invalid model name ${show(name)}: names are lowercase letters, digits and "-" (at most 63, as in metadata.name); list the served models with GET /v1/models`,
+      'MG311',
+    );
   }
   return name;
 }
 
 export function checkVersion(version: string): string {
   if (!VERSION.test(version)) {
-    throw badRequest(`invalid version ${show(version)}: versions are semantic versions such as 1.0.0 (metadata.version); list them with GET /v1/models`, 'MG311');
+    throw badRequest(
+      `invalid version ${show(version)}: versions are semantic versions such as 1.0.0 (metadata.version); list them with GET /v1/models`,
+      'MG311',
+    );
   }
   return version;
 }

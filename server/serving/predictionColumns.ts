@@ -39,7 +39,7 @@ export function predictionColumns(s: Servable): PredictionColumns {
             if ((v as number) > (probs.data[r * probs.width + best] as number)) best = c;
           }
         }
-        return [labelOut?.kind === 'labels' ? labelOut.values[r]! : labels[best] ?? String(best), ...cells];
+        return [labelOut?.kind === 'labels' ? labelOut.values[r]! : (labels[best] ?? String(best)), ...cells];
       },
     };
   }

@@ -69,9 +69,13 @@ export class ModelRepository {
     for (const v of [...e.order].reverse()) for (const l of e.versions.get(v)!.labels) e.labels.set(l, v);
   }
 
-  has(name: string): boolean { return this.models.has(name); }
+  has(name: string): boolean {
+    return this.models.has(name);
+  }
 
-  names(): string[] { return [...this.models.keys()].sort(); }
+  names(): string[] {
+    return [...this.models.keys()].sort();
+  }
 
   all(): Servable[] {
     const out: Servable[] = [];
@@ -100,7 +104,10 @@ export class ModelRepository {
       const v = e.labels.get(sel.label);
       if (!v) {
         const labels = [...e.labels.keys()];
-        throw notFound(`model "${name}" has no version labelled "${sel.label}"; labels: ${labels.length ? labels.map((l) => `${l} → ${e.labels.get(l)}`).join(', ') : '(none; set serving.labels in a manifest)'}`, 'MG323');
+        throw notFound(
+          `model "${name}" has no version labelled "${sel.label}"; labels: ${labels.length ? labels.map((l) => `${l} → ${e.labels.get(l)}`).join(', ') : '(none; set serving.labels in a manifest)'}`,
+          'MG323',
+        );
       }
       return e.versions.get(v)!;
     }
@@ -121,7 +128,14 @@ export class ModelRepository {
       defaultVersion: pinned !== undefined && e.versions.has(pinned) ? pinned : e.order[0]!,
       versions: e.order.map((v) => {
         const s = e.versions.get(v)!;
-        return { version: v, state: s.state, labels: [...e.labels].filter(([, lv]) => lv === v).map(([l]) => l), manifest: s.manifestPath, task: s.task, loadedAt: s.loadedAt.toISOString() };
+        return {
+          version: v,
+          state: s.state,
+          labels: [...e.labels].filter(([, lv]) => lv === v).map(([l]) => l),
+          manifest: s.manifestPath,
+          task: s.task,
+          loadedAt: s.loadedAt.toISOString(),
+        };
       }),
       labels: Object.fromEntries(e.labels),
     };

@@ -32,7 +32,9 @@ export class Drain {
   stopped = false;
   private waiters: (() => void)[] = [];
 
-  enter(): void { this.count++; }
+  enter(): void {
+    this.count++;
+  }
   leave(): void {
     if (--this.count === 0 && this.waiters.length) for (const w of this.waiters.splice(0)) w();
   }
@@ -48,8 +50,12 @@ export class DirectScheduler implements Scheduler {
   private drain = new Drain();
   constructor(private readonly runBatch: RunBatch) {}
 
-  get inflight(): number { return this.drain.count; }
-  get queued(): number { return 0; }
+  get inflight(): number {
+    return this.drain.count;
+  }
+  get queued(): number {
+    return 0;
+  }
 
   async enqueue(raw: Float64Array[], rows: number): Promise<BatchSlice> {
     if (this.drain.stopped) throw stoppedError();
@@ -61,5 +67,7 @@ export class DirectScheduler implements Scheduler {
     }
   }
 
-  stop(): Promise<void> { return this.drain.stop(); }
+  stop(): Promise<void> {
+    return this.drain.stop();
+  }
 }

@@ -79,7 +79,10 @@ export class Servable implements MetricsSource {
       this.scheduler = new AdaptiveBatcher(
         (raw, rows) => {
           const t = performance.now();
-          return inferBatch(session, plan, raw, rows).then((out) => { took.set(out, performance.now() - t); return out; });
+          return inferBatch(session, plan, raw, rows).then((out) => {
+            took.set(out, performance.now() - t);
+            return out;
+          });
         },
         {
           maxBatchSize: init.batching.maxBatchSize,
@@ -105,16 +108,24 @@ export class Servable implements MetricsSource {
     }
   }
 
-  get manifestPath(): string { return this.loaded.path; }
-  get task(): 'classification' | 'regression' { return this.plan.task; }
+  get manifestPath(): string {
+    return this.loaded.path;
+  }
+  get task(): 'classification' | 'regression' {
+    return this.plan.task;
+  }
 
   /** Raw rows, one array per input (rows × rawWidth) → this request's slice of a batch. */
   predict(raw: Float64Array[], rows: number): Promise<BatchSlice> {
     return this.scheduler.enqueue(raw, rows);
   }
 
-  queued(): number { return this.scheduler.queued; }
-  inflight(): number { return this.scheduler.inflight; }
+  queued(): number {
+    return this.scheduler.queued;
+  }
+  inflight(): number {
+    return this.scheduler.inflight;
+  }
   health(): HealthReport {
     this.foldHealth();
     return this.liveHealth.report();

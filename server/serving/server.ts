@@ -52,8 +52,13 @@ export interface RunningServer {
 }
 
 export class PortInUseError extends Error {
-  constructor(readonly host: string, readonly port: number) {
-    super(`port ${port} on ${host} is already in use; stop the other server or pick another port with --port (e.g. --port ${port + 1}, or --port 0 for any free port)`);
+  constructor(
+    readonly host: string,
+    readonly port: number,
+  ) {
+    super(
+      `port ${port} on ${host} is already in use; stop the other server or pick another port with --port (e.g. --port ${port + 1}, or --port 0 for any free port)`,
+    );
     this.name = 'PortInUseError';
   }
 }
@@ -69,7 +74,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
   const core: ServingCore = { repository, metrics, serverName: 'modelgate', serverVersion, ready: () => ready };
   let lifecycleRef: ModelLifecycle | undefined;
   // pulled versions live in a private temp dir unless one is given; removed on close
-  const cacheDir = opts.admin ? opts.admin.cacheDir ?? await mkdtemp(join(tmpdir(), 'modelgate-admin-')) : undefined;
+  const cacheDir = opts.admin ? (opts.admin.cacheDir ?? (await mkdtemp(join(tmpdir(), 'modelgate-admin-')))) : undefined;
   const admin = opts.admin && {
     token: new AdminToken(opts.admin.token),
     traffic: new TrafficTable(),
@@ -80,11 +85,15 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
   if (admin) repository.traffic = admin.traffic;
   const removeCache = () => (opts.admin && !opts.admin.cacheDir && cacheDir ? rm(cacheDir, { recursive: true, force: true }) : Promise.resolve());
   const app = buildApp(core, { logger: opts.logger, bodyLimit: opts.bodyLimit, requestTimeoutMs, cors: opts.cors, admin });
-  const lifecycle = new ModelLifecycle(repository, {
-    metrics,
-    maxInstancesPerRequest: opts.maxInstancesPerRequest ?? 10_000,
-    queueTimeoutMs: requestTimeoutMs,
-  }, app.log);
+  const lifecycle = new ModelLifecycle(
+    repository,
+    {
+      metrics,
+      maxInstancesPerRequest: opts.maxInstancesPerRequest ?? 10_000,
+      queueTimeoutMs: requestTimeoutMs,
+    },
+    app.log,
+  );
   lifecycleRef = lifecycle;
   lifecycle.onReload = opts.onReload;
   try {
@@ -99,13 +108,18 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
     throw err;
   }
   const address = app.server.address();
-  const port = typeof address === 'object' && address ? address.port : opts.port ?? 8500;
+  const port = typeof address === 'object' && address ? address.port : (opts.port ?? 8500);
   ready = true;
   if (opts.watch) lifecycle.watch();
   let closing: Promise<void> | undefined;
   const urlHost = host.includes(':') ? `[${host}]` : host;
   return {
-    url: `http://${urlHost}:${port}`, host, port, app, repository, lifecycle,
+    url: `http://${urlHost}:${port}`,
+    host,
+    port,
+    app,
+    repository,
+    lifecycle,
     models: repository.list(),
     close() {
       closing ??= (async () => {

@@ -8,7 +8,10 @@
 
 /** Adjusted p-values, in the order of `pValues`. NaN stays NaN and is not counted among the m tests. */
 export function benjaminiHochberg(pValues: readonly number[]): number[] {
-  const order = pValues.map((p, i) => ({ p, i })).filter((x) => !Number.isNaN(x.p)).sort((a, b) => a.p - b.p);
+  const order = pValues
+    .map((p, i) => ({ p, i }))
+    .filter((x) => !Number.isNaN(x.p))
+    .sort((a, b) => a.p - b.p);
   const m = order.length;
   const adjusted = pValues.map(() => Number.NaN);
   let running = 1;

@@ -28,7 +28,6 @@ export const WORKBENCH_SETTINGS: Record<string, unknown> = {
   'modelgate.tests.duration': '1s',
 };
 
-
 export interface CodeServerInstall {
   node: string;
   entry: string;
@@ -36,7 +35,12 @@ export interface CodeServerInstall {
 
 /** Runs the install script (a no-op when the cached version is there); throws with its output on failure. */
 export function installCodeServer(): CodeServerInstall {
-  const out = execFileSync('bash', [join(__dirname, 'install-code-server.sh')], { cwd: REPO, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], timeout: 15 * 60_000 });
+  const out = execFileSync('bash', [join(__dirname, 'install-code-server.sh')], {
+    cwd: REPO,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    timeout: 15 * 60_000,
+  });
   const [node, entry] = out.trim().split('\n').slice(-2);
   if (!node || !entry) throw new Error(`install-code-server.sh printed no paths: ${out}`);
   return { node, entry };
@@ -45,7 +49,11 @@ export function installCodeServer(): CodeServerInstall {
 /** The packaged extension for this machine, built by `npm run package` into .modelgate/e2e. */
 export function packageExtension(): string {
   const vsix = join(E2E_DIR, 'modelgate.vsix');
-  execFileSync(process.execPath, [join(REPO, 'scripts', 'package.mjs'), '--out', vsix], { cwd: REPO, stdio: ['ignore', 'pipe', 'inherit'], timeout: 5 * 60_000 });
+  execFileSync(process.execPath, [join(REPO, 'scripts', 'package.mjs'), '--out', vsix], {
+    cwd: REPO,
+    stdio: ['ignore', 'pipe', 'inherit'],
+    timeout: 5 * 60_000,
+  });
   return vsix;
 }
 
@@ -57,7 +65,10 @@ function installExtension(install: CodeServerInstall, vsix: string, extensionsDi
   rmSync(extensionsDir, { recursive: true, force: true });
   mkdirSync(extensionsDir, { recursive: true });
   const out = execFileSync(install.node, [install.entry, '--extensions-dir', extensionsDir, '--user-data-dir', userData, '--install-extension', vsix], {
-    cwd: REPO, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 2 * 60_000,
+    cwd: REPO,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    timeout: 2 * 60_000,
   });
   const dir = readdirSync(extensionsDir).find((n) => n.startsWith('modelgate.modelgate-'));
   if (!dir) throw new Error(`code-server --install-extension ${vsix} installed nothing into ${extensionsDir}:\n${out}`);
@@ -94,17 +105,29 @@ export async function startCodeServer(install: CodeServerInstall, opts: StartOpt
   const config = join(E2E_DIR, 'config.yaml');
   writeFileSync(config, `bind-addr: 127.0.0.1:${port}\nauth: none\ncert: false\n`);
 
-  const child = spawn(install.node, [
-    install.entry,
-    '--config', config,
-    '--user-data-dir', userData,
-    '--extensions-dir', extensionsDir,
-    '--auth', 'none',
-    '--bind-addr', `127.0.0.1:${port}`,
-    '--disable-workspace-trust', '--disable-telemetry', '--disable-update-check',
-    '--reconnection-grace-time', '5',
-    ...(opts.smokeTestDriver ? ['--vscode-option', 'enable-smoke-test-driver'] : []),
-  ], { cwd: REPO, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PATH: `${resolve(install.node, '..')}:${process.env.PATH}` } });
+  const child = spawn(
+    install.node,
+    [
+      install.entry,
+      '--config',
+      config,
+      '--user-data-dir',
+      userData,
+      '--extensions-dir',
+      extensionsDir,
+      '--auth',
+      'none',
+      '--bind-addr',
+      `127.0.0.1:${port}`,
+      '--disable-workspace-trust',
+      '--disable-telemetry',
+      '--disable-update-check',
+      '--reconnection-grace-time',
+      '5',
+      ...(opts.smokeTestDriver ? ['--vscode-option', 'enable-smoke-test-driver'] : []),
+    ],
+    { cwd: REPO, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PATH: `${resolve(install.node, '..')}:${process.env.PATH}` } },
+  );
   let log = '';
   const exited = new Promise<void>((res) => child.once('exit', () => res()));
   await new Promise<void>((res, rej) => {
@@ -131,11 +154,19 @@ export async function startCodeServer(install: CodeServerInstall, opts: StartOpt
         return;
       }
       const force = setTimeout(() => {
-        try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* already gone */ }
+        try {
+          process.kill(-child.pid!, 'SIGKILL');
+        } catch {
+          /* already gone */
+        }
       }, 5_000);
       await exited;
       clearTimeout(force);
-      try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* group already empty */ }
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        /* group already empty */
+      }
     },
   };
 }

@@ -87,69 +87,85 @@ test('the broken sample shows its diagnostics in the editor and the Problems pan
   // Every known mistake of the sample, by code and line, as the Problems panel rows read: `MG109 [Ln 8, Col 9]`.
   const pairs = expected.map((e) => [e.code, e.line] as const);
   const listed = async (): Promise<string> => (await rows.allInnerTexts()).join('\n').replace(/\s+/g, ' ');
-  await page.waitForFunction(
-    (want) => {
-      const t = [...document.querySelectorAll('.markers-panel .monaco-list-row')].map((r) => (r as HTMLElement).innerText).join('\n').replace(/\s+/g, ' ');
-      return want.every(([code, line]) => t.includes(`${code} [Ln ${line},`));
-    },
-    pairs,
-    { timeout: 30_000 },
-  ).catch(async (err: Error) => {
-    throw new Error(`${err.message}\nexpected ${pairs.map(([c, l]) => `${c}@${l}`).join(', ')}\nthe Problems panel lists:\n${await listed()}`);
-  });
+  await page
+    .waitForFunction(
+      (want) => {
+        const t = [...document.querySelectorAll('.markers-panel .monaco-list-row')]
+          .map((r) => (r as HTMLElement).innerText)
+          .join('\n')
+          .replace(/\s+/g, ' ');
+        return want.every(([code, line]) => t.includes(`${code} [Ln ${line},`));
+      },
+      pairs,
+      { timeout: 30_000 },
+    )
+    .catch(async (err: Error) => {
+      throw new Error(`${err.message}\nexpected ${pairs.map(([c, l]) => `${c}@${l}`).join(', ')}\nthe Problems panel lists:\n${await listed()}`);
+    });
   await page.screenshot({ path: join(RESULTS, 'e2e-problems.png') });
   const shown = await listed();
   for (const [code, line] of pairs) assert.ok(shown.includes(`${code} [Ln ${line},`), `${code} on line ${line} is not in the Problems panel`);
   await runCommand('View: Toggle Maximized Panel');
 });
 
-test('"Run all tests" opens the report webview with gates and charts; the Test Explorer lists the suites; Publish shows in the Models view', { skip: missing }, async () => {
-  await openManifest('breast-cancer');
-  await runCommand('ModelGate: Run all tests');
-  const report = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
-  const gates = report.locator('section[data-section="gates"]');
-  await gates.waitFor({ timeout: 180_000 });
-  const gateText = await gates.innerText();
-  assert.match(gateText, /metrics\./);
-  assert.match(gateText, /stress\./);
-  assert.match(gateText, /staleness\./);
-  await page.screenshot({ path: join(RESULTS, 'e2e-report.png') });
-  // Charts are drawn when their tab is shown: open the stress tab and wait for a drawn canvas.
-  await report.locator('vscode-tab-header[data-tab="stress"]').click();
-  // Chart.js styles a canvas when it draws a chart into it.
-  const canvas = report.locator('vscode-tab-panel[data-panel="stress"] canvas[data-chart][style*="box-sizing"]').first();
-  await canvas.waitFor({ timeout: 30_000 });
-  const box = await canvas.boundingBox();
-  assert.ok(box && box.width > 50 && box.height > 50, `the stress chart has no size: ${JSON.stringify(box)}`);
-  await page.screenshot({ path: join(RESULTS, 'e2e-report-stress.png') });
-  // The CodeLens shows the result of the run.
-  await page.locator('.monaco-editor .codelens-decoration', { hasText: /gates · / }).first().waitFor({ timeout: 30_000 });
-  // The Test Explorer lists the manifest with its suites.
-  await runCommand('Testing: Focus on Test Explorer View');
-  const testRows = page.locator('.test-explorer .monaco-list-row');
-  await testRows.filter({ hasText: 'breast-cancer/model.yaml' }).first().waitFor({ timeout: 30_000 });
-  await testRows.filter({ hasText: 'breast-cancer/model.yaml' }).first().click();
-  await page.keyboard.press('ArrowRight');
-  await testRows.filter({ hasText: 'Metrics' }).first().waitFor();
-  // The run from the command palette is recorded there too: the suites show as passed.
-  await page.locator('.test-explorer .monaco-list-row', { hasText: 'Metrics' }).locator('.codicon-testing-passed-icon').first().waitFor({ timeout: 30_000 });
-  // Every manifest of the workspace is listed, not only the one that ran.
-  await testRows.filter({ hasText: 'broken/model.yaml' }).first().waitFor({ timeout: 30_000 });
-  await page.screenshot({ path: join(RESULTS, 'e2e-test-explorer.png') });
-  // Publish from the palette (the report passed, so no question), then the Models view lists the version.
-  await runCommand('ModelGate: Publish');
-  await page.locator('.notification-toast', { hasText: /published .*breast-cancer:1\.0\.0/ }).first().waitFor({ timeout: 60_000 }).catch(async (e: Error) => {
-    await page.screenshot({ path: join(RESULTS, 'e2e-publish-failed.png') });
-    throw e;
-  });
-  await runCommand('ModelGate: Focus on Models View');
-  const models = page.locator('.pane:has(.pane-header:has-text("Models")) .monaco-list-row');
-  await models.filter({ hasText: 'breast-cancer/model.yaml' }).first().click();
-  await page.keyboard.press('ArrowRight');
-  await models.filter({ hasText: 'published 1.0.0' }).first().waitFor({ timeout: 30_000 });
-  assert.match(await models.filter({ hasText: 'published 1.0.0' }).first().innerText(), /gated/);
-  await page.screenshot({ path: join(RESULTS, 'e2e-models-view.png') });
-});
+test(
+  '"Run all tests" opens the report webview with gates and charts; the Test Explorer lists the suites; Publish shows in the Models view',
+  { skip: missing },
+  async () => {
+    await openManifest('breast-cancer');
+    await runCommand('ModelGate: Run all tests');
+    const report = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+    const gates = report.locator('section[data-section="gates"]');
+    await gates.waitFor({ timeout: 180_000 });
+    const gateText = await gates.innerText();
+    assert.match(gateText, /metrics\./);
+    assert.match(gateText, /stress\./);
+    assert.match(gateText, /staleness\./);
+    await page.screenshot({ path: join(RESULTS, 'e2e-report.png') });
+    // Charts are drawn when their tab is shown: open the stress tab and wait for a drawn canvas.
+    await report.locator('vscode-tab-header[data-tab="stress"]').click();
+    // Chart.js styles a canvas when it draws a chart into it.
+    const canvas = report.locator('vscode-tab-panel[data-panel="stress"] canvas[data-chart][style*="box-sizing"]').first();
+    await canvas.waitFor({ timeout: 30_000 });
+    const box = await canvas.boundingBox();
+    assert.ok(box && box.width > 50 && box.height > 50, `the stress chart has no size: ${JSON.stringify(box)}`);
+    await page.screenshot({ path: join(RESULTS, 'e2e-report-stress.png') });
+    // The CodeLens shows the result of the run.
+    await page
+      .locator('.monaco-editor .codelens-decoration', { hasText: /gates · / })
+      .first()
+      .waitFor({ timeout: 30_000 });
+    // The Test Explorer lists the manifest with its suites.
+    await runCommand('Testing: Focus on Test Explorer View');
+    const testRows = page.locator('.test-explorer .monaco-list-row');
+    await testRows.filter({ hasText: 'breast-cancer/model.yaml' }).first().waitFor({ timeout: 30_000 });
+    await testRows.filter({ hasText: 'breast-cancer/model.yaml' }).first().click();
+    await page.keyboard.press('ArrowRight');
+    await testRows.filter({ hasText: 'Metrics' }).first().waitFor();
+    // The run from the command palette is recorded there too: the suites show as passed.
+    await page.locator('.test-explorer .monaco-list-row', { hasText: 'Metrics' }).locator('.codicon-testing-passed-icon').first().waitFor({ timeout: 30_000 });
+    // Every manifest of the workspace is listed, not only the one that ran.
+    await testRows.filter({ hasText: 'broken/model.yaml' }).first().waitFor({ timeout: 30_000 });
+    await page.screenshot({ path: join(RESULTS, 'e2e-test-explorer.png') });
+    // Publish from the palette (the report passed, so no question), then the Models view lists the version.
+    await runCommand('ModelGate: Publish');
+    await page
+      .locator('.notification-toast', { hasText: /published .*breast-cancer:1\.0\.0/ })
+      .first()
+      .waitFor({ timeout: 60_000 })
+      .catch(async (e: Error) => {
+        await page.screenshot({ path: join(RESULTS, 'e2e-publish-failed.png') });
+        throw e;
+      });
+    await runCommand('ModelGate: Focus on Models View');
+    const models = page.locator('.pane:has(.pane-header:has-text("Models")) .monaco-list-row');
+    await models.filter({ hasText: 'breast-cancer/model.yaml' }).first().click();
+    await page.keyboard.press('ArrowRight');
+    await models.filter({ hasText: 'published 1.0.0' }).first().waitFor({ timeout: 30_000 });
+    assert.match(await models.filter({ hasText: 'published 1.0.0' }).first().innerText(), /gated/);
+    await page.screenshot({ path: join(RESULTS, 'e2e-models-view.png') });
+  },
+);
 
 test('the Serve lens starts a server whose address and request rate show in the status bar; Stop server hides it', { skip: missing }, async () => {
   await openManifest('breast-cancer');
@@ -162,11 +178,20 @@ test('the Serve lens starts a server whose address and request rate show in the 
   const busy = page.locator('.statusbar-item', { hasText: /· [1-9][\d.k]* req\/s/ });
   const row = Array.from({ length: 30 }, () => 1);
   let seen = false;
-  void busy.waitFor({ timeout: 30_000 }).then(() => { seen = true; }, () => undefined);
+  void busy.waitFor({ timeout: 30_000 }).then(
+    () => {
+      seen = true;
+    },
+    () => undefined,
+  );
   const deadline = Date.now() + 30_000;
   while (!seen) {
     assert.ok(Date.now() < deadline, `the status bar never showed a request rate above 0: ${await item.innerText()}`);
-    const res = await fetch(`http://${address}/v1/models/breast-cancer:predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ instances: [row] }) });
+    const res = await fetch(`http://${address}/v1/models/breast-cancer:predict`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ instances: [row] }),
+    });
     assert.equal(res.status, 200);
   }
   await page.screenshot({ path: join(RESULTS, 'e2e-status-bar.png') });

@@ -71,11 +71,24 @@ test('the extension-host suite passes inside code-server against the installed .
   browser = await launchChromium();
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   let exit: (code: number) => void = () => undefined;
-  const exited = new Promise<number>((res) => { exit = res; });
+  const exited = new Promise<number>((res) => {
+    exit = res;
+  });
   // Must exist before the workbench loads: the driver looks for it when the tests end.
-  await page.exposeFunction('codeAutomationExit', (code: number) => { exit(Number(code)); });
+  await page.exposeFunction('codeAutomationExit', (code: number) => {
+    exit(Number(code));
+  });
   const pending: Promise<void>[] = [];
-  page.on('console', (m) => { pending.push(consoleText(m).then((t) => { lines.push(t); }, () => undefined)); });
+  page.on('console', (m) => {
+    pending.push(
+      consoleText(m).then(
+        (t) => {
+          lines.push(t);
+        },
+        () => undefined,
+      ),
+    );
+  });
   await page.goto(`${server.url}/?folder=${encodeURIComponent(suite.workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
   const code = await exited;
   await Promise.all(pending);

@@ -3,14 +3,20 @@
 // whatever else the machine is doing.
 import type { Clock, ClockTimer } from '../../server/serving/clock';
 
-interface Pending { at: number; seq: number; fn: () => void }
+interface Pending {
+  at: number;
+  seq: number;
+  fn: () => void;
+}
 
 export class ManualClock implements Clock {
   private t = 0;
   private seq = 0;
   private pending = new Map<ClockTimer, Pending>();
 
-  now(): number { return this.t; }
+  now(): number {
+    return this.t;
+  }
 
   setTimeout(fn: () => void, ms: number): ClockTimer {
     const handle = {};
@@ -18,10 +24,14 @@ export class ManualClock implements Clock {
     return handle;
   }
 
-  clearTimeout(timer: ClockTimer): void { this.pending.delete(timer); }
+  clearTimeout(timer: ClockTimer): void {
+    this.pending.delete(timer);
+  }
 
   /** Timers armed and not yet fired or cleared. */
-  get timers(): number { return this.pending.size; }
+  get timers(): number {
+    return this.pending.size;
+  }
 
   advance(ms: number): void {
     const end = this.t + ms;

@@ -77,7 +77,11 @@ function base64url(data: Buffer | string): string {
 function makeSigningCert(dir: string): { keyPem: string; certPath: string; x5c: string } {
   const keyPath = join(dir, 'token.key');
   const certPath = join(dir, 'token.crt');
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyPath, '-out', certPath, '-days', '2', '-subj', '/CN=modelgate-test-token-issuer'], { stdio: 'pipe' });
+  execFileSync(
+    'openssl',
+    ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyPath, '-out', certPath, '-days', '2', '-subj', '/CN=modelgate-test-token-issuer'],
+    { stdio: 'pipe' },
+  );
   const certPem = readFileSync(certPath, 'utf8');
   return { keyPem: readFileSync(keyPath, 'utf8'), certPath, x5c: new X509Certificate(certPem).raw.toString('base64') };
 }
@@ -94,7 +98,10 @@ export async function startTokenService(dir: string, username: string, password:
   const requests: TokenService['requests'] = [];
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    const scopes = url.searchParams.getAll('scope').flatMap((s) => s.split(' ')).filter(Boolean);
+    const scopes = url.searchParams
+      .getAll('scope')
+      .flatMap((s) => s.split(' '))
+      .filter(Boolean);
     const header = req.headers.authorization ?? '';
     let account: string | undefined;
     let authorized = false;
@@ -112,10 +119,10 @@ export async function startTokenService(dir: string, username: string, password:
     requests.push({ scopes, account, authorized });
     const access = authorized
       ? scopes.map((s) => {
-        const [type, ...rest] = s.split(':');
-        const actions = rest.pop() ?? '';
-        return { type, name: rest.join(':'), actions: actions.split(',').filter(Boolean) };
-      })
+          const [type, ...rest] = s.split(':');
+          const actions = rest.pop() ?? '';
+          return { type, name: rest.join(':'), actions: actions.split(',').filter(Boolean) };
+        })
       : [];
     const now = Math.floor(Date.now() / 1000);
     const head = { alg: 'RS256', typ: 'JWT', x5c: [x5c] };
@@ -130,34 +137,46 @@ export async function startTokenService(dir: string, username: string, password:
   const addr = server.address();
   const port = typeof addr === 'object' && addr ? addr.port : 0;
   return {
-    realm: `http://127.0.0.1:${port}/token`, service, issuer, certPath, requests,
-    stop: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    realm: `http://127.0.0.1:${port}/token`,
+    service,
+    issuer,
+    certPath,
+    requests,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
 function registryConfig(port: number, storageDir: string, auth: string): string {
-  return [
-    'version: 0.1',
-    'log:',
-    '  level: error',
-    '  accesslog:',
-    '    disabled: true',
-    'storage:',
-    '  filesystem:',
-    `    rootdirectory: ${storageDir}`,
-    '  delete:',
-    '    enabled: true',
-    'http:',
-    `  addr: 127.0.0.1:${port}`,
-    `  secret: ${randomBytes(16).toString('hex')}`,
-    auth,
-  ].join('\n') + '\n';
+  return (
+    [
+      'version: 0.1',
+      'log:',
+      '  level: error',
+      '  accesslog:',
+      '    disabled: true',
+      'storage:',
+      '  filesystem:',
+      `    rootdirectory: ${storageDir}`,
+      '  delete:',
+      '    enabled: true',
+      'http:',
+      `  addr: 127.0.0.1:${port}`,
+      `  secret: ${randomBytes(16).toString('hex')}`,
+      auth,
+    ].join('\n') + '\n'
+  );
 }
 
 async function waitForV2(port: number, child: ChildProcess, stderr: () => string, deadlineMs: number): Promise<void> {
   const deadline = Date.now() + deadlineMs;
   let exited: number | null | undefined;
-  child.once('exit', (code) => { exited = code; });
+  child.once('exit', (code) => {
+    exited = code;
+  });
   for (;;) {
     if (exited !== undefined) throw new Error(`docker-registry exited with code ${exited} before answering: ${stderr().trim()}`);
     try {
@@ -186,7 +205,14 @@ export async function startRegistry(opts: RegistryOptions = {}): Promise<Running
     authYaml = ['auth:', '  htpasswd:', '    realm: modelgate-test', `    path: ${join(work, 'htpasswd')}`].join('\n');
   } else if (opts.auth === 'token') {
     tokenService = await startTokenService(work, username, password);
-    authYaml = ['auth:', '  token:', `    realm: ${tokenService.realm}`, `    service: ${tokenService.service}`, `    issuer: ${tokenService.issuer}`, `    rootcertbundle: ${tokenService.certPath}`].join('\n');
+    authYaml = [
+      'auth:',
+      '  token:',
+      `    realm: ${tokenService.realm}`,
+      `    service: ${tokenService.service}`,
+      `    issuer: ${tokenService.issuer}`,
+      `    rootcertbundle: ${tokenService.certPath}`,
+    ].join('\n');
   }
 
   let port = 0;
@@ -198,7 +224,9 @@ export async function startRegistry(opts: RegistryOptions = {}): Promise<Running
       writeFileSync(configPath, registryConfig(port, storageDir, authYaml));
       let err = '';
       const c = spawn('docker-registry', ['serve', configPath], { stdio: ['ignore', 'ignore', 'pipe'] });
-      c.stderr!.on('data', (d: Buffer) => { err += d.toString('utf8'); });
+      c.stderr!.on('data', (d: Buffer) => {
+        err += d.toString('utf8');
+      });
       try {
         await waitForV2(port, c, () => err, 15_000);
         child = c;
@@ -213,24 +241,32 @@ export async function startRegistry(opts: RegistryOptions = {}): Promise<Running
   };
   await launch();
 
-  const kill = (): Promise<void> => new Promise((resolve) => {
-    const c = child;
-    child = undefined;
-    if (!c || c.exitCode !== null || c.signalCode !== null) return resolve();
-    c.once('exit', () => resolve());
-    c.kill('SIGKILL');
-  });
+  const kill = (): Promise<void> =>
+    new Promise((resolve) => {
+      const c = child;
+      child = undefined;
+      if (!c || c.exitCode !== null || c.signalCode !== null) return resolve();
+      c.once('exit', () => resolve());
+      c.kill('SIGKILL');
+    });
 
   return {
-    get host() { return `127.0.0.1:${port}`; },
-    get port() { return port; },
+    get host() {
+      return `127.0.0.1:${port}`;
+    },
+    get port() {
+      return port;
+    },
     storageDir,
     username,
     password,
     tokenService,
     ref: (repo: string) => `oci://127.0.0.1:${port}/${repo}`,
     kill,
-    restart: async () => { await kill(); await launch(port); },
+    restart: async () => {
+      await kill();
+      await launch(port);
+    },
     stop: async () => {
       await kill();
       await tokenService?.stop();
@@ -250,7 +286,9 @@ export function skopeoRaw(args: string[]): Promise<Buffer> {
     const out: Buffer[] = [];
     let err = '';
     child.stdout!.on('data', (d: Buffer) => out.push(d));
-    child.stderr!.on('data', (d: Buffer) => { err += d.toString('utf8'); });
+    child.stderr!.on('data', (d: Buffer) => {
+      err += d.toString('utf8');
+    });
     child.on('error', reject);
     child.on('close', (code, signal) => {
       if (code === 0) resolve(Buffer.concat(out));

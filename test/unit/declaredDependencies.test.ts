@@ -30,7 +30,9 @@ test('every imported package is declared in package.json', () => {
   const undeclared: string[] = [];
   for (const file of ['server', 'extension', 'webview', 'test', 'scripts', 'bench', 'bin'].flatMap(sources)) {
     const text = readFileSync(file, 'utf8');
-    for (const m of text.matchAll(/(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|(?:^|\n)\s*import\s+['"]([^'"]+)['"]|\brequire\(\s*['"]([^'"]+)['"]\s*\)/g)) {
+    for (const m of text.matchAll(
+      /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|(?:^|\n)\s*import\s+['"]([^'"]+)['"]|\brequire\(\s*['"]([^'"]+)['"]\s*\)/g,
+    )) {
       const name = packageOf(m[1] ?? m[2] ?? m[3] ?? '');
       if (name && !declared.has(name) && !provided.has(name)) undeclared.push(`${file}: ${name}`);
     }

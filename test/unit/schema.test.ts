@@ -25,10 +25,16 @@ test('the committed types are what scripts/gen-schema.mjs generates from the sch
 
 test('each step op has its own subschema, so the types are a union discriminated on op', () => {
   const schema = JSON.parse(readFileSync(schemaPath, 'utf8'));
-  for (const [list, ops] of [['preprocessing', ['standardize', 'minmax', 'onehot', 'reshape']], ['postprocessing', ['softmax', 'argmax', 'topk']]] as const) {
+  for (const [list, ops] of [
+    ['preprocessing', ['standardize', 'minmax', 'onehot', 'reshape']],
+    ['postprocessing', ['softmax', 'argmax', 'topk']],
+  ] as const) {
     const items = schema.properties[list].items;
     assert.equal(items.discriminator.propertyName, 'op');
-    assert.deepEqual(items.oneOf.map((b: { properties: { op: { const: string } } }) => b.properties.op.const), ops);
+    assert.deepEqual(
+      items.oneOf.map((b: { properties: { op: { const: string } } }) => b.properties.op.const),
+      ops,
+    );
   }
   const types = readFileSync('server/manifest/types.ts', 'utf8');
   assert.match(types, /preprocessing\?: \(StandardizeStep \| MinmaxStep \| OnehotStep \| ReshapeStep\)\[\];/);
@@ -61,6 +67,12 @@ test('the annotated example manifest is valid against the schema', () => {
 });
 
 test('the annotated example manifest passes every rule that needs no files', async () => {
-  const diags = await validateManifest(parseManifest(readFileSync('docs/manifest-example.yaml', 'utf8')), { manifestPath: 'docs/manifest-example.yaml', semantic: false });
-  assert.deepEqual(diags.filter((d) => d.severity === 'error').map((d) => `${d.code} ${d.message}`), []);
+  const diags = await validateManifest(parseManifest(readFileSync('docs/manifest-example.yaml', 'utf8')), {
+    manifestPath: 'docs/manifest-example.yaml',
+    semantic: false,
+  });
+  assert.deepEqual(
+    diags.filter((d) => d.severity === 'error').map((d) => `${d.code} ${d.message}`),
+    [],
+  );
 });

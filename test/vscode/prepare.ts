@@ -27,7 +27,9 @@ export interface PreparedSuite {
 export async function prepareSuite(): Promise<PreparedSuite> {
   const out = join(SUITE_ROOT, 'out');
   rmSync(out, { recursive: true, force: true });
-  const specs = readdirSync(join(__dirname, 'suite')).filter((n) => n.endsWith('.spec.ts')).map((n) => join(__dirname, 'suite', n));
+  const specs = readdirSync(join(__dirname, 'suite'))
+    .filter((n) => n.endsWith('.spec.ts'))
+    .map((n) => join(__dirname, 'suite', n));
   await build({
     entryPoints: [join(__dirname, 'index.ts'), ...specs],
     outdir: out,

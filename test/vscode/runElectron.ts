@@ -19,7 +19,8 @@ async function main(): Promise<number> {
         '--disable-workspace-trust',
         '--skip-welcome',
         '--skip-release-notes',
-        '--user-data-dir', join(SUITE_ROOT, 'user-data'),
+        '--user-data-dir',
+        join(SUITE_ROOT, 'user-data'),
       ],
     });
   } catch (err) {
@@ -36,4 +37,6 @@ async function main(): Promise<number> {
   }
 }
 
-main().then((code) => { process.exitCode = code; });
+main().then((code) => {
+  process.exitCode = code;
+});

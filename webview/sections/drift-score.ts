@@ -31,7 +31,8 @@ export function driftScore(f: FeatureDrift): number {
 export function binLabels(edges: number[] | string[], count: number, fmt: (n: number) => string): string[] {
   if (edges.length === count) return edges.map(String);
   return Array.from({ length: count }, (_, i) => {
-    const a = edges[i], b = edges[i + 1];
+    const a = edges[i],
+      b = edges[i + 1];
     const f = (v: number | string | undefined) => (typeof v === 'number' ? fmt(v) : String(v ?? ''));
     return `${f(a)} – ${f(b)}`;
   });

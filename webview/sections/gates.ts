@@ -11,17 +11,24 @@ export function renderGates(ctx: Ctx): HTMLElement {
   const passed = report.gates.filter((g) => statusOf(g) === 'passed').length;
   // What needs attention first: failed, then inconclusive, then not run, then passed (report order inside each).
   const order: Record<string, number> = { failed: 0, inconclusive: 1, 'not run': 2, passed: 3 };
-  const gates = report.gates.map((g, i) => ({ g, i })).sort((a, b) => order[statusOf(a.g)]! - order[statusOf(b.g)]! || a.i - b.i).map((x) => x.g);
+  const gates = report.gates
+    .map((g, i) => ({ g, i }))
+    .sort((a, b) => order[statusOf(a.g)]! - order[statusOf(b.g)]! || a.i - b.i)
+    .map((x) => x.g);
 
   const source = (g: GateResult): HTMLElement | string => {
     if (!g.source) return '—';
     const label = `${manifestName}:${g.source.line}`;
     if (!host.interactive) return h('span', { class: 'mono', title: g.source.path.join('.') }, label);
-    return h('button', {
-      class: 'link mono',
-      title: `Open ${report.model.manifest} at line ${g.source.line} (${g.source.path.join('.')})`,
-      on: { click: () => host.post({ type: 'openSource', line: g.source!.line, column: g.source!.column, gateId: g.id }) },
-    }, label);
+    return h(
+      'button',
+      {
+        class: 'link mono',
+        title: `Open ${report.model.manifest} at line ${g.source.line} (${g.source.path.join('.')})`,
+        on: { click: () => host.post({ type: 'openSource', line: g.source!.line, column: g.source!.column, gateId: g.id }) },
+      },
+      label,
+    );
   };
 
   const table = dataTable(
@@ -37,48 +44,86 @@ export function renderGates(ctx: Ctx): HTMLElement {
     gates.map((g) => {
       const st = statusOf(g);
       return {
-      class: st === 'passed' ? '' : st === 'failed' ? 'failed' : 'undecided',
-      data: { gate: g.id, pass: String(g.pass), status: st },
-      title: g.message,
-      cells: [
-        h('span', { class: statusClass[st], attrs: { 'aria-label': st } }, statusMarks[st]),
-        h('div', null,
-          h('div', { class: 'mono' }, g.id),
-          g.metric !== g.id ? h('div', { class: 'muted' }, g.metric) : null,
-          st === 'passed' ? null : h('div', { class: `gate-msg ${statusClass[st]}` }, g.message),
-          st !== 'passed' && g.nextStep ? h('div', { class: 'gate-next' }, h('b', null, 'Next: '), g.nextStep) : null),
-        g.measured === null ? h('span', { class: statusClass[st] }, st === 'not run' ? 'not run' : 'not measured') : withUnit(g.measured, g.threshold.unit),
-        `${op(g.threshold.op)} ${withUnit(g.threshold.value, g.threshold.unit)}`,
-        g.margin === undefined ? '—' : h('span', { class: g.margin < 0 ? 'fail' : '' }, signed(g.margin) + (g.threshold.unit ? ` ${g.threshold.unit}` : '')),
-        h('span', { class: 'muted' }, g.how),
-        source(g),
-      ],
+        class: st === 'passed' ? '' : st === 'failed' ? 'failed' : 'undecided',
+        data: { gate: g.id, pass: String(g.pass), status: st },
+        title: g.message,
+        cells: [
+          h('span', { class: statusClass[st], attrs: { 'aria-label': st } }, statusMarks[st]),
+          h(
+            'div',
+            null,
+            h('div', { class: 'mono' }, g.id),
+            g.metric !== g.id ? h('div', { class: 'muted' }, g.metric) : null,
+            st === 'passed' ? null : h('div', { class: `gate-msg ${statusClass[st]}` }, g.message),
+            st !== 'passed' && g.nextStep ? h('div', { class: 'gate-next' }, h('b', null, 'Next: '), g.nextStep) : null,
+          ),
+          g.measured === null ? h('span', { class: statusClass[st] }, st === 'not run' ? 'not run' : 'not measured') : withUnit(g.measured, g.threshold.unit),
+          `${op(g.threshold.op)} ${withUnit(g.threshold.value, g.threshold.unit)}`,
+          g.margin === undefined ? '—' : h('span', { class: g.margin < 0 ? 'fail' : '' }, signed(g.margin) + (g.threshold.unit ? ` ${g.threshold.unit}` : '')),
+          h('span', { class: 'muted' }, g.how),
+          source(g),
+        ],
       };
     }),
-    { data: { table: 'gates' } }
+    { data: { table: 'gates' } },
   );
   // The status cell is narrow and centred.
   table.querySelectorAll('tbody tr td:first-child').forEach((td) => td.classList.add('status'));
 
   // The rows each gate was computed on: what was read, used and dropped, with the first dropped cells.
-  const datasets = (report.datasets ?? []).length === 0 ? null : h('div', { data: { table: 'datasets' } },
-    h('h2', null, 'Data the gates used'),
-    h('div', { class: 'scroll' }, dataTable(
-      [{ label: 'Suite' }, { label: 'Data' }, { label: 'Read', num: true }, { label: 'Used', num: true }, { label: 'Dropped', num: true }, { label: 'First dropped rows' }],
-      (report.datasets ?? []).map((d) => ({
-        class: d.rowsDropped > 0 ? 'undecided' : '',
-        cells: [
-          d.suite, h('span', { class: 'mono' }, `${d.role}: ${d.path}`), num(d.rowsRead), num(d.rowsUsed),
-          h('span', { class: d.rowsDropped > 0 ? 'warn' : '' }, num(d.rowsDropped)),
-          d.dropped.length === 0 ? '—' : h('span', { class: 'muted' }, d.dropped.slice(0, 3).map((x) => `line ${x.line}, ${x.column} = ${JSON.stringify(x.value)} (${x.why})`).join('; ')),
-        ],
-      })),
-    )));
+  const datasets =
+    (report.datasets ?? []).length === 0
+      ? null
+      : h(
+          'div',
+          { data: { table: 'datasets' } },
+          h('h2', null, 'Data the gates used'),
+          h(
+            'div',
+            { class: 'scroll' },
+            dataTable(
+              [
+                { label: 'Suite' },
+                { label: 'Data' },
+                { label: 'Read', num: true },
+                { label: 'Used', num: true },
+                { label: 'Dropped', num: true },
+                { label: 'First dropped rows' },
+              ],
+              (report.datasets ?? []).map((d) => ({
+                class: d.rowsDropped > 0 ? 'undecided' : '',
+                cells: [
+                  d.suite,
+                  h('span', { class: 'mono' }, `${d.role}: ${d.path}`),
+                  num(d.rowsRead),
+                  num(d.rowsUsed),
+                  h('span', { class: d.rowsDropped > 0 ? 'warn' : '' }, num(d.rowsDropped)),
+                  d.dropped.length === 0
+                    ? '—'
+                    : h(
+                        'span',
+                        { class: 'muted' },
+                        d.dropped
+                          .slice(0, 3)
+                          .map((x) => `line ${x.line}, ${x.column} = ${JSON.stringify(x.value)} (${x.why})`)
+                          .join('; '),
+                      ),
+                ],
+              })),
+            ),
+          ),
+        );
 
-  return h('section', { data: { section: 'gates' } },
-    h('p', { class: 'muted' },
+  return h(
+    'section',
+    { data: { section: 'gates' } },
+    h(
+      'p',
+      { class: 'muted' },
       report.gates.length === 0 ? 'No gates were evaluated.' : `${num(passed)} of ${num(report.gates.length)} gates passed.`,
-      host.interactive && report.gates.some((g) => g.source) ? ' Click a line to open the manifest there.' : ''),
+      host.interactive && report.gates.some((g) => g.source) ? ' Click a line to open the manifest there.' : '',
+    ),
     h('div', { class: 'scroll' }, table),
-    datasets);
+    datasets,
+  );
 }

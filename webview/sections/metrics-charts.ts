@@ -13,7 +13,18 @@ export function seriesColors(p: Palette, n: number): string[] {
   return Array.from({ length: n }, (_, i) => base[i] ?? `hsl(${Math.round((i * 360) / n + 15) % 360}, 60%, 50%)`);
 }
 
-const diagonal = (p: Palette, label: string) => ({ type: 'line', label, data: [{ x: 0, y: 0 }, { x: 1, y: 1 }], borderColor: p.muted, borderDash: [5, 4], borderWidth: 1, pointRadius: 0 });
+const diagonal = (p: Palette, label: string) => ({
+  type: 'line',
+  label,
+  data: [
+    { x: 0, y: 0 },
+    { x: 1, y: 1 },
+  ],
+  borderColor: p.muted,
+  borderDash: [5, 4],
+  borderWidth: 1,
+  pointRadius: 0,
+});
 
 const unitAxes = (x: string, y: string) => ({
   x: { type: 'linear', min: 0, max: 1, title: { display: true, text: x } },
@@ -28,8 +39,14 @@ export function rocChart(roc: NonNullable<MetricsResult['roc']>): ChartBuilder {
       data: {
         datasets: [
           ...roc.map((c, i) => ({
-            label: `${c.label} (AUC ${num(c.auc, 3)})`, data: c.fpr.map((x, k) => ({ x, y: c.tpr[k] ?? 0 })),
-            showLine: true, borderColor: colors[i], backgroundColor: colors[i], pointRadius: 0, borderWidth: 2, clip: 4,
+            label: `${c.label} (AUC ${num(c.auc, 3)})`,
+            data: c.fpr.map((x, k) => ({ x, y: c.tpr[k] ?? 0 })),
+            showLine: true,
+            borderColor: colors[i],
+            backgroundColor: colors[i],
+            pointRadius: 0,
+            borderWidth: 2,
+            clip: 4,
           })),
           diagonal(p, 'chance'),
         ],
@@ -38,7 +55,11 @@ export function rocChart(roc: NonNullable<MetricsResult['roc']>): ChartBuilder {
         scales: unitAxes('false positive rate', 'true positive rate'),
         plugins: {
           legend: { labels: { boxWidth: 10, font: { size: roc.length > 4 ? 10 : 12 } } },
-          tooltip: { callbacks: { label: (item: TooltipItem<'scatter'>) => `${item.dataset.label}: FPR ${num((item.raw as Xy).x, 3)}, TPR ${num((item.raw as Xy).y, 3)}` } },
+          tooltip: {
+            callbacks: {
+              label: (item: TooltipItem<'scatter'>) => `${item.dataset.label}: FPR ${num((item.raw as Xy).x, 3)}, TPR ${num((item.raw as Xy).y, 3)}`,
+            },
+          },
         },
       },
     };
@@ -54,8 +75,13 @@ export function calibrationChart(cal: NonNullable<MetricsResult['calibration']>)
       data: {
         datasets: [
           {
-            label: 'model', data: cal.bins.map((b) => ({ x: b.confidence, y: b.accuracy, count: b.count })), showLine: true, clip: 14,
-            borderColor: p.blue, backgroundColor: alpha(p.blue, 0.6), borderWidth: 2,
+            label: 'model',
+            data: cal.bins.map((b) => ({ x: b.confidence, y: b.accuracy, count: b.count })),
+            showLine: true,
+            clip: 14,
+            borderColor: p.blue,
+            backgroundColor: alpha(p.blue, 0.6),
+            borderWidth: 2,
             // Area ∝ rows in the bin: sparse bins are visibly less trustworthy.
             pointRadius: cal.bins.map((b) => 3 + 9 * Math.sqrt(b.count / max)),
           },
@@ -64,10 +90,18 @@ export function calibrationChart(cal: NonNullable<MetricsResult['calibration']>)
       },
       options: {
         scales: unitAxes('mean predicted confidence', 'observed accuracy'),
-        plugins: { tooltip: { callbacks: { label: (item: TooltipItem<'scatter'>) => {
-          const raw = item.raw as Xy & { count?: number };
-          return raw.count === undefined ? String(item.dataset.label) : `confidence ${num(raw.x, 3)} → accuracy ${num(raw.y, 3)} (${int(raw.count)} rows)`;
-        } } } },
+        plugins: {
+          tooltip: {
+            callbacks: {
+              label: (item: TooltipItem<'scatter'>) => {
+                const raw = item.raw as Xy & { count?: number };
+                return raw.count === undefined
+                  ? String(item.dataset.label)
+                  : `confidence ${num(raw.x, 3)} → accuracy ${num(raw.y, 3)} (${int(raw.count)} rows)`;
+              },
+            },
+          },
+        },
       },
     };
     return config as unknown as ChartConfiguration;
@@ -78,13 +112,25 @@ export function residualsChart(res: NonNullable<MetricsResult['residuals']>): Ch
   return (p) => {
     const pts = res.predicted.map((x, i) => ({ x, y: (res.actual[i] ?? x) - x }));
     const xs = pts.map((q) => q.x);
-    const lo = Math.min(...xs), hi = Math.max(...xs);
+    const lo = Math.min(...xs),
+      hi = Math.max(...xs);
     const config = {
       type: 'scatter',
       data: {
         datasets: [
           { label: 'residual (actual − predicted)', data: pts, backgroundColor: alpha(p.blue, 0.55), borderColor: p.blue, pointRadius: 3 },
-          { type: 'line', label: 'zero', data: [{ x: lo, y: 0 }, { x: hi, y: 0 }], borderColor: p.muted, borderDash: [5, 4], borderWidth: 1, pointRadius: 0 },
+          {
+            type: 'line',
+            label: 'zero',
+            data: [
+              { x: lo, y: 0 },
+              { x: hi, y: 0 },
+            ],
+            borderColor: p.muted,
+            borderDash: [5, 4],
+            borderWidth: 1,
+            pointRadius: 0,
+          },
         ],
       },
       options: {
@@ -92,7 +138,10 @@ export function residualsChart(res: NonNullable<MetricsResult['residuals']>): Ch
           x: { type: 'linear', title: { display: true, text: 'predicted' } },
           y: { type: 'linear', title: { display: true, text: 'actual − predicted' } },
         },
-        plugins: { legend: { display: false }, tooltip: { callbacks: { label: (item: TooltipItem<'scatter'>) => `predicted ${num((item.raw as Xy).x)}, residual ${num((item.raw as Xy).y)}` } } },
+        plugins: {
+          legend: { display: false },
+          tooltip: { callbacks: { label: (item: TooltipItem<'scatter'>) => `predicted ${num((item.raw as Xy).x)}, residual ${num((item.raw as Xy).y)}` } },
+        },
       },
     };
     return config as unknown as ChartConfiguration;
@@ -110,17 +159,26 @@ export function baselineChart(rows: Comparison[], champion: string, challenger: 
         datasets: [
           { label: `champion ${champion}`, data: rows.map((c) => c.champion), backgroundColor: alpha(p.muted, 0.55), borderColor: p.muted, borderWidth: 1 },
           {
-            label: `challenger ${challenger}`, data: rows.map((c) => c.challenger),
-            backgroundColor: rows.map((c) => alpha(c.pass ? p.blue : p.red, 0.7)), borderColor: rows.map((c) => (c.pass ? p.blue : p.red)), borderWidth: 1,
+            label: `challenger ${challenger}`,
+            data: rows.map((c) => c.challenger),
+            backgroundColor: rows.map((c) => alpha(c.pass ? p.blue : p.red, 0.7)),
+            borderColor: rows.map((c) => (c.pass ? p.blue : p.red)),
+            borderWidth: 1,
           },
         ],
       },
       options: {
         scales: { y: { title: { display: true, text: yTitle } } },
-        plugins: { tooltip: { callbacks: { afterBody: (items) => {
-          const c = rows[items[0]?.dataIndex ?? 0];
-          return c ? `change ${num(c.absoluteChange, 3)} (${pct(c.relativeChange)}) · ${c.pass ? 'within the rule' : 'violates the rule'}` : '';
-        } } } },
+        plugins: {
+          tooltip: {
+            callbacks: {
+              afterBody: (items) => {
+                const c = rows[items[0]?.dataIndex ?? 0];
+                return c ? `change ${num(c.absoluteChange, 3)} (${pct(c.relativeChange)}) · ${c.pass ? 'within the rule' : 'violates the rule'}` : '';
+              },
+            },
+          },
+        },
       },
     };
     return config as unknown as ChartConfiguration;

@@ -5,6 +5,9 @@ import { h } from '../dom';
 
 export function rerunButton(ctx: Ctx, suite: SuiteId): HTMLElement | null {
   if (!ctx.host.interactive) return null;
-  return h('div', { class: 'toolbar' },
-    h('button', { class: 'action', data: { rerun: suite }, on: { click: () => ctx.host.post({ type: 'rerun', suite }) } }, `Run ${suite} tests again`));
+  return h(
+    'div',
+    { class: 'toolbar' },
+    h('button', { class: 'action', data: { rerun: suite }, on: { click: () => ctx.host.post({ type: 'rerun', suite }) } }, `Run ${suite} tests again`),
+  );
 }

@@ -30,9 +30,17 @@ export function featureDriftChart(features: FeatureDrift[], onPick: (f: FeatureD
       },
       options: {
         indexAxis: 'y',
-        onClick: (_e: unknown, els: { index: number }[]) => { const f = els[0] ? features[els[0].index] : undefined; if (f) onPick(f); },
+        onClick: (_e: unknown, els: { index: number }[]) => {
+          const f = els[0] ? features[els[0].index] : undefined;
+          if (f) onPick(f);
+        },
         scales: {
-          x: { beginAtZero: true, suggestedMax: 2, max: Math.max(2, Math.min(SCORE_CAP, Math.ceil(Math.max(...scores, 1)))), title: { display: true, text: `score (statistic ÷ threshold; p-value tests: log p ÷ log α; capped at ${SCORE_CAP})` } },
+          x: {
+            beginAtZero: true,
+            suggestedMax: 2,
+            max: Math.max(2, Math.min(SCORE_CAP, Math.ceil(Math.max(...scores, 1)))),
+            title: { display: true, text: `score (statistic ÷ threshold; p-value tests: log p ÷ log α; capped at ${SCORE_CAP})` },
+          },
           y: { ticks: { autoSkip: false, font: { size: 11 } } },
         },
         plugins: {
@@ -42,7 +50,10 @@ export function featureDriftChart(features: FeatureDrift[], onPick: (f: FeatureD
             callbacks: {
               label: (item: TooltipItem<'bar'>) => {
                 const f = features[item.dataIndex]!;
-                const cmp = driftComparison(f) === 'p-value' ? `p ${num(f.adjustedPValue ?? f.pValue, 3)}${f.adjustedPValue !== undefined ? ' (adjusted)' : ''} vs α ${num(f.threshold)}` : `statistic ${num(f.statistic)} vs ${num(f.threshold)}`;
+                const cmp =
+                  driftComparison(f) === 'p-value'
+                    ? `p ${num(f.adjustedPValue ?? f.pValue, 3)}${f.adjustedPValue !== undefined ? ' (adjusted)' : ''} vs α ${num(f.threshold)}`
+                    : `statistic ${num(f.statistic)} vs ${num(f.threshold)}`;
                 return [`${f.method}: ${cmp} → ${f.drifted ? 'drifted' : 'no drift'} (score ${num(scores[item.dataIndex], 3)})`, f.why];
               },
             },
@@ -63,7 +74,13 @@ export function distributionChart(f: FeatureDrift): ChartBuilder {
         labels: binLabels(bins.edges, bins.reference.length, (n) => num(n, 3)),
         datasets: [
           { label: 'reference', data: bins.reference, backgroundColor: alpha(p.blue, 0.6), borderColor: p.blue, borderWidth: 1 },
-          { label: 'current', data: bins.current, backgroundColor: alpha(f.drifted ? p.red : p.orange, 0.6), borderColor: f.drifted ? p.red : p.orange, borderWidth: 1 },
+          {
+            label: 'current',
+            data: bins.current,
+            backgroundColor: alpha(f.drifted ? p.red : p.orange, 0.6),
+            borderColor: f.drifted ? p.red : p.orange,
+            borderWidth: 1,
+          },
         ],
       },
       options: {
@@ -89,7 +106,9 @@ export function predictionDriftChart(pd: NonNullable<StalenessResult['prediction
       type: 'bar',
       data: {
         labels: pd.labels,
-        datasets: sets.filter((s) => s.data).map((s) => ({ label: s.label, data: s.data!, backgroundColor: alpha(s.color, 0.7), borderColor: s.color, borderWidth: 1 })),
+        datasets: sets
+          .filter((s) => s.data)
+          .map((s) => ({ label: s.label, data: s.data!, backgroundColor: alpha(s.color, 0.7), borderColor: s.color, borderWidth: 1 })),
       },
       options: {
         scales: { y: { beginAtZero: true, max: 1, title: { display: true, text: 'share' }, ticks: { callback: (v) => pct(Number(v), 0) } } },

@@ -17,23 +17,69 @@ export function latencyThroughputChart(points: StressPoint[], sloMs: number | un
     const labels = points.map((pt) => String(pt.connections));
     const ms = (f: (pt: StressPoint) => number) => points.map((pt) => f(pt) / 1000);
     const line = (label: string, data: number[], color: string, extra: object = {}) => ({
-      type: 'line' as const, label, data, yAxisID: 'lat', borderColor: color, backgroundColor: color, pointRadius: 3, borderWidth: 2, ...extra,
+      type: 'line' as const,
+      label,
+      data,
+      yAxisID: 'lat',
+      borderColor: color,
+      backgroundColor: color,
+      pointRadius: 3,
+      borderWidth: 2,
+      ...extra,
     });
     const config = {
       type: 'bar',
       data: {
         labels,
         datasets: [
-          line('p50', ms((x) => x.latencyUs.p50), p.green),
-          line('p90', ms((x) => x.latencyUs.p90), p.blue),
-          line('p99', ms((x) => x.latencyUs.p99), p.orange, { pointStyle: points.map((x) => (x.sloExceeded ? 'crossRot' : 'circle')), pointRadius: points.map((x) => (x.sloExceeded ? 7 : 3)) }),
-          line('p99.9', ms((x) => x.latencyUs.p999), p.purple),
-          ...(sloMs !== undefined ? [line('p99 SLO', labels.map(() => sloMs), p.red, { borderDash: [6, 4], pointRadius: 0, borderWidth: 1.5 })] : []),
-          line('throughput', points.map((x) => x.throughputRps), p.fg, { yAxisID: 'tput', borderDash: [2, 2] }),
+          line(
+            'p50',
+            ms((x) => x.latencyUs.p50),
+            p.green,
+          ),
+          line(
+            'p90',
+            ms((x) => x.latencyUs.p90),
+            p.blue,
+          ),
+          line(
+            'p99',
+            ms((x) => x.latencyUs.p99),
+            p.orange,
+            { pointStyle: points.map((x) => (x.sloExceeded ? 'crossRot' : 'circle')), pointRadius: points.map((x) => (x.sloExceeded ? 7 : 3)) },
+          ),
+          line(
+            'p99.9',
+            ms((x) => x.latencyUs.p999),
+            p.purple,
+          ),
+          ...(sloMs !== undefined
+            ? [
+                line(
+                  'p99 SLO',
+                  labels.map(() => sloMs),
+                  p.red,
+                  { borderDash: [6, 4], pointRadius: 0, borderWidth: 1.5 },
+                ),
+              ]
+            : []),
+          line(
+            'throughput',
+            points.map((x) => x.throughputRps),
+            p.fg,
+            { yAxisID: 'tput', borderDash: [2, 2] },
+          ),
           {
-            type: 'bar' as const, label: 'throughput run range', yAxisID: 'tput',
+            type: 'bar' as const,
+            label: 'throughput run range',
+            yAxisID: 'tput',
             data: points.map((x) => (x.runs.length ? [Math.min(...x.runs), Math.max(...x.runs)] : [x.throughputRps, x.throughputRps])),
-            backgroundColor: alpha(p.fg, 0.25), borderColor: p.fg, borderWidth: 1, barPercentage: 0.12, categoryPercentage: 1, minBarLength: 2,
+            backgroundColor: alpha(p.fg, 0.25),
+            borderColor: p.fg,
+            borderWidth: 1,
+            barPercentage: 0.12,
+            categoryPercentage: 1,
+            minBarLength: 2,
           },
         ],
       },
@@ -42,7 +88,13 @@ export function latencyThroughputChart(points: StressPoint[], sloMs: number | un
         scales: {
           x: { title: { display: true, text: 'concurrent connections' } },
           lat: { type: 'logarithmic', position: 'left', title: { display: true, text: 'latency (ms, log)' }, ticks: { callback: logTick } },
-          tput: { type: 'linear', position: 'right', beginAtZero: true, title: { display: true, text: 'throughput (req/s)' }, grid: { drawOnChartArea: false } },
+          tput: {
+            type: 'linear',
+            position: 'right',
+            beginAtZero: true,
+            title: { display: true, text: 'throughput (req/s)' },
+            grid: { drawOnChartArea: false },
+          },
         },
         plugins: {
           tooltip: {
@@ -67,12 +119,32 @@ export function histogramChart(hist: HistogramData): ChartBuilder {
     const labels = hist.bucketsUs.map((ub) => `≤ ${latency(ub)}`);
     const config: ChartConfiguration<'bar'> = {
       type: 'bar',
-      data: { labels, datasets: [{ label: 'requests', data: hist.counts, backgroundColor: alpha(p.blue, 0.7), borderColor: p.blue, borderWidth: 1, barPercentage: 1, categoryPercentage: 0.95 }] },
+      data: {
+        labels,
+        datasets: [
+          {
+            label: 'requests',
+            data: hist.counts,
+            backgroundColor: alpha(p.blue, 0.7),
+            borderColor: p.blue,
+            borderWidth: 1,
+            barPercentage: 1,
+            categoryPercentage: 0.95,
+          },
+        ],
+      },
       options: {
-        plugins: { legend: { display: false }, tooltip: { callbacks: { title: (items) => {
-          const i = items[0]?.dataIndex ?? 0;
-          return `${latency(i > 0 ? hist.bucketsUs[i - 1] : 0)} – ${latency(hist.bucketsUs[i])}`;
-        } } } },
+        plugins: {
+          legend: { display: false },
+          tooltip: {
+            callbacks: {
+              title: (items) => {
+                const i = items[0]?.dataIndex ?? 0;
+                return `${latency(i > 0 ? hist.bucketsUs[i - 1] : 0)} – ${latency(hist.bucketsUs[i])}`;
+              },
+            },
+          },
+        },
         scales: {
           x: { title: { display: true, text: 'latency bucket (upper bound)' }, ticks: { maxRotation: 60, autoSkip: true, autoSkipPadding: 6 } },
           y: { type: 'logarithmic', min: 0.5, title: { display: true, text: 'requests (log)' }, ticks: { callback: logTick } },
@@ -88,13 +160,25 @@ export function rpsSearchChart(s: StressResult, sloMs: number | undefined): Char
     const steps = s.maxSustainableRps?.steps ?? [];
     const pts = steps.map((st, i) => ({ x: st.offeredRps, y: st.p99Ms, step: i + 1 }));
     const xs = pts.map((q) => q.x);
-    const lo = Math.min(...xs), hi = Math.max(...xs);
+    const lo = Math.min(...xs),
+      hi = Math.max(...xs);
     const datasets: object[] = [
       { label: 'within SLO', data: pts.filter((_, i) => steps[i]?.ok), backgroundColor: p.green, borderColor: p.green, pointRadius: 5 },
       { label: 'over SLO', data: pts.filter((_, i) => !steps[i]?.ok), backgroundColor: p.red, borderColor: p.red, pointRadius: 5, pointStyle: 'crossRot' },
     ];
     if (sloMs !== undefined && xs.length) {
-      datasets.push({ type: 'line', label: 'p99 SLO', data: [{ x: lo, y: sloMs }, { x: hi, y: sloMs }], borderColor: p.red, borderDash: [6, 4], borderWidth: 1.5, pointRadius: 0 });
+      datasets.push({
+        type: 'line',
+        label: 'p99 SLO',
+        data: [
+          { x: lo, y: sloMs },
+          { x: hi, y: sloMs },
+        ],
+        borderColor: p.red,
+        borderDash: [6, 4],
+        borderWidth: 1.5,
+        pointRadius: 0,
+      });
     }
     const config = {
       type: 'scatter',
@@ -105,10 +189,14 @@ export function rpsSearchChart(s: StressResult, sloMs: number | undefined): Char
           y: { type: 'linear', grace: '10%', title: { display: true, text: 'p99 latency (ms)' } },
         },
         plugins: {
-          tooltip: { callbacks: { label: (item: TooltipItem<'scatter'>) => {
-            const raw = item.raw as { x: number; y: number; step?: number };
-            return `${raw.step ? `step ${raw.step}: ` : ''}${num(raw.x)} req/s → p99 ${num(raw.y, 3)} ms`;
-          } } },
+          tooltip: {
+            callbacks: {
+              label: (item: TooltipItem<'scatter'>) => {
+                const raw = item.raw as { x: number; y: number; step?: number };
+                return `${raw.step ? `step ${raw.step}: ` : ''}${num(raw.x)} req/s → p99 ${num(raw.y, 3)} ms`;
+              },
+            },
+          },
         },
       },
     };

@@ -25,7 +25,8 @@ export async function deployManifest(params: DeployRequest.Params, onProgress: (
   if (r.kubernetes) {
     for (const w of r.kubernetes.warnings) steps.push(`warning: ${w}`);
     if (r.kubernetes.yamlPath) steps.push(`InferenceService written (dry run, nothing applied): ${r.kubernetes.yamlPath}`);
-    for (const a of r.kubernetes.applied ?? []) steps.push(`applied ${a.kind} ${a.namespace ? `${a.namespace}/` : ''}${a.name} (context ${r.kubernetes.context})`);
+    for (const a of r.kubernetes.applied ?? [])
+      steps.push(`applied ${a.kind} ${a.namespace ? `${a.namespace}/` : ''}${a.name} (context ${r.kubernetes.context})`);
   }
   return {
     report: r.report,

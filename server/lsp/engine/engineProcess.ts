@@ -89,7 +89,9 @@ export class EngineProcess {
   constructor(private readonly opts: EngineProcessOptions) {
     const cmd = opts.command ?? defaultHostCommand();
     if (!existsSync(cmd.modulePath)) {
-      throw new Error(`the engine host ${cmd.modulePath} is missing: the language server cannot run engine jobs. Rebuild with \`npm run build\` (or reinstall the extension).`);
+      throw new Error(
+        `the engine host ${cmd.modulePath} is missing: the language server cannot run engine jobs. Rebuild with \`npm run build\` (or reinstall the extension).`,
+      );
     }
     // execArgv set explicitly: fork() would otherwise pass on this process's flags (an --inspect port, memory tuning).
     this.child = fork(cmd.modulePath, [], { execArgv: cmd.execArgv, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
@@ -128,7 +130,12 @@ export class EngineProcess {
   run<J extends EngineJob>(job: J, params: EngineJobs[J]['params'], opts: JobOptions<J>): Promise<EngineJobs[J]['result']> {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      const pending: Pending = { resolve: resolve as (r: unknown) => void, reject, onProgress: opts.onProgress as ((e: never) => void) | undefined, cli: opts.cli };
+      const pending: Pending = {
+        resolve: resolve as (r: unknown) => void,
+        reject,
+        onProgress: opts.onProgress as ((e: never) => void) | undefined,
+        cli: opts.cli,
+      };
       if (this.ended) {
         reject(this.stoppedError(pending));
         return;
@@ -137,8 +144,14 @@ export class EngineProcess {
       const onAbort = () => this.post({ type: 'cancel', id });
       opts.signal?.addEventListener('abort', onAbort, { once: true });
       const settle = () => opts.signal?.removeEventListener('abort', onAbort);
-      pending.resolve = (r) => { settle(); resolve(r as EngineJobs[J]['result']); };
-      pending.reject = (e) => { settle(); reject(e); };
+      pending.resolve = (r) => {
+        settle();
+        resolve(r as EngineJobs[J]['result']);
+      };
+      pending.reject = (e) => {
+        settle();
+        reject(e);
+      };
       this.post({ type: 'start', id, job, params } as HostRequest);
       if (opts.signal?.aborted) onAbort();
     });

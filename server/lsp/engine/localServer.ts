@@ -48,7 +48,9 @@ export class LocalServer {
     const interval = this.opts.rateIntervalMs ?? RATE_INTERVAL_MS;
     let count = 0;
     // The Node HTTP server's own event: every request, whatever route or protocol.
-    server.app.server.on('request', () => { count++; });
+    server.app.server.on('request', () => {
+      count++;
+    });
     let last = process.hrtime.bigint();
     let lastRate = -1;
     this.timer = setInterval(() => {

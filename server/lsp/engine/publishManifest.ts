@@ -9,7 +9,11 @@ import type { PublishRequest } from '../../protocol/lsp';
 import { publishModel, type PublishProgress } from '../../publish';
 import { projectRoot } from '../../manifest/projectRoot';
 
-export async function publishManifest(params: PublishRequest.Params, onProgress: (e: PublishProgress) => void, signal?: AbortSignal): Promise<PublishRequest.Result> {
+export async function publishManifest(
+  params: PublishRequest.Params,
+  onProgress: (e: PublishProgress) => void,
+  signal?: AbortSignal,
+): Promise<PublishRequest.Result> {
   const loaded = await loadManifest(params.manifest);
   const dir = await mkdtemp(join(tmpdir(), 'modelgate-publish-'));
   try {

@@ -9,14 +9,23 @@ import { dirname } from 'node:path';
 import { ErrorCodes, LSPErrorCodes, ResponseError, type CancellationToken, type Connection, type WorkDoneProgressReporter } from 'vscode-languageserver';
 import { buildStarterManifest } from '../../manifest/init';
 import { SUITES } from '../../protocol/report';
-import { CreateManifestRequest, DeployRequest, PublishRequest, RunTestsRequest, ScoreRequest, ServeRequest, ServerStatusNotification, StopRequest, VersionsRequest } from '../../protocol/lsp';
+import {
+  CreateManifestRequest,
+  DeployRequest,
+  PublishRequest,
+  RunTestsRequest,
+  ScoreRequest,
+  ServeRequest,
+  ServerStatusNotification,
+  StopRequest,
+  VersionsRequest,
+} from '../../protocol/lsp';
 import type { EngineJob, EngineJobs } from '../../protocol/engineHost';
 import { EngineJobError, EngineProcess, type HostCommand } from './engineProcess';
 import { overallPercent, progressMessage } from './progressText';
 import { publishedVersions } from './publishedVersions';
 import { errorData, type ErrorData } from '../../protocol/errors';
 import type { ProgressEvent } from '../../protocol/report';
-
 
 // Progress arrives many times a second during stress points; the editor needs a few.
 const PROGRESS_INTERVAL_MS = 200;
@@ -34,7 +43,11 @@ export function toResponseError(err: unknown): ResponseError<ErrorData | undefin
 }
 
 /** Engine progress to work-done reports, at most one per PROGRESS_INTERVAL_MS unless `always` says so. */
-function throttledProgress(workDone: WorkDoneProgressReporter, percentOf: (e: ProgressEvent) => number, always: (e: ProgressEvent) => boolean = () => false): (e: ProgressEvent) => void {
+function throttledProgress(
+  workDone: WorkDoneProgressReporter,
+  percentOf: (e: ProgressEvent) => number,
+  always: (e: ProgressEvent) => boolean = () => false,
+): (e: ProgressEvent) => void {
   let last = 0;
   return (e) => {
     const now = Date.now();
@@ -56,7 +69,13 @@ export function registerEngineRequests(connection: Connection, opts: EngineReque
   };
 
   /** One job in a fresh host, which leaves when the job is done; $/cancelRequest aborts it there. */
-  async function inHost<J extends EngineJob>(job: J, params: EngineJobs[J]['params'], cli: string, token: CancellationToken, onProgress?: (e: EngineJobs[J]['progress']) => void): Promise<EngineJobs[J]['result']> {
+  async function inHost<J extends EngineJob>(
+    job: J,
+    params: EngineJobs[J]['params'],
+    cli: string,
+    token: CancellationToken,
+    onProgress?: (e: EngineJobs[J]['progress']) => void,
+  ): Promise<EngineJobs[J]['result']> {
     const controller = new AbortController();
     const cancel = token.onCancellationRequested(() => controller.abort());
     let host: EngineProcess | undefined;
@@ -85,7 +104,9 @@ export function registerEngineRequests(connection: Connection, opts: EngineReque
       if (serving !== host) return;
       serving = undefined;
       if (served) {
-        connection.console.error(`modelgate: the engine serving ${served.url} stopped; the model server is gone (see the engine lines above). Serve again to restart it.`);
+        connection.console.error(
+          `modelgate: the engine serving ${served.url} stopped; the model server is gone (see the engine lines above). Serve again to restart it.`,
+        );
         served = undefined;
         void connection.sendNotification(ServerStatusNotification.type, { running: false });
       }
@@ -101,7 +122,13 @@ export function registerEngineRequests(connection: Connection, opts: EngineReque
     workDone.begin('ModelGate: running tests', 0, params.manifest, false);
     try {
       const cli = `modelgate test ${params.manifest}${params.only?.length ? ` --only ${params.only.join(',')}` : ''}`;
-      return await inHost('runTests', params, cli, token, throttledProgress(workDone, (e) => overallPercent(suites, e) ?? 0));
+      return await inHost(
+        'runTests',
+        params,
+        cli,
+        token,
+        throttledProgress(workDone, (e) => overallPercent(suites, e) ?? 0),
+      );
     } catch (err) {
       throw toResponseError(err);
     } finally {
@@ -165,7 +192,11 @@ export function registerEngineRequests(connection: Connection, opts: EngineReque
     // lint, then the suites, then publish: the bar moves through the suites as a test run's does
     workDone.begin('ModelGate: testing and deploying', 0, params.manifest, false);
     try {
-      const onProgress = throttledProgress(workDone, (e) => (e.suite === 'publish' ? 100 : overallPercent(SUITES, e) ?? 0), (e) => e.suite === 'publish');
+      const onProgress = throttledProgress(
+        workDone,
+        (e) => (e.suite === 'publish' ? 100 : (overallPercent(SUITES, e) ?? 0)),
+        (e) => e.suite === 'publish',
+      );
       const cli = `modelgate deploy ${params.manifest}${params.target ? ` --to ${params.target}` : ''}`;
       return await inHost('deploy', params, cli, token, onProgress);
     } catch (err) {

@@ -4,8 +4,12 @@
 import type { ScoreRequest } from '../../protocol/lsp';
 import { scoreCsv, scoredPath, validationInput } from '../../pipeline';
 
-export async function scoreFile(params: ScoreRequest.Params, onProgress: (percent: number, message: string) => void, signal: AbortSignal): Promise<ScoreRequest.Result> {
-  const input = params.input ?? await validationInput(params.manifest);
+export async function scoreFile(
+  params: ScoreRequest.Params,
+  onProgress: (percent: number, message: string) => void,
+  signal: AbortSignal,
+): Promise<ScoreRequest.Result> {
+  const input = params.input ?? (await validationInput(params.manifest));
   const r = await scoreCsv(params.manifest, {
     input,
     output: params.output ?? scoredPath(input),

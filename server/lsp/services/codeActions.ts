@@ -18,7 +18,12 @@ import { ADD_HEADER } from './validation';
 /** Model checks that a fresh signature fixes. */
 const SIGNATURE_CODES = new Set(['MG303', 'MG304', 'MG305', 'MG307', 'MG309', 'MG310']);
 
-function action(doc: ManifestDocument, title: string, edits: TextEdit[], opts: { kind?: string; diagnostics?: Diagnostic[]; preferred?: boolean } = {}): CodeAction {
+function action(
+  doc: ManifestDocument,
+  title: string,
+  edits: TextEdit[],
+  opts: { kind?: string; diagnostics?: Diagnostic[]; preferred?: boolean } = {},
+): CodeAction {
   return {
     title,
     kind: opts.kind ?? CodeActionKind.QuickFix,
@@ -79,7 +84,7 @@ export function createCodeActionService(facts: FileFacts, opts: { budgetMs: numb
     if (!model.value) return undefined;
     const refs = manifestRefs(doc);
     // Feature order comes from one header: the training set's (datasets list it first).
-    const header = refs.datasets.length ? (await facts.headers.get(refs.datasets[0]!, opts.budgetMs)).value ?? [] : [];
+    const header = refs.datasets.length ? ((await facts.headers.get(refs.datasets[0]!, opts.budgetMs)).value ?? []) : [];
     const features = header.filter((c) => c !== refs.labelColumn);
     const edit = fillSignatureEdit(doc, model.value, features);
     if (!edit) return undefined;
@@ -94,7 +99,10 @@ export function createCodeActionService(facts: FileFacts, opts: { budgetMs: numb
       if (doc.kind === 'other' || doc.unreadable) return [];
       const ours = diagnostics.filter((d) => d.source === 'modelgate');
       const out: CodeAction[] = [];
-      const headerDiags = ours.filter((d) => d.code === 'MG104' && (diagnosticData(d)?.fix === ADD_HEADER || /missing/.test(String(typeof d.message === 'string' ? d.message : d.message.value))));
+      const headerDiags = ours.filter(
+        (d) =>
+          d.code === 'MG104' && (diagnosticData(d)?.fix === ADD_HEADER || /missing/.test(String(typeof d.message === 'string' ? d.message : d.message.value))),
+      );
       if (doc.kind === 'candidate' || headerDiags.length) {
         const fix = headerFix(doc, headerDiags);
         if (fix) out.push(fix);

@@ -2,14 +2,32 @@
 // the names only the files know — the ONNX model's inputs and outputs, the
 // datasets' columns, files next to the manifest.
 import {
-  CompletionItemKind, InsertTextFormat, InsertTextMode, MarkupKind,
-  type CompletionItem, type CompletionList, type Position, type Range,
+  CompletionItemKind,
+  InsertTextFormat,
+  InsertTextMode,
+  MarkupKind,
+  type CompletionItem,
+  type CompletionList,
+  type Position,
+  type Range,
 } from 'vscode-languageserver-types';
 import { cursorContext, type CursorContext } from '../cursorContext';
 import type { FileFacts } from '../fileFacts';
 import type { ManifestDocument } from '../manifestDocument';
 import { datasetColumns, manifestRefs, modelInfo } from '../manifestRefs';
-import { childSchema, enumDocs, enumValues, isArraySchema, isObjectSchema, propertiesOf, requiredOf, schemaAt, typeLabel, typesOf, type SchemaNode } from '../schemaNav';
+import {
+  childSchema,
+  enumDocs,
+  enumValues,
+  isArraySchema,
+  isObjectSchema,
+  propertiesOf,
+  requiredOf,
+  schemaAt,
+  typeLabel,
+  typesOf,
+  type SchemaNode,
+} from '../schemaNav';
 import { entryLines, escapeSnippet, indentLines, yamlString } from '../yamlText';
 import { completePath } from './completionPaths';
 
@@ -34,8 +52,11 @@ export function pathPattern(path: (string | number)[]): string {
 }
 
 const COLUMN_VALUES = new Set([
-  'data.labelColumn', 'data.validation.*.labelColumn', 'signature.inputs.*.features.*',
-  'gates.metrics.*.slice.column', 'preprocessing.*.column',
+  'data.labelColumn',
+  'data.validation.*.labelColumn',
+  'signature.inputs.*.features.*',
+  'gates.metrics.*.slice.column',
+  'preprocessing.*.column',
 ]);
 const INPUT_NAMES = new Set(['signature.inputs.*.name', 'preprocessing.*.input']);
 const OUTPUT_NAMES = new Set(['signature.outputs.*.name', 'postprocessing.*.output']);
@@ -45,7 +66,10 @@ function inComment(line: string): boolean {
   let quote: string | undefined;
   for (let k = 0; k < line.length; k++) {
     const c = line[k];
-    if (quote) { if (c === quote) quote = undefined; continue; }
+    if (quote) {
+      if (c === quote) quote = undefined;
+      continue;
+    }
     if (c === '"' || c === "'") quote = c;
     else if (c === '#' && (k === 0 || /\s/.test(line[k - 1]!))) return true;
   }
@@ -69,8 +93,10 @@ function keyItem(r: Request, key: string, lines: string[], opts: { detail?: stri
   const { ctx } = r;
   let text: string;
   let snippet = true;
-  if (ctx.colonFollows) { text = escapeSnippet(yamlString(key, ctx.flow)); snippet = false; }
-  else if (ctx.flow) text = `${escapeSnippet(yamlString(key, true))}: $1`;
+  if (ctx.colonFollows) {
+    text = escapeSnippet(yamlString(key, ctx.flow));
+    snippet = false;
+  } else if (ctx.flow) text = `${escapeSnippet(yamlString(key, true))}: $1`;
   else text = indentLines(lines, ctx.column);
   return {
     label: key,
@@ -89,9 +115,15 @@ async function columnItems(r: Request, firstDataset?: string): Promise<Completio
   const { columns, pending } = await datasetColumns(r.doc, r.facts, r.budgetMs, firstDataset);
   if (pending) r.incomplete = true;
   const taken = new Set(r.ctx.siblings);
-  return columns.filter((c) => !taken.has(c)).map((c, i) => valueItem(r, c, {
-    kind: CompletionItemKind.Field, detail: 'dataset column', sort: String(i).padStart(5, '0'),
-  }));
+  return columns
+    .filter((c) => !taken.has(c))
+    .map((c, i) =>
+      valueItem(r, c, {
+        kind: CompletionItemKind.Field,
+        detail: 'dataset column',
+        sort: String(i).padStart(5, '0'),
+      }),
+    );
 }
 
 async function keyItems(r: Request): Promise<CompletionItem[]> {
@@ -100,23 +132,30 @@ async function keyItems(r: Request): Promise<CompletionItem[]> {
   if (pattern === 'staleness.drift.features') {
     const { columns, pending } = await datasetColumns(r.doc, r.facts, r.budgetMs);
     if (pending) r.incomplete = true;
-    return columns.filter((c) => !taken.has(c)).map((c, i) =>
-      keyItem(r, c, [`${yamlString(c)}:`, '  threshold: $1'], { kind: CompletionItemKind.Field, detail: 'dataset column', sort: String(i).padStart(5, '0') }));
+    return columns
+      .filter((c) => !taken.has(c))
+      .map((c, i) =>
+        keyItem(r, c, [`${yamlString(c)}:`, '  threshold: $1'], { kind: CompletionItemKind.Field, detail: 'dataset column', sort: String(i).padStart(5, '0') }),
+      );
   }
   if (pattern === 'data.labelFrequencies') {
-    return manifestRefs(r.doc).classLabels.filter((c) => !taken.has(c)).map((c, i) =>
-      keyItem(r, c, [`${yamlString(c)}: $1`], { kind: CompletionItemKind.EnumMember, detail: 'class label', sort: String(i).padStart(5, '0') }));
+    return manifestRefs(r.doc)
+      .classLabels.filter((c) => !taken.has(c))
+      .map((c, i) => keyItem(r, c, [`${yamlString(c)}: $1`], { kind: CompletionItemKind.EnumMember, detail: 'class label', sort: String(i).padStart(5, '0') }));
   }
   const parent = schemaAt(r.ctx.path, undefined, r.doc.parsed.value);
   if (isArraySchema(parent) && !r.ctx.flow) return newItem(r, childSchema(parent!, 0));
   const props = propertiesOf(parent);
   const required = new Set(requiredOf(parent));
-  return Object.entries(props).filter(([k]) => !taken.has(k)).map(([key, s]) =>
-    keyItem(r, key, entryLines(key, s, 'snippet'), {
-      detail: typeLabel(s) + (required.has(key) ? ' (required)' : ''),
-      doc: s.description,
-      sort: (required.has(key) ? '0' : '1') + key,
-    }));
+  return Object.entries(props)
+    .filter(([k]) => !taken.has(k))
+    .map(([key, s]) =>
+      keyItem(r, key, entryLines(key, s, 'snippet'), {
+        detail: typeLabel(s) + (required.has(key) ? ' (required)' : ''),
+        doc: s.description,
+        sort: (required.has(key) ? '0' : '1') + key,
+      }),
+    );
 }
 
 /** On an empty line under a list of objects: a new `- ` item with its required fields. */
@@ -135,12 +174,14 @@ async function valueItems(r: Request): Promise<CompletionItem[]> {
     const model = await modelInfo(r.doc, r.facts, r.budgetMs);
     if (model.pending) r.incomplete = true;
     const tensors = INPUT_NAMES.has(pattern) ? model.value?.inputs : model.value?.outputs;
-    return (tensors ?? []).map((t, i) => valueItem(r, t.name, {
-      kind: CompletionItemKind.Variable,
-      detail: `${t.dtype} [${t.shape.join(', ')}]`,
-      doc: `${INPUT_NAMES.has(pattern) ? 'Input' : 'Output'} of \`${model.path}\``,
-      sort: String(i).padStart(3, '0'),
-    }));
+    return (tensors ?? []).map((t, i) =>
+      valueItem(r, t.name, {
+        kind: CompletionItemKind.Variable,
+        detail: `${t.dtype} [${t.shape.join(', ')}]`,
+        doc: `${INPUT_NAMES.has(pattern) ? 'Input' : 'Output'} of \`${model.path}\``,
+        sort: String(i).padStart(3, '0'),
+      }),
+    );
   }
   if (COLUMN_VALUES.has(pattern)) {
     const validation = r.ctx.path[0] === 'data' && r.ctx.path[1] === 'validation' ? datasetPathAt(r.doc, r.ctx.path.slice(0, 3)) : undefined;
@@ -157,7 +198,9 @@ async function valueItems(r: Request): Promise<CompletionItem[]> {
   const s = schemaAt(r.ctx.path, undefined, r.doc.parsed.value);
   if (!s) return [];
   const docs = enumDocs(s);
-  const items = enumValues(s).map((v) => valueItem(r, v, { kind: CompletionItemKind.EnumMember, doc: docs.get(v), detail: s.default === v ? 'default' : undefined }));
+  const items = enumValues(s).map((v) =>
+    valueItem(r, v, { kind: CompletionItemKind.EnumMember, doc: docs.get(v), detail: s.default === v ? 'default' : undefined }),
+  );
   if (typesOf(s).includes('boolean')) items.push(...['true', 'false'].map((v) => valueItem(r, v, { kind: CompletionItemKind.Keyword })));
   return items;
 }

@@ -11,7 +11,12 @@ import { yamlString } from '../yamlText';
 const SKIP_DIRS = new Set(['node_modules', '.git', '__pycache__']);
 
 export async function completePath(
-  doc: ManifestDocument, facts: FileFacts, ctx: CursorContext, range: Range, ext: string, budgetMs: number,
+  doc: ManifestDocument,
+  facts: FileFacts,
+  ctx: CursorContext,
+  range: Range,
+  ext: string,
+  budgetMs: number,
 ): Promise<{ items: CompletionItem[]; pending: boolean }> {
   if (!doc.dir || /^[a-z][a-z0-9+.-]*:\/\//i.test(ctx.prefix)) return { items: [], pending: false };
   const slash = ctx.prefix.lastIndexOf('/');

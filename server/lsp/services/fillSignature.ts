@@ -31,8 +31,10 @@ export function flowList(items: string[], firstCol: number): string {
   let cur = '';
   for (const item of items.map((i) => yamlString(i, true))) {
     const next = cur ? `${cur}, ${item}` : item;
-    if (cur && firstCol + next.length > 100) { lines.push(cur + ','); cur = item; }
-    else cur = next;
+    if (cur && firstCol + next.length > 100) {
+      lines.push(cur + ',');
+      cur = item;
+    } else cur = next;
   }
   lines.push(cur);
   return `[${lines.join('\n' + ' '.repeat(firstCol))}]`;

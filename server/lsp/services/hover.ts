@@ -21,9 +21,12 @@ async function modelSection(doc: ManifestDocument, facts: FileFacts, budgetMs: n
   if (model.value) {
     const m = model.value;
     return [
-      `**${m.path}** (${(m.sizeBytes / 1024).toFixed(1)} KiB)`, '',
-      '| | name | dtype | shape |', '|---|---|---|---|',
-      ...tensorRows('input', m.inputs), ...tensorRows('output', m.outputs),
+      `**${m.path}** (${(m.sizeBytes / 1024).toFixed(1)} KiB)`,
+      '',
+      '| | name | dtype | shape |',
+      '|---|---|---|---|',
+      ...tensorRows('input', m.inputs),
+      ...tensorRows('output', m.outputs),
     ].join('\n');
   }
   if (model.error) return `Cannot read the model: ${model.error}`;

@@ -13,7 +13,9 @@ export function normalisedThousandths(values: number[]): number[] | undefined {
   if (total <= 0) return undefined;
   const out = values.map((v) => Math.round((v / total) * 1000));
   let largest = 0;
-  values.forEach((v, i) => { if (v > values[largest]!) largest = i; });
+  values.forEach((v, i) => {
+    if (v > values[largest]!) largest = i;
+  });
   out[largest]! += 1000 - out.reduce((a, b) => a + b, 0);
   return out;
 }

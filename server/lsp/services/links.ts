@@ -10,7 +10,11 @@ import type { ManifestDocument } from '../manifestDocument';
 
 function linkedPaths(value: unknown): JsonPath[] {
   const data = (value as { data?: Record<string, unknown> } | undefined)?.data;
-  const out: JsonPath[] = [['model', 'artifact'], ['data', 'reference'], ['data', 'current']];
+  const out: JsonPath[] = [
+    ['model', 'artifact'],
+    ['data', 'reference'],
+    ['data', 'current'],
+  ];
   for (const list of ['training', 'validation'] as const) {
     const items = data?.[list];
     if (Array.isArray(items)) items.forEach((_, i) => out.push(['data', list, i, 'path']));
@@ -22,20 +26,25 @@ export function createLinkService(facts: FileFacts, opts: { budgetMs: number } =
   return {
     async links(doc: ManifestDocument): Promise<DocumentLink[]> {
       if (doc.kind !== 'manifest' || doc.unreadable) return [];
-      const found = await Promise.all(linkedPaths(doc.parsed.value).map(async (path): Promise<DocumentLink | undefined> => {
-        const node = nodeAt(doc.parsed, path) as Node | undefined;
-        if (!isScalar(node) || typeof node.value !== 'string' || !node.range || node.value.trim() === '') return undefined;
-        const ref = node.value.trim();
-        let start = node.range[0];
-        let end = node.range[1];
-        if (doc.text[start] === '"' || doc.text[start] === "'") { start++; end--; }
-        const range = { start: doc.positionAt(start), end: doc.positionAt(end) };
-        if (isUri(ref)) return /^https?:/i.test(ref) ? { range, target: ref } : undefined;
-        if (!doc.dir) return undefined;
-        const abs = resolveDataPath(doc.dir, ref);
-        const exists = await facts.exists.get(abs, opts.budgetMs);
-        return exists.value ? { range, target: pathToFileURL(abs).href, tooltip: abs } : undefined;
-      }));
+      const found = await Promise.all(
+        linkedPaths(doc.parsed.value).map(async (path): Promise<DocumentLink | undefined> => {
+          const node = nodeAt(doc.parsed, path) as Node | undefined;
+          if (!isScalar(node) || typeof node.value !== 'string' || !node.range || node.value.trim() === '') return undefined;
+          const ref = node.value.trim();
+          let start = node.range[0];
+          let end = node.range[1];
+          if (doc.text[start] === '"' || doc.text[start] === "'") {
+            start++;
+            end--;
+          }
+          const range = { start: doc.positionAt(start), end: doc.positionAt(end) };
+          if (isUri(ref)) return /^https?:/i.test(ref) ? { range, target: ref } : undefined;
+          if (!doc.dir) return undefined;
+          const abs = resolveDataPath(doc.dir, ref);
+          const exists = await facts.exists.get(abs, opts.budgetMs);
+          return exists.value ? { range, target: pathToFileURL(abs).href, tooltip: abs } : undefined;
+        }),
+      );
       return found.filter((l): l is DocumentLink => l !== undefined);
     },
   };

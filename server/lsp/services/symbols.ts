@@ -41,8 +41,11 @@ export function createSymbolService() {
         const childPath = [...path, name];
         const detail = isScalar(value) && value.value !== null ? String(value.value).slice(0, 60) : undefined;
         out.push({
-          name, detail, kind: kindOf(value, childPath),
-          range: range(key.range[0], end), selectionRange: range(key.range[0], key.range[1]),
+          name,
+          detail,
+          kind: kindOf(value, childPath),
+          range: range(key.range[0], end),
+          selectionRange: range(key.range[0], key.range[1]),
           children: isMap(value) || isSeq(value) ? build(doc, value, childPath) : undefined,
         });
       }
@@ -55,8 +58,11 @@ export function createSymbolService() {
         const shape = (n.toJSON() as { shape?: unknown }).shape;
         const detail = tensors ? `${scalarText(n.get('dtype', true)) ?? ''} ${Array.isArray(shape) ? `[${shape.join(', ')}]` : ''}`.trim() : undefined;
         out.push({
-          name: label, detail, kind: tensors ? SymbolKind.Variable : SymbolKind.Object,
-          range: range(n.range[0], n.range[1]), selectionRange: range(n.range[0], n.range[1]),
+          name: label,
+          detail,
+          kind: tensors ? SymbolKind.Variable : SymbolKind.Object,
+          range: range(n.range[0], n.range[1]),
+          selectionRange: range(n.range[0], n.range[1]),
           children: build(doc, n, [...path, i]),
         });
       });

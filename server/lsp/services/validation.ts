@@ -29,13 +29,35 @@ export function createValidationService(facts: FileFacts) {
       if (doc.kind === 'other' || !settings.validate) return [];
       if (doc.unreadable === 'too-large') {
         const mb = (doc.text.length / 1024 / 1024).toFixed(1);
-        return [whole(doc, 'MG112', `manifest too large (${mb} MB, limit ${MAX_MANIFEST_BYTES / 1024 / 1024} MB): it is not checked. A manifest only points at the model and data; keep data in CSV files.`, DiagnosticSeverity.Error)];
+        return [
+          whole(
+            doc,
+            'MG112',
+            `manifest too large (${mb} MB, limit ${MAX_MANIFEST_BYTES / 1024 / 1024} MB): it is not checked. A manifest only points at the model and data; keep data in CSV files.`,
+            DiagnosticSeverity.Error,
+          ),
+        ];
       }
       if (doc.unreadable === 'binary') {
-        return [whole(doc, 'MG101', 'this file is binary, not YAML text: a model.yaml is a text file. Replace it with a manifest (run `modelgate init model.onnx` to write one).', DiagnosticSeverity.Error)];
+        return [
+          whole(
+            doc,
+            'MG101',
+            'this file is binary, not YAML text: a model.yaml is a text file. Replace it with a manifest (run `modelgate init model.onnx` to write one).',
+            DiagnosticSeverity.Error,
+          ),
+        ];
       }
       if (doc.kind === 'candidate') {
-        return [whole(doc, 'MG104', 'no `apiVersion: modelgate/v1`: add it and `kind: Model` at the top to have this file checked as a ModelGate manifest.', DiagnosticSeverity.Information, { fix: ADD_HEADER })];
+        return [
+          whole(
+            doc,
+            'MG104',
+            'no `apiVersion: modelgate/v1`: add it and `kind: Model` at the top to have this file checked as a ModelGate manifest.',
+            DiagnosticSeverity.Information,
+            { fix: ADD_HEADER },
+          ),
+        ];
       }
       warmFacts(doc, facts);
       const found = await validateManifest(doc.parsed, {

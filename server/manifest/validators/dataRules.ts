@@ -28,7 +28,15 @@ function frequencies(ctx: ValidationContext): ManifestDiagnostic[] {
   const entries = Object.entries(freq);
   const sum = entries.reduce((a, [, v]) => a + v, 0);
   if (entries.length > 0 && Math.abs(sum - 1) > FREQUENCY_TOLERANCE) {
-    out.push(report(parsed, at, 'MG205', `data.labelFrequencies sum to ${+sum.toFixed(4)}, not 1: each value is the share of one class in the training data (0.37 = 37 %), so together they must sum to 1 (±${FREQUENCY_TOLERANCE})`, { prefer: 'key' }));
+    out.push(
+      report(
+        parsed,
+        at,
+        'MG205',
+        `data.labelFrequencies sum to ${+sum.toFixed(4)}, not 1: each value is the share of one class in the training data (0.37 = 37 %), so together they must sum to 1 (±${FREQUENCY_TOLERANCE})`,
+        { prefer: 'key' },
+      ),
+    );
   }
   const task = ctx.valid(['model', 'task']) ? manifest.model?.task : undefined;
   if (task === 'regression' || !ctx.valid(['model', 'classLabels'])) return out;
@@ -38,10 +46,26 @@ function frequencies(ctx: ValidationContext): ManifestDiagnostic[] {
   const missing = labels.filter((l) => !(l in freq));
   for (const k of extra) {
     const near = closest(k, missing.length ? missing : labels);
-    out.push(report(parsed, [...at, k], 'MG206', `data.labelFrequencies has "${k}", which is not one of model.classLabels (${labels.join(', ')})${near ? `: did you mean "${near}"?` : ': remove it or correct the name'}`, { prefer: 'key', data: near ? { suggestion: near, key: k } : { key: k } }));
+    out.push(
+      report(
+        parsed,
+        [...at, k],
+        'MG206',
+        `data.labelFrequencies has "${k}", which is not one of model.classLabels (${labels.join(', ')})${near ? `: did you mean "${near}"?` : ': remove it or correct the name'}`,
+        { prefer: 'key', data: near ? { suggestion: near, key: k } : { key: k } },
+      ),
+    );
   }
   if (missing.length > 0) {
-    out.push(report(parsed, at, 'MG206', `data.labelFrequencies has no entry for ${missing.map((m) => `"${m}"`).join(', ')}: give the share of every class in model.classLabels`, { prefer: 'key', data: { missing } }));
+    out.push(
+      report(
+        parsed,
+        at,
+        'MG206',
+        `data.labelFrequencies has no entry for ${missing.map((m) => `"${m}"`).join(', ')}: give the share of every class in model.classLabels`,
+        { prefer: 'key', data: { missing } },
+      ),
+    );
   }
   return out;
 }
@@ -53,9 +77,16 @@ function dates(ctx: ValidationContext): ManifestDiagnostic[] {
   const trainedText = ctx.valid(['model', 'trainedAt']) ? manifest.model?.trainedAt : undefined;
   const trained = trainedText !== undefined ? dateMs(trainedText) : undefined;
   if (trained !== undefined && trained > now + FUTURE_SLACK_MS) {
-    out.push(report(parsed, ['model', 'trainedAt'], 'MG209', `model.trainedAt ${trainedText} is in the future (now is ${new Date(now).toISOString().slice(0, 19)}Z): use the time training finished, with its time zone (Z for UTC)`));
+    out.push(
+      report(
+        parsed,
+        ['model', 'trainedAt'],
+        'MG209',
+        `model.trainedAt ${trainedText} is in the future (now is ${new Date(now).toISOString().slice(0, 19)}Z): use the time training finished, with its time zone (Z for UTC)`,
+      ),
+    );
   }
-  const training = ctx.valid(['data', 'training']) ? manifest.data?.training ?? [] : [];
+  const training = ctx.valid(['data', 'training']) ? (manifest.data?.training ?? []) : [];
   training.forEach((t, i) => {
     const at = ['data', 'training', i, 'window'];
     if (!t.window || !ctx.valid(at)) return;
@@ -65,7 +96,14 @@ function dates(ctx: ValidationContext): ManifestDiagnostic[] {
       out.push(report(parsed, [...at, 'start'], 'MG208', `${fieldName(at)} starts (${t.window.start}) after it ends (${t.window.end}): swap start and end`));
     }
     if (end !== undefined && trained !== undefined && end > trained) {
-      out.push(report(parsed, [...at, 'end'], 'MG207', `${fieldName([...at, 'end'])} ${t.window.end} is after model.trainedAt ${trainedText}: a model cannot be trained on data that did not exist yet; correct the window end or trainedAt`));
+      out.push(
+        report(
+          parsed,
+          [...at, 'end'],
+          'MG207',
+          `${fieldName([...at, 'end'])} ${t.window.end} is after model.trainedAt ${trainedText}: a model cannot be trained on data that did not exist yet; correct the window end or trainedAt`,
+        ),
+      );
     } else if (end !== undefined && end > now + FUTURE_SLACK_MS) {
       out.push(report(parsed, [...at, 'end'], 'MG209', `${fieldName([...at, 'end'])} ${t.window.end} is in the future: use the last date the data covers`));
     }
@@ -80,12 +118,27 @@ function labelColumns(ctx: ValidationContext): ManifestDiagnostic[] {
   if (gates.length === 0) return [];
   const validation = manifest.data?.validation;
   if (!validation || validation.length === 0) {
-    return [report(parsed, ['gates', 'metrics'], 'MG211', 'gates.metrics need labelled validation data, but data.validation is missing: add `data: {validation: [{path: data/validation.csv}], labelColumn: target}`', { prefer: 'key' })];
+    return [
+      report(
+        parsed,
+        ['gates', 'metrics'],
+        'MG211',
+        'gates.metrics need labelled validation data, but data.validation is missing: add `data: {validation: [{path: data/validation.csv}], labelColumn: target}`',
+        { prefer: 'key' },
+      ),
+    ];
   }
   const out: ManifestDiagnostic[] = [];
   validation.forEach((v, i) => {
     if (v.labelColumn === undefined && manifest.data?.labelColumn === undefined) {
-      out.push(report(parsed, ['data', 'validation', i], 'MG211', `data.validation[${i}] has no label column, so gates.metrics cannot be computed: set data.labelColumn (for every dataset) or labelColumn on this dataset`));
+      out.push(
+        report(
+          parsed,
+          ['data', 'validation', i],
+          'MG211',
+          `data.validation[${i}] has no label column, so gates.metrics cannot be computed: set data.labelColumn (for every dataset) or labelColumn on this dataset`,
+        ),
+      );
     }
   });
   return out;

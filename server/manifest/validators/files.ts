@@ -62,7 +62,11 @@ function needs(ctx: ValidationContext, ref: DatasetRef): ColumnNeed[] {
     const own = m.data?.validation?.[i]?.labelColumn;
     const label = own ?? m.data?.labelColumn;
     if (label !== undefined) {
-      out.push({ why: own !== undefined ? `data.validation[${i}].labelColumn` : 'data.labelColumn', columns: [label], at: own !== undefined ? ['data', 'validation', i, 'labelColumn'] : ['data', 'labelColumn'] });
+      out.push({
+        why: own !== undefined ? `data.validation[${i}].labelColumn` : 'data.labelColumn',
+        columns: [label],
+        at: own !== undefined ? ['data', 'validation', i, 'labelColumn'] : ['data', 'labelColumn'],
+      });
     }
     if (ctx.valid(['gates', 'metrics'])) {
       (m.gates?.metrics ?? []).forEach((g, k) => {
@@ -71,7 +75,9 @@ function needs(ctx: ValidationContext, ref: DatasetRef): ColumnNeed[] {
     }
   }
   if ((ref.role === 'reference' || ref.role === 'current') && ctx.valid(['staleness', 'drift', 'features'])) {
-    const cols = Object.entries(m.staleness?.drift?.features ?? {}).filter(([, f]) => !f.ignore).map(([k]) => k);
+    const cols = Object.entries(m.staleness?.drift?.features ?? {})
+      .filter(([, f]) => !f.ignore)
+      .map(([k]) => k);
     if (cols.length) out.push({ why: 'staleness.drift.features', columns: cols, at: ['staleness', 'drift', 'features'] });
   }
   return out;
@@ -88,7 +94,9 @@ async function checkDataset(ctx: ValidationContext, ref: DatasetRef): Promise<Ch
   const { parsed } = ctx;
   const field = fieldName(ref.path);
   if (isUri(ref.file)) {
-    return { diagnostics: [report(parsed, ref.path, 'MG210', `${field} "${ref.file}" is a URI: it is recorded but not fetched, so its columns are not checked`)] };
+    return {
+      diagnostics: [report(parsed, ref.path, 'MG210', `${field} "${ref.file}" is a URI: it is recorded but not fetched, so its columns are not checked`)],
+    };
   }
   const abs = resolveDataPath(ctx.manifestDir, ref.file);
   let probe;
@@ -96,7 +104,9 @@ async function checkDataset(ctx: ValidationContext, ref: DatasetRef): Promise<Ch
     probe = await probeCsv(abs);
   } catch (err) {
     const why = await fileProblem(err as NodeJS.ErrnoException, abs, ctx.manifestDir, '.csv');
-    return { diagnostics: [report(parsed, ref.path, 'MG201', `${field} "${ref.file}" ${why.message}`, why.suggestion ? { data: { suggestion: why.suggestion } } : {})] };
+    return {
+      diagnostics: [report(parsed, ref.path, 'MG201', `${field} "${ref.file}" ${why.message}`, why.suggestion ? { data: { suggestion: why.suggestion } } : {})],
+    };
   }
   if (probe.problem) {
     const d = report(parsed, ref.path, probe.problem.kind === 'no-header' ? 'MG203' : 'MG202', `${field} "${ref.file}" ${probe.problem.message}`);
@@ -135,7 +145,18 @@ function columnDiagnostics(ctx: ValidationContext, checked: Checked[]): Manifest
   for (const { need, sets } of perNeed.values()) {
     const inNone = need.columns.filter((col) => sets.every((s) => !s.columns.includes(col)));
     if (inNone.length > 5) {
-      out.push(report(parsed, need.at, 'MG204', `${inNone.length} columns named in ${need.why} are in none of the datasets (${inNone.slice(0, 3).map((c) => `"${c}"`).join(', ')}, …): do the datasets belong to this model? Their columns are ${listColumns([...new Set(sets.flatMap((s) => s.columns))])}`, { prefer: 'key', data: { columns: inNone } }));
+      out.push(
+        report(
+          parsed,
+          need.at,
+          'MG204',
+          `${inNone.length} columns named in ${need.why} are in none of the datasets (${inNone
+            .slice(0, 3)
+            .map((c) => `"${c}"`)
+            .join(', ')}, …): do the datasets belong to this model? Their columns are ${listColumns([...new Set(sets.flatMap((s) => s.columns))])}`,
+          { prefer: 'key', data: { columns: inNone } },
+        ),
+      );
     }
     for (const col of inNone.length > 5 ? [] : inNone) {
       const all = [...new Set(sets.flatMap((s) => s.columns))];
@@ -143,7 +164,15 @@ function columnDiagnostics(ctx: ValidationContext, checked: Checked[]): Manifest
       const near = closest(col, all) ?? (/labelColumn$/.test(need.why) ? all.find((c) => LABEL_NAMES.includes(c.toLowerCase())) : undefined);
       const files = sets.map((s) => `"${s.ref.file}"`);
       const place = columnPlace(need, col);
-      out.push(report(parsed, place.path, 'MG204', `column "${col}" (${need.why}) is not in ${files.length === 1 ? `the dataset ${files[0]}` : `any of the datasets ${files.join(', ')}`}${near ? `: did you mean "${near}"?` : `; their columns are ${listColumns(all)}`}`, { prefer: place.prefer, data: near ? { suggestion: near, column: col } : { column: col } }));
+      out.push(
+        report(
+          parsed,
+          place.path,
+          'MG204',
+          `column "${col}" (${need.why}) is not in ${files.length === 1 ? `the dataset ${files[0]}` : `any of the datasets ${files.join(', ')}`}${near ? `: did you mean "${near}"?` : `; their columns are ${listColumns(all)}`}`,
+          { prefer: place.prefer, data: near ? { suggestion: near, column: col } : { column: col } },
+        ),
+      );
     }
     for (const s of sets) {
       const missing = need.columns.filter((col) => !s.columns.includes(col) && !inNone.includes(col));
@@ -156,7 +185,10 @@ function columnDiagnostics(ctx: ValidationContext, checked: Checked[]): Manifest
         message = `${field} "${s.ref.file}" has no column "${missing[0]}" (named in ${need.why}), which the other datasets have${near ? `: did you mean "${near}"?` : ''}`;
         if (near) data = { ...data, suggestion: near };
       } else {
-        message = `${field} "${s.ref.file}" lacks ${missing.length} columns named in ${need.why}: ${missing.slice(0, 5).map((c) => `"${c}"`).join(', ')}${missing.length > 5 ? ', …' : ''}; its columns are ${listColumns(s.columns)}`;
+        message = `${field} "${s.ref.file}" lacks ${missing.length} columns named in ${need.why}: ${missing
+          .slice(0, 5)
+          .map((c) => `"${c}"`)
+          .join(', ')}${missing.length > 5 ? ', …' : ''}; its columns are ${listColumns(s.columns)}`;
       }
       out.push(report(parsed, s.ref.path, 'MG204', `${message}. Add the column to the file, or point at the right file`, { data }));
     }
@@ -165,7 +197,12 @@ function columnDiagnostics(ctx: ValidationContext, checked: Checked[]): Manifest
 }
 
 function listColumns(cols: string[]): string {
-  return cols.slice(0, 8).map((c) => `"${c}"`).join(', ') + (cols.length > 8 ? `, … (${cols.length} in all)` : '');
+  return (
+    cols
+      .slice(0, 8)
+      .map((c) => `"${c}"`)
+      .join(', ') + (cols.length > 8 ? `, … (${cols.length} in all)` : '')
+  );
 }
 
 /** Why a file cannot be opened, and the nearest existing file with `ext` when it is missing. */
@@ -180,7 +217,7 @@ export async function fileProblem(e: NodeJS.ErrnoException, abs: string, manifes
       // the directory itself is missing; no suggestion
     }
     const suggestion = near ? relative(manifestDir, `${dirname(abs)}/${near}`) : undefined;
-    const message = `does not exist (looked in ${where === '.' ? 'the manifest\'s folder' : `${where}/`}, relative to the manifest)${suggestion ? `: did you mean "${suggestion}"?` : ': correct the path or create the file'}`;
+    const message = `does not exist (looked in ${where === '.' ? "the manifest's folder" : `${where}/`}, relative to the manifest)${suggestion ? `: did you mean "${suggestion}"?` : ': correct the path or create the file'}`;
     return { message, suggestion };
   }
   if (e.code === 'EACCES' || e.code === 'EPERM') return { message: 'cannot be read: permission denied; make the file readable' };

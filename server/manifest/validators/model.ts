@@ -21,7 +21,14 @@ export const modelValidator: Validator = {
     const at = ['model', 'artifact'];
     const { parsed } = ctx;
     if (isUri(artifact)) {
-      return [report(parsed, at, 'MG301', `model.artifact "${artifact}" is a URI, but ModelGate serves a local ONNX file: download it next to the manifest and give its relative path`)];
+      return [
+        report(
+          parsed,
+          at,
+          'MG301',
+          `model.artifact "${artifact}" is a URI, but ModelGate serves a local ONNX file: download it next to the manifest and give its relative path`,
+        ),
+      ];
     }
     const abs = resolveDataPath(ctx.manifestDir, artifact);
     try {
@@ -38,8 +45,18 @@ export const modelValidator: Validator = {
       const msg = err instanceof Error ? err.message : String(err);
       const rel = relative(ctx.manifestDir, abs) || artifact;
       if (err instanceof ModelLoadError && /^not an ONNX model/.test(msg)) {
-        const detail = msg.replace(/^not an ONNX model[^:]*:\s*/, '').replace(abs, rel).replace(/^\S+:\s*/, '');
-        return [report(parsed, at, 'MG302', `not an ONNX model: "${artifact}" ${detail.startsWith(rel) ? detail.slice(rel.length).trim() : detail}; export it again (torch.onnx.export, tf2onnx, skl2onnx) and check the path`)];
+        const detail = msg
+          .replace(/^not an ONNX model[^:]*:\s*/, '')
+          .replace(abs, rel)
+          .replace(/^\S+:\s*/, '');
+        return [
+          report(
+            parsed,
+            at,
+            'MG302',
+            `not an ONNX model: "${artifact}" ${detail.startsWith(rel) ? detail.slice(rel.length).trim() : detail}; export it again (torch.onnx.export, tf2onnx, skl2onnx) and check the path`,
+          ),
+        ];
       }
       return [report(parsed, at, 'MG301', `model.artifact "${artifact}" cannot be read: ${msg.replace(abs, rel)}`)];
     }
@@ -67,9 +84,20 @@ function compareSignature(ctx: ValidationContext, meta: ModelMetadata): Manifest
   const sig = manifest.signature;
   if (!sig) {
     out.push(...modelProcessing(ctx, meta));
-    out.push(report(parsed, ['model', 'artifact'], 'MG310', `no signature: the model takes ${describe(meta.inputs)} and returns ${describe(meta.outputs)}; add a signature section (the quick fix fills it from the model) so shapes and features are checked`, {
-      data: { inputs: meta.inputs.map((t) => ({ ...t, shape: manifestShape(t.shape) })), outputs: meta.outputs.map((t) => ({ ...t, shape: manifestShape(t.shape) })) },
-    }));
+    out.push(
+      report(
+        parsed,
+        ['model', 'artifact'],
+        'MG310',
+        `no signature: the model takes ${describe(meta.inputs)} and returns ${describe(meta.outputs)}; add a signature section (the quick fix fills it from the model) so shapes and features are checked`,
+        {
+          data: {
+            inputs: meta.inputs.map((t) => ({ ...t, shape: manifestShape(t.shape) })),
+            outputs: meta.outputs.map((t) => ({ ...t, shape: manifestShape(t.shape) })),
+          },
+        },
+      ),
+    );
     return out;
   }
   const inputs = compareTensors(ctx, 'inputs', sig.inputs, meta.inputs, out);
@@ -78,7 +106,15 @@ function compareSignature(ctx: ValidationContext, meta: ModelMetadata): Manifest
     const declared = new Set(sig.inputs.map((t) => t.name));
     const missing = meta.inputs.filter((t) => !declared.has(t.name));
     if (missing.length) {
-      out.push(report(parsed, ['signature', 'inputs'], 'MG309', `the model also needs ${missing.length === 1 ? 'input' : 'inputs'} ${describe(missing)}, which signature.inputs does not list: add ${missing.length === 1 ? 'it' : 'them'}, or requests cannot run`, { prefer: 'key', data: { inputs: missing.map((t) => ({ ...t, shape: manifestShape(t.shape) })) } }));
+      out.push(
+        report(
+          parsed,
+          ['signature', 'inputs'],
+          'MG309',
+          `the model also needs ${missing.length === 1 ? 'input' : 'inputs'} ${describe(missing)}, which signature.inputs does not list: add ${missing.length === 1 ? 'it' : 'them'}, or requests cannot run`,
+          { prefer: 'key', data: { inputs: missing.map((t) => ({ ...t, shape: manifestShape(t.shape) })) } },
+        ),
+      );
     }
   }
   out.push(...modelProcessing(ctx, meta));
@@ -86,8 +122,11 @@ function compareSignature(ctx: ValidationContext, meta: ModelMetadata): Manifest
 }
 
 function compareTensors(
-  ctx: ValidationContext, kind: 'inputs' | 'outputs',
-  declared: Array<{ name: string; dtype: string; shape: Dim[] }>, actual: TensorInfo[], out: ManifestDiagnostic[],
+  ctx: ValidationContext,
+  kind: 'inputs' | 'outputs',
+  declared: Array<{ name: string; dtype: string; shape: Dim[] }>,
+  actual: TensorInfo[],
+  out: ManifestDiagnostic[],
 ): { unmatched: number } {
   const { parsed } = ctx;
   const names = actual.map((t) => t.name);
@@ -101,23 +140,55 @@ function compareTensors(
       unmatched++;
       const free = names.filter((n) => !declaredNames.has(n));
       const near = closest(t.name, names) ?? (free.length === 1 ? free[0] : undefined);
-      out.push(report(parsed, [...at, 'name'], 'MG303', `${fieldName([...at, 'name'])} "${t.name}" is not an ${one} of the model, whose ${kind} are ${names.map((n) => `"${n}"`).join(', ') || 'none'}${near ? `: did you mean "${near}"?` : ''}`, near ? { data: { suggestion: near } } : {}));
+      out.push(
+        report(
+          parsed,
+          [...at, 'name'],
+          'MG303',
+          `${fieldName([...at, 'name'])} "${t.name}" is not an ${one} of the model, whose ${kind} are ${names.map((n) => `"${n}"`).join(', ') || 'none'}${near ? `: did you mean "${near}"?` : ''}`,
+          near ? { data: { suggestion: near } } : {},
+        ),
+      );
       return;
     }
     if (model.dtype !== 'unknown' && model.dtype !== t.dtype) {
-      out.push(report(parsed, [...at, 'dtype'], 'MG304', `${fieldName([...at, 'dtype'])} is ${t.dtype}, but the model's ${one} "${t.name}" is ${model.dtype}: set dtype: ${model.dtype}`, { data: { suggestion: model.dtype } }));
+      out.push(
+        report(
+          parsed,
+          [...at, 'dtype'],
+          'MG304',
+          `${fieldName([...at, 'dtype'])} is ${t.dtype}, but the model's ${one} "${t.name}" is ${model.dtype}: set dtype: ${model.dtype}`,
+          { data: { suggestion: model.dtype } },
+        ),
+      );
     }
     if (model.dtype === 'unknown') return;
     const suggestion = manifestShape(model.shape).map((d, k) => (typeof t.shape[k] === 'string' || t.shape[k] === -1 ? t.shape[k]! : d));
     if (t.shape.length !== model.shape.length) {
-      out.push(report(parsed, [...at, 'shape'], 'MG305', `${fieldName([...at, 'shape'])} ${fmtShape(t.shape)} has ${t.shape.length} dimensions, but the model's ${one} "${t.name}" has ${model.shape.length}: ${fmtShape(model.shape)}; use shape: [${manifestShape(model.shape).join(', ')}]`, { data: { suggestion: manifestShape(model.shape) } }));
+      out.push(
+        report(
+          parsed,
+          [...at, 'shape'],
+          'MG305',
+          `${fieldName([...at, 'shape'])} ${fmtShape(t.shape)} has ${t.shape.length} dimensions, but the model's ${one} "${t.name}" has ${model.shape.length}: ${fmtShape(model.shape)}; use shape: [${manifestShape(model.shape).join(', ')}]`,
+          { data: { suggestion: manifestShape(model.shape) } },
+        ),
+      );
       return;
     }
     t.shape.forEach((d, k) => {
       const m = model.shape[k]!;
       if (typeof d !== 'number' || d === -1) return; // symbolic in the manifest: matches anything
       if (typeof m === 'number' && m >= 0 && m !== d) {
-        out.push(report(parsed, [...at, 'shape', k], 'MG305', `${fieldName([...at, 'shape', k])} is ${d}, but the model's ${one} "${t.name}" has ${m} there (shape ${fmtShape(model.shape)}): use ${m}`, { data: { suggestion: m, shape: suggestion } }));
+        out.push(
+          report(
+            parsed,
+            [...at, 'shape', k],
+            'MG305',
+            `${fieldName([...at, 'shape', k])} is ${d}, but the model's ${one} "${t.name}" has ${m} there (shape ${fmtShape(model.shape)}): use ${m}`,
+            { data: { suggestion: m, shape: suggestion } },
+          ),
+        );
       }
     });
   });
@@ -132,5 +203,7 @@ function compareTensors(
 function modelProcessing(ctx: ValidationContext, meta: ModelMetadata): ManifestDiagnostic[] {
   const key = (p: { code: string; path: JsonPath }) => `${p.code} ${p.path.join('.')}`;
   const seen = new Set(processingProblems(ctx).map(key));
-  return processingProblems(ctx, meta).filter((p) => !seen.has(key(p))).map((p) => problemDiagnostic(ctx, p));
+  return processingProblems(ctx, meta)
+    .filter((p) => !seen.has(key(p)))
+    .map((p) => problemDiagnostic(ctx, p));
 }

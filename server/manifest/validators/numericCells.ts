@@ -26,13 +26,15 @@ export const numericCellsValidator: Validator = {
     if (numeric.size === 0) return [];
     const columns = [...numeric.keys()];
     const refs = datasetRefs(ctx).filter((r) => !isUri(r.file));
-    const found = await Promise.all(refs.map(async (ref) => {
-      try {
-        return { ref, scan: await scanNumericColumns(resolveDataPath(ctx.manifestDir, ref.file), columns) };
-      } catch {
-        return undefined; // a missing or unreadable file is MG201/MG202
-      }
-    }));
+    const found = await Promise.all(
+      refs.map(async (ref) => {
+        try {
+          return { ref, scan: await scanNumericColumns(resolveDataPath(ctx.manifestDir, ref.file), columns) };
+        } catch {
+          return undefined; // a missing or unreadable file is MG201/MG202
+        }
+      }),
+    );
     return found.flatMap((f) => (f && f.scan.columns.length ? diagnosticsFor(ctx, f.ref, f.scan, numeric) : []));
   },
 };
@@ -43,8 +45,9 @@ function numericFeatures(ctx: ValidationContext): Map<string, string> {
   if (!ctx.valid(['signature', 'inputs'], ['preprocessing'])) return out;
   const inputs = ctx.manifest.signature?.inputs ?? [];
   const firstInput = inputs[0]?.name;
-  const onehot = new Set((ctx.manifest.preprocessing ?? [])
-    .flatMap((p) => (p.op === 'onehot' && p.column !== undefined ? [`${p.input ?? firstInput}\0${p.column}`] : [])));
+  const onehot = new Set(
+    (ctx.manifest.preprocessing ?? []).flatMap((p) => (p.op === 'onehot' && p.column !== undefined ? [`${p.input ?? firstInput}\0${p.column}`] : [])),
+  );
   inputs.forEach((input, i) => {
     for (const f of input.features ?? []) {
       if (!onehot.has(`${input.name}\0${f}`) && !out.has(f)) out.set(f, `signature.inputs[${i}].features`);
@@ -70,14 +73,29 @@ function diagnosticsFor(ctx: ValidationContext, ref: DatasetRef, scan: NumericSc
     : 'rows holding one cannot be fed to the model';
   const fix = `fill in or impute the values, or remove the rows when exporting${gate ? '; raise data.maxDroppedShare only if leaving them out is intended' : ''}`;
   const shown = scan.columns.slice(0, MAX_COLUMNS_SHOWN);
-  const out = shown.map((c) => report(ctx.parsed, ref.path, 'MG212',
-    `${field} "${ref.file}": column "${c.column}" is not a number in ${c.bad} ${of}: ${cellsText(ref.file, c)}. The model takes "${c.column}" as a number (${listedIn.get(c.column) ?? 'signature features'}), so ${consequence}. To fix: ${fix}`,
-    { severity, data: { file: ref.file, column: c.column, bad: c.bad, cells: c.first } }));
+  const out = shown.map((c) =>
+    report(
+      ctx.parsed,
+      ref.path,
+      'MG212',
+      `${field} "${ref.file}": column "${c.column}" is not a number in ${c.bad} ${of}: ${cellsText(ref.file, c)}. The model takes "${c.column}" as a number (${listedIn.get(c.column) ?? 'signature features'}), so ${consequence}. To fix: ${fix}`,
+      { severity, data: { file: ref.file, column: c.column, bad: c.bad, cells: c.first } },
+    ),
+  );
   const rest = scan.columns.slice(MAX_COLUMNS_SHOWN);
   if (rest.length) {
-    out.push(report(ctx.parsed, ref.path, 'MG212',
-      `${field} "${ref.file}": ${rest.length} more numeric column${rest.length === 1 ? ' holds' : 's hold'} cells that are not numbers, ${of}: ${rest.slice(0, 8).map((c) => `"${c.column}" (${c.bad}, first at ${ref.file}:${c.first[0]!.line}:${c.first[0]!.col})`).join(', ')}${rest.length > 8 ? ', …' : ''}. To fix: ${fix}`,
-      { severity, data: { file: ref.file, columns: rest.map((c) => c.column) } }));
+    out.push(
+      report(
+        ctx.parsed,
+        ref.path,
+        'MG212',
+        `${field} "${ref.file}": ${rest.length} more numeric column${rest.length === 1 ? ' holds' : 's hold'} cells that are not numbers, ${of}: ${rest
+          .slice(0, 8)
+          .map((c) => `"${c.column}" (${c.bad}, first at ${ref.file}:${c.first[0]!.line}:${c.first[0]!.col})`)
+          .join(', ')}${rest.length > 8 ? ', …' : ''}. To fix: ${fix}`,
+        { severity, data: { file: ref.file, columns: rest.map((c) => c.column) } },
+      ),
+    );
   }
   return out;
 }

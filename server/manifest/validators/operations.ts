@@ -25,10 +25,25 @@ function batching(ctx: ValidationContext): ManifestDiagnostic[] {
   if (!b || b.enabled === false || b.maxDelayMs === undefined || p99 === undefined) return [];
   const d = b.maxDelayMs;
   if (d >= p99) {
-    return [report(parsed, at, 'MG124', `${fieldName(at)} ${d} is not below slo.p99Ms ${p99}: a request that waits that long for a batch already misses the latency target; use at most ${+(p99 / 4).toFixed(2)} ms, or disable batching`)];
+    return [
+      report(
+        parsed,
+        at,
+        'MG124',
+        `${fieldName(at)} ${d} is not below slo.p99Ms ${p99}: a request that waits that long for a batch already misses the latency target; use at most ${+(p99 / 4).toFixed(2)} ms, or disable batching`,
+      ),
+    ];
   }
   if (d > p99 / 2) {
-    return [report(parsed, at, 'MG124', `${fieldName(at)} ${d} is more than half of slo.p99Ms ${p99}, leaving little time for inference under load: use at most ${+(p99 / 4).toFixed(2)} ms`, { severity: 'warning' })];
+    return [
+      report(
+        parsed,
+        at,
+        'MG124',
+        `${fieldName(at)} ${d} is more than half of slo.p99Ms ${p99}, leaving little time for inference under load: use at most ${+(p99 / 4).toFixed(2)} ms`,
+        { severity: 'warning' },
+      ),
+    ];
   }
   return [];
 }
@@ -44,8 +59,14 @@ function throughput(ctx: ValidationContext): ManifestDiagnostic[] {
   const per = rps / instances;
   if (per <= limit) return [];
   const need = Math.ceil(rps / limit);
-  return [report(parsed, ['slo', 'rps'], 'MG126',
-    `slo.rps ${rps} with ${instances} instance${instances === 1 ? '' : 's'} asks ${Math.round(per)} requests/s of each; ModelGate assumes one ${gpu ? 'GPU' : 'CPU'} instance serves at most about ${limit} requests/s: set serving.instances to ${need} or more, or lower slo.rps`)];
+  return [
+    report(
+      parsed,
+      ['slo', 'rps'],
+      'MG126',
+      `slo.rps ${rps} with ${instances} instance${instances === 1 ? '' : 's'} asks ${Math.round(per)} requests/s of each; ModelGate assumes one ${gpu ? 'GPU' : 'CPU'} instance serves at most about ${limit} requests/s: set serving.instances to ${need} or more, or lower slo.rps`,
+    ),
+  ];
 }
 
 function canary(ctx: ValidationContext): ManifestDiagnostic[] {
@@ -53,8 +74,14 @@ function canary(ctx: ValidationContext): ManifestDiagnostic[] {
   if (!ctx.valid(['deploy', 'kubernetes'])) return [];
   const k = manifest.deploy?.kubernetes;
   if (!k || k.mode !== 'raw' || k.canaryPercent === undefined) return [];
-  return [report(parsed, ['deploy', 'kubernetes', 'canaryPercent'], 'MG125',
-    'deploy.kubernetes.canaryPercent has no effect with mode: raw: KServe ignores canaryTrafficPercent in RawDeployment mode, so every request would go to the new version; set mode: serverless, or remove canaryPercent')];
+  return [
+    report(
+      parsed,
+      ['deploy', 'kubernetes', 'canaryPercent'],
+      'MG125',
+      'deploy.kubernetes.canaryPercent has no effect with mode: raw: KServe ignores canaryTrafficPercent in RawDeployment mode, so every request would go to the new version; set mode: serverless, or remove canaryPercent',
+    ),
+  ];
 }
 
 function thresholdProblem(method: string, t: number): string | undefined {
@@ -95,9 +122,23 @@ function drift(ctx: ValidationContext): ManifestDiagnostic[] {
       const at = ['staleness', 'drift', 'inputs', name];
       if (!input) {
         const names = inputs.map((i) => i.name);
-        out.push(report(parsed, at, 'MG134', `staleness.drift.inputs names "${name}", which is not a model input${names.length ? `; the inputs are: ${names.join(', ')}` : '; add the input under signature.inputs'}`));
+        out.push(
+          report(
+            parsed,
+            at,
+            'MG134',
+            `staleness.drift.inputs names "${name}", which is not a model input${names.length ? `; the inputs are: ${names.join(', ')}` : '; add the input under signature.inputs'}`,
+          ),
+        );
       } else if (!input.features?.length) {
-        out.push(report(parsed, at, 'MG134', `input "${name}" has no features list, so its dataset columns are unknown and cannot be summarised; list them under signature.inputs[${index}].features`));
+        out.push(
+          report(
+            parsed,
+            at,
+            'MG134',
+            `input "${name}" has no features list, so its dataset columns are unknown and cannot be summarised; list them under signature.inputs[${index}].features`,
+          ),
+        );
       }
     }
   }
@@ -110,6 +151,12 @@ function dataAge(ctx: ValidationContext): ManifestDiagnostic[] {
   if (manifest.staleness?.maxDataAge === undefined) return [];
   const windows = (manifest.data?.training ?? []).filter((t) => t.window);
   if (windows.length > 0) return [];
-  return [report(parsed, ['staleness', 'maxDataAge'], 'MG128',
-    'staleness.maxDataAge cannot be checked: no data.training entry has a window saying when its data ends; add `window: {start: 2026-01-01, end: 2026-10-31}` to a training dataset, or remove maxDataAge')];
+  return [
+    report(
+      parsed,
+      ['staleness', 'maxDataAge'],
+      'MG128',
+      'staleness.maxDataAge cannot be checked: no data.training entry has a window saying when its data ends; add `window: {start: 2026-01-01, end: 2026-10-31}` to a training dataset, or remove maxDataAge',
+    ),
+  ];
 }

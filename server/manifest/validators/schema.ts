@@ -64,7 +64,9 @@ function isMissingTag(e: ErrorObject): boolean {
 function translateAll(parsed: ParsedManifest, errors: ErrorObject[]): Translated[] {
   const groups = errors.filter((e) => e.keyword === 'anyOf');
   const inGroup = (e: ErrorObject): ErrorObject | undefined =>
-    groups.find((g) => g !== e && e.schemaPath.startsWith(g.schemaPath + '/') && (e.instancePath === g.instancePath || e.instancePath.startsWith(g.instancePath + '/')));
+    groups.find(
+      (g) => g !== e && e.schemaPath.startsWith(g.schemaPath + '/') && (e.instancePath === g.instancePath || e.instancePath.startsWith(g.instancePath + '/')),
+    );
   const out: Translated[] = [];
   for (const e of errors) {
     if (inGroup(e)) continue;
@@ -90,22 +92,51 @@ function translateAnyOf(parsed: ParsedManifest, e: ErrorObject, branches: Map<st
   // Every branch only lacks a key: a gate with neither min nor max.
   if (all.length > 0 && all.every((errs) => errs.every((b) => b.keyword === 'required' && b.instancePath === e.instancePath))) {
     const keys = all.flat().map((b) => String(b.params.missingProperty));
-    return [{ code: 'MG107', path, message: `${field} needs ${keys.map((k) => `"${k}"`).join(' or ')}: add ${keys.join(' and/or ')} with the threshold the gate checks`, prefer: 'key' }];
+    return [
+      {
+        code: 'MG107',
+        path,
+        message: `${field} needs ${keys.map((k) => `"${k}"`).join(' or ')}: add ${keys.join(' and/or ')} with the threshold the gate checks`,
+        prefer: 'key',
+      },
+    ];
   }
   const typeFits = all.find((errs) => !errs.some((b) => b.keyword === 'type' && b.instancePath === e.instancePath));
-  const isShapeDim = path.length >= 2 && path[path.length - 2] === 'shape' && (path[0] === 'signature');
+  const isShapeDim = path.length >= 2 && path[path.length - 2] === 'shape' && path[0] === 'signature';
   if (isShapeDim) {
     const v = e.data;
-    return [{
-      code: typeof v === 'string' ? 'MG109' : typeof v === 'number' ? 'MG108' : 'MG105',
-      path,
-      message: `${field} ${JSON.stringify(v) ?? 'empty'} is not a dimension: use a positive size (e.g. 30), -1, or a name such as batch for a dynamic axis`,
-    }];
+    return [
+      {
+        code: typeof v === 'string' ? 'MG109' : typeof v === 'number' ? 'MG108' : 'MG105',
+        path,
+        message: `${field} ${JSON.stringify(v) ?? 'empty'} is not a dimension: use a positive size (e.g. 30), -1, or a name such as batch for a dynamic axis`,
+      },
+    ];
   }
   if (typeFits) return typeFits.map((b) => translate(parsed, b));
-  const types = [...new Set(all.flat().filter((b) => b.keyword === 'type').flatMap((b) => String(b.params.type).split(',')))];
-  const names: Record<string, string> = { number: 'a number', integer: 'a whole number', string: 'a text', array: 'a list', object: 'a mapping', boolean: 'true or false' };
-  return [{ code: 'MG105', path, message: `${field} must be ${types.map((t) => names[t] ?? t).join(' or ')}, but it is ${describe(e.data)}: write e.g. ${types.includes('array') ? '0 or [0, 1, 2]' : '0'}` }];
+  const types = [
+    ...new Set(
+      all
+        .flat()
+        .filter((b) => b.keyword === 'type')
+        .flatMap((b) => String(b.params.type).split(',')),
+    ),
+  ];
+  const names: Record<string, string> = {
+    number: 'a number',
+    integer: 'a whole number',
+    string: 'a text',
+    array: 'a list',
+    object: 'a mapping',
+    boolean: 'true or false',
+  };
+  return [
+    {
+      code: 'MG105',
+      path,
+      message: `${field} must be ${types.map((t) => names[t] ?? t).join(' or ')}, but it is ${describe(e.data)}: write e.g. ${types.includes('array') ? '0 or [0, 1, 2]' : '0'}`,
+    },
+  ];
 }
 
 function describe(v: unknown): string {

@@ -19,14 +19,30 @@ export interface Translated {
 type SchemaNode = Record<string, unknown>;
 
 const TYPE_NAMES: Record<string, string> = {
-  string: 'a text', number: 'a number', integer: 'a whole number', array: 'a list',
-  object: 'a mapping (indented `key: value` lines)', boolean: 'true or false', null: 'empty',
+  string: 'a text',
+  number: 'a number',
+  integer: 'a whole number',
+  array: 'a list',
+  object: 'a mapping (indented `key: value` lines)',
+  boolean: 'true or false',
+  null: 'empty',
 };
 
 const EXAMPLES: Record<string, string> = {
-  apiVersion: 'modelgate/v1', kind: 'Model', name: 'my-model', version: '1.0.0', artifact: 'model.onnx',
-  task: 'classification', dtype: 'float32', shape: '[batch, 30]', path: 'data/train.csv', start: '2026-01-01',
-  end: '2026-10-31', metric: 'accuracy', op: 'standardize', column: 'age',
+  apiVersion: 'modelgate/v1',
+  kind: 'Model',
+  name: 'my-model',
+  version: '1.0.0',
+  artifact: 'model.onnx',
+  task: 'classification',
+  dtype: 'float32',
+  shape: '[batch, 30]',
+  path: 'data/train.csv',
+  start: '2026-01-01',
+  end: '2026-10-31',
+  metric: 'accuracy',
+  op: 'standardize',
+  column: 'age',
 };
 
 const DURATION_SOURCE = '^[1-9][0-9]*(ms|s|m|h|d|w)$';
@@ -43,12 +59,18 @@ export function about(node: unknown): string {
 /** `/signature/inputs/0` → ['signature','inputs',0] */
 export function pathOf(pointer: string): JsonPath {
   if (!pointer) return [];
-  return pointer.split('/').slice(1).map((s) => (/^(0|[1-9]\d*)$/.test(s) ? Number(s) : s.replace(/~1/g, '/').replace(/~0/g, '~')));
+  return pointer
+    .split('/')
+    .slice(1)
+    .map((s) => (/^(0|[1-9]\d*)$/.test(s) ? Number(s) : s.replace(/~1/g, '/').replace(/~0/g, '~')));
 }
 
 /** The same path with list indices as `[]`, to look up hints per field. */
 function pattern(path: JsonPath): string {
-  return path.map((s) => (typeof s === 'number' ? '[]' : s)).join('.').replace(/\.\[\]/g, '[]');
+  return path
+    .map((s) => (typeof s === 'number' ? '[]' : s))
+    .join('.')
+    .replace(/\.\[\]/g, '[]');
 }
 
 function describeValue(parsed: ParsedManifest, path: JsonPath, v: unknown): string {
@@ -78,11 +100,14 @@ function typeMessage(parsed: ParsedManifest, path: JsonPath, e: ErrorObject, par
   let data: Record<string, unknown> | undefined;
   const src = shown(parsed, path, v);
   if (types.includes('string') && (typeof v === 'number' || typeof v === 'boolean')) {
-    const better = key === 'version' ? toSemver(src) ?? src : src;
+    const better = key === 'version' ? (toSemver(src) ?? src) : src;
     fix = key === 'version' && better !== src ? `quote it and use MAJOR.MINOR.PATCH, e.g. "${better}"` : `quote it: ${key}: "${src}"`;
     data = { suggestion: better };
   } else if (types.includes('array')) {
-    fix = typeof v === 'string' || typeof v === 'number' ? `write a list, e.g. ${key}: [${src}], or one \`- item\` per line` : 'write a list: `[a, b]` or one `- item` per line';
+    fix =
+      typeof v === 'string' || typeof v === 'number'
+        ? `write a list, e.g. ${key}: [${src}], or one \`- item\` per line`
+        : 'write a list: `[a, b]` or one `- item` per line';
   } else if (types.includes('object')) {
     const req = Array.isArray(parent.required) ? (parent.required as string[]) : [];
     fix = `put its fields on indented lines below \`${key}:\`${req.length ? ` (it needs ${req.join(', ')})` : ''}`;
@@ -101,8 +126,18 @@ function typeMessage(parsed: ParsedManifest, path: JsonPath, e: ErrorObject, par
 }
 
 function rangeText(node: SchemaNode): string {
-  const lo = typeof node.minimum === 'number' ? { v: node.minimum, strict: false } : typeof node.exclusiveMinimum === 'number' ? { v: node.exclusiveMinimum, strict: true } : undefined;
-  const hi = typeof node.maximum === 'number' ? { v: node.maximum, strict: false } : typeof node.exclusiveMaximum === 'number' ? { v: node.exclusiveMaximum, strict: true } : undefined;
+  const lo =
+    typeof node.minimum === 'number'
+      ? { v: node.minimum, strict: false }
+      : typeof node.exclusiveMinimum === 'number'
+        ? { v: node.exclusiveMinimum, strict: true }
+        : undefined;
+  const hi =
+    typeof node.maximum === 'number'
+      ? { v: node.maximum, strict: false }
+      : typeof node.exclusiveMaximum === 'number'
+        ? { v: node.exclusiveMaximum, strict: true }
+        : undefined;
   if (lo && hi) return `use a value ${lo.strict ? 'above' : 'from'} ${lo.v} ${hi.strict ? 'and below' : 'to'} ${hi.v}`;
   if (lo) return lo.strict ? `use a value above ${lo.v}` : `use ${lo.v} or more`;
   if (hi) return hi.strict ? `use a value below ${hi.v}` : `use ${hi.v} or less`;
@@ -115,7 +150,8 @@ function formatMessage(parsed: ParsedManifest, path: JsonPath, e: ErrorObject, n
   const val = shown(parsed, path, e.data);
   const p = pattern(path);
   const hint = (what: string, how: string, suggestion?: string): Translated => ({
-    code: 'MG109', path,
+    code: 'MG109',
+    path,
     message: `${field} ${val} ${what}: ${how}${suggestion ? `, e.g. "${suggestion}"` : ''}`,
     data: suggestion ? { suggestion } : undefined,
   });
@@ -133,16 +169,28 @@ function formatMessage(parsed: ParsedManifest, path: JsonPath, e: ErrorObject, n
   }
   if (node.pattern === DURATION_SOURCE) {
     const negative = /^\s*-/.test(v);
-    return hint(negative ? 'is negative' : 'is not a duration', `${negative ? 'durations are positive: ' : ''}use a whole number followed by ms, s, m, h, d or w`, suggestDuration(v) ?? '90d');
+    return hint(
+      negative ? 'is negative' : 'is not a duration',
+      `${negative ? 'durations are positive: ' : ''}use a whole number followed by ms, s, m, h, d or w`,
+      suggestDuration(v) ?? '90d',
+    );
   }
   if (p === 'serving.labels[]') {
     return hint('is not a valid label', 'use lowercase letters, digits and "-", starting with a letter', toDnsName(v)?.replace(/^[0-9-]+/, '') || 'stable');
   }
   if (p === 'deploy.oci') {
-    return hint('is not an OCI reference', 'use oci://host[:port]/repository, or a local directory path without spaces', 'oci://registry.example.com/ml/my-model');
+    return hint(
+      'is not an OCI reference',
+      'use oci://host[:port]/repository, or a local directory path without spaces',
+      'oci://registry.example.com/ml/my-model',
+    );
   }
   if (p === 'deploy.remote') {
-    return hint('is not an http(s) URL', 'start it with http:// or https://', /^[\w.-]+(:\d+)?(\/.*)?$/.test(v) ? `https://${v}` : 'https://node-1.example.com:8500');
+    return hint(
+      'is not an http(s) URL',
+      'start it with http:// or https://',
+      /^[\w.-]+(:\d+)?(\/.*)?$/.test(v) ? `https://${v}` : 'https://node-1.example.com:8500',
+    );
   }
   const ctx = about(node);
   return { code: 'MG109', path, message: `${field} ${val} does not have the expected format${ctx ? `: ${ctx}` : ''}` };
@@ -162,7 +210,8 @@ export function translate(parsed: ParsedManifest, e: ErrorObject): Translated {
       const near = typeof e.data === 'string' ? closest(e.data, allowed) : undefined;
       const val = shown(parsed, path, e.data);
       return {
-        code: 'MG106', path,
+        code: 'MG106',
+        path,
         message: near
           ? `${field} ${val} is not allowed: did you mean "${near}"? (allowed: ${allowed.join(', ')})`
           : `${field} ${val} is not allowed: use one of ${allowed.join(', ')}`,
@@ -170,7 +219,12 @@ export function translate(parsed: ParsedManifest, e: ErrorObject): Translated {
       };
     }
     case 'const':
-      return { code: 'MG106', path, message: `${field} ${shown(parsed, path, e.data)} is not allowed: use ${String(e.params.allowedValue)}`, data: { suggestion: e.params.allowedValue } };
+      return {
+        code: 'MG106',
+        path,
+        message: `${field} ${shown(parsed, path, e.data)} is not allowed: use ${String(e.params.allowedValue)}`,
+        data: { suggestion: e.params.allowedValue },
+      };
     case 'discriminator':
       return discriminatorMessage(parsed, path, e, node);
     case 'required': {
@@ -182,7 +236,10 @@ export function translate(parsed: ParsedManifest, e: ErrorObject): Translated {
       const example = EXAMPLES[prop];
       const present = e.data && typeof e.data === 'object' ? Object.keys(e.data as object) : [];
       const allowed = new Set(Object.keys(node.properties ?? {}));
-      const typo = closest(prop, present.filter((k) => !allowed.has(k)));
+      const typo = closest(
+        prop,
+        present.filter((k) => !allowed.has(k)),
+      );
       const ctx = about(childSchema);
       const where = path.length === 0 ? 'the manifest' : field;
       let message = `${where} needs "${prop}": add the ${prop} ${kind}${example ? ` (e.g. \`${prop}: ${example}\`)` : ''}${ctx ? ` — ${ctx}` : ''}`;
@@ -202,12 +259,20 @@ export function translate(parsed: ParsedManifest, e: ErrorObject): Translated {
           : `unknown key "${extra}" ${where}: it is ignored; remove it or use one of ${allowed.join(', ')}`;
       return { code: 'MG110', path: [...path, extra], message, prefer: 'key', data: near ? { suggestion: near, key: extra } : { key: extra } };
     }
-    case 'minimum': case 'maximum': case 'exclusiveMinimum': case 'exclusiveMaximum': {
+    case 'minimum':
+    case 'maximum':
+    case 'exclusiveMinimum':
+    case 'exclusiveMaximum': {
       const low = e.keyword === 'minimum' || e.keyword === 'exclusiveMinimum';
       const ctx = about(node);
-      return { code: 'MG108', path, message: `${field} ${shown(parsed, path, e.data)} is too ${low ? 'small' : 'large'}: ${rangeText(node)}${ctx ? ` — ${ctx}` : ''}` };
+      return {
+        code: 'MG108',
+        path,
+        message: `${field} ${shown(parsed, path, e.data)} is too ${low ? 'small' : 'large'}: ${rangeText(node)}${ctx ? ` — ${ctx}` : ''}`,
+      };
     }
-    case 'minItems': case 'maxItems': {
+    case 'minItems':
+    case 'maxItems': {
       const n = Array.isArray(e.data) ? e.data.length : 0;
       const limit = Number(e.params.limit);
       const ctx = about(node);
@@ -220,15 +285,25 @@ export function translate(parsed: ParsedManifest, e: ErrorObject): Translated {
       const len = typeof e.data === 'string' ? e.data.length : 0;
       const limit = Number(e.params.limit);
       const suggestion = key === 'name' && typeof e.data === 'string' ? toDnsName(e.data) : undefined;
-      return { code: 'MG108', path, message: `${field} is ${len} characters long: use at most ${limit}${suggestion ? `, e.g. "${suggestion}"` : ''}`, data: suggestion ? { suggestion } : undefined };
+      return {
+        code: 'MG108',
+        path,
+        message: `${field} is ${len} characters long: use at most ${limit}${suggestion ? `, e.g. "${suggestion}"` : ''}`,
+        data: suggestion ? { suggestion } : undefined,
+      };
     }
     case 'uniqueItems': {
       const later = Math.max(Number(e.params.i), Number(e.params.j));
       const earlier = Math.min(Number(e.params.i), Number(e.params.j));
       const item = Array.isArray(e.data) ? e.data[later] : undefined;
-      return { code: 'MG111', path: [...path, later], message: `${field} lists ${shown(parsed, [...path, later], item)} twice (items ${earlier + 1} and ${later + 1}): remove one` };
+      return {
+        code: 'MG111',
+        path: [...path, later],
+        message: `${field} lists ${shown(parsed, [...path, later], item)} twice (items ${earlier + 1} and ${later + 1}): remove one`,
+      };
     }
-    case 'pattern': case 'format':
+    case 'pattern':
+    case 'format':
       return formatMessage(parsed, path, e, node);
     default: {
       const ctx = about(node);
@@ -250,7 +325,10 @@ function stepParamMessage(path: JsonPath, op: string, prop: string, node: Schema
   const example = examples.length ? `, e.g. ${prop}: ${inline(examples[0])}` : '';
   const what = about(child).replace(/\.$/, '');
   return {
-    code: 'MG133', path, prefer: 'key', data: { missing: prop },
+    code: 'MG133',
+    path,
+    prefer: 'key',
+    data: { missing: prop },
     message: `${fieldName(path)} (op: ${op}) needs "${prop}": add it${what ? ` — ${what.charAt(0).toLowerCase()}${what.slice(1)}` : ''}${example}`,
   };
 }
@@ -265,11 +343,16 @@ function discriminatorMessage(parsed: ParsedManifest, path: JsonPath, e: ErrorOb
   const ops = ((node.oneOf ?? []) as SchemaNode[]).map(opOf).filter((o): o is string => o !== undefined);
   const v = e.params.tagValue;
   if (typeof v !== 'string') {
-    return { code: 'MG105', path: at, message: `${fieldName(at)} must be a text naming the step, but it is ${describeValue(parsed, at, v)}: use one of ${ops.join(', ')}` };
+    return {
+      code: 'MG105',
+      path: at,
+      message: `${fieldName(at)} must be a text naming the step, but it is ${describeValue(parsed, at, v)}: use one of ${ops.join(', ')}`,
+    };
   }
   const near = closest(v, ops);
   return {
-    code: 'MG106', path: at,
+    code: 'MG106',
+    path: at,
     message: near
       ? `${fieldName(at)} ${shown(parsed, at, v)} is not allowed: did you mean "${near}"? (allowed: ${ops.join(', ')})`
       : `${fieldName(at)} ${shown(parsed, at, v)} is not allowed: use one of ${ops.join(', ')}`,

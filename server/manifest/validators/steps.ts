@@ -30,19 +30,48 @@ function labelsAndTask(ctx: ValidationContext): ManifestDiagnostic[] {
   const task = manifest.model?.task;
   const labels = manifest.model?.classLabels;
   if (task === 'classification' && !labels) {
-    out.push(report(parsed, ['model', 'task'], 'MG130', 'model.task is classification but model.classLabels is missing: predictions are reported as class indices and class gates cannot be checked; add classLabels in the order of the output columns, e.g. classLabels: [negative, positive]'));
+    out.push(
+      report(
+        parsed,
+        ['model', 'task'],
+        'MG130',
+        'model.task is classification but model.classLabels is missing: predictions are reported as class indices and class gates cannot be checked; add classLabels in the order of the output columns, e.g. classLabels: [negative, positive]',
+      ),
+    );
   }
   if (task === 'regression' && labels) {
-    out.push(report(parsed, ['model', 'classLabels'], 'MG130', 'model.classLabels has no meaning for a regression model: remove it, or set model.task: classification'));
+    out.push(
+      report(
+        parsed,
+        ['model', 'classLabels'],
+        'MG130',
+        'model.classLabels has no meaning for a regression model: remove it, or set model.task: classification',
+      ),
+    );
   }
   if (task === 'regression' && ctx.valid(['data', 'labelFrequencies']) && manifest.data?.labelFrequencies) {
-    out.push(report(parsed, ['data', 'labelFrequencies'], 'MG130', 'data.labelFrequencies has no meaning for a regression model: remove it, or set model.task: classification', { prefer: 'key' }));
+    out.push(
+      report(
+        parsed,
+        ['data', 'labelFrequencies'],
+        'MG130',
+        'data.labelFrequencies has no meaning for a regression model: remove it, or set model.task: classification',
+        { prefer: 'key' },
+      ),
+    );
   }
-  const post = ctx.valid(['postprocessing']) ? manifest.postprocessing ?? [] : [];
+  const post = ctx.valid(['postprocessing']) ? (manifest.postprocessing ?? []) : [];
   post.forEach((s, j) => {
     const at = ['postprocessing', j, 'op'];
     if (task === 'regression' && ctx.valid(['postprocessing', j])) {
-      out.push(report(parsed, at, 'MG130', `${fieldName(at)} ${s.op} turns class scores into classes, but model.task is regression: remove the step, or set model.task: classification`));
+      out.push(
+        report(
+          parsed,
+          at,
+          'MG130',
+          `${fieldName(at)} ${s.op} turns class scores into classes, but model.task is regression: remove the step, or set model.task: classification`,
+        ),
+      );
     }
   });
   return out;

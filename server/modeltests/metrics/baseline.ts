@@ -24,7 +24,11 @@ export function worsening(metric: keyof typeof GREATER_IS_BETTER, champion: numb
 }
 
 export function compareWithBaseline(
-  loaded: LoadedManifest, challenger: ComputedMetrics, champion: ComputedMetrics | { error: string }, championName: string, how: string,
+  loaded: LoadedManifest,
+  challenger: ComputedMetrics,
+  champion: ComputedMetrics | { error: string },
+  championName: string,
+  how: string,
   rows?: { count: number; what: string },
 ): Comparison {
   const rules = loaded.manifest.gates?.maxRegression ?? [];
@@ -33,7 +37,12 @@ export function compareWithBaseline(
   const gates: GateResult[] = [];
   rules.forEach((rule, i) => {
     const key = metricKey(rule);
-    const specs = ([['maxAbsoluteDrop', 'absolute'], ['maxRelativeDrop', 'relative']] as const).filter(([k]) => rule[k] !== undefined);
+    const specs = (
+      [
+        ['maxAbsoluteDrop', 'absolute'],
+        ['maxRelativeDrop', 'relative'],
+      ] as const
+    ).filter(([k]) => rule[k] !== undefined);
     const direction = GREATER_IS_BETTER[rule.metric] ? 'higher is better' : 'lower is better';
     const mk = (field: 'maxAbsoluteDrop' | 'maxRelativeDrop', kind: 'absolute' | 'relative') => ({
       id: `metrics.regression.${key}.${kind}`,
@@ -59,9 +68,11 @@ export function compareWithBaseline(
       return;
     }
     const w = worsening(rule.metric, b.value, a.value);
-    const results = specs.map(([f, k]) => k === 'relative' && w.relative === null
-      ? unmeasuredGate(mk(f, k), `${championName} has ${key} = 0, so a relative change is undefined; use maxAbsoluteDrop for this metric`)
-      : gate({ ...mk(f, k), measured: k === 'absolute' ? w.absolute : w.relative }));
+    const results = specs.map(([f, k]) =>
+      k === 'relative' && w.relative === null
+        ? unmeasuredGate(mk(f, k), `${championName} has ${key} = 0, so a relative change is undefined; use maxAbsoluteDrop for this metric`)
+        : gate({ ...mk(f, k), measured: k === 'absolute' ? w.absolute : w.relative }),
+    );
     gates.push(...results);
     comparisons.push({
       metric: key,

@@ -15,7 +15,11 @@ export interface CalibrationBin {
 export const CALIBRATION_BINS = 10;
 
 /** `confidence[i]` = top-class probability, `correct[i]` = top class is the true class. */
-export function calibration(confidence: ArrayLike<number>, correct: ArrayLike<boolean | number>, bins = CALIBRATION_BINS): { ece: number; bins: CalibrationBin[] } {
+export function calibration(
+  confidence: ArrayLike<number>,
+  correct: ArrayLike<boolean | number>,
+  bins = CALIBRATION_BINS,
+): { ece: number; bins: CalibrationBin[] } {
   const n = confidence.length;
   const sumConf = new Float64Array(bins);
   const sumCorrect = new Float64Array(bins);

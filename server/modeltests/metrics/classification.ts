@@ -74,7 +74,13 @@ export function classificationMetrics(truth: Int32Array, probs: ArrayLike<number
   const overall: Record<string, number> = { accuracy: correct / n };
   // Averages over the classes that occur in the truth or the predictions (scikit-learn's default labels).
   const seen = perClass.filter((m, c) => m.support > 0 || matrix.some((row) => row[c]! > 0));
-  if (seen.length < k) notes.push(`classes absent from both truth and predictions are left out of the macro averages: ${perClass.filter((m) => !seen.includes(m)).map((m) => m.label).join(', ')}.`);
+  if (seen.length < k)
+    notes.push(
+      `classes absent from both truth and predictions are left out of the macro averages: ${perClass
+        .filter((m) => !seen.includes(m))
+        .map((m) => m.label)
+        .join(', ')}.`,
+    );
   for (const metric of ['precision', 'recall', 'f1'] as const) {
     overall[`${metric}_macro`] = seen.reduce((a, m) => a + m[metric], 0) / seen.length;
     overall[`${metric}_weighted`] = perClass.reduce((a, m) => a + m[metric] * m.support, 0) / n;

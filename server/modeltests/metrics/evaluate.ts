@@ -40,7 +40,11 @@ export function evaluate(truth: Truth, pred: Predicted, positions?: Int32Array):
       for (let c = 0; c < k; c++) p[i * k + c] = pred.probabilities![r * k + c] as number;
     }
     const detail = classificationMetrics(t, p, labels);
-    return { task: 'classification', detail, computed: { task: 'classification', overall: detail.overall, perClass: detail.perClass, aucPerClass: detail.aucPerClass, classLabels: labels } };
+    return {
+      task: 'classification',
+      detail,
+      computed: { task: 'classification', overall: detail.overall, perClass: detail.perClass, aucPerClass: detail.aucPerClass, classLabels: labels },
+    };
   }
   const all = truth.targets!;
   const n = positions ? positions.length : all.length;

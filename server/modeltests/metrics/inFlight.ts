@@ -17,7 +17,10 @@ export interface HttpScoringOptions {
 export const DEFAULT_CONCURRENCY = 2;
 
 export class HttpScoringError extends Error {
-  constructor(message: string, readonly status?: number) {
+  constructor(
+    message: string,
+    readonly status?: number,
+  ) {
     super(message);
     this.name = 'HttpScoringError';
   }
@@ -70,4 +73,3 @@ export async function inFlight(
   await Promise.all(Array.from({ length: Math.min(concurrency, chunks.length) }, worker));
   return { requests: chunks.length, elapsedMs: performance.now() - t0, concurrency };
 }
-

@@ -15,7 +15,12 @@ export interface InProcessPredictions {
 
 export const IN_PROCESS_BATCH = 1024;
 
-export async function predictInProcess(predictor: Predictor, inputs: Float64Array[], rows: number, opts: { batch?: number; signal?: AbortSignal } = {}): Promise<InProcessPredictions> {
+export async function predictInProcess(
+  predictor: Predictor,
+  inputs: Float64Array[],
+  rows: number,
+  opts: { batch?: number; signal?: AbortSignal } = {},
+): Promise<InProcessPredictions> {
   const batch = opts.batch ?? IN_PROCESS_BATCH;
   const widths = predictor.plan.inputs.map((i) => i.rawWidth);
   const out: InProcessPredictions = { rows, elapsedMs: 0 };

@@ -47,9 +47,11 @@ export async function runMetricsSuite(ctx: SuiteContext, opts: MetricsOptions = 
     if (dropSpec) gates.push(use ? droppedShareGate(loaded, dropSpec, use) : unmeasuredGate(dropSpec, error));
     gates.push(...metricGates(loaded, () => ({ metrics: { error }, how: 'validation data', ...(rowsUsed ? { rows: rowsUsed } : {}) })));
     gates.push(unmeasuredGate(skewSpec, error));
-    gates.push(...(opts.baseline
-      ? compareWithBaseline(loaded, { task, overall: {} }, { error }, baselineName(opts.baseline), '', rowsUsed).gates
-      : notRunRegressionGates(loaded, error)));
+    gates.push(
+      ...(opts.baseline
+        ? compareWithBaseline(loaded, { task, overall: {} }, { error }, baselineName(opts.baseline), '', rowsUsed).gates
+        : notRunRegressionGates(loaded, error)),
+    );
     return { result, gates, datasets };
   }
   const { table, truth, inputs, rows, rowIndex, use } = prepared;
@@ -74,7 +76,9 @@ export async function runMetricsSuite(ctx: SuiteContext, opts: MetricsOptions = 
   });
   const servedValues = task === 'classification' ? served.probabilities : firstColumn(served.values, rows);
   const how = `${rows} rows of ${displayPath(table.path)} scored through POST ${served.endpoint}, ${served.wireNote} (${served.rowsPerRequest} rows per request, ${served.concurrency} in flight, ${served.requests} requests); ${prepared.labelHow}`;
-  result.notes.push(`served scoring: ${rows} rows in ${served.elapsedMs.toFixed(0)} ms (${Math.round(rows / Math.max(served.elapsedMs / 1000, 1e-9))} rows/s over HTTP, ${served.wireNote}).`);
+  result.notes.push(
+    `served scoring: ${rows} rows in ${served.elapsedMs.toFixed(0)} ms (${Math.round(rows / Math.max(served.elapsedMs / 1000, 1e-9))} rows/s over HTTP, ${served.wireNote}).`,
+  );
   throwIfCancelled(ctx.signal);
 
   // In-process predictions, for skew.
@@ -96,9 +100,17 @@ export async function runMetricsSuite(ctx: SuiteContext, opts: MetricsOptions = 
     if (!(d <= skewTolerance)) mismatches++;
   }
   result.skew = { rows, maxAbsDiff: Number.isFinite(maxAbsDiff) ? maxAbsDiff : Number.MAX_VALUE, tolerance: skewTolerance, mismatches };
-  gates.push(Number.isFinite(maxAbsDiff)
-    ? gate({ ...skewSpec, measured: maxAbsDiff, detail: mismatches ? `${mismatches} values beyond tolerance` : undefined })
-    : gate({ ...skewSpec, measured: null, unmeasured: 'a served or in-process prediction is NaN', unmeasuredStatus: 'failed', nextStep: 'check the model and its preprocessing for rows that produce NaN (e.g. a division by a zero scale)' }));
+  gates.push(
+    Number.isFinite(maxAbsDiff)
+      ? gate({ ...skewSpec, measured: maxAbsDiff, detail: mismatches ? `${mismatches} values beyond tolerance` : undefined })
+      : gate({
+          ...skewSpec,
+          measured: null,
+          unmeasured: 'a served or in-process prediction is NaN',
+          unmeasuredStatus: 'failed',
+          nextStep: 'check the model and its preprocessing for rows that produce NaN (e.g. a division by a zero scale)',
+        }),
+  );
   throwIfCancelled(ctx.signal);
 
   // Metrics on the served predictions.
@@ -134,10 +146,23 @@ export async function runMetricsSuite(ctx: SuiteContext, opts: MetricsOptions = 
     ctx.progress({ step: 'scoring the baseline', percent: 85 });
     const name = baselineName(opts.baseline);
     const champion = await championMetrics(ctx, opts.baseline, table, prepared);
-    const cmp = compareWithBaseline(loaded, all.computed, 'error' in champion ? champion : champion.computed, name, `${rows} rows of ${displayPath(table.path)}, baseline scored in-process`, allRows);
+    const cmp = compareWithBaseline(
+      loaded,
+      all.computed,
+      'error' in champion ? champion : champion.computed,
+      name,
+      `${rows} rows of ${displayPath(table.path)}, baseline scored in-process`,
+      allRows,
+    );
     gates.push(...cmp.gates);
     if ('error' in champion) result.notes.push(`baseline ${name}: ${champion.error}`);
-    else result.baseline = { name: opts.baseline.manifest.metadata.name, version: opts.baseline.manifest.metadata.version, overall: champion.computed.overall, comparisons: cmp.comparisons };
+    else
+      result.baseline = {
+        name: opts.baseline.manifest.metadata.name,
+        version: opts.baseline.manifest.metadata.version,
+        overall: champion.computed.overall,
+        comparisons: cmp.comparisons,
+      };
     if (!m.gates?.maxRegression?.length) result.notes.push('a baseline was given but gates.maxRegression sets no rule: the comparison is reported, not gated.');
   } else if (m.gates?.maxRegression?.length) {
     result.notes.push(`gates.maxRegression is set but no baseline was found: the regression rules were not checked. ${NO_BASELINE_NEXT}.`);
@@ -155,17 +180,26 @@ function usedRows(use: DatasetUse): { count: number; what: string } {
 /** The validation set's dropped-share gate, declared whenever the manifest names a validation set. */
 export function validationDropSpec(loaded: LoadedManifest) {
   if (!loaded.manifest.data?.validation?.[0]) return undefined;
-  return droppedShareSpec(loaded, SUITE, 'validation', ['data', 'validation', 0, 'path'], 'a model feature empty, marked missing or not a number; a label that is no class or, for regression, no number');
+  return droppedShareSpec(
+    loaded,
+    SUITE,
+    'validation',
+    ['data', 'validation', 0, 'path'],
+    'a model feature empty, marked missing or not a number; a label that is no class or, for regression, no number',
+  );
 }
 
-const NO_BASELINE_NEXT = 'Pass --baseline <manifest|published ref>, or deploy to the target that holds the previous version (modelgate deploy finds it there); the first version of a model has no champion, so remove gates.maxRegression for it or publish it ungated';
+const NO_BASELINE_NEXT =
+  'Pass --baseline <manifest|published ref>, or deploy to the target that holds the previous version (modelgate deploy finds it there); the first version of a model has no champion, so remove gates.maxRegression for it or publish it ungated';
 
 /** The training-serving skew gate: always declared, with the default tolerance when the manifest sets none. */
 export function skewGateSpec(loaded: LoadedManifest) {
   const m = loaded.manifest;
   const skewTolerance = m.gates?.skewTolerance ?? DEFAULT_SKEW_TOLERANCE;
   return {
-    id: 'metrics.skew', suite: SUITE, metric: 'training-serving skew (max |served − in-process|)',
+    id: 'metrics.skew',
+    suite: SUITE,
+    metric: 'training-serving skew (max |served − in-process|)',
     threshold: { op: '<=' as const, value: skewTolerance },
     how: `largest absolute difference between served (HTTP) and in-process ${m.model.task === 'classification' ? 'class probabilities' : 'predictions'} over every validation row${m.gates?.skewTolerance === undefined ? `; tolerance ${DEFAULT_SKEW_TOLERANCE} by default (set gates.skewTolerance)` : ''}`,
     source: sourceOf(loaded, ['gates', 'skewTolerance']),
@@ -173,8 +207,10 @@ export function skewGateSpec(loaded: LoadedManifest) {
 }
 
 function notRunRegressionGates(loaded: LoadedManifest, why: string): GateResult[] {
-  return compareWithBaseline(loaded, { task: loaded.manifest.model.task, overall: {} }, { error: why }, 'the previous version', 'not run')
-    .gates.map((g) => ({ ...g, nextStep: NO_BASELINE_NEXT }));
+  return compareWithBaseline(loaded, { task: loaded.manifest.model.task, overall: {} }, { error: why }, 'the previous version', 'not run').gates.map((g) => ({
+    ...g,
+    nextStep: NO_BASELINE_NEXT,
+  }));
 }
 
 /** Every metrics gate the manifest declares, each `not run` for `why`. */
@@ -214,7 +250,12 @@ function fillResult(result: MetricsResult, e: Evaluation): void {
   }
 }
 
-async function championMetrics(ctx: SuiteContext, baseline: LoadedManifest, table: Table, prepared: Prepared): Promise<{ computed: ComputedMetrics } | { error: string }> {
+async function championMetrics(
+  ctx: SuiteContext,
+  baseline: LoadedManifest,
+  table: Table,
+  prepared: Prepared,
+): Promise<{ computed: ComputedMetrics } | { error: string }> {
   const bm = baseline.manifest;
   const m = ctx.loaded.manifest;
   if (bm.model.task !== m.model.task) return { error: `it is a ${bm.model.task} model, this one is ${m.model.task}` };

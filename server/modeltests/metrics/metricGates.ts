@@ -38,7 +38,12 @@ export function metricGates(loaded: LoadedManifest, metricsFor: (spec: MetricGat
     if (n > 1) id = `${id}#${n}`;
     const { metrics, how, rows } = metricsFor(spec);
     const few = rows && tooFewRows(loaded.manifest, rows.count, rows.what);
-    const bounds = ([['min', '>='], ['max', '<=']] as const).filter(([b]) => spec[b] !== undefined);
+    const bounds = (
+      [
+        ['min', '>='],
+        ['max', '<='],
+      ] as const
+    ).filter(([b]) => spec[b] !== undefined);
     for (const [bound, op] of bounds) {
       const g = {
         id: bounds.length > 1 ? `${id}.${bound}` : id,

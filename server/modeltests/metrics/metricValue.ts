@@ -7,8 +7,17 @@ export type MetricName = MetricGateSpec['metric'];
 
 /** Metrics where a larger value is better (MLflow's greater_is_better). */
 export const GREATER_IS_BETTER: Record<MetricName, boolean> = {
-  accuracy: true, precision: true, recall: true, f1: true, roc_auc: true, r2: true,
-  log_loss: false, ece: false, mae: false, rmse: false, mape: false,
+  accuracy: true,
+  precision: true,
+  recall: true,
+  f1: true,
+  roc_auc: true,
+  r2: true,
+  log_loss: false,
+  ece: false,
+  mae: false,
+  rmse: false,
+  mape: false,
 };
 
 const CLASSIFICATION = new Set<MetricName>(['accuracy', 'precision', 'recall', 'f1', 'roc_auc', 'log_loss', 'ece']);
@@ -27,7 +36,10 @@ export type MetricLookup = { key: string; value: number } | { key: string; error
 export function metricValue(m: ComputedMetrics, spec: Pick<MetricGateSpec, 'metric' | 'average' | 'class'>): MetricLookup {
   const { metric } = spec;
   if (CLASSIFICATION.has(metric) !== (m.task === 'classification')) {
-    return { key: metric, error: `${metric} is a ${m.task === 'classification' ? 'regression' : 'classification'} metric but model.task is ${m.task}; use ${m.task === 'classification' ? 'accuracy, precision, recall, f1, roc_auc, log_loss or ece' : 'mae, rmse, r2 or mape'}` };
+    return {
+      key: metric,
+      error: `${metric} is a ${m.task === 'classification' ? 'regression' : 'classification'} metric but model.task is ${m.task}; use ${m.task === 'classification' ? 'accuracy, precision, recall, f1, roc_auc, log_loss or ece' : 'mae, rmse, r2 or mape'}`,
+    };
   }
   if (spec.class !== undefined) {
     const label = String(spec.class);

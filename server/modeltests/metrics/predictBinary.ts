@@ -66,7 +66,12 @@ export async function predictBinary(
       return new Uint8Array(typed.buffer, typed.byteOffset, typed.byteLength);
     });
     const header = JSON.stringify({
-      inputs: plan.inputs.map((input, k) => ({ name: input.name, shape: [n, input.rawWidth], datatype: types[k], parameters: { binary_data_size: parts[k]!.byteLength } })),
+      inputs: plan.inputs.map((input, k) => ({
+        name: input.name,
+        shape: [n, input.rawWidth],
+        datatype: types[k],
+        parameters: { binary_data_size: parts[k]!.byteLength },
+      })),
       outputs,
     });
     const head = Buffer.from(header, 'utf8');
@@ -88,7 +93,8 @@ export async function predictBinary(
       if (o.name === main) {
         const got = numbers(o, part);
         const w = got.length / n;
-        if (!Number.isInteger(w) || (width !== undefined && w !== width)) throw new HttpScoringError(`POST ${endpoint} (rows ${from}–${to - 1}) answered "${o.name}" with ${got.length} values for ${n} rows`);
+        if (!Number.isInteger(w) || (width !== undefined && w !== width))
+          throw new HttpScoringError(`POST ${endpoint} (rows ${from}–${to - 1}) answered "${o.name}" with ${got.length} values for ${n} rows`);
         width = w;
         values ??= new Float64Array(rows * w);
         values.set(got, from * w);
@@ -103,7 +109,16 @@ export async function predictBinary(
   };
 
   const { requests, elapsedMs, concurrency } = await inFlight(endpoint, rows, rowsPerRequest, opts, request, read);
-  const out: ServedPredictions = { rows, requests, rowsPerRequest, concurrency, elapsedMs, endpoint, wire: 'v2-binary', wireNote: 'served over v2 binary tensors' };
+  const out: ServedPredictions = {
+    rows,
+    requests,
+    rowsPerRequest,
+    concurrency,
+    elapsedMs,
+    endpoint,
+    wire: 'v2-binary',
+    wireNote: 'served over v2 binary tensors',
+  };
   if (values) {
     if (plan.task === 'classification') {
       out.probabilities = values;
@@ -121,11 +136,16 @@ function numbers(o: OutputHeader, part: Buffer | undefined): ArrayLike<number> {
   if (!part) return (o.data ?? []).map((v) => (typeof v === 'number' ? v : Number.NaN));
   const copy = new Uint8Array(part).buffer; // aligned for the typed view
   switch (o.datatype) {
-    case 'FP32': return new Float32Array(copy);
-    case 'FP64': return new Float64Array(copy);
-    case 'INT32': return new Int32Array(copy);
-    case 'INT64': return Array.from(new BigInt64Array(copy), Number);
-    default: throw new HttpScoringError(`output "${o.name}" came back as ${o.datatype}, which the metrics suite does not read as scores`);
+    case 'FP32':
+      return new Float32Array(copy);
+    case 'FP64':
+      return new Float64Array(copy);
+    case 'INT32':
+      return new Int32Array(copy);
+    case 'INT64':
+      return Array.from(new BigInt64Array(copy), Number);
+    default:
+      throw new HttpScoringError(`output "${o.name}" came back as ${o.datatype}, which the metrics suite does not read as scores`);
   }
 }
 

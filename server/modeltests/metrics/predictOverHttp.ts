@@ -47,7 +47,9 @@ export function instancesBody(plan: ProcessingPlan, inputs: Float64Array[], from
       const w = plan.inputs[0]!.rawWidth;
       parts.push('[' + Array.prototype.join.call(inputs[0]!.subarray(r * w, (r + 1) * w), ',') + ']');
     } else {
-      const fields = plan.inputs.map((inp, k) => `${JSON.stringify(inp.name)}:[${Array.prototype.join.call(inputs[k]!.subarray(r * inp.rawWidth, (r + 1) * inp.rawWidth), ',')}]`);
+      const fields = plan.inputs.map(
+        (inp, k) => `${JSON.stringify(inp.name)}:[${Array.prototype.join.call(inputs[k]!.subarray(r * inp.rawWidth, (r + 1) * inp.rawWidth), ',')}]`,
+      );
       parts.push('{' + fields.join(',') + '}');
     }
   }
@@ -69,17 +71,36 @@ export async function predictOverHttp(
   const rowsPerRequest = Math.max(1, opts.rowsPerRequest ?? DEFAULT_ROWS_PER_REQUEST);
   const decoder = new PredictionDecoder(plan, rows);
   const text = typeof opts.instanceText === 'function' ? opts.instanceText() : opts.instanceText;
-  const { requests, elapsedMs, concurrency } = await inFlight(endpoint, rows, rowsPerRequest, opts, (from, to) => ({
-    headers: { 'content-type': 'application/json' },
-    body: instancesBody(plan, inputs, from, to, text),
-  }), async (res, from, to) => {
-    const body = JSON.parse(await res.text()) as { predictions?: unknown[] };
-    if (!Array.isArray(body.predictions) || body.predictions.length !== to - from) {
-      throw new HttpScoringError(`POST ${endpoint} answered without ${to - from} predictions (got ${Array.isArray(body.predictions) ? body.predictions.length : 'none'})`);
-    }
-    body.predictions.forEach((p, i) => decoder.add(from + i, p));
-  });
-  return { ...decoder.result(), rows, requests, rowsPerRequest, concurrency, elapsedMs, endpoint, wire: 'v1-json', wireNote: `served over v1 JSON (${binaryWhyNot})` };
+  const { requests, elapsedMs, concurrency } = await inFlight(
+    endpoint,
+    rows,
+    rowsPerRequest,
+    opts,
+    (from, to) => ({
+      headers: { 'content-type': 'application/json' },
+      body: instancesBody(plan, inputs, from, to, text),
+    }),
+    async (res, from, to) => {
+      const body = JSON.parse(await res.text()) as { predictions?: unknown[] };
+      if (!Array.isArray(body.predictions) || body.predictions.length !== to - from) {
+        throw new HttpScoringError(
+          `POST ${endpoint} answered without ${to - from} predictions (got ${Array.isArray(body.predictions) ? body.predictions.length : 'none'})`,
+        );
+      }
+      body.predictions.forEach((p, i) => decoder.add(from + i, p));
+    },
+  );
+  return {
+    ...decoder.result(),
+    rows,
+    requests,
+    rowsPerRequest,
+    concurrency,
+    elapsedMs,
+    endpoint,
+    wire: 'v1-json',
+    wireNote: `served over v1 JSON (${binaryWhyNot})`,
+  };
 }
 
 /** Why binary tensors do not fit this model, or undefined when they do. */
@@ -102,7 +123,10 @@ class PredictionDecoder {
   private width?: number;
   private readonly labelName: string | undefined;
 
-  constructor(private readonly plan: ProcessingPlan, private readonly rows: number) {
+  constructor(
+    private readonly plan: ProcessingPlan,
+    private readonly rows: number,
+  ) {
     const argStep = plan.post.find((s) => s.op === 'argmax');
     this.labelName = argStep?.as;
   }
@@ -125,7 +149,8 @@ class PredictionDecoder {
     if (plan.task === 'classification') {
       this.classes ??= flat.length;
       this.probabilities ??= new Float64Array(this.rows * this.classes);
-      if (flat.length !== this.classes) throw new HttpScoringError(`prediction for row ${row} has ${flat.length} class scores, earlier rows had ${this.classes}`);
+      if (flat.length !== this.classes)
+        throw new HttpScoringError(`prediction for row ${row} has ${flat.length} class scores, earlier rows had ${this.classes}`);
       this.probabilities.set(flat, row * this.classes);
     } else {
       this.width ??= flat.length;

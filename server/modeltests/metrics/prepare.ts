@@ -45,8 +45,10 @@ export async function prepareValidation(ctx: SuiteContext): Promise<Prepared | N
     if (err instanceof DatasetError) return { error: err.message };
     throw err;
   }
-  if (!table.columns.includes(labelColumn)) return { error: `label column "${labelColumn}" is not in ${displayPath(table.path)}; its columns are: ${table.columns.join(', ')}` };
-  const empty = (rowsUsed: number, drops: RowDrop[]) => datasetUse({ suite: 'metrics', role: 'validation', table, rowsUsed, rowsDropped: table.rows.length - rowsUsed, drops });
+  if (!table.columns.includes(labelColumn))
+    return { error: `label column "${labelColumn}" is not in ${displayPath(table.path)}; its columns are: ${table.columns.join(', ')}` };
+  const empty = (rowsUsed: number, drops: RowDrop[]) =>
+    datasetUse({ suite: 'metrics', role: 'validation', table, rowsUsed, rowsDropped: table.rows.length - rowsUsed, drops });
   if (table.rows.length === 0) return { error: `validation data ${displayPath(table.path)} has no rows`, use: empty(0, []) };
   const notes: string[] = [];
   if (sets.length > 1) notes.push(`metrics use data.validation[0] (${displayPath(table.path)}); ${sets.length - 1} more validation set(s) are not evaluated.`);
@@ -73,7 +75,10 @@ export async function prepareValidation(ctx: SuiteContext): Promise<Prepared | N
   if (m.model.task === 'classification') {
     const classLabels = m.model.classLabels ?? [];
     if (classLabels.length < 2) return { error: 'classification metrics need model.classLabels (one label per output column)' };
-    const map = mapLabels(Array.from(finite.kept, (r) => labels[r]!), classLabels);
+    const map = mapLabels(
+      Array.from(finite.kept, (r) => labels[r]!),
+      classLabels,
+    );
     keep = [];
     const noClass = map.byName
       ? `label is none of model.classLabels (${classLabels.join(', ')})`
@@ -98,11 +103,14 @@ export async function prepareValidation(ctx: SuiteContext): Promise<Prepared | N
   }
   const use = empty(keep.length, drops);
   if (keep.length === 0) return { error: `no usable validation rows in ${displayPath(table.path)} (every row lacks a feature value or a valid label)`, use };
-  const inputs = keep.length === finite.rows ? finite.inputs : finite.inputs.map((a, k) => {
-    const w = plan.inputs[k]!.rawWidth;
-    const b = new Float64Array(keep.length * w);
-    keep.forEach((r, i) => b.set(a.subarray(r * w, (r + 1) * w), i * w));
-    return b;
-  });
+  const inputs =
+    keep.length === finite.rows
+      ? finite.inputs
+      : finite.inputs.map((a, k) => {
+          const w = plan.inputs[k]!.rawWidth;
+          const b = new Float64Array(keep.length * w);
+          keep.forEach((r, i) => b.set(a.subarray(r * w, (r + 1) * w), i * w));
+          return b;
+        });
   return { table, truth, inputs, rows: keep.length, rowIndex: Int32Array.from(keep, (i) => finite.kept[i]!), labelHow, notes, use };
 }

@@ -35,7 +35,10 @@ export function regressionMetrics(actual: ArrayLike<number>, predicted: ArrayLik
   if (ssTot > 0) overall.r2 = 1 - sqSum / ssTot;
   else notes.push('R² not computed: every target value is the same, so there is no variance to explain.');
   if (apeRows > 0) overall.mape = apeSum / apeRows;
-  if (apeRows < n) notes.push(`MAPE skips ${n - apeRows} row(s) whose target is 0 (a percentage of 0 is undefined)${apeRows === 0 ? '; no row left, so MAPE is not computed' : ''}.`);
+  if (apeRows < n)
+    notes.push(
+      `MAPE skips ${n - apeRows} row(s) whose target is 0 (a percentage of 0 is undefined)${apeRows === 0 ? '; no row left, so MAPE is not computed' : ''}.`,
+    );
   notes.push('MAPE is a fraction: 0.1 means 10 %.');
   const step = Math.max(1, n / RESIDUAL_SAMPLE);
   const residuals = { predicted: [] as number[], actual: [] as number[] };

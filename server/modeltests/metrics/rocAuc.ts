@@ -10,7 +10,7 @@ export function rocAuc(scores: ArrayLike<number>, positive: ArrayLike<boolean | 
   const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => (scores[a] as number) - (scores[b] as number));
   let rankSumPos = 0;
   let pos = 0;
-  for (let i = 0; i < n; ) {
+  for (let i = 0; i < n;) {
     let j = i;
     const s = scores[order[i]!] as number;
     while (j < n && (scores[order[j]!] as number) === s) j++;
@@ -50,7 +50,7 @@ export function rocCurve(scores: ArrayLike<number>, positive: ArrayLike<boolean 
   const tpr = [0];
   let tp = 0;
   let fp = 0;
-  for (let i = 0; i < n; ) {
+  for (let i = 0; i < n;) {
     const s = scores[order[i]!] as number;
     while (i < n && (scores[order[i]!] as number) === s) {
       if (positive[order[i]!]) tp++;

@@ -26,9 +26,8 @@ export function sliceRows(table: Table, rowIndex: Int32Array, s: SliceSpec): { p
     const cell = (table.rows[rowIndex[i]!]![c] ?? '').trim();
     if (s.equals !== undefined) {
       const want = s.equals;
-      const match = typeof want === 'number' ? cell !== '' && Number(cell) === want
-        : typeof want === 'boolean' ? cell.toLowerCase() === String(want)
-          : cell === want;
+      const match =
+        typeof want === 'number' ? cell !== '' && Number(cell) === want : typeof want === 'boolean' ? cell.toLowerCase() === String(want) : cell === want;
       if (!match) continue;
     }
     if (s.min !== undefined || s.max !== undefined) {

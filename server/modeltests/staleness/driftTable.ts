@@ -20,7 +20,11 @@ import { columnIndices, inputMatrix, summaryColumns, summaryName, type Summarize
  */
 export function driftFeatures(manifest: ModelManifest, reference: Table, current: Table): { features: string[]; from: string; summarized: SummarizedInput[] } {
   const drift = manifest.staleness?.drift;
-  const ignored = new Set(Object.entries(drift?.features ?? {}).filter(([, v]) => v?.ignore).map(([k]) => k));
+  const ignored = new Set(
+    Object.entries(drift?.features ?? {})
+      .filter(([, v]) => v?.ignore)
+      .map(([k]) => k),
+  );
   const inputs = manifest.signature?.inputs ?? [];
   const summarized = inputs
     .filter((i) => drift?.inputs?.[i.name]?.perFeature === false && (i.features?.length ?? 0) > 0)
@@ -42,7 +46,13 @@ export interface DriftTable {
   multipleTesting: MultipleTesting;
 }
 
-export function driftTable(manifest: ModelManifest, reference: Table, current: Table, features: string[], summarized: readonly SummarizedInput[] = []): DriftTable {
+export function driftTable(
+  manifest: ModelManifest,
+  reference: Table,
+  current: Table,
+  features: string[],
+  summarized: readonly SummarizedInput[] = [],
+): DriftTable {
   const outcomes: FeatureDriftOutcome[] = [];
   const absent: DriftTable['absent'] = [];
   for (const f of features) {
@@ -59,7 +69,10 @@ export function driftTable(manifest: ModelManifest, reference: Table, current: T
     const c = columnIndices(current, s.features);
     if (r.missing.length || c.missing.length) {
       const shown = (m: string[]) => `${m.slice(0, 3).join(', ')}${m.length > 3 ? `, … (${m.length})` : ''}`;
-      absent.push({ feature: `${s.input} (${shown([...new Set([...r.missing, ...c.missing])])})`, from: r.missing.length && c.missing.length ? 'both' : r.missing.length ? 'reference' : 'current' });
+      absent.push({
+        feature: `${s.input} (${shown([...new Set([...r.missing, ...c.missing])])})`,
+        from: r.missing.length && c.missing.length ? 'both' : r.missing.length ? 'reference' : 'current',
+      });
       continue;
     }
     const width = s.features.length;
@@ -91,7 +104,10 @@ function correct(manifest: ModelManifest, outcomes: FeatureDriftOutcome[]): Mult
   const driftedUncorrected = family.filter((o) => o.drift.pValue! < o.drift.threshold).length;
   if (method === 'none') {
     return {
-      method, tests: family.length, drifted: driftedUncorrected, driftedUncorrected,
+      method,
+      tests: family.length,
+      drifted: driftedUncorrected,
+      driftedUncorrected,
       why: `staleness.drift.multipleTesting is none: each of the ${family.length} p-values is compared with its threshold on its own, so about that share of unchanged features is marked drifted by chance`,
     };
   }
@@ -104,9 +120,15 @@ function correct(manifest: ModelManifest, outcomes: FeatureDriftOutcome[]): Mult
   });
   const drifted = family.filter((o) => o.drift.drifted).length;
   return {
-    method, tests: family.length, drifted, driftedUncorrected,
-    why: family.length > 1
-      ? `Benjamini–Hochberg over the ${family.length} features tested with a p-value: a feature drifts when its adjusted p-value is below its threshold, which bounds the expected share of false alarms among the drifted features by that threshold (${driftedUncorrected} would be marked drifted without the correction)`
-      : family.length === 1 ? 'one feature tested with a p-value: nothing to correct' : 'no feature was tested with a p-value (distances are compared with their thresholds as measured)',
+    method,
+    tests: family.length,
+    drifted,
+    driftedUncorrected,
+    why:
+      family.length > 1
+        ? `Benjamini–Hochberg over the ${family.length} features tested with a p-value: a feature drifts when its adjusted p-value is below its threshold, which bounds the expected share of false alarms among the drifted features by that threshold (${driftedUncorrected} would be marked drifted without the correction)`
+        : family.length === 1
+          ? 'one feature tested with a p-value: nothing to correct'
+          : 'no feature was tested with a p-value (distances are compared with their thresholds as measured)',
   };
 }

@@ -154,7 +154,10 @@ export function computeFeatureDrift(feature: string, ref: ColumnValues, cur: Col
     refCounts = keys.map((k) => rc.get(k) ?? 0);
     curCounts = keys.map((k) => cc.get(k) ?? 0);
     const unseen = keys.filter((k) => !rc.has(k));
-    if (unseen.length) notes.push(`${unseen.length} categor${unseen.length === 1 ? 'y' : 'ies'} absent from the reference: ${unseen.slice(0, 5).join(', ')}${unseen.length > 5 ? ', …' : ''}.`);
+    if (unseen.length)
+      notes.push(
+        `${unseen.length} categor${unseen.length === 1 ? 'y' : 'ies'} absent from the reference: ${unseen.slice(0, 5).join(', ')}${unseen.length > 5 ? ', …' : ''}.`,
+      );
     result.bins = categoricalBins(ref, cur);
   }
   if (method === 'chisquare') {

@@ -14,8 +14,18 @@ import { displayPath, throwIfCancelled, type SuiteContext, type SuiteOutput } fr
 import { dataAge, modelAgeDays } from './ages';
 import { isPValueMethod } from './driftConfig';
 import {
-  dataAgeSpec, dataDropSpec, DEFAULT_PREDICTION_THRESHOLD, driftedShareSpec, featureGateNames, featureGateSpec, howReference, howTraining,
-  modelAgeSpec, predictionGateSpec, stalenessDataRoles, type DriftRole,
+  dataAgeSpec,
+  dataDropSpec,
+  DEFAULT_PREDICTION_THRESHOLD,
+  driftedShareSpec,
+  featureGateNames,
+  featureGateSpec,
+  howReference,
+  howTraining,
+  modelAgeSpec,
+  predictionGateSpec,
+  stalenessDataRoles,
+  type DriftRole,
 } from './stalenessGates';
 import { tableUse, type TableUse } from './tableUse';
 import { driftFeatures, driftTable } from './driftTable';
@@ -34,18 +44,22 @@ export async function runStalenessSuite(ctx: SuiteContext): Promise<SuiteOutput<
   const maxModelAge = m.staleness?.maxModelAge;
   if (maxModelAge !== undefined) {
     const spec = modelAgeSpec(loaded, now);
-    gates.push(modelAge === undefined
-      ? unmeasuredGate(spec, 'model.trainedAt is not set (or not a date); add `trainedAt: 2026-01-31T12:00:00Z` under `model`')
-      : gate({ ...spec, measured: modelAge }));
+    gates.push(
+      modelAge === undefined
+        ? unmeasuredGate(spec, 'model.trainedAt is not set (or not a date); add `trainedAt: 2026-01-31T12:00:00Z` under `model`')
+        : gate({ ...spec, measured: modelAge }),
+    );
   }
   const data = dataAge(m, now);
   if (data) result.dataAgeDays = data.days;
   const maxDataAge = m.staleness?.maxDataAge;
   if (maxDataAge !== undefined) {
     const spec = dataAgeSpec(loaded, now);
-    gates.push(data === undefined
-      ? unmeasuredGate(spec, 'no data.training entry has a `window.end` date; add `window: {start: …, end: …}` to the training set')
-      : gate({ ...spec, measured: data.days }));
+    gates.push(
+      data === undefined
+        ? unmeasuredGate(spec, 'no data.training entry has a `window.end` date; add `window: {start: …, end: …}` to the training set')
+        : gate({ ...spec, measured: data.days }),
+    );
   }
   throwIfCancelled(ctx.signal);
 
@@ -97,23 +111,34 @@ export async function runStalenessSuite(ctx: SuiteContext): Promise<SuiteOutput<
       result.features = t.outcomes.map((o) => o.drift);
       result.multipleTesting = t.multipleTesting;
       const whole = summarized.map((s) => `input ${s.input} as a whole (${s.features.length} features, on 3 per-row summaries)`);
-      result.notes.push(`drift tested on ${features.length} features${whole.length ? ` and ${whole.join(', ')}` : ''} (${from}): reference ${displayPath(reference.path)} (${reference.rows.length} rows), current ${displayPath(current.path)} (${current.rows.length} rows).`);
-      for (const a of t.absent) result.notes.push(`feature "${a.feature}" is missing from the ${a.from === 'both' ? 'reference and current' : a.from} data: not tested.`);
+      result.notes.push(
+        `drift tested on ${features.length} features${whole.length ? ` and ${whole.join(', ')}` : ''} (${from}): reference ${displayPath(reference.path)} (${reference.rows.length} rows), current ${displayPath(current.path)} (${current.rows.length} rows).`,
+      );
+      for (const a of t.absent)
+        result.notes.push(`feature "${a.feature}" is missing from the ${a.from === 'both' ? 'reference and current' : a.from} data: not tested.`);
       if (t.tested > 0) result.driftedShare = t.drifted / t.tested;
       if (shareSpec) {
         const names = t.outcomes.filter((o) => o.counted && o.drift.drifted).map((o) => o.drift.feature);
-        gates.push(t.tested === 0
-          ? unmeasuredGate(shareSpec, 'no feature could be tested (see the staleness notes)')
-          : gate({
-            ...shareSpec, measured: t.drifted / t.tested,
-            detail: `${t.drifted} of ${t.tested} features drifted${names.length ? `: ${names.slice(0, 6).join(', ')}${names.length > 6 ? ', …' : ''}` : ''}`,
-          }));
+        gates.push(
+          t.tested === 0
+            ? unmeasuredGate(shareSpec, 'no feature could be tested (see the staleness notes)')
+            : gate({
+                ...shareSpec,
+                measured: t.drifted / t.tested,
+                detail: `${t.drifted} of ${t.tested} features drifted${names.length ? `: ${names.slice(0, 6).join(', ')}${names.length > 6 ? ', …' : ''}` : ''}`,
+              }),
+        );
       }
       for (const f of featureGatePaths) {
         const o = t.outcomes.find((x) => x.drift.feature === f);
         const spec = featureGateSpec(loaded, f);
         if (!o) {
-          gates.push(unmeasuredGate(spec, `feature "${f}" is not among the tested features (${t.absent.some((a) => a.feature === f) ? 'its column is missing from the data' : 'it is not a model feature'})`));
+          gates.push(
+            unmeasuredGate(
+              spec,
+              `feature "${f}" is not among the tested features (${t.absent.some((a) => a.feature === f) ? 'its column is missing from the data' : 'it is not a model feature'})`,
+            ),
+          );
           continue;
         }
         gates.push(featureGate(spec, o.drift, o.counted));
@@ -137,12 +162,21 @@ export async function runStalenessSuite(ctx: SuiteContext): Promise<SuiteOutput<
       gates.push(unmeasuredGate(predSpec('reference', howReference), why));
     }
   } else {
-    const cur = await predictedLabels(ctx, current, finiteOf(uses.get('current')), (d, n) => ctx.progress({ step: 'prediction drift: current data', percent: 50 + (25 * d) / n }));
-    const ref = reference && reference.rows.length > 0
-      ? await predictedLabels(ctx, reference, finiteOf(uses.get('reference')), (d, n) => ctx.progress({ step: 'prediction drift: reference data', percent: 75 + (25 * d) / n }))
-      : undefined;
+    const cur = await predictedLabels(ctx, current, finiteOf(uses.get('current')), (d, n) =>
+      ctx.progress({ step: 'prediction drift: current data', percent: 50 + (25 * d) / n }),
+    );
+    const ref =
+      reference && reference.rows.length > 0
+        ? await predictedLabels(ctx, reference, finiteOf(uses.get('reference')), (d, n) =>
+            ctx.progress({ step: 'prediction drift: reference data', percent: 75 + (25 * d) / n }),
+          )
+        : undefined;
     const curShares = classShares(cur.labels, classLabels);
-    const pred: NonNullable<StalenessResult['prediction']> = { labels: [...classLabels], current: curShares, threshold: predThreshold ?? DEFAULT_PREDICTION_THRESHOLD };
+    const pred: NonNullable<StalenessResult['prediction']> = {
+      labels: [...classLabels],
+      current: curShares,
+      threshold: predThreshold ?? DEFAULT_PREDICTION_THRESHOLD,
+    };
     if (cur.note) result.notes.push(cur.note);
     if (ref?.note) result.notes.push(ref.note);
     if (training) {
@@ -156,12 +190,16 @@ export async function runStalenessSuite(ctx: SuiteContext): Promise<SuiteOutput<
     result.prediction = pred;
     result.notes.push(`prediction drift: ${cur.labels.length} current${ref ? ` and ${ref.labels.length} reference` : ''} rows scored via ${cur.endpoint}.`);
     if (predThreshold !== undefined) {
-      gates.push(pred.jsdVsTraining !== undefined
-        ? gate({ ...predSpec('training', howTraining), measured: pred.jsdVsTraining })
-        : unmeasuredGate(predSpec('training', howTraining), 'data.labelFrequencies is not set; add the share of each class in the training data'));
-      gates.push(pred.jsdVsReference !== undefined
-        ? gate({ ...predSpec('reference', `${howReference} (${ref?.labels.length ?? 0} reference rows)`), measured: pred.jsdVsReference })
-        : unmeasuredGate(predSpec('reference', howReference), 'no reference rows could be scored; set data.reference to a CSV of training-like rows'));
+      gates.push(
+        pred.jsdVsTraining !== undefined
+          ? gate({ ...predSpec('training', howTraining), measured: pred.jsdVsTraining })
+          : unmeasuredGate(predSpec('training', howTraining), 'data.labelFrequencies is not set; add the share of each class in the training data'),
+      );
+      gates.push(
+        pred.jsdVsReference !== undefined
+          ? gate({ ...predSpec('reference', `${howReference} (${ref?.labels.length ?? 0} reference rows)`), measured: pred.jsdVsReference })
+          : unmeasuredGate(predSpec('reference', howReference), 'no reference rows could be scored; set data.reference to a CSV of training-like rows'),
+      );
     }
   }
   ctx.progress({ step: 'done', percent: 100 });
@@ -179,13 +217,24 @@ function featureGate(spec: ReturnType<typeof featureGateSpec>, d: import('../../
   if (d.pValue !== undefined && isPValueMethod(d.method)) {
     const adjusted = d.adjustedPValue !== undefined && d.adjustedPValue !== d.pValue;
     return gate({
-      ...spec, how, measured: d.adjustedPValue ?? d.pValue, threshold: { op: '>=', value: d.threshold },
-      metric: adjusted ? `${d.method} p-value of ${d.feature}, Benjamini–Hochberg adjusted (raw ${d.pValue.toPrecision(3)})` : `${d.method} p-value of ${d.feature}`,
+      ...spec,
+      how,
+      measured: d.adjustedPValue ?? d.pValue,
+      threshold: { op: '>=', value: d.threshold },
+      metric: adjusted
+        ? `${d.method} p-value of ${d.feature}, Benjamini–Hochberg adjusted (raw ${d.pValue.toPrecision(3)})`
+        : `${d.method} p-value of ${d.feature}`,
     });
   }
   if (d.threshold === 0) {
     // Constant reference: any differing value is drift.
-    return gate({ ...spec, how, metric: `share of ${d.feature} values differing from the reference constant`, threshold: { op: '<=', value: 0 }, measured: d.statistic });
+    return gate({
+      ...spec,
+      how,
+      metric: `share of ${d.feature} values differing from the reference constant`,
+      threshold: { op: '<=', value: 0 },
+      measured: d.statistic,
+    });
   }
   return gate({ ...spec, how, metric: `${d.method} of ${d.feature}`, threshold: { op: '<', value: d.threshold }, measured: d.statistic });
 }
@@ -193,9 +242,14 @@ function featureGate(spec: ReturnType<typeof featureGateSpec>, d: import('../../
 async function readDriftTables(ctx: SuiteContext): Promise<{ reference: Table; current: Table } | { error: string }> {
   const d = ctx.loaded.manifest.data;
   if (!d?.reference || !d.current) {
-    return { error: `drift needs data.reference and data.current (CSV files with a header row); ${!d?.reference ? 'data.reference' : 'data.current'} is not set` };
+    return {
+      error: `drift needs data.reference and data.current (CSV files with a header row); ${!d?.reference ? 'data.reference' : 'data.current'} is not set`,
+    };
   }
-  for (const [key, p] of [['data.reference', d.reference], ['data.current', d.current]] as const) {
+  for (const [key, p] of [
+    ['data.reference', d.reference],
+    ['data.current', d.current],
+  ] as const) {
     if (isUri(p)) return { error: `${key} is a URI (${p}); ModelGate records URIs but does not fetch them — point ${key} at a local CSV copy` };
   }
   try {
@@ -211,10 +265,19 @@ async function readDriftTables(ctx: SuiteContext): Promise<{ reference: Table; c
 }
 
 /** Predicted labels of the table's usable rows (`finite`: those rows, when the caller has them already). */
-async function predictedLabels(ctx: SuiteContext, table: Table, finite: FiniteRows | undefined, onProgress: (done: number, total: number) => void): Promise<{ labels: string[]; endpoint: string; note?: string }> {
+async function predictedLabels(
+  ctx: SuiteContext,
+  table: Table,
+  finite: FiniteRows | undefined,
+  onProgress: (done: number, total: number) => void,
+): Promise<{ labels: string[]; endpoint: string; note?: string }> {
   const plan = ctx.predictor.plan;
   const { inputs, rows, dropped, kept } = finite ?? compactFiniteRows(plan, tableInputs(plan, table));
-  const served = await predictOverHttp(ctx.url, ctx.model, plan, inputs, rows, { signal: ctx.signal, onProgress, instanceText: instanceTexts(plan, table, kept, inputs) });
+  const served = await predictOverHttp(ctx.url, ctx.model, plan, inputs, rows, {
+    signal: ctx.signal,
+    onProgress,
+    instanceText: instanceTexts(plan, table, kept, inputs),
+  });
   let labels = served.labels;
   if (!labels && served.probabilities && served.classes) {
     const k = served.classes;

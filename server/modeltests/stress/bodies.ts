@@ -50,12 +50,16 @@ export function featureColumns(loaded: LoadedManifest, table: Table): { input: s
   // Without named features, one input takes every non-label column in file order.
   const inputs = plan?.inputs ?? [];
   if (inputs.length > 1) {
-    throw new StressSetupError(`model "${m.metadata.name}" has ${inputs.length} inputs but signature.inputs[].features does not name their columns; list the columns of each input so stress requests can be built from ${table.path}`);
+    throw new StressSetupError(
+      `model "${m.metadata.name}" has ${inputs.length} inputs but signature.inputs[].features does not name their columns; list the columns of each input so stress requests can be built from ${table.path}`,
+    );
   }
   const columns = table.columns.filter((c) => !labels.has(c));
   const want = inputs[0]?.rawWidth;
   if (want !== undefined && columns.length !== want) {
-    throw new StressSetupError(`${table.path} has ${columns.length} non-label columns but input "${inputs[0]!.name}" takes ${want} values; list them in signature.inputs[0].features`);
+    throw new StressSetupError(
+      `${table.path} has ${columns.length} non-label columns but input "${inputs[0]!.name}" takes ${want} values; list them in signature.inputs[0].features`,
+    );
   }
   return [{ input: inputs[0]?.name ?? 'input', columns }];
 }
@@ -72,7 +76,8 @@ export function bodiesFromTable(table: Table, inputs: { input: string; columns: 
   const idx = inputs.map((i) =>
     i.columns.map((c) => {
       const k = table.columns.indexOf(c);
-      if (k < 0) throw new StressSetupError(`${table.path} has no column "${c}" (a feature of input "${i.input}"); its columns are: ${table.columns.join(', ')}`);
+      if (k < 0)
+        throw new StressSetupError(`${table.path} has no column "${c}" (a feature of input "${i.input}"); its columns are: ${table.columns.join(', ')}`);
       return k;
     }),
   );

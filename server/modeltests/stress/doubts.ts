@@ -30,8 +30,7 @@ function busyClause(m: MachineLoad): string {
   return ` (other processes used ${Math.round(o * 10) / 10}${m.cores ? ` of ${m.cores}` : ''} cores meanwhile)`;
 }
 
-const NEXT_QUIET = (m: MachineLoad) =>
-  `close other programs${busyClause(m)} and test again, or run this gate in CI on a dedicated runner`;
+const NEXT_QUIET = (m: MachineLoad) => `close other programs${busyClause(m)} and test again, or run this gate in CI on a dedicated runner`;
 const NEXT_UNSTABLE = (m: MachineLoad) =>
   `test again with a longer --duration (e.g. \`--duration 15s\`) so more windows settle the p99, ideally with other programs closed${busyClause(m)} or in CI`;
 

@@ -20,27 +20,37 @@ export const fmtMs = (x: number) => `${fmt(x)} ms`;
  * gate's: with it the machine explains the gap, without it the server does.
  */
 export function explainDisagreement(
-  plan: Pick<StressPlan, 'rps' | 'durationS' | 'searchDurationS'>, m: Pick<StressMeasured, 'sloPoint' | 'search'>, doubt: Doubt | undefined,
+  plan: Pick<StressPlan, 'rps' | 'durationS' | 'searchDurationS'>,
+  m: Pick<StressMeasured, 'sloPoint' | 'search'>,
+  doubt: Doubt | undefined,
 ): string | undefined {
   const slo = m.sloPoint;
   if (plan.rps === undefined || !slo || slo.sustained) return undefined;
   const held = higherRateHeld(plan.rps, m.search);
   if (!held) return undefined;
   const noise = slo.point.noiseFloor ? msOf(slo.point.noiseFloor.latencyUs.p99) : undefined;
-  const head = `slo.rps ${plan.rps} was missed (${slo.why ?? 'not sustained'}) over ${slo.point.runs.length} run(s) of ${plan.durationS} s` +
+  const head =
+    `slo.rps ${plan.rps} was missed (${slo.why ?? 'not sustained'}) over ${slo.point.runs.length} run(s) of ${plan.durationS} s` +
     (slo.remeasured ? `, ${slo.remeasured} of them measured again after the search` : '') +
     `, while a ${plan.searchDurationS} s probe at ${held.offeredRps} rps held (p99 ${fmtMs(held.p99Ms)}).`;
   if (doubt || slo.point.loadGeneratorBound) {
     return `${head} Latency rarely falls as load rises, and the two were measured at different moments; at slo.rps ${doubt?.reason ?? 'the load generator was the bottleneck'}, so the miss is not held against the server.`;
   }
-  return `${head} The trivial endpoint answered with p99 ${noise !== undefined ? fmtMs(noise) : 'unknown'} at the same moments, so the machine does not explain the gap: ` +
-    `the server itself does worse at ${plan.rps} rps than at ${held.offeredRps} rps (for example a batching delay that waits for requests that come too rarely at the lower rate).`;
+  return (
+    `${head} The trivial endpoint answered with p99 ${noise !== undefined ? fmtMs(noise) : 'unknown'} at the same moments, so the machine does not explain the gap: ` +
+    `the server itself does worse at ${plan.rps} rps than at ${held.offeredRps} rps (for example a batching delay that waits for requests that come too rarely at the lower rate).`
+  );
 }
 
 export function gateMeasurements(
-  plan: StressPlan, m: StressMeasured | undefined, c: CorrectnessResult | undefined, cancelled: boolean,
+  plan: StressPlan,
+  m: StressMeasured | undefined,
+  c: CorrectnessResult | undefined,
+  cancelled: boolean,
 ): StressMeasurements & { disagreement?: string } {
-  const out: StressMeasurements & { disagreement?: string } = { missingWhy: cancelled ? 'the run was cancelled before this was measured' : 'the run ended before this was measured' };
+  const out: StressMeasurements & { disagreement?: string } = {
+    missingWhy: cancelled ? 'the run was cancelled before this was measured' : 'the run ended before this was measured',
+  };
   if (!m) return out;
   const closed = m.points.filter((p) => p.mode === 'closed');
   const slo = m.sloPoint;
@@ -61,8 +71,11 @@ export function gateMeasurements(
     out.latency = {
       p99Ms: msOf(pt.latencyUs.p99),
       at: `${plan.rps} rps (open model)`,
-      how: `open model: fixed arrival rate ${plan.rps} rps offered (achieved ${pt.throughputRps} rps), ${pt.runs.length} run(s) of ${plan.durationS} s (up to ${plan.sloMaxRuns} until the p99 interval settles the gate); latency from each request's release to the end of its response` +
-        (ci ? `; ${Math.round(ci.level * 100)} % interval ${fmtMs(msOf(ci.low))}–${fmtMs(msOf(ci.high))} by block bootstrap over ${ci.windows} windows of ${ci.windowS} s` : '') +
+      how:
+        `open model: fixed arrival rate ${plan.rps} rps offered (achieved ${pt.throughputRps} rps), ${pt.runs.length} run(s) of ${plan.durationS} s (up to ${plan.sloMaxRuns} until the p99 interval settles the gate); latency from each request's release to the end of its response` +
+        (ci
+          ? `; ${Math.round(ci.level * 100)} % interval ${fmtMs(msOf(ci.low))}–${fmtMs(msOf(ci.high))} by block bootstrap over ${ci.windows} windows of ${ci.windowS} s`
+          : '') +
         (noise ? `; noise floor (a trivial endpoint in another process, same schedule, same moments) p99 ${fmtMs(msOf(noise.latencyUs.p99))}` : ''),
       evidence,
     };
@@ -89,7 +102,10 @@ export function gateMeasurements(
     const fromSlo = slo?.sustained && plan.rps !== undefined && plan.rps > m.search.value;
     out.sustainable = fromSlo
       ? { rps: plan.rps!, how: `open-model run at slo.rps ${plan.rps} sustained the rate within the limits (the bisection's best was ${m.search.value} rps)` }
-      : { rps: m.search.value, how: `open-model bisection, ${m.search.steps.length} probe(s) of ${plan.searchDurationS} s: achieved ≥ ${Math.round((1 - plan.tolerance) * 100)} % of offered, error rate ≤ ${plan.errorRate}${plan.p99Ms !== undefined ? `, p99 ≤ ${plan.p99Ms} ms` : ''}` };
+      : {
+          rps: m.search.value,
+          how: `open-model bisection, ${m.search.steps.length} probe(s) of ${plan.searchDurationS} s: achieved ≥ ${Math.round((1 - plan.tolerance) * 100)} % of offered, error rate ≤ ${plan.errorRate}${plan.p99Ms !== undefined ? `, p99 ≤ ${plan.p99Ms} ms` : ''}`,
+        };
     if (slo && plan.rps !== undefined) {
       const noise = slo.point.noiseFloor;
       out.sustainable.atSlo = {

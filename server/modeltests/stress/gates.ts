@@ -39,60 +39,74 @@ const DEFAULT = ' (default threshold: not set in the manifest)';
 
 export function evaluateStressGates(t: StressThresholds, m: StressMeasurements): GateResult[] {
   const gates: GateResult[] = [];
-  const latencyDoubt = t.p99Ms !== undefined && m.latency
-    ? p99Doubt(t.p99Ms, { p99Ms: m.latency.p99Ms, generatorBound: false, ...m.latency.evidence }, t.p99Tolerance ?? 0.2)
-    : undefined;
+  const latencyDoubt =
+    t.p99Ms !== undefined && m.latency
+      ? p99Doubt(t.p99Ms, { p99Ms: m.latency.p99Ms, generatorBound: false, ...m.latency.evidence }, t.p99Tolerance ?? 0.2)
+      : undefined;
   if (t.p99Ms !== undefined) {
     const bound = m.latency?.evidence?.generatorBound;
-    gates.push(gate({
-      id: 'stress.p99', suite: 'stress',
-      metric: `p99 latency${m.latency ? ` at ${m.latency.at}` : ''}`,
-      threshold: { op: '<=', value: t.p99Ms, unit: 'ms' },
-      measured: m.latency?.p99Ms ?? null,
-      how: m.latency?.how ?? 'not measured',
-      source: t.sources.p99Ms,
-      unmeasured: m.missingWhy,
-      ...(latencyDoubt ? { inconclusive: latencyDoubt.reason, nextStep: latencyDoubt.nextStep } : {}),
-      ...detail(
-        bound && m.latency && m.latency.p99Ms <= t.p99Ms ? 'the load generator was the bottleneck, which only adds latency: the pass stands' : undefined,
-        m.latency?.explained,
-      ),
-    }));
+    gates.push(
+      gate({
+        id: 'stress.p99',
+        suite: 'stress',
+        metric: `p99 latency${m.latency ? ` at ${m.latency.at}` : ''}`,
+        threshold: { op: '<=', value: t.p99Ms, unit: 'ms' },
+        measured: m.latency?.p99Ms ?? null,
+        how: m.latency?.how ?? 'not measured',
+        source: t.sources.p99Ms,
+        unmeasured: m.missingWhy,
+        ...(latencyDoubt ? { inconclusive: latencyDoubt.reason, nextStep: latencyDoubt.nextStep } : {}),
+        ...detail(
+          bound && m.latency && m.latency.p99Ms <= t.p99Ms ? 'the load generator was the bottleneck, which only adds latency: the pass stands' : undefined,
+          m.latency?.explained,
+        ),
+      }),
+    );
   }
   if (t.rps !== undefined) {
-    gates.push(gate({
-      id: 'stress.rps', suite: 'stress',
-      metric: `highest sustainable rate${t.p99Ms !== undefined ? ` within p99 ≤ ${t.p99Ms} ms` : ''} (open model)`,
-      threshold: { op: '>=', value: t.rps, unit: 'rps' },
-      measured: m.sustainable?.rps ?? null,
-      how: m.sustainable?.how ?? 'not measured',
-      source: t.sources.rps,
-      unmeasured: m.missingWhy,
-      ...doubtOf(m.sustainable?.atSlo ? rpsDoubt(m.sustainable.rps, t.rps, m.sustainable.atSlo, latencyDoubt) : undefined),
-    }));
+    gates.push(
+      gate({
+        id: 'stress.rps',
+        suite: 'stress',
+        metric: `highest sustainable rate${t.p99Ms !== undefined ? ` within p99 ≤ ${t.p99Ms} ms` : ''} (open model)`,
+        threshold: { op: '>=', value: t.rps, unit: 'rps' },
+        measured: m.sustainable?.rps ?? null,
+        how: m.sustainable?.how ?? 'not measured',
+        source: t.sources.rps,
+        unmeasured: m.missingWhy,
+        ...doubtOf(m.sustainable?.atSlo ? rpsDoubt(m.sustainable.rps, t.rps, m.sustainable.atSlo, latencyDoubt) : undefined),
+      }),
+    );
   }
   const e = m.errors;
-  gates.push(gate({
-    id: 'stress.errorRate', suite: 'stress',
-    metric: `error rate${e ? ` (${e.failed} of ${e.requests} requests failed)` : ''}`,
-    threshold: { op: '<=', value: t.errorRate },
-    measured: e && e.requests > 0 ? e.failed / e.requests : null,
-    how: (e?.how ?? 'not measured') + (t.sources.errorRate ? '' : DEFAULT),
-    source: t.sources.errorRate,
-    unmeasured: e ? 'no request was sent' : m.missingWhy,
-    ...doubtOf(e?.evidence ? errorRateDoubt(t.errorRate, { failed: e.failed, requests: e.requests, ...e.evidence }) : undefined),
-  }));
+  gates.push(
+    gate({
+      id: 'stress.errorRate',
+      suite: 'stress',
+      metric: `error rate${e ? ` (${e.failed} of ${e.requests} requests failed)` : ''}`,
+      threshold: { op: '<=', value: t.errorRate },
+      measured: e && e.requests > 0 ? e.failed / e.requests : null,
+      how: (e?.how ?? 'not measured') + (t.sources.errorRate ? '' : DEFAULT),
+      source: t.sources.errorRate,
+      unmeasured: e ? 'no request was sent' : m.missingWhy,
+      ...doubtOf(e?.evidence ? errorRateDoubt(t.errorRate, { failed: e.failed, requests: e.requests, ...e.evidence }) : undefined),
+    }),
+  );
   const c = m.correctness;
-  gates.push(gate({
-    id: 'stress.correctness', suite: 'stress',
-    metric: `responses under load differing from unbatched predictions by more than ${c?.tolerance ?? 'the tolerance'}` +
-      (c ? ` (of ${c.sampled} sampled; largest difference ${c.maxAbsDiff})` : ''),
-    threshold: { op: '<=', value: 0 },
-    measured: c && c.sampled > 0 ? c.mismatches : null,
-    how: (c?.how ?? 'not measured') + (t.sources.skewTolerance ? '' : DEFAULT),
-    source: t.sources.skewTolerance,
-    unmeasured: c && c.sampled === 0 ? 'no response was sampled under load' : m.missingWhy,
-  }));
+  gates.push(
+    gate({
+      id: 'stress.correctness',
+      suite: 'stress',
+      metric:
+        `responses under load differing from unbatched predictions by more than ${c?.tolerance ?? 'the tolerance'}` +
+        (c ? ` (of ${c.sampled} sampled; largest difference ${c.maxAbsDiff})` : ''),
+      threshold: { op: '<=', value: 0 },
+      measured: c && c.sampled > 0 ? c.mismatches : null,
+      how: (c?.how ?? 'not measured') + (t.sources.skewTolerance ? '' : DEFAULT),
+      source: t.sources.skewTolerance,
+      unmeasured: c && c.sampled === 0 ? 'no response was sampled under load' : m.missingWhy,
+    }),
+  );
   return gates;
 }
 

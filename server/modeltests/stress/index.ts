@@ -97,9 +97,16 @@ export async function runStressSuite(ctx: StressContext): Promise<{ result: Stre
     };
     const onAbort = () => void stopAll('kill');
     signal?.addEventListener('abort', onAbort, { once: true });
-    const run = new StressRun(lg, plan, pool, emit, async () => {
-      await postOnce(endpoint, pool.bodies[0]!);
-    }, trivial?.url);
+    const run = new StressRun(
+      lg,
+      plan,
+      pool,
+      emit,
+      async () => {
+        await postOnce(endpoint, pool.bodies[0]!);
+      },
+      trivial?.url,
+    );
     measured = run.measured;
     try {
       if (signal?.aborted) throw new Error('cancelled');
@@ -115,12 +122,21 @@ export async function runStressSuite(ctx: StressContext): Promise<{ result: Stre
     }
     cancelled = !!signal?.aborted;
     if (!cancelled && measured.captured.length > 0) {
-      emit({ suite: 'stress', step: 'correctness', percent: 99, message: `comparing ${measured.captured.length} responses under load with unbatched predictions` });
+      emit({
+        suite: 'stress',
+        step: 'correctness',
+        percent: 99,
+        message: `comparing ${measured.captured.length} responses under load with unbatched predictions`,
+      });
       try {
-        correctness = await checkCorrectness(measured.captured, (row) => {
-          if (signal?.aborted) throw new Error('cancelled');
-          return postOnce(endpoint, pool.bodies[row]!);
-        }, plan.skewTolerance);
+        correctness = await checkCorrectness(
+          measured.captured,
+          (row) => {
+            if (signal?.aborted) throw new Error('cancelled');
+            return postOnce(endpoint, pool.bodies[row]!);
+          },
+          plan.skewTolerance,
+        );
       } catch (err) {
         if (!signal?.aborted) throw err;
         cancelled = true;
@@ -157,12 +173,20 @@ export function declaredStressGates(loaded: LoadedManifest, why: string): GateRe
 }
 
 function assembleResult(
-  ctx: StressContext, plan: StressPlan, pool: BodyPool, endpoint: string, m: StressMeasured | undefined,
-  c: CorrectnessResult | undefined, cancelled: boolean, pid: number, disagreement: string | undefined, noiseNote: string | undefined,
+  ctx: StressContext,
+  plan: StressPlan,
+  pool: BodyPool,
+  endpoint: string,
+  m: StressMeasured | undefined,
+  c: CorrectnessResult | undefined,
+  cancelled: boolean,
+  pid: number,
+  disagreement: string | undefined,
+  noiseNote: string | undefined,
 ): StressResult {
   const notes: string[] = [
     `Load generator: a separate process${pid > 0 ? ` (pid ${pid})` : ''}, so it never shares the server's event loop.`,
-    'Closed model (sweep): autocannon with N keep-alive connections, each sending its next request when the previous answer arrives. Latency per request from the client\'s hrtime around the request, recorded in µs (hdr-histogram, 3 significant digits); the first answer on each connection (TCP handshake) is not in the latency figures.',
+    "Closed model (sweep): autocannon with N keep-alive connections, each sending its next request when the previous answer arrives. Latency per request from the client's hrtime around the request, recorded in µs (hdr-histogram, 3 significant digits); the first answer on each connection (TCP handshake) is not in the latency figures.",
     'Open model (search, SLO rate): requests released on a fixed schedule (request i at i / rate) over up to ' +
       `${plan.openSockets} keep-alive sockets, whether or not earlier ones were answered. autocannon's rate limit is not used because it sends each connection's per-second quota in a burst. Latency runs from release to the end of the response, so waiting for a free socket counts (no coordinated omission); release lag behind the schedule is reported as sendLagUs.`,
     `Each sweep point runs ${plan.minRuns}–${plan.maxRuns} times for ${plan.durationS} s, until its last two runs agree on throughput within ${plan.tolerance * 100} % (stable), with at most ${plan.sweepExtraRuns} extra run(s) over the whole sweep so the time goes to the SLO point; spread is (max − min) / mean over all its runs. Throughput is the median run; latency merges all runs.`,
@@ -206,11 +230,16 @@ function assembleResult(
   }
   for (const p of m.points) {
     const where = p.mode === 'closed' ? `closed ${p.connections} connection(s)` : `open ${p.offeredRps} rps`;
-    if (!p.stable) notes.push(`Unstable: ${where} throughput varied by ${fmt(p.spread * 100)} % over ${p.runs.length} runs (${p.runs.join(', ')} rps); the last two differ by more than the ${plan.tolerance * 100} % tolerance.`);
+    if (!p.stable)
+      notes.push(
+        `Unstable: ${where} throughput varied by ${fmt(p.spread * 100)} % over ${p.runs.length} runs (${p.runs.join(', ')} rps); the last two differ by more than the ${plan.tolerance * 100} % tolerance.`,
+      );
     if (p.loadGeneratorBound) {
       notes.push(
         `Load-generator bound: ${where} (generator CPU ${fmt(p.loadGeneratorCpu * 100)} % of a core${p.sendLagUs ? `, release lag ${p.sendLagUs.mean} µs` : ''}); ` +
-          (p === m.sloPoint?.point ? 'a p99 within the limit still passes (a busy generator only adds latency), one over it is inconclusive.' : 'its figures are a lower bound for the server.'),
+          (p === m.sloPoint?.point
+            ? 'a p99 within the limit still passes (a busy generator only adds latency), one over it is inconclusive.'
+            : 'its figures are a lower bound for the server.'),
       );
     }
   }
@@ -226,7 +255,9 @@ function assembleResult(
   }
   const hist = m.sloPoint ? m.sloPoint.buckets : m.closedBuckets;
   result.histogram = reportHistogram(hist);
-  notes.push(`Latency histogram: ${m.sloPoint ? `open model at ${plan.rps} rps` : 'all closed sweep points'}, log-spaced buckets (10 per decade, upper bounds in µs).`);
+  notes.push(
+    `Latency histogram: ${m.sloPoint ? `open model at ${plan.rps} rps` : 'all closed sweep points'}, log-spaced buckets (10 per decade, upper bounds in µs).`,
+  );
   if (c) {
     result.correctness = { sampled: c.sampled, mismatches: c.mismatches, maxAbsDiff: c.maxAbsDiff, tolerance: c.tolerance };
     for (const e of c.examples) notes.push(`Mismatch under load: ${e}`);

@@ -96,7 +96,9 @@ export class LoadgenProcess {
           }
         };
         lg.child.on('message', onMsg);
-        void lg.exited.then(() => reject(new LoadgenExitedError(`the trivial endpoint exited before it listened${lg.stderrTail.trim() ? `: ${lg.stderrTail.trim()}` : ''}`)));
+        void lg.exited.then(() =>
+          reject(new LoadgenExitedError(`the trivial endpoint exited before it listened${lg.stderrTail.trim() ? `: ${lg.stderrTail.trim()}` : ''}`)),
+        );
         lg.post({ type: 'serve-trivial' });
       });
       return { process: lg, url };

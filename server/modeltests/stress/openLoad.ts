@@ -52,9 +52,20 @@ interface Stream {
 
 function newStream(url: string, sockets: number, phase: number, windows: number, capture: boolean): Stream {
   return {
-    url: new URL(url), agent: new http.Agent({ keepAlive: true, maxSockets: sockets }), phase,
-    hist: newLatencyHistogram(), buckets: newBuckets(), windows: Array.from({ length: windows }, () => []),
-    capture, sent: 0, responses: 0, errors: 0, timeouts: 0, non2xx: 0, inflight: 0, lastEnd: 0n,
+    url: new URL(url),
+    agent: new http.Agent({ keepAlive: true, maxSockets: sockets }),
+    phase,
+    hist: newLatencyHistogram(),
+    buckets: newBuckets(),
+    windows: Array.from({ length: windows }, () => []),
+    capture,
+    sent: 0,
+    responses: 0,
+    errors: 0,
+    timeouts: 0,
+    non2xx: 0,
+    inflight: 0,
+    lastEnd: 0n,
   };
 }
 
@@ -127,8 +138,14 @@ export function runOpen(job: LoadJob, target: LoadTarget): Promise<LoadRunResult
       if (noise) {
         const e = elapsedOf(noise);
         const n: NoiseRunResult = {
-          sent: noise.sent, responses: noise.responses, errors: noise.errors, timeouts: noise.timeouts, non2xx: noise.non2xx,
-          throughputRps: e > 0 ? noise.responses / e : 0, histogram: encodeHistogram(noise.hist), windows: windowTails(noise.windows),
+          sent: noise.sent,
+          responses: noise.responses,
+          errors: noise.errors,
+          timeouts: noise.timeouts,
+          non2xx: noise.non2xx,
+          throughputRps: e > 0 ? noise.responses / e : 0,
+          histogram: encodeHistogram(noise.hist),
+          windows: windowTails(noise.windows),
         };
         result.noise = n;
       }
@@ -149,7 +166,11 @@ export function runOpen(job: LoadJob, target: LoadTarget): Promise<LoadRunResult
       const body = target.bodies[row]!;
       const capture = s.capture && (s.sent + 1) % job.captureEvery === 0 && captured.length < job.captureMax;
       const req = http.request({
-        agent: s.agent, host: s.url.hostname, port: s.url.port, path: s.url.pathname + s.url.search, method: 'POST',
+        agent: s.agent,
+        host: s.url.hostname,
+        port: s.url.port,
+        path: s.url.pathname + s.url.search,
+        method: 'POST',
         headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
       });
       const p: Pending = { req, stream: s, releasedAt: now, timedOut: false };

@@ -68,7 +68,9 @@ export function sustainedPoint(p: StressPoint, c: SustainCriteria): Sustained {
 
 /** One report point from the repeated runs of one load level, with its summed plot buckets. */
 export function toPoint(
-  rep: Repeated<LoadRunResult>, durationS: number, p99LimitMs?: number,
+  rep: Repeated<LoadRunResult>,
+  durationS: number,
+  p99LimitMs?: number,
   judged: { windowS?: number; p99Tolerance?: number } = {},
 ): { point: StressPoint; buckets: number[] } {
   const runs = rep.runs;
@@ -107,9 +109,12 @@ export function toPoint(
     const high = Math.max(ci.high, latencyUs.p99);
     point.p99IntervalUs = { low, high, level: ci.level, windows: ci.windows, windowS: judged.windowS };
     // Too few windows to resample is no evidence of stability.
-    point.p99Stable = ci.windows < MIN_WINDOWS ? false : p99LimitMs === undefined
-      ? high - low <= (judged.p99Tolerance ?? 0.2) * latencyUs.p99
-      : p99Settled(p99LimitMs, latencyUs.p99 / 1000, { lowMs: low / 1000, highMs: high / 1000 }, judged.p99Tolerance ?? 0.2);
+    point.p99Stable =
+      ci.windows < MIN_WINDOWS
+        ? false
+        : p99LimitMs === undefined
+          ? high - low <= (judged.p99Tolerance ?? 0.2) * latencyUs.p99
+          : p99Settled(p99LimitMs, latencyUs.p99 / 1000, { lowMs: low / 1000, highMs: high / 1000 }, judged.p99Tolerance ?? 0.2);
   }
   const noise = runs.map((r) => r.noise).filter((n): n is NonNullable<LoadRunResult['noise']> => !!n);
   if (noise.length) point.noiseFloor = noiseFloorOf(noise);

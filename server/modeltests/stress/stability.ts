@@ -45,11 +45,7 @@ export function repeated<T>(runs: T[], throughputOf: (t: T) => number, tolerance
  * cache, a neighbour's burst) thus costs one more run instead of marking
  * the point unstable, but it stays visible in `spread`.
  */
-export async function repeatUntilStable<T>(
-  measure: (run: number) => Promise<T>,
-  throughputOf: (t: T) => number,
-  opts: RepeatOptions,
-): Promise<Repeated<T>> {
+export async function repeatUntilStable<T>(measure: (run: number) => Promise<T>, throughputOf: (t: T) => number, opts: RepeatOptions): Promise<Repeated<T>> {
   const runs: T[] = [];
   const throughputs: number[] = [];
   const minRuns = Math.max(1, Math.min(opts.minRuns, opts.maxRuns));

@@ -34,7 +34,11 @@ export interface StressMeasured {
    * figures sustained the rate (`why`/`miss`: the first criterion missed).
    */
   sloPoint?: {
-    point: StressPoint; buckets: number[]; sustained: boolean; why?: string; miss?: SloMiss;
+    point: StressPoint;
+    buckets: number[];
+    sustained: boolean;
+    why?: string;
+    miss?: SloMiss;
     /** Runs made after the rate search because a higher rate held while this one did not. */
     remeasured: number;
     /** Failures (errors + timeouts) in this point's load-generator-bound runs. */
@@ -94,8 +98,13 @@ export class StressRun {
 
   private job(mode: 'closed' | 'open', connections: number, durationS: number, rate?: number, extra: Partial<LoadJob> = {}): LoadJob {
     const j: LoadJob = {
-      mode, connections, durationS, timeoutS: this.plan.timeoutS,
-      captureEvery: this.plan.captureEvery, captureMax: this.plan.captureMax, ...extra,
+      mode,
+      connections,
+      durationS,
+      timeoutS: this.plan.timeoutS,
+      captureEvery: this.plan.captureEvery,
+      captureMax: this.plan.captureMax,
+      ...extra,
     };
     if (rate !== undefined) j.rate = rate;
     return j;
@@ -127,7 +136,9 @@ export class StressRun {
       const steady = isSteady(seen, 3, WARMUP_TOLERANCE);
       this.measured.notes.push(
         `Warm-up (not measured): ${spent} s of closed load at ${c} connections in ${p.warmupChunkS} s chunks (${seen.map((x) => Math.round(x)).join(', ')} rps), ` +
-          (steady ? `until three chunks agreed within ${WARMUP_TOLERANCE * 100} %.` : `stopped at the ${p.warmupS} s limit before throughput settled: early points may read low.`),
+          (steady
+            ? `until three chunks agreed within ${WARMUP_TOLERANCE * 100} %.`
+            : `stopped at the ${p.warmupS} s limit before throughput settled: early points may read low.`),
       );
     }
     this.measured.captured.length = 0;
@@ -171,14 +182,20 @@ export class StressRun {
     const slo = this.measured.sloPoint;
     const result = await searchMaxRps(
       async (rps) => {
-        const r = await this.run(this.job('open', p.openSockets, p.searchDurationS, rps), `search ${rps} rps`, `searching the highest sustainable rate: ${rps} rps offered (open model)`);
+        const r = await this.run(
+          this.job('open', p.openSockets, p.searchDurationS, rps),
+          `search ${rps} rps`,
+          `searching the highest sustainable rate: ${rps} rps offered (open model)`,
+        );
         const verdict = sustained(r, criteria);
         // An overloaded probe must not leave its queue to the next one.
         if (!verdict.ok) await this.settle();
         return { ...verdict, loadGeneratorBound: generatorBound(r) };
       },
       {
-        hi, precision: p.searchPrecision, maxSteps: p.searchSteps,
+        hi,
+        precision: p.searchPrecision,
+        maxSteps: p.searchSteps,
         ...(slo?.sustained && p.rps !== undefined ? { known: { rps: p.rps, p99Ms: slo.point.latencyUs.p99 / 1000 } } : {}),
       },
     );
@@ -213,8 +230,13 @@ export class StressRun {
     const verdict = sustainedPoint(point, this.criteria());
     const generatorBoundFailed = this.sloRuns.filter(generatorBound).reduce((a, r) => a + r.errors + r.timeouts, 0);
     const slo = {
-      point, buckets, sustained: verdict.ok, remeasured, generatorBoundFailed,
-      ...(verdict.why ? { why: verdict.why } : {}), ...(verdict.miss ? { miss: verdict.miss } : {}),
+      point,
+      buckets,
+      sustained: verdict.ok,
+      remeasured,
+      generatorBoundFailed,
+      ...(verdict.why ? { why: verdict.why } : {}),
+      ...(verdict.miss ? { miss: verdict.miss } : {}),
     };
     const at = this.measured.sloPoint ? this.measured.points.indexOf(this.measured.sloPoint.point) : -1;
     if (at >= 0) this.measured.points[at] = point;

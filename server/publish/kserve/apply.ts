@@ -17,7 +17,11 @@ export const FIELD_MANAGER = 'modelgate';
 const APPLY_PATCH = 'application/apply-patch+yaml';
 
 // The subset of client-node 1.x this module uses.
-interface KubeContext { name: string; cluster: string; namespace?: string }
+interface KubeContext {
+  name: string;
+  cluster: string;
+  namespace?: string;
+}
 interface KubeConfigLike {
   loadFromDefault(): void;
   loadFromFile(path: string): void;
@@ -47,9 +51,13 @@ export async function loadKubernetesClient(importer: ModuleImporter = importModu
   } catch (e) {
     const code = (e as { code?: unknown }).code;
     if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') {
-      throw new KServeError(`applying to a Kubernetes cluster needs the ${CLIENT_PACKAGE} package, which is not installed. Install it with \`${CLIENT_INSTALL}\` (a 1.x release; 2.x needs Node ≥ 22), or use --dry-run to write the YAML instead.`);
+      throw new KServeError(
+        `applying to a Kubernetes cluster needs the ${CLIENT_PACKAGE} package, which is not installed. Install it with \`${CLIENT_INSTALL}\` (a 1.x release; 2.x needs Node ≥ 22), or use --dry-run to write the YAML instead.`,
+      );
     }
-    throw new KServeError(`${CLIENT_PACKAGE} is installed but failed to load (${e instanceof Error ? e.message : String(e)}). On Node ${process.versions.node} use a 1.x release: \`${CLIENT_INSTALL}\`.`);
+    throw new KServeError(
+      `${CLIENT_PACKAGE} is installed but failed to load (${e instanceof Error ? e.message : String(e)}). On Node ${process.versions.node} use a 1.x release: \`${CLIENT_INSTALL}\`.`,
+    );
   }
   const m = mod as Partial<KubernetesClientModule> & { default?: Partial<KubernetesClientModule> };
   const api = typeof m.KubeConfig === 'function' ? m : m.default;
@@ -96,7 +104,10 @@ export async function connectCluster(opts: ClusterOptions = {}): Promise<Cluster
   if (opts.context) {
     if (!kc.getContextObject(opts.context)) {
       const known = kc.getContexts().map((c) => c.name);
-      throw new KServeError(`kubeconfig context "${opts.context}" (deploy.kubernetes.context) does not exist; known contexts: ${known.length ? known.join(', ') : 'none'}. Fix the context name or your kubeconfig.`, 'deploy.kubernetes.context');
+      throw new KServeError(
+        `kubeconfig context "${opts.context}" (deploy.kubernetes.context) does not exist; known contexts: ${known.length ? known.join(', ') : 'none'}. Fix the context name or your kubeconfig.`,
+        'deploy.kubernetes.context',
+      );
     }
     kc.setCurrentContext(opts.context);
   }

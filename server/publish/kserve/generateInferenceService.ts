@@ -72,13 +72,21 @@ export function generateInferenceService(input: InferenceServiceInput): Inferenc
 
   const name = input.name ?? manifest.metadata.name;
   if (!isInferenceServiceName(name)) {
-    const why = /^[0-9]/.test(name) ? 'KServe requires InferenceService names to start with a letter' : `it must be lowercase letters, digits and '-', at most ${DNS1123_LABEL_MAX} characters`;
-    throw new KServeError(`${model}: "${name}" cannot be an InferenceService name: ${why}. Fix: rename metadata.name in model.yaml (e.g. "m-${name}") or pass another name for the deployment.`, 'metadata.name');
+    const why = /^[0-9]/.test(name)
+      ? 'KServe requires InferenceService names to start with a letter'
+      : `it must be lowercase letters, digits and '-', at most ${DNS1123_LABEL_MAX} characters`;
+    throw new KServeError(
+      `${model}: "${name}" cannot be an InferenceService name: ${why}. Fix: rename metadata.name in model.yaml (e.g. "m-${name}") or pass another name for the deployment.`,
+      'metadata.name',
+    );
   }
   const namespace = input.namespace ?? k8s.namespace;
   if (namespace !== undefined) {
     if (!isDns1123Label(namespace)) {
-      throw new KServeError(`${model}: namespace "${namespace}" is not a DNS-1123 label (lowercase letters, digits and '-', at most 63 characters); fix deploy.kubernetes.namespace`, 'deploy.kubernetes.namespace');
+      throw new KServeError(
+        `${model}: namespace "${namespace}" is not a DNS-1123 label (lowercase letters, digits and '-', at most 63 characters); fix deploy.kubernetes.namespace`,
+        'deploy.kubernetes.namespace',
+      );
     }
     const host = predictorHostLabel(name, namespace);
     if (host.length > DNS1123_LABEL_MAX) {

@@ -57,7 +57,9 @@ const DEFAULT_RESOURCES: ResourceRequirements = {
 export function generateStorageContainer(opts: StorageContainerOptions): ClusterStorageContainer {
   const image = opts.image?.trim() ?? '';
   if (!image || /\s/.test(image)) {
-    throw new KServeError(`storage container: "${opts.image ?? ''}" is not an image reference; pass the image that contains the modelgate CLI, e.g. registry.example.com/tools/modelgate:0.1.0 (docs/kubernetes.md shows how to build it)`);
+    throw new KServeError(
+      `storage container: "${opts.image ?? ''}" is not an image reference; pass the image that contains the modelgate CLI, e.g. registry.example.com/tools/modelgate:0.1.0 (docs/kubernetes.md shows how to build it)`,
+    );
   }
   const name = opts.name ?? 'modelgate';
   if (!isDns1123Subdomain(name)) {
@@ -67,10 +69,13 @@ export function generateStorageContainer(opts: StorageContainerOptions): Cluster
   if (opts.plainHttp) command.push('--plain-http');
 
   const secret = opts.credentialsSecret === undefined ? DEFAULT_CREDENTIALS_SECRET : opts.credentialsSecret;
-  const env: EnvVar[] | undefined = secret === null ? undefined : [
-    { name: CREDENTIAL_ENV.username, valueFrom: { secretKeyRef: { name: secret, key: 'username', optional: true } } },
-    { name: CREDENTIAL_ENV.password, valueFrom: { secretKeyRef: { name: secret, key: 'password', optional: true } } },
-  ];
+  const env: EnvVar[] | undefined =
+    secret === null
+      ? undefined
+      : [
+          { name: CREDENTIAL_ENV.username, valueFrom: { secretKeyRef: { name: secret, key: 'username', optional: true } } },
+          { name: CREDENTIAL_ENV.password, valueFrom: { secretKeyRef: { name: secret, key: 'password', optional: true } } },
+        ];
 
   const csc: ClusterStorageContainer = {
     apiVersion: 'serving.kserve.io/v1alpha1',

@@ -13,7 +13,16 @@ export {
 } from './generateStorageContainer';
 export { storageUriFor, type ArtifactLocation } from './storageUri';
 export { predictorResources, GPU_RESOURCE, type ResourceChoice } from './predictorResources';
-export { revisionOf, previousRevisionOf, previousFor, stripServerFields, planRollback, planPromotion, checkModeChange, type RollbackInput } from './rolloutPlan';
+export {
+  revisionOf,
+  previousRevisionOf,
+  previousFor,
+  stripServerFields,
+  planRollback,
+  planPromotion,
+  checkModeChange,
+  type RollbackInput,
+} from './rolloutPlan';
 export { renderYaml } from './renderYaml';
 export { deploymentWarnings } from './deploymentWarnings';
 export { validateObject, validateResources, predictorHostLabel, isClusterScoped, type ObjectProblem } from './validateObject';
@@ -22,6 +31,15 @@ export { isQuantity, parseQuantity, QUANTITY_PATTERN } from './quantity';
 export { ANNOTATION, LABEL, KSERVE_DEPLOYMENT_MODE, DEPLOYMENT_MODE, MANAGED_BY } from './keys';
 export { KServeError } from './kserveError';
 export { describeApplyError, type ApplyTarget } from './describeApplyError';
-export { connectCluster, loadKubernetesClient, CLIENT_PACKAGE, CLIENT_INSTALL, FIELD_MANAGER, type Cluster, type ClusterOptions, type AppliedObject } from './apply';
+export {
+  connectCluster,
+  loadKubernetesClient,
+  CLIENT_PACKAGE,
+  CLIENT_INSTALL,
+  FIELD_MANAGER,
+  type Cluster,
+  type ClusterOptions,
+  type AppliedObject,
+} from './apply';
 export type { KubeObject, InferenceService, ClusterStorageContainer, ResourceRequirements } from './objects';
 export { isInferenceService } from './objects';

@@ -5,5 +5,8 @@ import type { KubeObject } from './objects';
 
 export function renderYaml(objects: readonly KubeObject[]): string {
   // lineWidth 0: never fold long values (digests, URIs) across lines.
-  return objects.map((o) => stringify(o, { lineWidth: 0 })).map((doc) => `---\n${doc}`).join('');
+  return objects
+    .map((o) => stringify(o, { lineWidth: 0 }))
+    .map((doc) => `---\n${doc}`)
+    .join('');
 }

@@ -11,7 +11,18 @@ import { ANNOTATION, KSERVE_DEPLOYMENT_MODE } from './keys';
 import { validateObject } from './validateObject';
 
 /** Fields the API server owns; sending them back in an apply is wrong or rejected. */
-const SERVER_META = ['uid', 'resourceVersion', 'generation', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'managedFields', 'selfLink', 'ownerReferences', 'finalizers'];
+const SERVER_META = [
+  'uid',
+  'resourceVersion',
+  'generation',
+  'creationTimestamp',
+  'deletionTimestamp',
+  'deletionGracePeriodSeconds',
+  'managedFields',
+  'selfLink',
+  'ownerReferences',
+  'finalizers',
+];
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 
 /** The revision an InferenceService serves, from the annotations generateInferenceService writes. */
@@ -77,12 +88,16 @@ export function planRollback({ current, previous }: RollbackInput): InferenceSer
   }
   const name = current.metadata.name;
   if (previous.metadata.name !== name) {
-    throw new KServeError(`rollback: the previous revision is for InferenceService "${previous.metadata.name}", not "${name}"; generate it from the same model's previous artifact`);
+    throw new KServeError(
+      `rollback: the previous revision is for InferenceService "${previous.metadata.name}", not "${name}"; generate it from the same model's previous artifact`,
+    );
   }
   const now = revisionOf(current);
   const target = revisionOf(previous);
   if (!target) {
-    throw new KServeError(`rollback of "${name}": the previous revision carries no ${ANNOTATION.digest} annotation, so it cannot be told apart from the current one; generate it with generateInferenceService`);
+    throw new KServeError(
+      `rollback of "${name}": the previous revision carries no ${ANNOTATION.digest} annotation, so it cannot be told apart from the current one; generate it with generateInferenceService`,
+    );
   }
   if (now && now.digest === target.digest) {
     throw new KServeError(`rollback of "${name}": it already serves ${target.version} (${target.digest}); nothing to roll back to`);

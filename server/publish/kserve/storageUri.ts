@@ -14,7 +14,9 @@ export interface ArtifactLocation {
 
 export function storageUriFor(reference: string, digest: string, model: string): ArtifactLocation {
   if (!isDigest(digest)) {
-    throw new KServeError(`${model}: artifact digest "${digest}" is not sha256:<64 hex digits>; pass the digest the publish step printed for the model artifact`);
+    throw new KServeError(
+      `${model}: artifact digest "${digest}" is not sha256:<64 hex digits>; pass the digest the publish step printed for the model artifact`,
+    );
   }
   let target;
   try {

@@ -4,15 +4,7 @@
 // in test/fixtures/kserve/ cover the structure; these are the rules a schema
 // cannot say (cross-field, sizes, quantity arithmetic).
 import { KSERVE_DEPLOYMENT_MODE } from './keys';
-import {
-  ANNOTATIONS_TOTAL_MAX,
-  DNS1123_LABEL_MAX,
-  isDns1123Label,
-  isDns1123Subdomain,
-  isInferenceServiceName,
-  isLabelValue,
-  isQualifiedName,
-} from './names';
+import { ANNOTATIONS_TOTAL_MAX, DNS1123_LABEL_MAX, isDns1123Label, isDns1123Subdomain, isInferenceServiceName, isLabelValue, isQualifiedName } from './names';
 import type { KubeObject, ResourceRequirements } from './objects';
 import { isQuantity, parseQuantity } from './quantity';
 
@@ -43,19 +35,33 @@ function validateMeta(obj: KubeObject, out: ObjectProblem[]): void {
   const name = typeof meta?.name === 'string' ? meta.name : '';
   if (!name) out.push({ path: 'metadata.name', message: 'metadata.name is required' });
   else if (obj.kind === 'InferenceService' && !isInferenceServiceName(name)) {
-    out.push({ path: 'metadata.name', message: `"${name}" is not a valid InferenceService name: KServe wants lowercase letters, digits and '-', starting with a letter and ending with a letter or digit, at most ${DNS1123_LABEL_MAX} characters` });
+    out.push({
+      path: 'metadata.name',
+      message: `"${name}" is not a valid InferenceService name: KServe wants lowercase letters, digits and '-', starting with a letter and ending with a letter or digit, at most ${DNS1123_LABEL_MAX} characters`,
+    });
   } else if (!isDns1123Subdomain(name)) {
     out.push({ path: 'metadata.name', message: `"${name}" is not a DNS-1123 subdomain (lowercase letters, digits, '-' and '.', at most 253 characters)` });
   }
   if (meta?.namespace !== undefined) {
     if (isClusterScoped(obj.kind)) out.push({ path: 'metadata.namespace', message: `${obj.kind} is cluster-scoped and takes no namespace` });
     else if (typeof meta.namespace !== 'string' || !isDns1123Label(meta.namespace)) {
-      out.push({ path: 'metadata.namespace', message: `"${String(meta.namespace)}" is not a valid namespace (a DNS-1123 label: lowercase letters, digits and '-', at most 63 characters)` });
+      out.push({
+        path: 'metadata.namespace',
+        message: `"${String(meta.namespace)}" is not a valid namespace (a DNS-1123 label: lowercase letters, digits and '-', at most 63 characters)`,
+      });
     }
   }
   for (const [k, v] of Object.entries(meta?.labels ?? {})) {
-    if (!isQualifiedName(k)) out.push({ path: `metadata.labels.${k}`, message: `label key "${k}" is not a qualified name ([prefix/]name, name at most 63 alphanumerics, '-', '_', '.')` });
-    if (typeof v !== 'string' || !isLabelValue(v)) out.push({ path: `metadata.labels.${k}`, message: `label value "${String(v)}" is not valid: at most 63 characters, alphanumerics, '-', '_', '.', alphanumeric at both ends` });
+    if (!isQualifiedName(k))
+      out.push({
+        path: `metadata.labels.${k}`,
+        message: `label key "${k}" is not a qualified name ([prefix/]name, name at most 63 alphanumerics, '-', '_', '.')`,
+      });
+    if (typeof v !== 'string' || !isLabelValue(v))
+      out.push({
+        path: `metadata.labels.${k}`,
+        message: `label value "${String(v)}" is not valid: at most 63 characters, alphanumerics, '-', '_', '.', alphanumeric at both ends`,
+      });
   }
   let total = 0;
   for (const [k, v] of Object.entries(meta?.annotations ?? {})) {
@@ -63,7 +69,8 @@ function validateMeta(obj: KubeObject, out: ObjectProblem[]): void {
     if (typeof v !== 'string') out.push({ path: `metadata.annotations.${k}`, message: 'annotation values must be strings' });
     total += Buffer.byteLength(k) + Buffer.byteLength(String(v));
   }
-  if (total > ANNOTATIONS_TOTAL_MAX) out.push({ path: 'metadata.annotations', message: `annotations total ${total} bytes, more than the ${ANNOTATIONS_TOTAL_MAX} Kubernetes allows` });
+  if (total > ANNOTATIONS_TOTAL_MAX)
+    out.push({ path: 'metadata.annotations', message: `annotations total ${total} bytes, more than the ${ANNOTATIONS_TOTAL_MAX} Kubernetes allows` });
 }
 
 export function validateResources(res: ResourceRequirements | undefined, path: string): ObjectProblem[] {
@@ -89,9 +96,14 @@ export function validateResources(res: ResourceRequirements | undefined, path: s
     if (STANDARD_RESOURCE.test(name)) continue;
     const req = res.requests?.[name];
     const lim = res.limits?.[name];
-    if (lim === undefined) { out.push({ path: `${path}.limits.${name}`, message: `extended resource ${name} needs a limit` }); continue; }
-    if (!Number.isInteger(parseQuantity(lim))) out.push({ path: `${path}.limits.${name}`, message: `extended resource ${name} must be a whole number, not ${lim}` });
-    if (req !== undefined && parseQuantity(req) !== parseQuantity(lim)) out.push({ path: `${path}.requests.${name}`, message: `extended resource ${name}: request ${req} must equal limit ${lim}` });
+    if (lim === undefined) {
+      out.push({ path: `${path}.limits.${name}`, message: `extended resource ${name} needs a limit` });
+      continue;
+    }
+    if (!Number.isInteger(parseQuantity(lim)))
+      out.push({ path: `${path}.limits.${name}`, message: `extended resource ${name} must be a whole number, not ${lim}` });
+    if (req !== undefined && parseQuantity(req) !== parseQuantity(lim))
+      out.push({ path: `${path}.requests.${name}`, message: `extended resource ${name}: request ${req} must equal limit ${lim}` });
   }
   return out;
 }
@@ -105,8 +117,10 @@ function validateInferenceService(obj: KubeObject, out: ObjectProblem[]): void {
   const predictor = ((obj.spec as Record<string, unknown> | undefined)?.predictor ?? {}) as Record<string, unknown>;
   const min = predictor.minReplicas;
   const max = predictor.maxReplicas;
-  if (min !== undefined && (!Number.isInteger(min) || (min as number) < 0)) out.push({ path: 'spec.predictor.minReplicas', message: 'minReplicas must be a whole number ≥ 0' });
-  if (max !== undefined && (!Number.isInteger(max) || (max as number) < 0)) out.push({ path: 'spec.predictor.maxReplicas', message: 'maxReplicas must be a whole number ≥ 0' });
+  if (min !== undefined && (!Number.isInteger(min) || (min as number) < 0))
+    out.push({ path: 'spec.predictor.minReplicas', message: 'minReplicas must be a whole number ≥ 0' });
+  if (max !== undefined && (!Number.isInteger(max) || (max as number) < 0))
+    out.push({ path: 'spec.predictor.maxReplicas', message: 'maxReplicas must be a whole number ≥ 0' });
   // KServe: max 0 means "no upper bound", otherwise min may not exceed it.
   if (typeof min === 'number' && typeof max === 'number' && max !== 0 && min > max) {
     out.push({ path: 'spec.predictor.minReplicas', message: `minReplicas ${min} is greater than maxReplicas ${max}` });
@@ -118,7 +132,10 @@ function validateInferenceService(obj: KubeObject, out: ObjectProblem[]): void {
     }
     const mode = obj.metadata.annotations?.[KSERVE_DEPLOYMENT_MODE];
     if (mode === 'RawDeployment' || mode === 'Standard') {
-      out.push({ path: 'spec.predictor.canaryTrafficPercent', message: `canaryTrafficPercent is silently ignored in ${mode} mode (kserve/kserve#5335): the new revision would take all traffic` });
+      out.push({
+        path: 'spec.predictor.canaryTrafficPercent',
+        message: `canaryTrafficPercent is silently ignored in ${mode} mode (kserve/kserve#5335): the new revision would take all traffic`,
+      });
     }
   }
   const model = (predictor.model ?? {}) as Record<string, unknown>;
@@ -127,7 +144,10 @@ function validateInferenceService(obj: KubeObject, out: ObjectProblem[]): void {
   if (typeof ns === 'string' && typeof obj.metadata.name === 'string') {
     const host = predictorHostLabel(obj.metadata.name, ns);
     if (host.length > DNS1123_LABEL_MAX) {
-      out.push({ path: 'metadata.name', message: `"${host}" (name-predictor-namespace) is ${host.length} characters; KServe builds the predictor host name from it and fails above ${DNS1123_LABEL_MAX} (kserve/kserve#4807)` });
+      out.push({
+        path: 'metadata.name',
+        message: `"${host}" (name-predictor-namespace) is ${host.length} characters; KServe builds the predictor host name from it and fails above ${DNS1123_LABEL_MAX} (kserve/kserve#4807)`,
+      });
     }
   }
 }
@@ -136,15 +156,21 @@ function validateStorageContainer(obj: KubeObject, out: ObjectProblem[]): void {
   const spec = (obj.spec ?? {}) as Record<string, unknown>;
   const container = (spec.container ?? {}) as Record<string, unknown>;
   // KServe finds its init container by this name; another name yields a second, duplicate init container.
-  if (container.name !== 'storage-initializer') out.push({ path: 'spec.container.name', message: 'the container must be named storage-initializer, or KServe cannot recognise the init container' });
+  if (container.name !== 'storage-initializer')
+    out.push({ path: 'spec.container.name', message: 'the container must be named storage-initializer, or KServe cannot recognise the init container' });
   // KServe merges this container over its own, whose args are [storageUri, /mnt/models]; args here would replace them.
-  if (container.args !== undefined) out.push({ path: 'spec.container.args', message: 'args must be left to KServe (it passes the storage URI and destination directory); put fixed arguments in command' });
+  if (container.args !== undefined)
+    out.push({
+      path: 'spec.container.args',
+      message: 'args must be left to KServe (it passes the storage URI and destination directory); put fixed arguments in command',
+    });
   if (typeof container.image !== 'string' || container.image === '') out.push({ path: 'spec.container.image', message: 'an image is required' });
   out.push(...validateResources(container.resources as ResourceRequirements | undefined, 'spec.container.resources'));
   const formats = spec.supportedUriFormats;
   if (!Array.isArray(formats) || formats.length === 0) out.push({ path: 'spec.supportedUriFormats', message: 'at least one supported URI format is required' });
-  else formats.forEach((f: Record<string, unknown>, i) => {
-    const n = (typeof f.prefix === 'string' && f.prefix !== '' ? 1 : 0) + (typeof f.regex === 'string' && f.regex !== '' ? 1 : 0);
-    if (n !== 1) out.push({ path: `spec.supportedUriFormats[${i}]`, message: 'each URI format needs exactly one of prefix or regex' });
-  });
+  else
+    formats.forEach((f: Record<string, unknown>, i) => {
+      const n = (typeof f.prefix === 'string' && f.prefix !== '' ? 1 : 0) + (typeof f.regex === 'string' && f.regex !== '' ? 1 : 0);
+      if (n !== 1) out.push({ path: `spec.supportedUriFormats[${i}]`, message: 'each URI format needs exactly one of prefix or regex' });
+    });
 }

@@ -31,13 +31,17 @@ export async function readTokenFile(path: string, warn: (msg: string) => void = 
   try {
     text = await readFile(path, 'utf8');
   } catch (err) {
-    throw new Error(`cannot read the admin token file ${path}: ${(err as Error).message}; create it with e.g. \`openssl rand -hex 32 > ${path} && chmod 600 ${path}\``, { cause: err });
+    throw new Error(
+      `cannot read the admin token file ${path}: ${(err as Error).message}; create it with e.g. \`openssl rand -hex 32 > ${path} && chmod 600 ${path}\``,
+      { cause: err },
+    );
   }
   const token = text.trim();
   if (!token) throw new Error(`the admin token file ${path} is empty; write a long random token into it, e.g. \`openssl rand -hex 32 > ${path}\``);
   if (process.platform !== 'win32') {
     const mode = (await stat(path)).mode;
-    if (mode & 0o077) warn(`the admin token file ${path} is readable by other users (mode ${(mode & 0o777).toString(8)}); restrict it with \`chmod 600 ${path}\``);
+    if (mode & 0o077)
+      warn(`the admin token file ${path} is readable by other users (mode ${(mode & 0o777).toString(8)}); restrict it with \`chmod 600 ${path}\``);
   }
   return token;
 }

@@ -34,7 +34,9 @@ export class TrafficTable implements DefaultRoute {
     return s.stable;
   }
 
-  stable(name: string): string | undefined { return this.splits.get(name)?.stable; }
+  stable(name: string): string | undefined {
+    return this.splits.get(name)?.stable;
+  }
 
   get(name: string): Readonly<Split> | undefined {
     const s = this.splits.get(name);
@@ -63,7 +65,8 @@ export class TrafficTable implements DefaultRoute {
 
   /** `weight` percent of unnamed traffic to `version`, the rest to the stable version. */
   canary(name: string, version: string, weight: number): Split {
-    if (!Number.isFinite(weight) || weight < 0 || weight > 100) throw new TrafficError(`canary weight ${weight} is out of range; give a percentage from 0 to 100`);
+    if (!Number.isFinite(weight) || weight < 0 || weight > 100)
+      throw new TrafficError(`canary weight ${weight} is out of range; give a percentage from 0 to 100`);
     const s = this.splits.get(name);
     if (!s) throw new TrafficError(`model "${name}" has no stable version to split traffic with; activate one first`);
     if (s.stable === version) throw new TrafficError(`version ${version} of "${name}" is already the stable version; a canary must be another loaded version`);
@@ -96,7 +99,10 @@ export class TrafficTable implements DefaultRoute {
     const s = this.splits.get(name);
     if (!s) return;
     s.history = s.history.filter((v) => v !== version);
-    if (s.canary === version) { delete s.canary; s.weight = 0; }
+    if (s.canary === version) {
+      delete s.canary;
+      s.weight = 0;
+    }
   }
 
   /** Percent of unnamed traffic each of `versions` receives; `fallback` is what the repository serves without a split. */

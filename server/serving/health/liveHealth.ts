@@ -85,12 +85,23 @@ export interface HealthReport {
 class Counts {
   cur: Float64Array;
   prev: Float64Array;
-  constructor(n: number) { this.cur = new Float64Array(n); this.prev = new Float64Array(n); }
-  rotate(): void { const t = this.prev; this.prev = this.cur; this.cur = t; t.fill(0); }
+  constructor(n: number) {
+    this.cur = new Float64Array(n);
+    this.prev = new Float64Array(n);
+  }
+  rotate(): void {
+    const t = this.prev;
+    this.prev = this.cur;
+    this.cur = t;
+    t.fill(0);
+  }
   shares(): Float64Array {
     const out = new Float64Array(this.cur.length);
     let total = 0;
-    for (let i = 0; i < out.length; i++) { out[i] = this.cur[i]! + this.prev[i]!; total += out[i]!; }
+    for (let i = 0; i < out.length; i++) {
+      out[i] = this.cur[i]! + this.prev[i]!;
+      total += out[i]!;
+    }
     if (total > 0) for (let i = 0; i < out.length; i++) out[i] = out[i]! / total;
     return out;
   }
@@ -122,7 +133,11 @@ interface SummaryGroup {
 function mean(values: ArrayLike<number>): number | null {
   let s = 0;
   let n = 0;
-  for (let i = 0; i < values.length; i++) if (Number.isFinite(values[i]!)) { s += values[i]!; n++; }
+  for (let i = 0; i < values.length; i++)
+    if (Number.isFinite(values[i]!)) {
+      s += values[i]!;
+      n++;
+    }
   return n ? s / n : null;
 }
 
@@ -147,7 +162,11 @@ export class LiveHealth {
   private readonly psiThreshold: number;
   private readonly predictionThreshold: number;
 
-  constructor(private readonly plan: ProcessingPlan, private readonly baseline: HealthBaseline | undefined, private readonly opts: HealthOptions = {}) {
+  constructor(
+    private readonly plan: ProcessingPlan,
+    private readonly baseline: HealthBaseline | undefined,
+    private readonly opts: HealthOptions = {},
+  ) {
     this.windowRows = opts.windowRows ?? 5000;
     this.minRows = opts.minRows ?? 100;
     this.psiThreshold = opts.psiThreshold ?? 0.2;
@@ -156,9 +175,16 @@ export class LiveHealth {
     const state = (name: string, col: Float64Array, input: number, column: number, width: number, threshold: number): FeatureState => {
       const bins = referenceBins(finiteSorted(col), PSI_BINS);
       return {
-        name, input, column, width, bins,
-        counts: new Counts(bins.expected.length), sum: new Float64Array(2), n: new Float64Array(2),
-        referenceMean: mean(col), threshold,
+        name,
+        input,
+        column,
+        width,
+        bins,
+        counts: new Counts(bins.expected.length),
+        sum: new Float64Array(2),
+        n: new Float64Array(2),
+        referenceMean: mean(col),
+        threshold,
       };
     };
     plan.inputs.forEach((input, k) => {
@@ -237,10 +263,19 @@ export class LiveHealth {
   /** Adds one batch's raw inputs and outputs. */
   observe(raw: Float64Array[], rows: number, out: BatchOutput | undefined): void {
     if (this.genRows >= this.windowRows) {
-      for (const f of this.features) { f.counts.rotate(); f.sum[1] = f.sum[0]!; f.n[1] = f.n[0]!; f.sum[0] = 0; f.n[0] = 0; }
+      for (const f of this.features) {
+        f.counts.rotate();
+        f.sum[1] = f.sum[0]!;
+        f.n[1] = f.n[0]!;
+        f.sum[0] = 0;
+        f.n[0] = 0;
+      }
       this.classCounts?.rotate();
       this.predCounts?.rotate();
-      this.predSum[1] = this.predSum[0]!; this.predN[1] = this.predN[0]!; this.predSum[0] = 0; this.predN[0] = 0;
+      this.predSum[1] = this.predSum[0]!;
+      this.predN[1] = this.predN[0]!;
+      this.predSum[0] = 0;
+      this.predN[0] = 0;
       this.prevRows = this.genRows;
       this.genRows = 0;
     }
@@ -255,7 +290,11 @@ export class LiveHealth {
       for (let r = 0, i = f.column; r < rows; r++, i += f.width) {
         const v = src[i]!;
         // finite values only (v - v is NaN for NaN and ±Infinity), as the staleness suite's columns
-        if (v - v === 0) { counts[binIndex(edges, v)]!++; s += v; n++; }
+        if (v - v === 0) {
+          counts[binIndex(edges, v)]!++;
+          s += v;
+          n++;
+        }
       }
       f.sum[0] = f.sum[0]! + s;
       f.n[0] = f.n[0]! + n;
@@ -299,7 +338,9 @@ export class LiveHealth {
       const n = f.n[0]! + f.n[1]!;
       const p = n > 0 ? psi(f.bins.expected, f.counts.shares()) : null;
       return {
-        name: f.name, psi: p, threshold: f.threshold,
+        name: f.name,
+        psi: p,
+        threshold: f.threshold,
         drifted: enough && p !== null && p > f.threshold,
         mean: n > 0 ? (f.sum[0]! + f.sum[1]!) / n : null,
         referenceMean: f.referenceMean,
@@ -307,13 +348,23 @@ export class LiveHealth {
     });
     const predictions = this.predictionHealth(enough);
     const drifted = features.filter((f) => f.drifted).map((f) => f.name);
-    const status: HealthReport['status'] = !this.baseline ? 'no_reference'
-      : !enough ? 'insufficient_data'
-      : drifted.length || predictions?.drifted ? 'drift' : 'ok';
+    const status: HealthReport['status'] = !this.baseline
+      ? 'no_reference'
+      : !enough
+        ? 'insufficient_data'
+        : drifted.length || predictions?.drifted
+          ? 'drift'
+          : 'ok';
     return {
-      status, rows, windowRows: this.windowRows, minRows: this.minRows, observedTotal: this.total,
+      status,
+      rows,
+      windowRows: this.windowRows,
+      minRows: this.minRows,
+      observedTotal: this.total,
       reference: this.baseline ? { path: this.baseline.path, rows: this.baseline.rows } : null,
-      features, drifted, predictions,
+      features,
+      drifted,
+      predictions,
     };
   }
 
@@ -331,14 +382,17 @@ export class LiveHealth {
         share: share ? named(share) : {},
         expected: freq,
         referenceShare: this.referenceClassShare ? named(this.referenceClassShare) : undefined,
-        jensenShannon: js, psi: p, threshold: this.predictionThreshold,
+        jensenShannon: js,
+        psi: p,
+        threshold: this.predictionThreshold,
         drifted: enough && js !== null && js > this.predictionThreshold,
       };
     }
     const n = this.predN[0]! + this.predN[1]!;
     const p = this.predCounts && this.predBins && n > 0 ? psi(this.predBins.expected, this.predCounts.shares()) : null;
     return {
-      kind: 'regression', psi: p,
+      kind: 'regression',
+      psi: p,
       mean: n > 0 ? (this.predSum[0]! + this.predSum[1]!) / n : null,
       referenceMean: this.referencePredMean,
       threshold: this.psiThreshold,

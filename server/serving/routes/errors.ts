@@ -14,7 +14,11 @@ export function describeError(err: FastifyError | Error, app: FastifyInstance): 
   const e = err as FastifyError;
   switch (e.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return { status: 413, code: 'MG340', message: `request body is larger than the ${mb(app.initialConfig.bodyLimit ?? 0)} limit; send fewer instances per request or start the server with a larger --body-limit` };
+      return {
+        status: 413,
+        code: 'MG340',
+        message: `request body is larger than the ${mb(app.initialConfig.bodyLimit ?? 0)} limit; send fewer instances per request or start the server with a larger --body-limit`,
+      };
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return { status: 400, code: 'MG341', message: 'request body is empty; send a JSON object such as {"instances": [[...]]} (v1) or {"inputs": [...]} (v2)' };
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
@@ -25,7 +29,14 @@ export function describeError(err: FastifyError | Error, app: FastifyInstance): 
       break;
   }
   if (e.validation) {
-    return { status: 400, code: 'MG343', message: `invalid request: ${e.message.replace(/^body\/?\s*/, 'body ').replace(/^body\s+must/, 'the body must').trim()}; see docs/serving.md for the request formats` };
+    return {
+      status: 400,
+      code: 'MG343',
+      message: `invalid request: ${e.message
+        .replace(/^body\/?\s*/, 'body ')
+        .replace(/^body\s+must/, 'the body must')
+        .trim()}; see docs/serving.md for the request formats`,
+    };
   }
   if (err instanceof SyntaxError || e.code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
     return { status: 400, code: 'MG344', message: `request body is not valid JSON (${err.message}); check brackets, commas and quotes` };
@@ -54,7 +65,9 @@ export function installErrorHandlers(app: FastifyInstance, protocol: string): vo
   });
   app.setNotFoundHandler((req, reply) => {
     app.core.metrics.request('', '', protocol, 404, reply.elapsedTime / 1000);
-    void reply.code(404).send({ error: `no ${protocol} endpoint ${req.method} ${req.url.split('?')[0]}; see docs/serving.md for the endpoints (models: GET /v1/models)` });
+    void reply
+      .code(404)
+      .send({ error: `no ${protocol} endpoint ${req.method} ${req.url.split('?')[0]}; see docs/serving.md for the endpoints (models: GET /v1/models)` });
   });
 }
 

@@ -69,10 +69,14 @@ async function v1Routes(app: FastifyInstance): Promise<void> {
   // handler, so the hot path runs no hook; other routes count on response.
   const counted = { onResponse: countOnResponse('v1') };
 
-  app.get('/models', {
-    ...counted,
-    schema: { summary: 'Every served model with its versions, labels and states.', response: { ...errorResponses } },
-  }, async () => modelList(app.core.repository));
+  app.get(
+    '/models',
+    {
+      ...counted,
+      schema: { summary: 'Every served model with its versions, labels and states.', response: { ...errorResponses } },
+    },
+    async () => modelList(app.core.repository),
+  );
 
   for (const sel of selectors) {
     const base = `/models/:name${sel.suffix}`;
@@ -115,9 +119,12 @@ async function v1Routes(app: FastifyInstance): Promise<void> {
       const hasInstances = body.instances !== undefined;
       const hasInputs = body.inputs !== undefined;
       if (hasInstances === hasInputs) {
-        throw badRequest(hasInstances
-          ? 'send either "instances" (row format) or "inputs" (columnar format), not both'
-          : `the body needs "instances" (row format, e.g. {"instances": [[...${s.plan.rawWidth} numbers]]}) or "inputs" (columnar format)`, 'MG314');
+        throw badRequest(
+          hasInstances
+            ? 'send either "instances" (row format) or "inputs" (columnar format), not both'
+            : `the body needs "instances" (row format, e.g. {"instances": [[...${s.plan.rawWidth} numbers]]}) or "inputs" (columnar format)`,
+          'MG314',
+        );
       }
       if (hasInstances) {
         const d = decodeInstances(s, body.instances);
@@ -128,13 +135,15 @@ async function v1Routes(app: FastifyInstance): Promise<void> {
     });
     post('classify', async (s, body) => {
       if (s.task !== 'classification') throw badRequest(`model ${s.name} is a ${s.task} model; use :regress or :predict`, 'MG319');
-      if (body.examples === undefined) throw badRequest(`the body needs "examples": a list of objects keyed by feature name (and optionally "context"), not ${describeValue(body)}`, 'MG314');
+      if (body.examples === undefined)
+        throw badRequest(`the body needs "examples": a list of objects keyed by feature name (and optionally "context"), not ${describeValue(body)}`, 'MG314');
       const d = decodeExamples(s, body.examples, body.context);
       return encodeClassify(s, await s.predict(d.raw, d.rows));
     });
     post('regress', async (s, body) => {
       if (s.task !== 'regression') throw badRequest(`model ${s.name} is a ${s.task} model; use :classify or :predict`, 'MG319');
-      if (body.examples === undefined) throw badRequest('the body needs "examples": a list of objects keyed by feature name (and optionally "context")', 'MG314');
+      if (body.examples === undefined)
+        throw badRequest('the body needs "examples": a list of objects keyed by feature name (and optionally "context")', 'MG314');
       const d = decodeExamples(s, body.examples, body.context);
       return encodeRegress(s, await s.predict(d.raw, d.rows));
     });

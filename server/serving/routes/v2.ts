@@ -73,12 +73,29 @@ async function v2Routes(app: FastifyInstance): Promise<void> {
   // handler, so the hot path runs no hook; other routes count on response.
   const counted = { onResponse: countOnResponse('v2') };
 
-  app.get('', {
-    ...counted,
-    schema: { response: { 200: { type: 'object', properties: { name: { type: 'string' }, version: { type: 'string' }, extensions: { type: 'array', items: { type: 'string' } } } } } },
-  }, async () => ({ name: app.core.serverName, version: app.core.serverVersion, extensions: ['binary_tensor_data', 'model_repository_list', 'modelgate_health'] }));
+  app.get(
+    '',
+    {
+      ...counted,
+      schema: {
+        response: {
+          200: {
+            type: 'object',
+            properties: { name: { type: 'string' }, version: { type: 'string' }, extensions: { type: 'array', items: { type: 'string' } } },
+          },
+        },
+      },
+    },
+    async () => ({
+      name: app.core.serverName,
+      version: app.core.serverVersion,
+      extensions: ['binary_tensor_data', 'model_repository_list', 'modelgate_health'],
+    }),
+  );
 
-  app.get('/health/live', { ...counted, schema: { response: { 200: { type: 'object', properties: { live: { type: 'boolean' } } } } } }, async () => ({ live: true }));
+  app.get('/health/live', { ...counted, schema: { response: { 200: { type: 'object', properties: { live: { type: 'boolean' } } } } } }, async () => ({
+    live: true,
+  }));
 
   const readySchema = { type: 'object', properties: { ready: { type: 'boolean' } } } as const;
   app.get('/health/ready', { ...counted, schema: { response: { 200: readySchema, 503: readySchema } } }, async (_req, reply) => {
@@ -87,7 +104,13 @@ async function v2Routes(app: FastifyInstance): Promise<void> {
   });
 
   app.get('/models', counted, async () => ({
-    models: app.core.repository.list().map((m) => ({ name: m.name, versions: m.versions.map((v) => v.version), defaultVersion: m.defaultVersion, labels: m.labels, states: Object.fromEntries(m.versions.map((v) => [v.version, v.state])) })),
+    models: app.core.repository.list().map((m) => ({
+      name: m.name,
+      versions: m.versions.map((v) => v.version),
+      defaultVersion: m.defaultVersion,
+      labels: m.labels,
+      states: Object.fromEntries(m.versions.map((v) => [v.version, v.state])),
+    })),
   }));
 
   for (const suffix of ['', '/versions/:version']) {
@@ -102,14 +125,18 @@ async function v2Routes(app: FastifyInstance): Promise<void> {
       return v2Metadata(s, app.core.repository.versionsOf(s.name));
     });
 
-    app.get(`${base}/ready`, {
-      ...counted,
-      schema: { params, response: { 200: modelReady, 503: modelReady, '4xx': errorResponses['4xx'] } },
-    }, async (req, reply) => {
-      const s = servableFor(app.core, req.params as ModelParams);
-      const ready = s.state === 'AVAILABLE';
-      return reply.code(ready ? 200 : 503).send({ name: s.name, version: s.version, ready });
-    });
+    app.get(
+      `${base}/ready`,
+      {
+        ...counted,
+        schema: { params, response: { 200: modelReady, 503: modelReady, '4xx': errorResponses['4xx'] } },
+      },
+      async (req, reply) => {
+        const s = servableFor(app.core, req.params as ModelParams);
+        const ready = s.state === 'AVAILABLE';
+        return reply.code(ready ? 200 : 503).send({ name: s.name, version: s.version, ready });
+      },
+    );
 
     app.post(`${base}/infer`, { schema: { params, body: inferBody, response: { ...errorResponses } } }, async (req, reply) => {
       const s = servableFor(app.core, req.params as ModelParams);
@@ -123,13 +150,20 @@ async function v2Routes(app: FastifyInstance): Promise<void> {
       app.core.metrics.request(s.name, s.version, 'v2', 200, reply.elapsedTime / 1000);
       if (bins.length === 0) return reply.header('content-type', JSON_TYPE).send(body);
       const head = Buffer.from(body, 'utf8');
-      return reply.header('content-type', 'application/octet-stream').header(HEADER_LENGTH, head.length).send(Buffer.concat([head, ...bins]));
+      return reply
+        .header('content-type', 'application/octet-stream')
+        .header(HEADER_LENGTH, head.length)
+        .send(Buffer.concat([head, ...bins]));
     });
   }
 
   // v2 has no labels in its paths; labels stay reachable through v1.
   app.all('/models/:name/labels/*', async () => {
-    throw new ServingError(404, 'the v2 protocol selects versions by number: use /v2/models/{name}/versions/{version}/infer (labels work on /v1/models/{name}/labels/{label}:predict)', 'MG324');
+    throw new ServingError(
+      404,
+      'the v2 protocol selects versions by number: use /v2/models/{name}/versions/{version}/infer (labels work on /v1/models/{name}/labels/{label}:predict)',
+      'MG324',
+    );
   });
 }
 

@@ -12,7 +12,18 @@ export const HEADER_LENGTH = 'inference-header-content-length';
 
 /** Bytes per element of the fixed-size v2 datatypes (BYTES is length-prefixed). */
 export const V2_ELEMENT_SIZE: Record<string, number> = {
-  BOOL: 1, INT8: 1, UINT8: 1, INT16: 2, UINT16: 2, FP16: 2, INT32: 4, UINT32: 4, FP32: 4, INT64: 8, UINT64: 8, FP64: 8,
+  BOOL: 1,
+  INT8: 1,
+  UINT8: 1,
+  INT16: 2,
+  UINT16: 2,
+  FP16: 2,
+  INT32: 4,
+  UINT32: 4,
+  FP32: 4,
+  INT64: 8,
+  UINT64: 8,
+  FP64: 8,
 };
 
 /** The raw tensor bytes that followed a request's JSON header. */
@@ -30,9 +41,16 @@ export function splitInferBody(body: Buffer, headerLength: string | string[] | u
   if (headerLength === undefined) return parseJson(body.toString('utf8'));
   const text = Array.isArray(headerLength) ? headerLength[0]! : headerLength;
   const n = /^\s*\d+\s*$/.test(text) ? Number(text) : Number.NaN;
-  if (!Number.isSafeInteger(n)) throw badRequest(`Inference-Header-Content-Length is ${JSON.stringify(text)}; it must be the byte length of the JSON header at the start of the body`, 'MG346');
+  if (!Number.isSafeInteger(n))
+    throw badRequest(
+      `Inference-Header-Content-Length is ${JSON.stringify(text)}; it must be the byte length of the JSON header at the start of the body`,
+      'MG346',
+    );
   if (n > body.length) {
-    throw badRequest(`Inference-Header-Content-Length is ${n} but the body has only ${body.length} bytes; it must be the byte length of the JSON header at the start of the body, not the whole body`, 'MG346');
+    throw badRequest(
+      `Inference-Header-Content-Length is ${n} but the body has only ${body.length} bytes; it must be the byte length of the JSON header at the start of the body, not the whole body`,
+      'MG346',
+    );
   }
   const header = parseJson(body.toString('utf8', 0, n));
   if (typeof header === 'object' && header !== null) binaryOf.set(header, body.subarray(n));
@@ -44,7 +62,10 @@ function parseJson(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch (err) {
-    throw badRequest(`request body is not valid JSON: ${(err as Error).message}; check brackets, commas and quotes (with binary tensors, Inference-Header-Content-Length must cover exactly the JSON header)`, 'MG344');
+    throw badRequest(
+      `request body is not valid JSON: ${(err as Error).message}; check brackets, commas and quotes (with binary tensors, Inference-Header-Content-Length must cover exactly the JSON header)`,
+      'MG344',
+    );
   }
 }
 
@@ -56,7 +77,10 @@ export class BinaryReader {
   /** The next `size` bytes, or a 400 naming the input when the body is short. */
   take(size: number, where: string): Buffer {
     if (this.pos + size > this.buf.length) {
-      throw badRequest(`${where}.parameters.binary_data_size is ${size}, but only ${this.buf.length - this.pos} bytes of binary data remain after the JSON header; each binary input's size must match the bytes sent for it`, 'MG346');
+      throw badRequest(
+        `${where}.parameters.binary_data_size is ${size}, but only ${this.buf.length - this.pos} bytes of binary data remain after the JSON header; each binary input's size must match the bytes sent for it`,
+        'MG346',
+      );
     }
     const part = this.buf.subarray(this.pos, this.pos + size);
     this.pos += size;
@@ -65,17 +89,23 @@ export class BinaryReader {
 
   finish(): void {
     const left = this.buf.length - this.pos;
-    if (left !== 0) throw badRequest(`${left} bytes of binary data follow the JSON header but no input's binary_data_size accounts for them; the sizes must add up to the body length minus Inference-Header-Content-Length`, 'MG346');
+    if (left !== 0)
+      throw badRequest(
+        `${left} bytes of binary data follow the JSON header but no input's binary_data_size accounts for them; the sizes must add up to the body length minus Inference-Header-Content-Length`,
+        'MG346',
+      );
   }
 }
 
 /** `parameters.binary_data_size` of a tensor, if it has one. */
 export function binaryDataSize(params: unknown, where: string): number | undefined {
   if (params === undefined) return undefined;
-  if (typeof params !== 'object' || params === null || Array.isArray(params)) throw badRequest(`${where}.parameters must be an object, not ${describeValue(params)}`, 'MG314');
+  if (typeof params !== 'object' || params === null || Array.isArray(params))
+    throw badRequest(`${where}.parameters must be an object, not ${describeValue(params)}`, 'MG314');
   const size = (params as Record<string, unknown>).binary_data_size;
   if (size === undefined) return undefined;
-  if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0) throw badRequest(`${where}.parameters.binary_data_size must be a whole number of bytes, not ${describeValue(size)}`, 'MG346');
+  if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0)
+    throw badRequest(`${where}.parameters.binary_data_size must be a whole number of bytes, not ${describeValue(size)}`, 'MG346');
   return size;
 }
 
@@ -111,25 +141,39 @@ export function decodeBinaryValues(part: Buffer, datatype: string, count: number
       p += 4 + len;
     }
     if (p !== part.length || out.length !== count) {
-      throw badRequest(`${where} is BYTES binary data that does not hold ${count} length-prefixed elements (each a 4-byte little-endian length, then the bytes); check binary_data_size and the shape`, 'MG346');
+      throw badRequest(
+        `${where} is BYTES binary data that does not hold ${count} length-prefixed elements (each a 4-byte little-endian length, then the bytes); check binary_data_size and the shape`,
+        'MG346',
+      );
     }
     return out;
   }
   const size = V2_ELEMENT_SIZE[datatype]!;
   if (part.length !== count * size) {
-    throw badRequest(`${where}.parameters.binary_data_size is ${part.length} bytes, but shape × datatype needs ${count} × ${size} = ${count * size} bytes of ${datatype}`, 'MG346');
+    throw badRequest(
+      `${where}.parameters.binary_data_size is ${part.length} bytes, but shape × datatype needs ${count} × ${size} = ${count * size} bytes of ${datatype}`,
+      'MG346',
+    );
   }
   const buf = aligned(part, size);
   const off = offsetOf(part, size);
   switch (datatype) {
-    case 'FP32': return new Float32Array(buf, off, count);
-    case 'FP64': return new Float64Array(buf, off, count);
-    case 'INT8': return new Int8Array(buf, off, count);
-    case 'UINT8': return new Uint8Array(buf, off, count);
-    case 'INT16': return new Int16Array(buf, off, count);
-    case 'UINT16': return new Uint16Array(buf, off, count);
-    case 'INT32': return new Int32Array(buf, off, count);
-    case 'UINT32': return new Uint32Array(buf, off, count);
+    case 'FP32':
+      return new Float32Array(buf, off, count);
+    case 'FP64':
+      return new Float64Array(buf, off, count);
+    case 'INT8':
+      return new Int8Array(buf, off, count);
+    case 'UINT8':
+      return new Uint8Array(buf, off, count);
+    case 'INT16':
+      return new Int16Array(buf, off, count);
+    case 'UINT16':
+      return new Uint16Array(buf, off, count);
+    case 'INT32':
+      return new Int32Array(buf, off, count);
+    case 'UINT32':
+      return new Uint32Array(buf, off, count);
     case 'BOOL': {
       const out = new Array<boolean>(count);
       for (let i = 0; i < count; i++) out[i] = part[i] !== 0;
@@ -146,7 +190,8 @@ export function decodeBinaryValues(part: Buffer, datatype: string, count: number
       const out = new Float64Array(count);
       for (let i = 0; i < count; i++) {
         const v = big[i]!;
-        if (v > BigInt(Number.MAX_SAFE_INTEGER) || v < BigInt(Number.MIN_SAFE_INTEGER)) throw badRequest(`${where} element ${i} is ${v}, outside the range a float64 holds exactly`, 'MG313');
+        if (v > BigInt(Number.MAX_SAFE_INTEGER) || v < BigInt(Number.MIN_SAFE_INTEGER))
+          throw badRequest(`${where} element ${i} is ${v}, outside the range a float64 holds exactly`, 'MG313');
         out[i] = Number(v);
       }
       return out;

@@ -30,7 +30,10 @@ export function shapeOf(v: unknown): number[] {
 export function cellError(v: unknown, where: string, input: InputPlan, column: number): ServingError {
   const feature = input.namedFeatures ? ` (feature "${input.features[column]}")` : '';
   if (typeof v === 'string' && NON_FINITE.test(v.trim())) {
-    return badRequest(`${where}${feature} is ${describeValue(v)}: NaN and Infinity are not accepted (JSON has no such numbers); replace missing or infinite values before sending`, 'MG312');
+    return badRequest(
+      `${where}${feature} is ${describeValue(v)}: NaN and Infinity are not accepted (JSON has no such numbers); replace missing or infinite values before sending`,
+      'MG312',
+    );
   }
   if (typeof v === 'number') return badRequest(`${where}${feature} is not a finite number (${v}); send values within the float64 range`, 'MG312');
   if (typeof v === 'string' && v.trim() !== '' && !Number.isNaN(Number(v))) {
@@ -38,7 +41,10 @@ export function cellError(v: unknown, where: string, input: InputPlan, column: n
   }
   if (v === null) return badRequest(`${where}${feature} is null: missing values are not accepted; impute them before sending`, 'MG312');
   if (Array.isArray(v) || (typeof v === 'object' && v !== null)) {
-    return badRequest(`${where}${feature} is ${describeValue(v)} where a number belongs; input "${input.name}" takes rows of ${input.rawWidth} numbers`, 'MG314');
+    return badRequest(
+      `${where}${feature} is ${describeValue(v)} where a number belongs; input "${input.name}" takes rows of ${input.rawWidth} numbers`,
+      'MG314',
+    );
   }
   return badRequest(`${where}${feature} is ${describeValue(v)}; input "${input.name}" is ${input.dtype} and takes numbers`, 'MG313');
 }
@@ -49,7 +55,11 @@ export function cell(v: unknown, input: InputPlan, column: number, where: Where)
   if (cats) {
     if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') {
       const k = encodeCategory(v, cats);
-      if (k < 0) throw badRequest(`${where()} (feature "${input.features[column]}") is ${describeValue(v)}, not one of its categories: ${cats.map((c) => JSON.stringify(c)).join(', ')}`, 'MG315');
+      if (k < 0)
+        throw badRequest(
+          `${where()} (feature "${input.features[column]}") is ${describeValue(v)}, not one of its categories: ${cats.map((c) => JSON.stringify(c)).join(', ')}`,
+          'MG315',
+        );
       return k;
     }
     throw cellError(v, where(), input, column);
@@ -94,7 +104,10 @@ export function fillRow(value: unknown, input: InputPlan, out: Float64Array, off
 function fillNested(value: unknown[], input: InputPlan, level: number, out: Float64Array, offset: number, where: Where, flatIndex: number): number {
   const size = input.dims[level]!;
   if (value.length !== size) {
-    throw badRequest(`${where()} has ${value.length} elements at depth ${level + 1}, but input "${input.name}" rows have shape [${input.dims.join(', ')}]`, 'MG314');
+    throw badRequest(
+      `${where()} has ${value.length} elements at depth ${level + 1}, but input "${input.name}" rows have shape [${input.dims.join(', ')}]`,
+      'MG314',
+    );
   }
   const last = level === input.dims.length - 1;
   for (let i = 0; i < size; i++) {

@@ -4,7 +4,11 @@ import { TF_DTYPE, V2_DATATYPE } from './datatypes';
 import type { ModelRepository, ModelStatus } from '../repository';
 import type { Servable } from '../servable';
 
-interface IOSpec { name: string; dtype: string; shape: number[] }
+interface IOSpec {
+  name: string;
+  dtype: string;
+  shape: number[];
+}
 
 /** What a client sends (raw features, before preprocessing) and gets back. */
 export function servedIO(s: Servable): { inputs: IOSpec[]; outputs: IOSpec[] } {
@@ -12,7 +16,7 @@ export function servedIO(s: Servable): { inputs: IOSpec[]; outputs: IOSpec[] } {
   const inputs = plan.inputs.map((i) => ({ name: i.name, dtype: i.dtype as string, shape: [-1, i.rawWidth] }));
   const outputs: IOSpec[] = plan.outputs.map((o) => {
     const real = s.modelIO.outputs.find((m) => m.name === o.name);
-    return { name: o.name, dtype: o.dtype === 'unknown' ? real?.dtype ?? 'float32' : o.dtype, shape: [-1, ...o.dims] };
+    return { name: o.name, dtype: o.dtype === 'unknown' ? (real?.dtype ?? 'float32') : o.dtype, shape: [-1, ...o.dims] };
   });
   const width = (name: string) => plan.outputs.find((o) => o.name === name)?.dims ?? [-1];
   for (const p of plan.post) {
@@ -30,7 +34,10 @@ function details(s: Servable) {
     classLabels: plan.classLabels ?? null,
     description: s.loaded.manifest.metadata.description ?? null,
     inputs: plan.inputs.map((i) => ({
-      name: i.name, dtype: i.dtype, rawShape: [-1, i.rawWidth], modelShape: [-1, ...i.dims],
+      name: i.name,
+      dtype: i.dtype,
+      rawShape: [-1, i.rawWidth],
+      modelShape: [-1, ...i.dims],
       features: i.namedFeatures ? i.features : null,
       preprocessing: i.steps.map((st) => st.op),
     })),

@@ -16,7 +16,15 @@ const cache = new WeakMap<BatchOutput, ServedOutput[]>();
 
 function tensorOutput(name: string, t: Tensor): ServedOutput {
   const rowDims = t.dims.slice(1);
-  return { kind: 'tensor', name, key: JSON.stringify(name), dtype: t.dtype, rowDims, width: rowDims.reduce((a, b) => a * b, 1), data: t.data as ArrayLike<unknown> };
+  return {
+    kind: 'tensor',
+    name,
+    key: JSON.stringify(name),
+    dtype: t.dtype,
+    rowDims,
+    width: rowDims.reduce((a, b) => a * b, 1),
+    data: t.data as ArrayLike<unknown>,
+  };
 }
 
 /** Every output of a batch, raw first (in signature order), computed once per batch. */
@@ -27,12 +35,16 @@ export function servedOutputs(plan: ProcessingPlan, out: BatchOutput): ServedOut
   const seen = new Set<string>();
   for (const o of plan.outputs) {
     const t = out.raw[o.name];
-    if (t) { list.push(tensorOutput(o.name, t)); seen.add(o.name); }
+    if (t) {
+      list.push(tensorOutput(o.name, t));
+      seen.add(o.name);
+    }
   }
   for (const [name, t] of Object.entries(out.raw)) if (!seen.has(name)) list.push(tensorOutput(name, t));
   for (const d of out.derived) {
     const key = JSON.stringify(d.name);
-    if (d.kind === 'tensor') list.push({ kind: 'tensor', name: d.name, key, dtype: 'float32', rowDims: d.dims, width: d.dims.reduce((a, b) => a * b, 1), data: d.data });
+    if (d.kind === 'tensor')
+      list.push({ kind: 'tensor', name: d.name, key, dtype: 'float32', rowDims: d.dims, width: d.dims.reduce((a, b) => a * b, 1), data: d.data });
     else if (d.kind === 'labels') list.push({ kind: 'labels', name: d.name, key, values: d.values });
     else list.push({ kind: 'topk', name: d.name, key, k: d.k, labels: d.labels, scores: d.scores });
   }

@@ -18,7 +18,11 @@ function list(names: string[], max = 12): string {
 export function checkCount(s: Servable, n: number, what: string): void {
   if (n === 0) throw badRequest(`${what} is empty; send at least one instance`, 'MG316');
   if (n > s.maxInstancesPerRequest) {
-    throw new ServingError(413, `${n} instances in one request; model ${s.name} accepts at most ${s.maxInstancesPerRequest} (serving.maxInstancesPerRequest or --max-instances); split the request`, 'MG317');
+    throw new ServingError(
+      413,
+      `${n} instances in one request; model ${s.name} accepts at most ${s.maxInstancesPerRequest} (serving.maxInstancesPerRequest or --max-instances); split the request`,
+      'MG317',
+    );
   }
 }
 
@@ -34,7 +38,10 @@ export function fillObjectRow(value: unknown, plan: ProcessingPlan, raw: Float64
       fillRow(value, inputs[0]!, raw[0]!, row * inputs[0]!.rawWidth, where);
       return;
     }
-    throw badRequest(`${where()} is ${describeValue(value)}; this model has ${inputs.length} inputs (${inputs.map((i) => i.name).join(', ')}), so send each instance as an object keyed by input name`, 'MG314');
+    throw badRequest(
+      `${where()} is ${describeValue(value)}; this model has ${inputs.length} inputs (${inputs.map((i) => i.name).join(', ')}), so send each instance as an object keyed by input name`,
+      'MG314',
+    );
   }
   const obj = value as Record<string, unknown>;
   const keys = Object.keys(obj);
@@ -42,9 +49,17 @@ export function fillObjectRow(value: unknown, plan: ProcessingPlan, raw: Float64
   const byFeature = !byInput && inputs.every((i) => i.namedFeatures) && keys.some((k) => inputs.some((i) => i.features.includes(k)));
   if (!byFeature && inputs.some((i) => i.name in obj)) {
     const unknown = keys.filter((k) => !inputs.some((i) => i.name === k));
-    if (unknown.length) throw badRequest(`${where()} has unknown key(s) ${unknown.map((k) => JSON.stringify(k)).join(', ')}; the model's inputs are: ${inputs.map((i) => i.name).join(', ')}`, 'MG318');
+    if (unknown.length)
+      throw badRequest(
+        `${where()} has unknown key(s) ${unknown.map((k) => JSON.stringify(k)).join(', ')}; the model's inputs are: ${inputs.map((i) => i.name).join(', ')}`,
+        'MG318',
+      );
     inputs.forEach((input, k) => {
-      if (!(input.name in obj)) throw badRequest(`${where()} has no value for input "${input.name}"; every instance needs all inputs: ${inputs.map((i) => i.name).join(', ')}`, 'MG318');
+      if (!(input.name in obj))
+        throw badRequest(
+          `${where()} has no value for input "${input.name}"; every instance needs all inputs: ${inputs.map((i) => i.name).join(', ')}`,
+          'MG318',
+        );
       fillRow(obj[input.name], input, raw[k]!, row * input.rawWidth, () => `${where()}.${input.name}`);
     });
     return;
@@ -58,20 +73,36 @@ export function fillObjectRow(value: unknown, plan: ProcessingPlan, raw: Float64
       for (let c = 0; c < input.rawWidth; c++) {
         const f = input.features[c]!;
         const v = obj[f];
-        if (v === undefined) { missing.push(f); continue; }
+        if (v === undefined) {
+          missing.push(f);
+          continue;
+        }
         used++;
         out[base + c] = cell(v, input, c, () => `${where()}[${JSON.stringify(f)}]`);
       }
     });
-    if (missing.length) throw badRequest(`${where()} is missing feature(s) ${list(missing.map((m) => JSON.stringify(m)))}; send every feature of the manifest's signature`, 'MG318');
+    if (missing.length)
+      throw badRequest(
+        `${where()} is missing feature(s) ${list(missing.map((m) => JSON.stringify(m)))}; send every feature of the manifest's signature`,
+        'MG318',
+      );
     if (used !== keys.length) {
       const known = new Set(inputs.flatMap((i) => i.features));
       const extra = keys.filter((k) => !known.has(k));
-      throw badRequest(`${where()} has unknown feature(s) ${list(extra.map((m) => JSON.stringify(m)))}; the features are: ${list(inputs.flatMap((i) => i.features))}`, 'MG318');
+      throw badRequest(
+        `${where()} has unknown feature(s) ${list(extra.map((m) => JSON.stringify(m)))}; the features are: ${list(inputs.flatMap((i) => i.features))}`,
+        'MG318',
+      );
     }
     return;
   }
-  throw badRequest(`${where()} is an object whose keys (${list(keys.map((k) => JSON.stringify(k)), 5)}) are not input names; the model's inputs are: ${inputs.map((i) => i.name).join(', ')}`, 'MG318');
+  throw badRequest(
+    `${where()} is an object whose keys (${list(
+      keys.map((k) => JSON.stringify(k)),
+      5,
+    )}) are not input names; the model's inputs are: ${inputs.map((i) => i.name).join(', ')}`,
+    'MG318',
+  );
 }
 
 /** `{"instances": [...]}`: the TF Serving row format. */
@@ -108,7 +139,10 @@ export function decodeColumnar(s: Servable, inputs: unknown): DecodedRows {
   const plan = s.plan;
   if (Array.isArray(inputs)) {
     if (plan.inputs.length !== 1) {
-      throw badRequest(`"inputs" is a list, but this model has ${plan.inputs.length} inputs; send {"inputs": {${plan.inputs.map((i) => `"${i.name}": [...]`).join(', ')}}}`, 'MG314');
+      throw badRequest(
+        `"inputs" is a list, but this model has ${plan.inputs.length} inputs; send {"inputs": {${plan.inputs.map((i) => `"${i.name}": [...]`).join(', ')}}}`,
+        'MG314',
+      );
     }
     const input = plan.inputs[0]!;
     checkCount(s, inputs.length, '"inputs"');
@@ -116,15 +150,24 @@ export function decodeColumnar(s: Servable, inputs: unknown): DecodedRows {
     for (let i = 0; i < inputs.length; i++) fillRow(inputs[i], input, raw[0]!, i * input.rawWidth, () => `inputs[${i}]`);
     return { raw, rows: inputs.length };
   }
-  if (typeof inputs !== 'object' || inputs === null) throw badRequest(`"inputs" must be a list of rows or an object keyed by input name, not ${describeValue(inputs)}`, 'MG314');
+  if (typeof inputs !== 'object' || inputs === null)
+    throw badRequest(`"inputs" must be a list of rows or an object keyed by input name, not ${describeValue(inputs)}`, 'MG314');
   const obj = inputs as Record<string, unknown>;
   const unknown = Object.keys(obj).filter((k) => !plan.inputs.some((i) => i.name === k));
-  if (unknown.length) throw badRequest(`"inputs" has unknown key(s) ${unknown.map((k) => JSON.stringify(k)).join(', ')}; the model's inputs are: ${plan.inputs.map((i) => i.name).join(', ')}`, 'MG318');
+  if (unknown.length)
+    throw badRequest(
+      `"inputs" has unknown key(s) ${unknown.map((k) => JSON.stringify(k)).join(', ')}; the model's inputs are: ${plan.inputs.map((i) => i.name).join(', ')}`,
+      'MG318',
+    );
   let n = -1;
   for (const input of plan.inputs) {
     const v = obj[input.name];
     if (!Array.isArray(v)) throw badRequest(`"inputs.${input.name}" must be a list of rows, not ${describeValue(v)}`, 'MG318');
-    if (n >= 0 && v.length !== n) throw badRequest(`"inputs" lists ${n} rows for "${plan.inputs[0]!.name}" but ${v.length} for "${input.name}"; every input needs the same number of rows`, 'MG314');
+    if (n >= 0 && v.length !== n)
+      throw badRequest(
+        `"inputs" lists ${n} rows for "${plan.inputs[0]!.name}" but ${v.length} for "${input.name}"; every input needs the same number of rows`,
+        'MG314',
+      );
     n = v.length;
   }
   checkCount(s, n, '"inputs"');

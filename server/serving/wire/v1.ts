@@ -20,11 +20,15 @@ export function encodePredictions(s: Servable, slice: BatchSlice): string {
     const o = list[0]!;
     return '{"predictions":[' + rowsOf(list, slice, (r) => rowJson(o, r)) + ']}';
   }
-  return '{"predictions":[' + rowsOf(list, slice, (r) => {
-    let obj = '{';
-    for (let i = 0; i < list.length; i++) obj += (i ? ',' : '') + list[i]!.key + ':' + rowJson(list[i]!, r);
-    return obj + '}';
-  }) + ']}';
+  return (
+    '{"predictions":[' +
+    rowsOf(list, slice, (r) => {
+      let obj = '{';
+      for (let i = 0; i < list.length; i++) obj += (i ? ',' : '') + list[i]!.key + ':' + rowJson(list[i]!, r);
+      return obj + '}';
+    }) +
+    ']}'
+  );
 }
 
 export function encodeColumnar(s: Servable, slice: BatchSlice): string {
@@ -41,11 +45,15 @@ export function encodeClassify(s: Servable, slice: BatchSlice): string {
   const probs = list.find((o) => o.name === s.plan.probabilityOutput);
   if (!probs || probs.kind !== 'tensor') throw badRequest(`model ${s.name} has no class-score output "${s.plan.probabilityOutput}"; use :predict`, 'MG319');
   const labels = Array.from({ length: probs.width }, (_, i) => str(s.plan.classLabels?.[i] ?? String(i)));
-  return '{"results":[' + rowsOf(list, slice, (r) => {
-    let row = '[';
-    for (let c = 0; c < probs.width; c++) row += (c ? ',' : '') + '[' + labels[c] + ',' + num(probs.data[r * probs.width + c]) + ']';
-    return row + ']';
-  }) + ']}';
+  return (
+    '{"results":[' +
+    rowsOf(list, slice, (r) => {
+      let row = '[';
+      for (let c = 0; c < probs.width; c++) row += (c ? ',' : '') + '[' + labels[c] + ',' + num(probs.data[r * probs.width + c]) + ']';
+      return row + ']';
+    }) +
+    ']}'
+  );
 }
 
 /** `:regress`: one number per example (the first value of the primary output's row). */

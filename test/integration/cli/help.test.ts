@@ -26,7 +26,13 @@ for (const command of ['test', 'deploy', 'publish']) {
 
 test('the README states the same exit codes', () => {
   const readme = readFileSync(resolve(root, 'README.md'), 'utf8');
-  for (const [code, words] of [[VERDICT_EXIT.passed, 'success'], [VERDICT_EXIT.failed, 'a check or gate failed'], [2, 'usage'], [VERDICT_EXIT.incomplete, 'nothing failed but the verdict is'], [VERDICT_EXIT.cancelled, 'cancelled']] as const) {
+  for (const [code, words] of [
+    [VERDICT_EXIT.passed, 'success'],
+    [VERDICT_EXIT.failed, 'a check or gate failed'],
+    [2, 'usage'],
+    [VERDICT_EXIT.incomplete, 'nothing failed but the verdict is'],
+    [VERDICT_EXIT.cancelled, 'cancelled'],
+  ] as const) {
     assert.match(readme.replace(/\s+/g, ' '), new RegExp(`\\*\\*${code}\\*\\* ${words}`), `README: exit ${code}`);
   }
 });

@@ -37,7 +37,10 @@ test('the broken sample exits 1 with problem-matcher lines and a summary', async
   const problems = lines.slice(0, -1);
   assert.ok(problems.length >= 13, r.stdout);
   for (const l of problems) assert.match(l, /^samples\/broken\/model\.yaml:\d+:\d+: (error|warning|info) MG\d{3} \S/);
-  assert.ok(problems.some((l) => l.startsWith('samples/broken/model.yaml:9:12: error MG109 metadata.version "1.2" is not a semantic version')), r.stdout);
+  assert.ok(
+    problems.some((l) => l.startsWith('samples/broken/model.yaml:9:12: error MG109 metadata.version "1.2" is not a semantic version')),
+    r.stdout,
+  );
   assert.match(lines.at(-1)!, /^\d+ errors, \d+ warnings? in 1 of 1 manifest$/);
   assert.ok(!r.stdout.includes('\u001b['), 'no colour when not on a terminal');
 });
@@ -72,9 +75,16 @@ test('a missing file exits 2 and says which', async () => {
 test('--format json is versioned and parses, with 1-based positions', async () => {
   const r = await run(['lint', '--format', 'json', 'samples/broken/model.yaml', 'samples/digits/model.yaml']);
   assert.equal(r.code, 1);
-  const body = JSON.parse(r.stdout) as { version: number; files: Array<{ path: string; diagnostics: Array<Record<string, unknown>> }>; summary: Record<string, number> };
+  const body = JSON.parse(r.stdout) as {
+    version: number;
+    files: Array<{ path: string; diagnostics: Array<Record<string, unknown>> }>;
+    summary: Record<string, number>;
+  };
   assert.equal(body.version, 1);
-  assert.deepEqual(body.files.map((f) => f.path), ['samples/broken/model.yaml', 'samples/digits/model.yaml']);
+  assert.deepEqual(
+    body.files.map((f) => f.path),
+    ['samples/broken/model.yaml', 'samples/digits/model.yaml'],
+  );
   const v = body.files[0]!.diagnostics.find((d) => d.code === 'MG109' && d.line === 9);
   assert.deepEqual(Object.keys(v!).sort(), ['code', 'column', 'endColumn', 'endLine', 'line', 'message', 'severity']);
   assert.equal(v!.column, 12);

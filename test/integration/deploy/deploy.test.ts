@@ -51,7 +51,8 @@ async function bumpedSample(version: string): Promise<string> {
   const { manifest: yamlPath } = await projectSample(`bumped-${version}`);
   const text = await readFile(yamlPath, 'utf8');
   // The next version adds the rule the sample leaves for it: no worse than the version before.
-  const next = text.replace(/^( {2}version: )1\.0\.0$/m, `$1${version}`)
+  const next = text
+    .replace(/^( {2}version: )1\.0\.0$/m, `$1${version}`)
     .replace(/^ {2}skewTolerance:/m, '  maxRegression: [{metric: accuracy, maxAbsoluteDrop: 0.01, maxRelativeDrop: 0.02}]\n  skewTolerance:');
   assert.match(next, /maxRegression/, 'the sample manifest changed: put the rule elsewhere');
   await writeFile(yamlPath, next);
@@ -66,7 +67,8 @@ async function bumpedSample(version: string): Promise<string> {
 async function projectSample(label: string, samples = ['breast-cancer']): Promise<{ dir: string; manifest: string }> {
   const dir = await mkdtemp(join(work, `${label}-`));
   // the first sample's manifest; the others are what it points into (../breast-cancer/…)
-  for (const sample of samples) await cp(join(root, 'samples', sample), join(dir, 'samples', sample), { recursive: true, filter: (src) => !src.endsWith('.py') });
+  for (const sample of samples)
+    await cp(join(root, 'samples', sample), join(dir, 'samples', sample), { recursive: true, filter: (src) => !src.endsWith('.py') });
   await writeFile(join(dir, 'package.json'), JSON.stringify({ name: label, private: true }));
   return { dir, manifest: join(dir, 'samples', samples[0]!, 'model.yaml') };
 }
@@ -83,8 +85,12 @@ test('a sample that passes every gate is published to a real registry, annotated
   assert.match(r.stderr, /no earlier version/i, 'the first version has no champion');
   const m = await inspect('ml/breast-cancer', '1.0.0');
   assert.equal(m.annotations['dev.modelgate.gated'], 'true');
-  assert.deepEqual(m.layers.map((l) => l.annotations['org.opencontainers.image.title']).sort(),
-    ['breast-cancer-1.0.0.html', 'breast-cancer-1.0.0.json', 'model.onnx', 'model.yaml']);
+  assert.deepEqual(m.layers.map((l) => l.annotations['org.opencontainers.image.title']).sort(), [
+    'breast-cancer-1.0.0.html',
+    'breast-cancer-1.0.0.json',
+    'model.onnx',
+    'model.yaml',
+  ]);
 
   // what the KServe storage initializer runs: modelgate pull --layout triton modelgate://…@digest /mnt/models
   const digest = ref.slice(ref.indexOf('@') + 1);
@@ -100,7 +106,11 @@ test('--kubernetes is refused before any test when the target is a local layout,
   assert.equal(layout.code, 2, show(layout));
   assert.match(layout.stderr, /needs a registry the cluster can pull from, but the target is the local layout .*pass --to oci:\/\/HOST\/REPO/);
   let hasClient = true;
-  try { require.resolve('@kubernetes/client-node', { paths: [root] }); } catch { hasClient = false; }
+  try {
+    require.resolve('@kubernetes/client-node', { paths: [root] });
+  } catch {
+    hasClient = false;
+  }
   if (!hasClient) {
     const apply = await run(['deploy', manifest, '--kubernetes', '--to', 'oci://127.0.0.1:9/ml/none', '--no-progress']);
     assert.equal(apply.code, 2, show(apply));
@@ -124,7 +134,11 @@ test('v2 after v1 in the same target is compared with v1 (champion/challenger); 
   const report = JSON.parse(await readFile(json, 'utf8'));
   assert.equal(report.suites.metrics.baseline.version, '1.0.0');
   const regression = report.gates.filter((g: { id: string }) => g.id.startsWith('metrics.regression.'));
-  assert.deepEqual(regression.map((g: { status: string }) => g.status), ['passed', 'passed'], 'maxRegression is gated against the champion');
+  assert.deepEqual(
+    regression.map((g: { status: string }) => g.status),
+    ['passed', 'passed'],
+    'maxRegression is gated against the champion',
+  );
 
   const docs = parseAllDocuments(r.stdout).map((d) => d.toJS());
   assert.equal(docs.length, 1, r.stdout);
@@ -164,7 +178,7 @@ test('a manifest with errors is refused before anything runs (exit 2, diagnostic
   assert.match(r.stderr, /is not a usable manifest; nothing was tested or published:\n {2}\S+model\.yaml:\d+:\d+: error MG\d{3}/);
 });
 
-test('npm start: the script\'s command leaves an OCI layout skopeo reads; a re-run of the same version succeeds and attaches its report', async (t) => {
+test("npm start: the script's command leaves an OCI layout skopeo reads; a re-run of the same version succeeds and attaches its report", async (t) => {
   if (!requireTool('skopeo')) return t.skip('skopeo not installed');
   const pkg = JSON.parse(await readFile(join(root, 'package.json'), 'utf8'));
   const args = (pkg.scripts.start as string).split(/\s+/);
@@ -191,7 +205,10 @@ test('npm start: the script\'s command leaves an OCI layout skopeo reads; a re-r
   assert.equal(again.stdout.trim().split('\n').at(-1), first);
 
   // --baseline takes a published layout version
-  const b = await run(['test', 'samples/breast-cancer/model.yaml', '--only', 'metrics', '--baseline', `${layout}:1.0.0`, '--json', 'b.json', '--no-progress'], cwd);
+  const b = await run(
+    ['test', 'samples/breast-cancer/model.yaml', '--only', 'metrics', '--baseline', `${layout}:1.0.0`, '--json', 'b.json', '--no-progress'],
+    cwd,
+  );
   // --only metrics: every metric gate passes, but the verdict is incomplete (the other suites were not run) → exit 3
   assert.equal(b.code, 3, show(b));
   const bj = JSON.parse(await readFile(join(cwd, 'b.json'), 'utf8'));
@@ -204,7 +221,10 @@ test('Ctrl-C during the stress suite: exit 130, the report says cancelled, and n
   const target = join(work, 'cancelled-layout');
   const json = join(work, 'cancelled.json');
   const project = await projectSample('cancelled');
-  const child = spawn(process.execPath, [bin, 'deploy', project.manifest, '--to', target, '--json', json, '--duration', '5s'], { cwd: work, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [bin, 'deploy', project.manifest, '--to', target, '--json', json, '--duration', '5s'], {
+    cwd: work,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stderr = '';
   child.stdout.resume();
   const code = await new Promise<number | null>((resolveExit) => {

@@ -37,7 +37,11 @@ test('a run requested through the LSP runs in a child of the language server, wi
   client.conn.onProgress(WorkDoneProgress.type, 'host-1', () => {
     for (const pid of childrenOf(lspPid)) seen.add(pid);
   });
-  const { report } = await client.conn.sendRequest<RunTestsRequest.Result>(RunTestsRequest.method, { manifest, only: ['staleness', 'metrics'], workDoneToken: 'host-1' } satisfies RunTestsRequest.Params);
+  const { report } = await client.conn.sendRequest<RunTestsRequest.Result>(RunTestsRequest.method, {
+    manifest,
+    only: ['staleness', 'metrics'],
+    workDoneToken: 'host-1',
+  } satisfies RunTestsRequest.Params);
   assert.equal(report.complete, true);
   const pid = report.environment.pid;
   assert.ok(typeof pid === 'number' && pid !== lspPid, `the report was made in the language server's own process (${pid})`);
@@ -58,17 +62,14 @@ test('killing the engine mid-run fails the request with a clear error, and the l
     }
   });
   const params: RunTestsRequest.Params = { manifest, only: ['stress'], duration: '30s', workDoneToken: 'host-2' };
-  await assert.rejects(
-    client.conn.sendRequest(RunTestsRequest.method, params),
-    (err: Error & { code?: number }) => {
-      assert.ok(killed, 'the request ended before the engine could be killed');
-      assert.equal(err.code, ErrorCodes.InternalError);
-      assert.match(err.message, new RegExp(`engine stopped before it finished \\(pid ${killed}, killed by SIGKILL`));
-      assert.match(err.message, /ModelGate log/);
-      assert.ok(err.message.includes(`modelgate test ${manifest} --only stress`), err.message);
-      return true;
-    },
-  );
+  await assert.rejects(client.conn.sendRequest(RunTestsRequest.method, params), (err: Error & { code?: number }) => {
+    assert.ok(killed, 'the request ended before the engine could be killed');
+    assert.equal(err.code, ErrorCodes.InternalError);
+    assert.match(err.message, new RegExp(`engine stopped before it finished \\(pid ${killed}, killed by SIGKILL`));
+    assert.match(err.message, /ModelGate log/);
+    assert.ok(err.message.includes(`modelgate test ${manifest} --only stress`), err.message);
+    return true;
+  });
   assert.equal(client.child.exitCode, null, 'the language server exited with its engine');
   // Another engine request gets a fresh engine.
   const starter = await client.conn.sendRequest<CreateManifestRequest.Result>(CreateManifestRequest.method, {
@@ -76,7 +77,10 @@ test('killing the engine mid-run fails the request with a clear error, and the l
     output: join(REPO, 'samples', 'breast-cancer', 'model.yaml'),
   } satisfies CreateManifestRequest.Params);
   assert.match(starter.text, /shape: \[batch, 30\]/);
-  const { report } = await client.conn.sendRequest<RunTestsRequest.Result>(RunTestsRequest.method, { manifest, only: ['staleness'] } satisfies RunTestsRequest.Params);
+  const { report } = await client.conn.sendRequest<RunTestsRequest.Result>(RunTestsRequest.method, {
+    manifest,
+    only: ['staleness'],
+  } satisfies RunTestsRequest.Params);
   assert.notEqual(report.environment.pid, killed);
   // And linting goes on.
   const uri = pathToFileURL(manifest).href;
@@ -89,7 +93,10 @@ test('`modelgate lsp --stdio` (the CLI bundle) finds the same engine host beside
   const viaCli = startLspClient(['bin/modelgate.js', 'lsp', '--stdio']);
   try {
     await viaCli.initialize();
-    const { report } = await viaCli.conn.sendRequest<RunTestsRequest.Result>(RunTestsRequest.method, { manifest, only: ['staleness'] } satisfies RunTestsRequest.Params);
+    const { report } = await viaCli.conn.sendRequest<RunTestsRequest.Result>(RunTestsRequest.method, {
+      manifest,
+      only: ['staleness'],
+    } satisfies RunTestsRequest.Params);
     assert.equal(report.complete, true);
     assert.notEqual(report.environment.pid, viaCli.child.pid);
   } finally {
@@ -101,7 +108,9 @@ test('the model server lives in an engine host of its own; when that host dies, 
   const lspPid = client.child.pid!;
   const statuses: ServerStatusNotification.Params[] = [];
   let stopped!: () => void;
-  const down = new Promise<void>((resolve) => { stopped = resolve; });
+  const down = new Promise<void>((resolve) => {
+    stopped = resolve;
+  });
   client.conn.onNotification(ServerStatusNotification.type, (p) => {
     statuses.push(p);
     if (!p.running) stopped();

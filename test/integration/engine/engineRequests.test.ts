@@ -8,7 +8,15 @@ import { after, before, test } from 'node:test';
 import { CancellationTokenSource, LSPErrorCodes, WorkDoneProgress } from 'vscode-languageserver-protocol/node';
 import { REPO, startLspClient, type LspClient } from '../lsp/lspClient';
 import { requireTool, startRegistry } from '../../helpers/registry';
-import { CreateManifestRequest, PublishRequest, RunTestsRequest, ServeRequest, StopRequest, ServerStatusNotification, VersionsRequest } from '../../../server/protocol/lsp';
+import {
+  CreateManifestRequest,
+  PublishRequest,
+  RunTestsRequest,
+  ServeRequest,
+  StopRequest,
+  ServerStatusNotification,
+  VersionsRequest,
+} from '../../../server/protocol/lsp';
 
 const manifest = join(REPO, 'samples', 'breast-cancer', 'model.yaml');
 let client: LspClient;
@@ -27,14 +35,19 @@ after(async () => {
 
 test('runTests answers with a report and reports progress between begin and end', async () => {
   const kinds: string[] = [];
-  client.conn.onProgress(WorkDoneProgress.type, 'run-1', (v) => { kinds.push(v.kind); });
+  client.conn.onProgress(WorkDoneProgress.type, 'run-1', (v) => {
+    kinds.push(v.kind);
+  });
   const params: RunTestsRequest.Params = { manifest, only: ['staleness', 'metrics'], workDoneToken: 'run-1' };
   const { report } = await client.conn.sendRequest<RunTestsRequest.Result>(RunTestsRequest.method, params);
   assert.equal(report.kind, 'modelgate-report');
   assert.equal(report.complete, true);
   assert.deepEqual(Object.keys(report.suites).sort(), ['metrics', 'staleness']);
   assert.ok(report.gates.length > 0);
-  assert.ok(report.gates.every((g) => g.suite === 'metrics' || g.suite === 'staleness' || g.status === 'not run'), 'the stress gates are listed, as not run');
+  assert.ok(
+    report.gates.every((g) => g.suite === 'metrics' || g.suite === 'staleness' || g.status === 'not run'),
+    'the stress gates are listed, as not run',
+  );
   assert.equal(report.summary.verdict, 'incomplete', 'stress did not run: the verdict cannot be passed');
   assert.deepEqual(report.summary.suitesNotRun, ['stress']);
   assert.equal(kinds[0], 'begin');
@@ -69,17 +82,26 @@ test('cancelling runTests answers with the report of what ran, marked cancelled 
   assert.ok(report.suites.staleness, 'the suite that finished before the cancel is kept');
   const stress = report.gates.filter((g) => g.suite === 'stress');
   assert.ok(stress.length > 0, 'the stress gates are listed');
-  assert.deepEqual(stress.filter((g) => g.status !== 'not run' || !/cancelled/.test(g.reason ?? '')), [], 'an interrupted suite judges no gate: each is not run, because of the cancel');
+  assert.deepEqual(
+    stress.filter((g) => g.status !== 'not run' || !/cancelled/.test(g.reason ?? '')),
+    [],
+    'an interrupted suite judges no gate: each is not run, because of the cancel',
+  );
   // Four 30 s points would take minutes; a cancelled run ends well before one point completes.
   assert.ok(Date.now() - started < 30_000, 'the run did not stop when cancelled');
 });
 
 test('serve starts a model server on 127.0.0.1 and stop closes it', async () => {
   const statuses: ServerStatusNotification.Params[] = [];
-  client.conn.onNotification(ServerStatusNotification.type, (p) => { statuses.push(p); });
+  client.conn.onNotification(ServerStatusNotification.type, (p) => {
+    statuses.push(p);
+  });
   const served = await client.conn.sendRequest<ServeRequest.Result>(ServeRequest.method, { manifests: [manifest], port: 0 } satisfies ServeRequest.Params);
   assert.match(served.url, /^http:\/\/127\.0\.0\.1:\d+$/);
-  assert.deepEqual(served.models.map((m) => m.name), ['breast-cancer']);
+  assert.deepEqual(
+    served.models.map((m) => m.name),
+    ['breast-cancer'],
+  );
   const live = await fetch(`${served.url}/v2/health/live`);
   assert.equal(live.status, 200);
   // Requests while it runs come back as a request rate in a status notification (sampled every 2 s).
@@ -98,38 +120,72 @@ test('serve starts a model server on 127.0.0.1 and stop closes it', async () => 
   assert.deepEqual(again, { stopped: false });
   assert.equal(statuses[0]?.running, true);
   assert.equal(statuses[0]?.requestsPerSecond, 0);
-  assert.deepEqual(statuses.slice(-2).map((s) => s.running), [false, false]);
-  assert.ok(statuses.slice(0, -2).every((s) => s.running), 'a running status arrived after the stop');
+  assert.deepEqual(
+    statuses.slice(-2).map((s) => s.running),
+    [false, false],
+  );
+  assert.ok(
+    statuses.slice(0, -2).every((s) => s.running),
+    'a running status arrived after the stop',
+  );
 });
 
 test('publish: refused without a report or with a partial one (not gated), published ungated when forced, gated only after every suite', async () => {
   const target = join(tmp, 'layout');
   const before = await client.conn.sendRequest<VersionsRequest.Result>(VersionsRequest.method, { manifest, target } satisfies VersionsRequest.Params);
   assert.deepEqual(before, { location: target, versions: [] }, 'a layout that does not exist yet has no versions');
-  await assert.rejects(
-    client.conn.sendRequest(PublishRequest.method, { manifest, target } satisfies PublishRequest.Params),
-    (err: Error) => /no test report vouches for it/.test(err.message),
+  await assert.rejects(client.conn.sendRequest(PublishRequest.method, { manifest, target } satisfies PublishRequest.Params), (err: Error) =>
+    /no test report vouches for it/.test(err.message),
   );
   // a partial report of its own (staleness and metrics, no stress), not one left by another test
-  const { report: partial } = await client.conn.sendRequest<RunTestsRequest.Result>(RunTestsRequest.method, { manifest, only: ['staleness', 'metrics'] } satisfies RunTestsRequest.Params);
+  const { report: partial } = await client.conn.sendRequest<RunTestsRequest.Result>(RunTestsRequest.method, {
+    manifest,
+    only: ['staleness', 'metrics'],
+  } satisfies RunTestsRequest.Params);
   assert.deepEqual(partial.summary.suitesNotRun, ['stress']);
   // Staleness and metrics passed, but stress never ran: a gated publish is refused and says what was not run,
   // as a ModelGate error (RequestFailed with its code and exit code), not an internal error.
   await assert.rejects(
     client.conn.sendRequest(PublishRequest.method, { manifest, target, report: partial } satisfies PublishRequest.Params),
-    (err: Error & { code?: number; data?: { code?: string; exitCode?: number } }) => /not a complete verdict .*suite\(s\) not run: stress/s.test(err.message)
-      && err.code === LSPErrorCodes.RequestFailed && err.data?.code === 'MG405' && err.data.exitCode === 3,
+    (err: Error & { code?: number; data?: { code?: string; exitCode?: number } }) =>
+      /not a complete verdict .*suite\(s\) not run: stress/s.test(err.message) &&
+      err.code === LSPErrorCodes.RequestFailed &&
+      err.data?.code === 'MG405' &&
+      err.data.exitCode === 3,
   );
-  const forced = await client.conn.sendRequest<PublishRequest.Result>(PublishRequest.method, { manifest, target: join(tmp, 'ungated'), report: partial, force: true } satisfies PublishRequest.Params);
+  const forced = await client.conn.sendRequest<PublishRequest.Result>(PublishRequest.method, {
+    manifest,
+    target: join(tmp, 'ungated'),
+    report: partial,
+    force: true,
+  } satisfies PublishRequest.Params);
   assert.equal(forced.gated, false);
 
-  const { report: full } = await client.conn.sendRequest<RunTestsRequest.Result>(RunTestsRequest.method, { manifest, duration: '500ms', concurrency: [1, 4] } satisfies RunTestsRequest.Params);
-  assert.equal(full.summary.verdict, 'passed', full.gates.filter((g) => g.status !== 'passed').map((g) => g.message).join('\n'));
-  const result = await client.conn.sendRequest<PublishRequest.Result>(PublishRequest.method, { manifest, target, report: full } satisfies PublishRequest.Params);
+  const { report: full } = await client.conn.sendRequest<RunTestsRequest.Result>(RunTestsRequest.method, {
+    manifest,
+    duration: '500ms',
+    concurrency: [1, 4],
+  } satisfies RunTestsRequest.Params);
+  assert.equal(
+    full.summary.verdict,
+    'passed',
+    full.gates
+      .filter((g) => g.status !== 'passed')
+      .map((g) => g.message)
+      .join('\n'),
+  );
+  const result = await client.conn.sendRequest<PublishRequest.Result>(PublishRequest.method, {
+    manifest,
+    target,
+    report: full,
+  } satisfies PublishRequest.Params);
   assert.equal(result.gated, true);
   assert.match(result.digest, /^sha256:[0-9a-f]{64}$/);
   const index = JSON.parse(readFileSync(join(target, 'index.json'), 'utf8')) as { manifests: { digest: string }[] };
-  assert.ok(index.manifests.some((m) => m.digest === result.digest), 'the layout index does not list the published manifest');
+  assert.ok(
+    index.manifests.some((m) => m.digest === result.digest),
+    'the layout index does not list the published manifest',
+  );
   const after = await client.conn.sendRequest<VersionsRequest.Result>(VersionsRequest.method, { manifest, target } satisfies VersionsRequest.Params);
   assert.equal(after.versions.length, 1);
   assert.equal(after.versions[0]!.tag, '1.0.0');
@@ -147,8 +203,12 @@ test('publish to a registry that refuses the login: the error carries MG402 and 
   try {
     await assert.rejects(
       client.conn.sendRequest(PublishRequest.method, { manifest, target: reg.ref('ml/breast-cancer'), force: true } satisfies PublishRequest.Params),
-      (err: Error & { code?: number; data?: { code?: string; status?: number; exitCode?: number } }) => err.code === LSPErrorCodes.RequestFailed
-        && err.data?.code === 'MG402' && err.data.status === 401 && err.data.exitCode === 2 && /needs credentials/.test(err.message),
+      (err: Error & { code?: number; data?: { code?: string; status?: number; exitCode?: number } }) =>
+        err.code === LSPErrorCodes.RequestFailed &&
+        err.data?.code === 'MG402' &&
+        err.data.status === 401 &&
+        err.data.exitCode === 2 &&
+        /needs credentials/.test(err.message),
     );
   } finally {
     await reg.stop();
@@ -158,7 +218,10 @@ test('publish to a registry that refuses the login: the error carries MG402 and 
 test('createManifest describes an ONNX file with its signature', async () => {
   const model = join(REPO, 'samples', 'breast-cancer', 'model.onnx');
   const output = join(tmp, 'model.yaml');
-  const starter = await client.conn.sendRequest<CreateManifestRequest.Result>(CreateManifestRequest.method, { model, output } satisfies CreateManifestRequest.Params);
+  const starter = await client.conn.sendRequest<CreateManifestRequest.Result>(CreateManifestRequest.method, {
+    model,
+    output,
+  } satisfies CreateManifestRequest.Params);
   assert.match(starter.text, /name: features/);
   assert.match(starter.text, /shape: \[batch, 30\]/);
   assert.ok(Array.isArray(starter.notes));

@@ -59,7 +59,9 @@ test('the CLI, the engine and the language server write the same bytes for the b
 
   // no input and no output: the manifest's validation data, predictions next to it
   const kinds: string[] = [];
-  client.conn.onProgress(WorkDoneProgress.type, 'score-1', (v) => { kinds.push(v.kind); });
+  client.conn.onProgress(WorkDoneProgress.type, 'score-1', (v) => {
+    kinds.push(v.kind);
+  });
   const viaLsp = await client.conn.sendRequest(ScoreRequest.type, { manifest, batchSize: 32, workDoneToken: 'score-1' });
   assert.equal(viaLsp.input, validation);
   assert.equal(viaLsp.output, join(dir, 'breast-cancer', 'data', 'validation.scored.csv'));
@@ -82,16 +84,25 @@ test('the CLI, the engine and the language server write the same bytes for the b
 test('a row the model cannot score fails with file and line; skipInvalid leaves it out, counts it and keeps the row numbers', async () => {
   const bad = await withBadCells([3, 10], 'bad.csv');
   const out = join(dir, 'bad.scored.csv');
-  await assert.rejects(scoreCsv(manifest, { input: bad, output: out }), (err: Error) =>
-    err instanceof ScoreError && err.code === 'MG212' && err.message.startsWith(`${bad}:4: column "mean radius" is "n/a", not a number`));
+  await assert.rejects(
+    scoreCsv(manifest, { input: bad, output: out }),
+    (err: Error) => err instanceof ScoreError && err.code === 'MG212' && err.message.startsWith(`${bad}:4: column "mean radius" is "n/a", not a number`),
+  );
   assert.equal(existsSync(out), false, 'a failed run left an output file');
 
   const r = await scoreCsv(manifest, { input: bad, output: out, skipInvalid: true });
   assert.equal(r.rows, 112);
   assert.equal(r.skipped.count, 2);
-  assert.deepEqual(r.skipped.first.map((s) => s.line), [4, 11]);
+  assert.deepEqual(
+    r.skipped.first.map((s) => s.line),
+    [4, 11],
+  );
   assert.match(r.skipped.first[0]!.reason, /column "mean radius" is "n\/a", not a number/);
-  const ids = (await readFile(out, 'utf8')).trim().split('\n').slice(1).map((l) => l.split(',')[0]);
+  const ids = (await readFile(out, 'utf8'))
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((l) => l.split(',')[0]);
   assert.equal(ids.length, 112);
   assert.deepEqual(ids.slice(0, 4), ['1', '2', '4', '5'], 'row 3 of the data is left out, the others keep their numbers');
 
@@ -103,21 +114,28 @@ test('a row the model cannot score fails with file and line; skipInvalid leaves 
   assert.ok((await readFile(out)).equals(await readFile(join(dir, 'bad-cli.csv'))));
 
   // through the language server: a ModelGate error with its code, for the editor to offer "skip those rows"
-  await assert.rejects(client.conn.sendRequest(ScoreRequest.type, { manifest, input: bad, output: join(dir, 'bad-lsp.csv') }),
+  await assert.rejects(
+    client.conn.sendRequest(ScoreRequest.type, { manifest, input: bad, output: join(dir, 'bad-lsp.csv') }),
     (err: Error & { code?: number; data?: { code?: string; exitCode?: number } }) =>
-      err.code === LSPErrorCodes.RequestFailed && err.data?.code === 'MG212' && err.data.exitCode === 2 && err.message.includes(`${bad}:4:`));
+      err.code === LSPErrorCodes.RequestFailed && err.data?.code === 'MG212' && err.data.exitCode === 2 && err.message.includes(`${bad}:4:`),
+  );
   const skipped = await client.conn.sendRequest(ScoreRequest.type, { manifest, input: bad, output: join(dir, 'bad-lsp.csv'), skipInvalid: true });
   assert.equal(skipped.skipped.count, 2);
   assert.ok((await readFile(out)).equals(await readFile(join(dir, 'bad-lsp.csv'))));
 });
 
 test('a missing input or a missing feature column says which file and which columns', async () => {
-  await assert.rejects(scoreCsv(manifest, { input: join(dir, 'nope.csv'), output: join(dir, 'x.csv') }),
-    (err: Error) => err instanceof ScoreError && err.code === 'MG201' && err.message.includes('nope.csv: the file does not exist'));
+  await assert.rejects(
+    scoreCsv(manifest, { input: join(dir, 'nope.csv'), output: join(dir, 'x.csv') }),
+    (err: Error) => err instanceof ScoreError && err.code === 'MG201' && err.message.includes('nope.csv: the file does not exist'),
+  );
   const narrow = join(dir, 'narrow.csv');
   await writeFile(narrow, 'mean radius,mean texture\n1,2\n');
-  await assert.rejects(client.conn.sendRequest(ScoreRequest.type, { manifest, input: narrow, output: join(dir, 'y.csv') }),
-    (err: Error & { data?: { code?: string } }) => err.data?.code === 'MG204' && /lacks the model's feature column\(s\): mean perimeter, mean area/.test(err.message));
+  await assert.rejects(
+    client.conn.sendRequest(ScoreRequest.type, { manifest, input: narrow, output: join(dir, 'y.csv') }),
+    (err: Error & { data?: { code?: string } }) =>
+      err.data?.code === 'MG204' && /lacks the model's feature column\(s\): mean perimeter, mean area/.test(err.message),
+  );
 });
 
 test('cancelling the request stops scoring and leaves no output file', async () => {

@@ -4,8 +4,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 import {
-  createMessageConnection, StreamMessageReader, StreamMessageWriter,
-  type MessageConnection, type PublishDiagnosticsParams,
+  createMessageConnection,
+  StreamMessageReader,
+  StreamMessageWriter,
+  type MessageConnection,
+  type PublishDiagnosticsParams,
 } from 'vscode-languageserver-protocol/node';
 
 export const REPO = resolve(__dirname, '../../..');
@@ -26,7 +29,9 @@ export interface LspClient {
 export function startLspClient(args: string[] = ['bin/modelgate.js', 'lsp', '--stdio']): LspClient {
   const child = spawn(process.execPath, args, { cwd: REPO, stdio: ['pipe', 'pipe', 'pipe'] });
   let err = '';
-  child.stderr!.on('data', (b: Buffer) => { err += b.toString(); });
+  child.stderr!.on('data', (b: Buffer) => {
+    err += b.toString();
+  });
   const exited = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
   const conn = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
   const received: PublishDiagnosticsParams[] = [];
@@ -43,7 +48,9 @@ export function startLspClient(args: string[] = ['bin/modelgate.js', 'lsp', '--s
   conn.onNotification('window/logMessage', () => {});
   conn.listen();
   return {
-    conn, child, exited,
+    conn,
+    child,
+    exited,
     stderr: () => err,
     diagnostics(uri, match = () => true) {
       const seen = received.find((p) => p.uri === uri && match(p));
@@ -52,7 +59,10 @@ export function startLspClient(args: string[] = ['bin/modelgate.js', 'lsp', '--s
     },
     async initialize(initializationOptions) {
       const result = await conn.sendRequest('initialize', {
-        processId: process.pid, rootUri: null, capabilities: {}, initializationOptions,
+        processId: process.pid,
+        rootUri: null,
+        capabilities: {},
+        initializationOptions,
       });
       await conn.sendNotification('initialized', {});
       return result;

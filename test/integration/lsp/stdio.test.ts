@@ -45,14 +45,16 @@ test('a session over stdio: diagnostics, a fix, completion, hover, code action, 
   for (const d of first.diagnostics) assert.equal(d.source, 'modelgate');
   assert.deepEqual(find(first.diagnostics, 'MG102')?.range, range(13, 2, 13, 3), 'duplicate key owner');
   assert.deepEqual(find(first.diagnostics, 'MG110')?.range, range(19, 2, 19, 13), 'unknown key classLables');
-  assert.deepEqual(find(first.diagnostics, 'MG305')?.range, range(26, 21, 26, 23), 'shape 31 against the model\'s 30');
+  assert.deepEqual(find(first.diagnostics, 'MG305')?.range, range(26, 21, 26, 23), "shape 31 against the model's 30");
   assert.deepEqual(find(first.diagnostics, 'MG205')?.range, range(39, 2, 39, 18), 'label frequencies sum');
   assert.equal((find(first.diagnostics, 'MG110')?.data as { suggestion?: string }).suggestion, 'classLabels');
 
   // The quick fix for the typo, applied as the editor would: as an incremental edit.
   const typo = find(first.diagnostics, 'MG110')!;
   const fixes = (await client.conn.sendRequest('textDocument/codeAction', {
-    textDocument: { uri }, range: typo.range, context: { diagnostics: [typo] },
+    textDocument: { uri },
+    range: typo.range,
+    context: { diagnostics: [typo] },
   })) as CodeAction[];
   const rename = fixes.find((a) => a.title === 'Change to `classLabels`');
   const edits = rename?.edit?.changes?.[uri];
@@ -67,25 +69,39 @@ test('a session over stdio: diagnostics, a fix, completion, hover, code action, 
   assert.equal(second.diagnostics.length, first.diagnostics.length - 2, 'MG110 and the missing-classLabels MG130 are both fixed');
 
   const completion = (await client.conn.sendRequest('textDocument/completion', {
-    textDocument: { uri }, position: { line: 24, character: 20 },
+    textDocument: { uri },
+    position: { line: 24, character: 20 },
   })) as CompletionList;
-  assert.deepEqual(completion.items.map((i) => i.label), ['features'], 'input names from the ONNX file');
+  assert.deepEqual(
+    completion.items.map((i) => i.label),
+    ['features'],
+    'input names from the ONNX file',
+  );
 
   const hover = (await client.conn.sendRequest('textDocument/hover', {
-    textDocument: { uri }, position: { line: 17, character: 16 },
+    textDocument: { uri },
+    position: { line: 17, character: 16 },
   })) as Hover;
   const hoverText = (hover.contents as { value: string }).value;
   assert.match(hoverText, /\| input \| `features` \| float32 \| \[batch, 30\] \|/);
 
   const freq = find(second.diagnostics, 'MG205')!;
   const actions = (await client.conn.sendRequest('textDocument/codeAction', {
-    textDocument: { uri }, range: freq.range, context: { diagnostics: [freq] },
+    textDocument: { uri },
+    range: freq.range,
+    context: { diagnostics: [freq] },
   })) as CodeAction[];
   const normalise = actions.find((a) => a.title === 'Normalise label frequencies');
-  assert.deepEqual(normalise?.edit?.changes?.[uri]?.map((e) => e.newText), ['0.417', '0.583']);
+  assert.deepEqual(
+    normalise?.edit?.changes?.[uri]?.map((e) => e.newText),
+    ['0.417', '0.583'],
+  );
 
   const symbols = (await client.conn.sendRequest('textDocument/documentSymbol', { textDocument: { uri } })) as DocumentSymbol[];
-  assert.deepEqual(symbols.map((s) => s.name), ['apiVersion', 'kind', 'metadata', 'model', 'signature', 'data', 'gates', 'serving', 'slo', 'staleness', 'cost']);
+  assert.deepEqual(
+    symbols.map((s) => s.name),
+    ['apiVersion', 'kind', 'metadata', 'model', 'signature', 'data', 'gates', 'serving', 'slo', 'staleness', 'cost'],
+  );
 
   await client.conn.sendNotification('textDocument/didClose', { textDocument: { uri } });
   const cleared = await client.diagnostics(uri, (p) => p.diagnostics.length === 0);
@@ -120,18 +136,30 @@ test('garbage and huge documents get a diagnostic, and the server keeps answerin
     textDocument: { uri: garbageUri, languageId: 'yaml', version: 1, text: '\u0000\u0007\u0010garbage\uFFFD'.repeat(1000) },
   });
   const garbage = await client.diagnostics(garbageUri, (p) => p.version === 1);
-  assert.deepEqual(garbage.diagnostics.map((d) => d.code), ['MG101']);
+  assert.deepEqual(
+    garbage.diagnostics.map((d) => d.code),
+    ['MG101'],
+  );
 
   const hugeUri = pathToFileURL(join(dir, 'huge', 'model.yaml')).href;
   const huge = 'apiVersion: modelgate/v1\nkind: Model\nmetadata:\n' + '  # a very long comment line that pads the file\n'.repeat(220_000);
   await client.conn.sendNotification('textDocument/didOpen', { textDocument: { uri: hugeUri, languageId: 'yaml', version: 1, text: huge } });
   const big = await client.diagnostics(hugeUri, (p) => p.version === 1);
-  assert.deepEqual(big.diagnostics.map((d) => d.code), ['MG112']);
-  const none = (await client.conn.sendRequest('textDocument/completion', { textDocument: { uri: hugeUri }, position: { line: 3, character: 2 } })) as CompletionList;
+  assert.deepEqual(
+    big.diagnostics.map((d) => d.code),
+    ['MG112'],
+  );
+  const none = (await client.conn.sendRequest('textDocument/completion', {
+    textDocument: { uri: hugeUri },
+    position: { line: 3, character: 2 },
+  })) as CompletionList;
   assert.equal(none.items.length, 0);
 
   // A request for a document the server never saw answers empty instead of failing.
-  const unknown = await client.conn.sendRequest('textDocument/hover', { textDocument: { uri: 'file:///nowhere/model.yaml' }, position: { line: 0, character: 0 } });
+  const unknown = await client.conn.sendRequest('textDocument/hover', {
+    textDocument: { uri: 'file:///nowhere/model.yaml' },
+    position: { line: 0, character: 0 },
+  });
   assert.equal(unknown, null);
 
   assert.equal(await client.stop(), 0, 'shutdown then exit ends the process with 0');

@@ -40,7 +40,10 @@ test('stale sample: exit 1, the table, a verdict naming the gates and margins, J
   assert.equal(r.code, 1, r.stderr);
   const lines = r.stdout.trim().split('\n');
   assert.match(lines[0]!, /gate\s+measured\s+threshold\s+margin\s+set at/);
-  assert.match(lines.find((l) => l.includes('staleness.modelAge'))!, /^✗\s+staleness\.modelAge\s+\d+(\.\d+)? d\s+≤ 365 d\s+−\d+(\.\d+)? d\s+samples\/breast-cancer-stale\/model\.yaml:\d+:\d+$/);
+  assert.match(
+    lines.find((l) => l.includes('staleness.modelAge'))!,
+    /^✗\s+staleness\.modelAge\s+\d+(\.\d+)? d\s+≤ 365 d\s+−\d+(\.\d+)? d\s+samples\/breast-cancer-stale\/model\.yaml:\d+:\d+$/,
+  );
   assert.match(lines.at(-1)!, /^✗ failed: 2 of \d+ gates failed: staleness\.modelAge \(\d+(\.\d+)? d > 365 d by \d+(\.\d+)? d\), staleness\.dataAge \(/);
   assert.match(r.stderr, /\[staleness\] feature drift/, 'plain progress lines when stderr is not a terminal');
   const report = await readReport(json);
@@ -55,7 +58,10 @@ test('drifted sample: exit 1 naming the drift gates', async () => {
   const r = await run(['test', sample('breast-cancer-drifted'), '--only', 'staleness', '--no-progress']);
   assert.equal(r.code, 1);
   assert.equal(r.stderr, '');
-  assert.match(r.stdout.trim().split('\n').at(-1)!, /^✗ failed: \d+ of \d+ gates failed: .*staleness\.driftedShare \([\d.]+ > 0\.2 by [\d.]+\).*staleness\.drift\.mean radius \(/);
+  assert.match(
+    r.stdout.trim().split('\n').at(-1)!,
+    /^✗ failed: \d+ of \d+ gates failed: .*staleness\.driftedShare \([\d.]+ > 0\.2 by [\d.]+\).*staleness\.drift\.mean radius \(/,
+  );
 });
 
 test('breast-cancer without stress: every gate that ran passes, yet exit 3 — the stress gates were not run', async () => {
@@ -63,7 +69,10 @@ test('breast-cancer without stress: every gate that ran passes, yet exit 3 — t
   const r = await run(['test', sample('breast-cancer'), '--only', 'metrics,staleness', '--no-progress', '--json', json]);
   assert.equal(r.code, 3, r.stdout + r.stderr);
   assert.match(r.stdout, /^–\s+stress\.p99\s+not run/m);
-  assert.match(r.stdout, /4 gates \(stress\.p99, stress\.rps, stress\.errorRate, stress\.correctness\): this run was limited to metrics, staleness \(--only\)\n\s+next: /);
+  assert.match(
+    r.stdout,
+    /4 gates \(stress\.p99, stress\.rps, stress\.errorRate, stress\.correctness\): this run was limited to metrics, staleness \(--only\)\n\s+next: /,
+  );
   assert.match(r.stdout.trim().split('\n').at(-1)!, /^… incomplete: nothing failed, but 4 not run: stress\.p99 \(not run\).* not gated/);
   const report = await readReport(json);
   assert.equal(report.summary.verdict, 'incomplete');
@@ -92,12 +101,18 @@ test('usage and configuration errors exit 2 with the place to fix', async () => 
   assert.match(duration.stderr, /--duration soon is not a duration/);
   const sweep = await run(['test', sample('breast-cancer'), '--concurrency', '1,0,many']);
   assert.equal(sweep.code, 2);
-  assert.match(sweep.stderr, /--concurrency 1,0,many: "0", "many" is not a connection count; give whole numbers from 1 to 9999, comma-separated, e\.g\. --concurrency 1,8,32/);
+  assert.match(
+    sweep.stderr,
+    /--concurrency 1,0,many: "0", "many" is not a connection count; give whole numbers from 1 to 9999, comma-separated, e\.g\. --concurrency 1,8,32/,
+  );
 });
 
 test('Ctrl-C during stress: exit 130 and a partial report marked incomplete', async () => {
   const json = join(dir, 'cancelled.json');
-  const child = spawn(process.execPath, [bin, 'test', sample('breast-cancer'), '--only', 'staleness,stress', '--duration', '5s', '--json', json], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [bin, 'test', sample('breast-cancer'), '--only', 'staleness,stress', '--duration', '5s', '--json', json], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stderr = '';
   let stdout = '';
   child.stdout.on('data', (d) => (stdout += d));
@@ -121,6 +136,9 @@ test('Ctrl-C during stress: exit 130 and a partial report marked incomplete', as
   assert.equal(report.summary.verdict, 'cancelled');
   assert.ok(report.suites.staleness, 'what finished before the interrupt is kept');
   const stress = report.gates.filter((g) => g.suite === 'stress');
-  assert.ok(stress.length > 0 && stress.every((g) => g.status === 'not run' && /cancelled/.test(g.reason ?? '')), 'a cancelled stress run judges no gate: they are listed as not run');
+  assert.ok(
+    stress.length > 0 && stress.every((g) => g.status === 'not run' && /cancelled/.test(g.reason ?? '')),
+    'a cancelled stress run judges no gate: they are listed as not run',
+  );
   assert.match(stdout, /cancelled/);
 });

@@ -65,10 +65,18 @@ test('lint reports the cells: exit 1, MG212 at the dataset path with file:line:c
   const mine = r.stdout.split('\n').filter((l) => l.includes('MG212'));
   const validation = mine.find((l) => l.includes('data/validation.csv'));
   assert.ok(validation, r.stdout);
-  assert.match(validation, new RegExp(`^model\\.yaml:${line}:\\d+: error MG212 data\\.validation\\[0\\]\\.path "data/validation\\.csv": column "mean radius" is not a number in 51 of 54 rows: data/validation\\.csv:5:1 "n/a" \\(marked missing, not a number\\), data/validation\\.csv:6:1 "n/a", data/validation\\.csv:7:1 "n/a" and 48 more\\.`));
+  assert.match(
+    validation,
+    new RegExp(
+      `^model\\.yaml:${line}:\\d+: error MG212 data\\.validation\\[0\\]\\.path "data/validation\\.csv": column "mean radius" is not a number in 51 of 54 rows: data/validation\\.csv:5:1 "n/a" \\(marked missing, not a number\\), data/validation\\.csv:6:1 "n/a", data/validation\\.csv:7:1 "n/a" and 48 more\\.`,
+    ),
+  );
   assert.match(validation, /metrics\.data\.validation\.droppedShare fails\. To fix: fill in or impute the values/);
   const current = mine.find((l) => l.includes('data/current.csv'));
-  assert.match(current ?? '', /error MG212 data\.current "data\/current\.csv": column "mean texture" is not a number in 12 of 114 rows: data\/current\.csv:2:\d+ "n\/a"/);
+  assert.match(
+    current ?? '',
+    /error MG212 data\.current "data\/current\.csv": column "mean texture" is not a number in 12 of 114 rows: data\/current\.csv:2:\d+ "n\/a"/,
+  );
 });
 
 test('test --only metrics: exit 1, the dropped-rows gate failed naming the rows, metric gates failed on too few rows', async () => {
@@ -76,7 +84,10 @@ test('test --only metrics: exit 1, the dropped-rows gate failed naming the rows,
   const r = await run(['test', 'model.yaml', '--only', 'metrics', '--no-progress', '--json', json]);
   assert.equal(r.code, 1, r.stdout + r.stderr);
   assert.match(r.stdout, /✗\s+metrics\.data\.validation\.droppedShare\s+0\.9444\s+≤ 0\.01/);
-  assert.match(r.stdout, /51 of 54 rows dropped: data\/validation\.csv:5 \(also lines 6, 7\) column "mean radius" = "n\/a" \(marked missing, not a number\); and 48 more rows/);
+  assert.match(
+    r.stdout,
+    /51 of 54 rows dropped: data\/validation\.csv:5 \(also lines 6, 7\) column "mean radius" = "n\/a" \(marked missing, not a number\); and 48 more rows/,
+  );
   assert.match(r.stdout, /next: fix or remove the dropped rows of data\/validation\.csv \(first: line 5, column "mean radius"\)/);
   assert.match(r.stdout, /data: metrics validation data\/validation\.csv: 54 rows read, 3 used, 51 dropped/);
   assert.match(r.stdout.trim().split('\n').at(-1)!, /^✗ failed: .*metrics\.data\.validation\.droppedShare \(0\.9444 > 0\.01 by 0\.9344\)/);
@@ -89,15 +100,21 @@ test('test --only metrics: exit 1, the dropped-rows gate failed naming the rows,
   assert.equal(accuracy.status, 'failed');
   assert.match(accuracy.reason!, /only 3 usable rows of data\/validation\.csv \(51 of 54 rows dropped\), fewer than data\.minRows = 30 \(default\)/);
   assert.equal(byId(report, 'metrics.accuracy@large tumours').status, 'failed');
-  assert.ok(report.gates.filter((g) => g.suite === 'metrics' && g.id !== 'metrics.skew').every((g) => g.status === 'failed'), 'no metric gate passes on the 3 rows left');
+  assert.ok(
+    report.gates.filter((g) => g.suite === 'metrics' && g.id !== 'metrics.skew').every((g) => g.status === 'failed'),
+    'no metric gate passes on the 3 rows left',
+  );
   assert.equal(report.summary.verdict, 'failed');
-  assert.deepEqual(report.datasets?.map((d) => [d.suite, d.role, d.path, d.rowsRead, d.rowsUsed, d.rowsDropped]), [['metrics', 'validation', 'data/validation.csv', 54, 3, 51]]);
+  assert.deepEqual(
+    report.datasets?.map((d) => [d.suite, d.role, d.path, d.rowsRead, d.rowsUsed, d.rowsDropped]),
+    [['metrics', 'validation', 'data/validation.csv', 54, 3, 51]],
+  );
   assert.deepEqual(report.datasets![0]!.dropped[0], { line: 5, column: 'mean radius', value: 'n/a', why: 'marked missing, not a number' });
   // the skipped suite lists its data gates under the ids a run gives them
   assert.equal(byId(report, 'staleness.data.current.droppedShare').status, 'not run');
 });
 
-test('test --only staleness: the current data\'s dropped rows fail their gate; the metrics data gate is not run under the same id', async () => {
+test("test --only staleness: the current data's dropped rows fail their gate; the metrics data gate is not run under the same id", async () => {
   const json = join(dir, 'staleness.json');
   const r = await run(['test', 'model.yaml', '--only', 'staleness', '--no-progress', '--json', json]);
   assert.equal(r.code, 1, r.stdout + r.stderr);
@@ -105,9 +122,15 @@ test('test --only staleness: the current data\'s dropped rows fail their gate; t
   const current = byId(report, 'staleness.data.current.droppedShare');
   assert.equal(current.status, 'failed');
   assert.equal(current.measured, 12 / 114);
-  assert.match(current.message, /12 of 114 rows dropped: data\/current\.csv:2 \(also lines 12, 22\) column "mean texture" = "n\/a" \(marked missing, not a number\); and 9 more rows/);
+  assert.match(
+    current.message,
+    /12 of 114 rows dropped: data\/current\.csv:2 \(also lines 12, 22\) column "mean texture" = "n\/a" \(marked missing, not a number\); and 9 more rows/,
+  );
   assert.equal(byId(report, 'staleness.data.reference.droppedShare').status, 'passed');
   assert.equal(byId(report, 'metrics.data.validation.droppedShare').status, 'not run');
   const roles = report.datasets?.map((d) => [d.suite, d.role, d.rowsRead, d.rowsDropped]);
-  assert.deepEqual(roles, [['staleness', 'reference', 250, 0], ['staleness', 'current', 114, 12]]);
+  assert.deepEqual(roles, [
+    ['staleness', 'reference', 250, 0],
+    ['staleness', 'current', 114, 12],
+  ]);
 });

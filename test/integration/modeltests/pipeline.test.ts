@@ -22,14 +22,23 @@ describe('breast-cancer passes staleness and metrics', () => {
   let report: Report;
   const progress: string[] = [];
   before(async () => {
-    report = await runTests(join(samples, 'breast-cancer/model.yaml'), { only: ['staleness', 'metrics'], onProgress: (e) => progress.push(`${e.suite}:${e.step}`) });
+    report = await runTests(join(samples, 'breast-cancer/model.yaml'), {
+      only: ['staleness', 'metrics'],
+      onProgress: (e) => progress.push(`${e.suite}:${e.step}`),
+    });
   });
 
   test('every gate that ran passes; the stress gates are listed as not run, so the verdict is incomplete', () => {
-    assert.deepEqual(report.gates.filter((g) => g.status === 'failed' || g.status === 'inconclusive').map((g) => g.message), []);
+    assert.deepEqual(
+      report.gates.filter((g) => g.status === 'failed' || g.status === 'inconclusive').map((g) => g.message),
+      [],
+    );
     const notRun = report.gates.filter((g) => g.status === 'not run');
     assert.deepEqual([...new Set(notRun.map((g) => g.suite))], ['stress'], notRun.map((g) => g.id).join(', '));
-    assert.deepEqual(notRun.filter((g) => g.suite === 'stress').map((g) => g.id), ['stress.p99', 'stress.rps', 'stress.errorRate', 'stress.correctness']);
+    assert.deepEqual(
+      notRun.filter((g) => g.suite === 'stress').map((g) => g.id),
+      ['stress.p99', 'stress.rps', 'stress.errorRate', 'stress.correctness'],
+    );
     assert.ok(notRun.filter((g) => g.suite === 'stress').every((g) => /limited to staleness, metrics \(--only\)/.test(g.reason ?? '')));
     assert.equal(report.summary.verdict, 'incomplete');
     assert.equal(report.summary.passed, false);
@@ -44,10 +53,19 @@ describe('breast-cancer passes staleness and metrics', () => {
     assert.equal(m.task, 'classification');
     assert.ok(m.rows > 100);
     assert.equal(m.skew!.maxAbsDiff, 0);
-    assert.equal(m.confusion!.matrix.flat().reduce((a, b) => a + b, 0), m.rows);
+    assert.equal(
+      m.confusion!.matrix.flat().reduce((a, b) => a + b, 0),
+      m.rows,
+    );
     assert.ok(m.overall.roc_auc! > 0.95);
-    assert.match(byId(report, 'metrics.accuracy').how, /scored through POST http:\/\/127\.0\.0\.1:\d+\/v2\/models\/breast-cancer\/versions\/1\.0\.0\/infer, served over v2 binary tensors/);
-    assert.ok(report.gates.some((g) => g.id.startsWith('metrics.accuracy@')), 'the slice gate ran');
+    assert.match(
+      byId(report, 'metrics.accuracy').how,
+      /scored through POST http:\/\/127\.0\.0\.1:\d+\/v2\/models\/breast-cancer\/versions\/1\.0\.0\/infer, served over v2 binary tensors/,
+    );
+    assert.ok(
+      report.gates.some((g) => g.id.startsWith('metrics.accuracy@')),
+      'the slice gate ran',
+    );
     assert.equal(m.slices?.length, 1);
     assert.equal(report.gates.filter((g) => g.id.startsWith('metrics.regression.')).length, 0, 'the sample (a first version) declares no maxRegression');
   });
@@ -112,7 +130,13 @@ test('maxRegression without a baseline: its gates are not run, with what to do, 
     const r = await runTests(await nextVersionManifest(dir), { only: ['metrics'] });
     valid(r);
     const reg = r.gates.filter((g) => g.id.startsWith('metrics.regression.'));
-    assert.deepEqual(reg.map((g) => [g.id, g.status]), [['metrics.regression.accuracy.absolute', 'not run'], ['metrics.regression.accuracy.relative', 'not run']]);
+    assert.deepEqual(
+      reg.map((g) => [g.id, g.status]),
+      [
+        ['metrics.regression.accuracy.absolute', 'not run'],
+        ['metrics.regression.accuracy.relative', 'not run'],
+      ],
+    );
     assert.match(reg[0]!.reason!, /no earlier version to compare with/);
     assert.match(reg[0]!.nextStep!, /--baseline/);
     assert.equal(r.summary.verdict, 'incomplete');
@@ -129,10 +153,17 @@ test('champion/challenger against a baseline manifest on the same rows', async (
     const b = r.suites.metrics!.baseline!;
     assert.equal(b.version, '0.9.0');
     // Same ONNX file: no change at all.
-    assert.deepEqual(b.comparisons.map((c) => [c.metric, c.absoluteChange, c.pass]), [['accuracy', 0, true]]);
-    assert.deepEqual(r.gates.filter((g) => g.id.startsWith('metrics.regression')).map((g) => [g.id, g.status, g.measured]), [
-      ['metrics.regression.accuracy.absolute', 'passed', 0], ['metrics.regression.accuracy.relative', 'passed', 0],
-    ]);
+    assert.deepEqual(
+      b.comparisons.map((c) => [c.metric, c.absoluteChange, c.pass]),
+      [['accuracy', 0, true]],
+    );
+    assert.deepEqual(
+      r.gates.filter((g) => g.id.startsWith('metrics.regression')).map((g) => [g.id, g.status, g.measured]),
+      [
+        ['metrics.regression.accuracy.absolute', 'passed', 0],
+        ['metrics.regression.accuracy.relative', 'passed', 0],
+      ],
+    );
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -144,7 +175,10 @@ test('diabetes: regression metrics over HTTP', async () => {
   const m = r.suites.metrics!;
   assert.equal(m.task, 'regression');
   assert.deepEqual(Object.keys(m.overall).sort(), ['mae', 'mape', 'r2', 'rmse']);
-  assert.ok(r.gates.filter((g) => g.suite === 'metrics').every((g) => g.status === 'passed'), r.gates.map((g) => g.message).join('\n'));
+  assert.ok(
+    r.gates.filter((g) => g.suite === 'metrics').every((g) => g.status === 'passed'),
+    r.gates.map((g) => g.message).join('\n'),
+  );
   assert.ok(m.residuals!.predicted.length === m.rows);
 });
 
@@ -159,11 +193,12 @@ describe('edge cases in the data', () => {
   });
 
   async function manifestWith(current: string, extra = ''): Promise<string> {
-    const text = (await readFile(join(bc, 'model.yaml'), 'utf8'))
-      .replace('artifact: model.onnx', `artifact: ${join(bc, 'model.onnx')}`)
-      .replace(/path: data\//g, `path: ${bc}/data/`)
-      .replace('reference: data/', `reference: ${bc}/data/`)
-      .replace('current: data/current.csv', 'current: current.csv') + extra;
+    const text =
+      (await readFile(join(bc, 'model.yaml'), 'utf8'))
+        .replace('artifact: model.onnx', `artifact: ${join(bc, 'model.onnx')}`)
+        .replace(/path: data\//g, `path: ${bc}/data/`)
+        .replace('reference: data/', `reference: ${bc}/data/`)
+        .replace('current: data/current.csv', 'current: current.csv') + extra;
     await writeFile(join(dir, 'current.csv'), current);
     await writeFile(join(dir, 'model.yaml'), text);
     return join(dir, 'model.yaml');
@@ -207,12 +242,18 @@ test('with url, the suites use a running server and leave it running', async () 
   try {
     const r = await runTests(join(samples, 'digits/model.yaml'), { only: ['metrics'], url: server.url });
     valid(r);
-    assert.ok(r.gates.filter((g) => g.suite === 'metrics').every((g) => g.status === 'passed'), r.gates.map((g) => g.message).join('\n'));
+    assert.ok(
+      r.gates.filter((g) => g.suite === 'metrics').every((g) => g.status === 'passed'),
+      r.gates.map((g) => g.message).join('\n'),
+    );
     assert.ok(byId(r, 'metrics.accuracy').how.includes(server.url));
     assert.equal(r.suites.metrics!.confusion!.labels.length, 10);
     const res = await fetch(`${server.url}/v2/health/ready`);
     assert.equal(res.status, 200, 'the server given with url is still serving');
-    await assert.rejects(runTests(join(samples, 'breast-cancer/model.yaml'), { only: ['metrics'], url: server.url }), (err: Error) => err instanceof TestUsageError && /does not serve breast-cancer version 1\.0\.0/.test(err.message));
+    await assert.rejects(
+      runTests(join(samples, 'breast-cancer/model.yaml'), { only: ['metrics'], url: server.url }),
+      (err: Error) => err instanceof TestUsageError && /does not serve breast-cancer version 1\.0\.0/.test(err.message),
+    );
   } finally {
     await server.close();
   }

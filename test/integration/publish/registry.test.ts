@@ -65,7 +65,8 @@ test('breast-cancer sample: publish, skopeo inspect --raw and copy, model layer 
 
     const pulled = await pullModel(r.reference, join(work, 'pulled-bc'), { retry: fast });
     assert.equal(pulled.digest, r.digest);
-    for (const f of ['model.onnx', 'model.yaml', 'report.json']) assert.deepEqual(readFileSync(join(work, 'pulled-bc', f)), readFileSync(join(sample.dir, f)), f);
+    for (const f of ['model.onnx', 'model.yaml', 'report.json'])
+      assert.deepEqual(readFileSync(join(work, 'pulled-bc', f)), readFileSync(join(sample.dir, f)), f);
 
     // same content to a layout: the same digest — one artifact, two stores
     const lay = await publishModel({ loaded, target: join(work, 'bc-layout'), gated: true, report: { json: reportPath } });
@@ -98,8 +99,15 @@ test('chunked upload (PATCH + Content-Range) and two-step upload store identical
     const repo = `ml/${loaded.manifest.metadata.name}`;
     const sizes: number[] = [];
     const r = await publishModel({
-      loaded, target: reg.ref(repo), gated: false, chunkThreshold: 64 * 1024, chunkSize: 50_000, retry: fast,
-      onProgress: (e) => { if (e.file === 'model.onnx' && e.bytes !== undefined && !e.done) sizes.push(e.bytes); },
+      loaded,
+      target: reg.ref(repo),
+      gated: false,
+      chunkThreshold: 64 * 1024,
+      chunkSize: 50_000,
+      retry: fast,
+      onProgress: (e) => {
+        if (e.file === 'model.onnx' && e.bytes !== undefined && !e.done) sizes.push(e.bytes);
+      },
     });
     assert.deepEqual(sizes, [0, 50_000, 100_000, 150_000, 200_000, 250_000, 300_000], 'one progress event per PATCH');
     await pullModel(r.reference, join(work, 'pulled-chunked'), { retry: fast });
@@ -120,7 +128,10 @@ test('a failed gate leaves no tag in the registry', async (t) => {
   try {
     const loaded = await f.load();
     const target = reg.ref(`ml/${loaded.manifest.metadata.name}`);
-    await assert.rejects(publishModel({ loaded, target, gated: true, report: { json: f.failingReport }, retry: fast }), (e: unknown) => e instanceof PublishError && e.exitCode === 1);
+    await assert.rejects(
+      publishModel({ loaded, target, gated: true, report: { json: f.failingReport }, retry: fast }),
+      (e: unknown) => e instanceof PublishError && e.exitCode === 1,
+    );
     assert.deepEqual((await listVersions(target, { retry: fast })).versions, []);
   } finally {
     f.cleanup();
@@ -133,19 +144,31 @@ test('the registry killed mid-push: clear error, no tag; restarted on the same s
   try {
     const loaded = await f.load();
     const target = reg.ref(`ml/${loaded.manifest.metadata.name}`);
-    const expected = (await publishModel({ loaded, target: join(work, 'expected-' + loaded.manifest.metadata.name), gated: true, report: { json: f.passingReport } })).digest;
+    const expected = (
+      await publishModel({ loaded, target: join(work, 'expected-' + loaded.manifest.metadata.name), gated: true, report: { json: f.passingReport } })
+    ).digest;
     let killed = false;
-    await assert.rejects(publishModel({
-      loaded, target, gated: true, report: { json: f.passingReport }, retry: fast,
-      onProgress: async (e) => {
-        if (e.step === 'blob' && e.done && !killed) { killed = true; await reg.kill(); }
+    await assert.rejects(
+      publishModel({
+        loaded,
+        target,
+        gated: true,
+        report: { json: f.passingReport },
+        retry: fast,
+        onProgress: async (e) => {
+          if (e.step === 'blob' && e.done && !killed) {
+            killed = true;
+            await reg.kill();
+          }
+        },
+      }),
+      (e: unknown) => {
+        assert.ok(e instanceof RegistryUnreachableError, String(e));
+        assert.match(e.message, new RegExp(`registry ${reg.host.replace(/\./g, '\\.')}: .* failed: connection refused`));
+        assert.match(e.message, /Fix: check that the registry .* is running/);
+        return true;
       },
-    }), (e: unknown) => {
-      assert.ok(e instanceof RegistryUnreachableError, String(e));
-      assert.match(e.message, new RegExp(`registry ${reg.host.replace(/\./g, '\\.')}: .* failed: connection refused`));
-      assert.match(e.message, /Fix: check that the registry .* is running/);
-      return true;
-    });
+    );
     assert.equal(killed, true);
     await reg.restart();
     const store = openStore(target, { retry: fast });
@@ -153,7 +176,10 @@ test('the registry killed mid-push: clear error, no tag; restarted on the same s
     const r = await publishModel({ loaded, target, gated: true, report: { json: f.passingReport }, retry: fast });
     assert.equal(r.digest, expected);
     assert.ok(r.skipped >= 1, 'the blob that made it before the kill is not uploaded again');
-    assert.equal(digestOf(await skopeoRaw(['inspect', '--raw', '--tls-verify=false', `docker://${reg.host}/ml/${loaded.manifest.metadata.name}:1.2.3`])), expected);
+    assert.equal(
+      digestOf(await skopeoRaw(['inspect', '--raw', '--tls-verify=false', `docker://${reg.host}/ml/${loaded.manifest.metadata.name}:1.2.3`])),
+      expected,
+    );
   } finally {
     f.cleanup();
   }
@@ -168,30 +194,48 @@ test('cancel during a chunked upload: the upload stops, nothing is tagged, a re-
     const chunks = { chunkThreshold: 64 * 1024, chunkSize: 50_000, retry: fast };
     const cancel = new AbortController();
     const sent: number[] = [];
-    await assert.rejects(publishModel({
-      loaded, target, gated: true, report: { json: f.passingReport }, ...chunks, signal: cancel.signal,
-      onProgress: (e) => {
-        if (e.file !== 'model.onnx' || e.done || e.bytes === undefined) return;
-        sent.push(e.bytes);
-        if (e.bytes >= 100_000) cancel.abort();
+    await assert.rejects(
+      publishModel({
+        loaded,
+        target,
+        gated: true,
+        report: { json: f.passingReport },
+        ...chunks,
+        signal: cancel.signal,
+        onProgress: (e) => {
+          if (e.file !== 'model.onnx' || e.done || e.bytes === undefined) return;
+          sent.push(e.bytes);
+          if (e.bytes >= 100_000) cancel.abort();
+        },
+      }),
+      (e: unknown) => {
+        assert.ok(e instanceof PublishCancelledError, String(e));
+        assert.match(e.message, /publish cancelled during .*; no version tag was written/);
+        return true;
       },
-    }), (e: unknown) => {
-      assert.ok(e instanceof PublishCancelledError, String(e));
-      assert.match(e.message, /publish cancelled during .*; no version tag was written/);
-      return true;
-    });
+    );
     assert.ok(Math.max(...sent) < 300_000, `the upload went on to the end after the cancel: ${sent.join(', ')}`);
     assert.deepEqual(await openStore(target, { retry: fast }).listTags(), [], 'no tag after a cancelled publish');
 
     // From the manifest on, a cancel no longer stops it: the version is tagged.
     const late = new AbortController();
     const r = await publishModel({
-      loaded, target, gated: true, report: { json: f.passingReport }, ...chunks, signal: late.signal,
-      onProgress: (e) => { if (e.step === 'manifest') late.abort(); },
+      loaded,
+      target,
+      gated: true,
+      report: { json: f.passingReport },
+      ...chunks,
+      signal: late.signal,
+      onProgress: (e) => {
+        if (e.step === 'manifest') late.abort();
+      },
     });
     assert.ok(r.skipped >= 1, 'blobs stored before the cancel are not uploaded again');
     assert.deepEqual(await openStore(target, { retry: fast }).listTags(), ['1.2.3']);
-    assert.equal(digestOf(await skopeoRaw(['inspect', '--raw', '--tls-verify=false', `docker://${reg.host}/ml/${loaded.manifest.metadata.name}:1.2.3`])), r.digest);
+    assert.equal(
+      digestOf(await skopeoRaw(['inspect', '--raw', '--tls-verify=false', `docker://${reg.host}/ml/${loaded.manifest.metadata.name}:1.2.3`])),
+      r.digest,
+    );
   } finally {
     f.cleanup();
   }
@@ -210,14 +254,28 @@ test('reports attach through the referrers tag schema (docker-registry 2.8 has n
     const a2 = await attachReport(`${reg.ref(repo)}@${r.digest}`, { json: f.failingReport }, { retry: fast });
     assert.equal(a1.fallbackTag, referrersTag(r.digest));
     // read-modify-write kept both
-    const index = JSON.parse((await skopeoRaw(['inspect', '--raw', '--tls-verify=false', `docker://${reg.host}/${repo}:${referrersTag(r.digest)}`])).toString('utf8'));
+    const index = JSON.parse(
+      (await skopeoRaw(['inspect', '--raw', '--tls-verify=false', `docker://${reg.host}/${repo}:${referrersTag(r.digest)}`])).toString('utf8'),
+    );
     assert.equal(index.mediaType, 'application/vnd.oci.image.index.v1+json');
-    assert.deepEqual(index.manifests.map((m: { digest: string }) => m.digest), [a1.digest, a2.digest]);
-    assert.deepEqual((await listReferrers(r.reference, { retry: fast })).map((d) => d.artifactType), ['application/vnd.modelgate.report.v1', 'application/vnd.modelgate.report.v1']);
+    assert.deepEqual(
+      index.manifests.map((m: { digest: string }) => m.digest),
+      [a1.digest, a2.digest],
+    );
+    assert.deepEqual(
+      (await listReferrers(r.reference, { retry: fast })).map((d) => d.artifactType),
+      ['application/vnd.modelgate.report.v1', 'application/vnd.modelgate.report.v1'],
+    );
     // the report manifest is stored with its subject (the registry ignores it but keeps the bytes)
-    const reportManifest = JSON.parse((await skopeoRaw(['inspect', '--raw', '--tls-verify=false', `docker://${reg.host}/${repo}@${a1.digest}`])).toString('utf8'));
+    const reportManifest = JSON.parse(
+      (await skopeoRaw(['inspect', '--raw', '--tls-verify=false', `docker://${reg.host}/${repo}@${a1.digest}`])).toString('utf8'),
+    );
     assert.equal(reportManifest.subject.digest, r.digest);
-    assert.deepEqual((await listVersions(reg.ref(repo), { retry: fast })).versions.map((v) => v.tag), ['1.2.3'], 'fallback tags are not versions');
+    assert.deepEqual(
+      (await listVersions(reg.ref(repo), { retry: fast })).versions.map((v) => v.tag),
+      ['1.2.3'],
+      'fallback tags are not versions',
+    );
   } finally {
     f.cleanup();
   }

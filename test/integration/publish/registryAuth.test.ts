@@ -61,13 +61,22 @@ for (const mode of ['htpasswd', 'token'] as const) {
       if (!haveTools) return t.skip('docker-registry, skopeo, htpasswd or openssl not installed');
       const f = makeModelFixture({ name: randomName() });
       try {
-        await assert.rejects(publishModel({ loaded: await f.load(), target: reg.ref('ml/wrong'), gated: false, retry: fast, credentials: { username: reg.username, password: 'not-the-password-xyz' } }), (e: unknown) => {
-          assert.ok(e instanceof RegistryError, String(e));
-          assert.equal(e.status, 401);
-          assert.match(e.message, /rejected the credentials from the caller/);
-          assert.doesNotMatch(e.message, /not-the-password-xyz/);
-          return true;
-        });
+        await assert.rejects(
+          publishModel({
+            loaded: await f.load(),
+            target: reg.ref('ml/wrong'),
+            gated: false,
+            retry: fast,
+            credentials: { username: reg.username, password: 'not-the-password-xyz' },
+          }),
+          (e: unknown) => {
+            assert.ok(e instanceof RegistryError, String(e));
+            assert.equal(e.status, 401);
+            assert.match(e.message, /rejected the credentials from the caller/);
+            assert.doesNotMatch(e.message, /not-the-password-xyz/);
+            return true;
+          },
+        );
       } finally {
         f.cleanup();
       }
@@ -80,15 +89,36 @@ for (const mode of ['htpasswd', 'token'] as const) {
         const loaded = await f.load();
         const repo = `ml/${loaded.manifest.metadata.name}`;
         const credentials = async () => ({ username: reg.username, password: reg.password });
-        const r = await publishModel({ loaded, target: reg.ref(repo), gated: true, report: { json: f.passingReport }, tags: ['stable'], retry: fast, credentials });
-        assert.deepEqual((await listVersions(reg.ref(repo), { credentials, retry: fast })).versions.map((v) => v.tag), ['1.2.3', 'stable']);
+        const r = await publishModel({
+          loaded,
+          target: reg.ref(repo),
+          gated: true,
+          report: { json: f.passingReport },
+          tags: ['stable'],
+          retry: fast,
+          credentials,
+        });
+        assert.deepEqual(
+          (await listVersions(reg.ref(repo), { credentials, retry: fast })).versions.map((v) => v.tag),
+          ['1.2.3', 'stable'],
+        );
         await pullModel(r.reference, join(work, 'pulled'), { credentials, retry: fast });
         assert.deepEqual(readFileSync(join(work, 'pulled', 'model.onnx')), readFileSync(f.modelPath));
-        const raw = await skopeoRaw(['inspect', '--raw', '--tls-verify=false', '--creds', `${reg.username}:${reg.password}`, `docker://${reg.host}/${repo}:1.2.3`]);
+        const raw = await skopeoRaw([
+          'inspect',
+          '--raw',
+          '--tls-verify=false',
+          '--creds',
+          `${reg.username}:${reg.password}`,
+          `docker://${reg.host}/${repo}:1.2.3`,
+        ]);
         assert.equal(digestOf(raw), r.digest);
         if (mode === 'token') {
           const seen = reg.tokenService!.requests.filter((q) => q.authorized);
-          assert.ok(seen.some((q) => q.scopes.includes(`repository:${repo}:pull,push`)), 'push token asked with pull,push scope');
+          assert.ok(
+            seen.some((q) => q.scopes.includes(`repository:${repo}:pull,push`)),
+            'push token asked with pull,push scope',
+          );
           assert.ok(seen.some((q) => q.account === reg.username));
         }
       } finally {
@@ -106,7 +136,10 @@ for (const mode of ['htpasswd', 'token'] as const) {
         writeFileSync(reportPath, report(true, meta));
         const dockerDir = join(work, 'docker');
         mkdirSync(dockerDir, { recursive: true });
-        writeFileSync(join(dockerDir, 'config.json'), JSON.stringify({ auths: { [reg.host]: { auth: Buffer.from(`${reg.username}:${reg.password}`).toString('base64') } } }));
+        writeFileSync(
+          join(dockerDir, 'config.json'),
+          JSON.stringify({ auths: { [reg.host]: { auth: Buffer.from(`${reg.username}:${reg.password}`).toString('base64') } } }),
+        );
         const target = reg.ref(`cli/${meta.name}`);
         const [ok, bad, good] = await runCli([
           { args: ['publish', manifest, '--to', target, '--report', reportPath], env: { ...isolated, DOCKER_CONFIG: dockerDir } },

@@ -36,7 +36,9 @@ function start(args: string[]): Promise<{ url: string; child: ChildProcess }> {
   children.push(child);
   let stdout = '';
   let stderr = '';
-  child.stderr!.on('data', (d) => { stderr += d; });
+  child.stderr!.on('data', (d) => {
+    stderr += d;
+  });
   return new Promise<{ url: string; child: ChildProcess }>((resolveUrl, reject) => {
     child.stdout!.on('data', (d) => {
       stdout += d;
@@ -87,7 +89,8 @@ const admin = (node: string, path: string, init: { method?: string; body?: unkno
 async function servedCounts(node: string): Promise<Record<string, number>> {
   const text = await (await fetch(`${node}/metrics`)).text();
   const out: Record<string, number> = {};
-  for (const m of text.matchAll(/^modelgate_requests_total\{model="breast-cancer",version="([^"]+)",protocol="v1",status="200"\} (\d+)/gm)) out[m[1]!] = Number(m[2]);
+  for (const m of text.matchAll(/^modelgate_requests_total\{model="breast-cancer",version="([^"]+)",protocol="v1",status="200"\} (\d+)/gm))
+    out[m[1]!] = Number(m[2]);
   return out;
 }
 
@@ -97,14 +100,17 @@ const row = new Array(30).fill(0).map((_, i) => (i % 7) + 0.5);
 
 function load(node: string, amount: number): Promise<autocannon.Result> {
   return new Promise((resolveRun, reject) => {
-    autocannon({
-      url: `${node}/v1/models/${MODEL}:predict`,
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ instances: [row] }),
-      connections: 8,
-      amount,
-    }, (err, result) => (err ? reject(err) : resolveRun(result)));
+    autocannon(
+      {
+        url: `${node}/v1/models/${MODEL}:predict`,
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ instances: [row] }),
+        connections: 8,
+        amount,
+      },
+      (err, result) => (err ? reject(err) : resolveRun(result)),
+    );
   });
 }
 
@@ -139,7 +145,11 @@ test('an empty token file is refused at start-up', async () => {
 test('deploy v2 as a 10 % canary under load: no failed request, ~10 % served by v2; a wrong token changes nothing; rollback → all v1', async () => {
   const { url: node, close } = await adminNode();
   try {
-    const outcome = await deployRemote({ url: checkRemoteUrl(node, 'test'), token: TOKEN, canaryPercent: 10 }, { name: MODEL, version: '2.0.0' }, refs['2.0.0']!);
+    const outcome = await deployRemote(
+      { url: checkRemoteUrl(node, 'test'), token: TOKEN, canaryPercent: 10 },
+      { name: MODEL, version: '2.0.0' },
+      refs['2.0.0']!,
+    );
     assert.equal(outcome.loaded, 'loaded');
     assert.equal(outcome.action, 'canary');
     assert.deepEqual(outcome.weights, { '2.0.0': 10, '1.0.0': 90 });
@@ -165,7 +175,11 @@ test('deploy v2 as a 10 % canary under load: no failed request, ~10 % served by 
     assert.ok(share >= 0.05 && share <= 0.15, `v2 share ${(share * 100).toFixed(1)} % is outside 5–15 %`);
 
     // a request naming a version gets exactly that version, whatever the split
-    const named = await fetch(`${node}/v1/models/${MODEL}/versions/2.0.0:predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ instances: [row] }) });
+    const named = await fetch(`${node}/v1/models/${MODEL}/versions/2.0.0:predict`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ instances: [row] }),
+    });
     assert.equal(named.status, 200);
 
     const rb = await admin(node, `/models/${MODEL}/rollback`, { method: 'POST' });
@@ -195,7 +209,10 @@ test('deployRemote without a canary activates; re-deploying the same version is 
     assert.equal(again.action, 'activated');
     assert.deepEqual(again.weights, { '2.0.0': 100, '1.0.0': 0 });
     await assert.rejects(deployRemote({ ...target, token: 'wrong' }, { name: MODEL, version: '1.0.0' }, refs['1.0.0']!), /refused the admin token/);
-    await assert.rejects(deployRemote({ url: checkRemoteUrl(plainNode, 'test'), token: TOKEN }, { name: MODEL, version: '2.0.0' }, refs['2.0.0']!), /has no admin API/);
+    await assert.rejects(
+      deployRemote({ url: checkRemoteUrl(plainNode, 'test'), token: TOKEN }, { name: MODEL, version: '2.0.0' }, refs['2.0.0']!),
+      /has no admin API/,
+    );
     const listed = (await (await admin(node, '/models')).json()) as { models: { defaultVersion: string }[] };
     assert.equal(listed.models[0]!.defaultVersion, '2.0.0');
   } finally {
@@ -217,7 +234,9 @@ test('modelgate deploy --remote: refuses plain http to another host and a missin
     assert.equal(noToken.code, 2, noToken.stderr);
     assert.match(noToken.stderr, /needs the node's admin token/);
 
-    const r = await cli(['deploy', manifest, '--to', layout, '--remote', node, '--force', '--quick', '--duration', '1s', '--no-progress'], { MODELGATE_ADMIN_TOKEN: TOKEN });
+    const r = await cli(['deploy', manifest, '--to', layout, '--remote', node, '--force', '--quick', '--duration', '1s', '--no-progress'], {
+      MODELGATE_ADMIN_TOKEN: TOKEN,
+    });
     assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
     assert.match(r.stderr, /remote http:\/\/127\.0\.0\.1:\d+: loaded, activated \(traffic: 3\.0\.0 100%/);
     const listed = (await (await admin(node, '/models')).json()) as { models: { defaultVersion: string; versions: { version: string; source?: string }[] }[] };

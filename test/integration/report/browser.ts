@@ -40,7 +40,9 @@ export interface Probe {
 /** Console errors/warnings, uncaught page errors and request URLs of one page. */
 export function probe(page: Page): Probe {
   const p: Probe = { errors: [], requests: [] };
-  page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') p.errors.push(`console.${m.type()}: ${m.text()}`); });
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') p.errors.push(`console.${m.type()}: ${m.text()}`);
+  });
   page.on('pageerror', (e) => p.errors.push(`pageerror: ${e.message}`));
   page.on('request', (r) => p.requests.push(r.url()));
   return p;

@@ -97,11 +97,19 @@ describe('HTML report in headless Chromium', { skip }, () => {
         assert.equal(failedRows, report.gates.filter((g) => !g.pass).length);
         const statuses = await page.$$eval('[data-section="gates"] tbody tr[data-status]', (trs) => trs.map((t) => t.getAttribute('data-status')));
         const rank = (s: string | null) => ['failed', 'inconclusive', 'not run', 'passed'].indexOf(s ?? '');
-        assert.deepEqual(statuses, [...statuses].sort((a, b) => rank(a) - rank(b)), 'gates that need attention come first');
+        assert.deepEqual(
+          statuses,
+          [...statuses].sort((a, b) => rank(a) - rank(b)),
+          'gates that need attention come first',
+        );
 
         const dataRows = await page.$$eval('[data-section="gates"] [data-table="datasets"] tbody tr', (trs) => trs.map((t) => t.textContent ?? ''));
         assert.equal(dataRows.length, report.datasets?.length ?? 0, 'one row per dataset the gates used');
-        for (const d of report.datasets ?? []) assert.ok(dataRows.some((t) => t.includes(d.path) && t.includes(String(d.rowsRead))), `${d.path} with its row counts`);
+        for (const d of report.datasets ?? [])
+          assert.ok(
+            dataRows.some((t) => t.includes(d.path) && t.includes(String(d.rowsRead))),
+            `${d.path} with its row counts`,
+          );
 
         const verdict = await page.getAttribute('[data-verdict]', 'data-verdict');
         assert.equal(verdict, report.summary.verdict);
@@ -122,7 +130,9 @@ describe('HTML report in headless Chromium', { skip }, () => {
         const m = report.suites.metrics?.confusion;
         if (exp.confusion) {
           assert.ok(m, 'fixture has a confusion matrix');
-          const cells = await page.$$eval('table[data-table="confusion"] td[data-cell]', (tds) => tds.map((td) => [td.getAttribute('data-cell'), Number(td.getAttribute('data-count')), td.textContent]));
+          const cells = await page.$$eval('table[data-table="confusion"] td[data-cell]', (tds) =>
+            tds.map((td) => [td.getAttribute('data-cell'), Number(td.getAttribute('data-count')), td.textContent]),
+          );
           assert.equal(cells.length, exp.confusion * exp.confusion);
           for (const [cell, count, text] of cells) {
             const [i, j] = String(cell).split('-').map(Number);
@@ -166,11 +176,14 @@ describe('HTML report in headless Chromium', { skip }, () => {
       const slo = report.suites.stress!.slo!;
       assert.ok(kpis?.includes(`noise floor ${slo.noiseFloorP99Ms}`) || kpis?.includes('noise floor'), kpis ?? '');
       assert.match(kpis ?? '', /95% interval [\d.]+–[\d.]+ ms over 2 runs/);
-      assert.match(await page.textContent('[data-section="stress"]') ?? '', /Other programs used 1(\.02)? of 2 cores during the run at 200/);
+      assert.match((await page.textContent('[data-section="stress"]')) ?? '', /Other programs used 1(\.02)? of 2 cores during the run at 200/);
       await showTab(page, 'staleness', ['feature-drift']);
       const heads = await page.$$eval('table[data-table="drift"] thead th', (ths) => ths.map((t) => t.textContent));
       assert.ok(heads.includes('Adjusted p') && heads.includes('PSI'), heads.join(' | '));
-      assert.match(await page.textContent('[data-section="staleness"] [data-caption="multiple-testing"]') ?? '', /Multiple testing: Benjamini–Hochberg over the 29 features/);
+      assert.match(
+        (await page.textContent('[data-section="staleness"] [data-caption="multiple-testing"]')) ?? '',
+        /Multiple testing: Benjamini–Hochberg over the 29 features/,
+      );
       assert.deepEqual(seen.errors, []);
     } finally {
       await page.close();

@@ -16,7 +16,9 @@ import { postJson, sample } from './helpers';
 for (const name of ['breast-cancer', 'digits']) {
   describe(`${name}: live health and the staleness suite`, () => {
     let server: RunningServer;
-    before(async () => { server = await startServer({ manifests: [sample(name)], port: 0 }); });
+    before(async () => {
+      server = await startServer({ manifests: [sample(name)], port: 0 });
+    });
     after(() => server.close());
 
     test('the same rows give the same PSI per feature, to 1e-9', async (t) => {
@@ -35,7 +37,10 @@ for (const name of ['breast-cancer', 'digits']) {
         const res = await postJson(`${server.url}/v1/models/${name}:predict`, { instances });
         assert.equal(res.status, 200, res.text);
       }
-      const health = await (await fetch(`${server.url}/v1/models/${name}/health`)).json() as { rows: number; features: { name: string; psi: number | null }[] };
+      const health = (await (await fetch(`${server.url}/v1/models/${name}/health`)).json()) as {
+        rows: number;
+        features: { name: string; psi: number | null }[];
+      };
       assert.equal(health.rows, rows);
       const live = new Map(health.features.map((f) => [f.name, f.psi]));
 
@@ -44,7 +49,10 @@ for (const name of ['breast-cancer', 'digits']) {
       const compared = table.outcomes.map((o) => o.drift).filter((d) => d.psi !== undefined);
       assert.ok(compared.length >= (name === 'digits' ? 3 : 30), `${compared.length} features with a PSI`);
       if (name === 'digits') {
-        assert.deepEqual(compared.map((d) => d.feature), ['image: row mean', 'image: row standard deviation', 'image: distance to the reference centroid']);
+        assert.deepEqual(
+          compared.map((d) => d.feature),
+          ['image: row mean', 'image: row standard deviation', 'image: distance to the reference centroid'],
+        );
         assert.equal(health.features.length, 3, 'live health watches the image as a whole too');
       }
       let largest = 0;

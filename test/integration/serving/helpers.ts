@@ -22,14 +22,22 @@ export async function postJson(url: string, body: unknown): Promise<{ status: nu
   const r = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
   const text = await r.text();
   let json: unknown;
-  try { json = JSON.parse(text); } catch { json = undefined; }
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
   return { status: r.status, json, text };
 }
 
 /** The first `n` rows of a sample's validation CSV, feature columns only (the label is last). */
 export function validationRows(name: string, n: number, width: number): number[][] {
   const text = readFileSync(resolve(root, 'samples', name, 'data/validation.csv'), 'utf8');
-  return text.trim().split('\n').slice(1, n + 1).map((l) => l.split(',').slice(0, width).map(Number));
+  return text
+    .trim()
+    .split('\n')
+    .slice(1, n + 1)
+    .map((l) => l.split(',').slice(0, width).map(Number));
 }
 
 /** Sum of a metric's samples in Prometheus text whose labels include `labels`. */

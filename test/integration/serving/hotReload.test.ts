@@ -21,11 +21,21 @@ const nextReload = () => new Promise<ReloadEvent>((r) => waiters.push(r));
 before(async () => {
   copy = await copySample('breast-cancer');
   server = await startServer({
-    manifests: [copy.manifest, sample('digits')], port: 0, watch: true,
-    onReload: (e) => { reloads.push(e); const w = waiters; waiters = []; for (const f of w) f(e); },
+    manifests: [copy.manifest, sample('digits')],
+    port: 0,
+    watch: true,
+    onReload: (e) => {
+      reloads.push(e);
+      const w = waiters;
+      waiters = [];
+      for (const f of w) f(e);
+    },
   });
 });
-after(async () => { await server.close(); await copy.cleanup(); });
+after(async () => {
+  await server.close();
+  await copy.cleanup();
+});
 
 const bcBody = JSON.stringify({ instances: validationRows('breast-cancer', 1, 30) });
 const digitsBody = JSON.stringify({ instances: validationRows('digits', 1, 64) });
@@ -59,17 +69,25 @@ test('a version change under load swaps with zero failed requests', async (t) =>
     let watching = true;
     const watcher = (async () => {
       while (watching) {
-        const r = await postJson(`${server.url}/v2/models/breast-cancer/infer`, { inputs: [{ name: 'features', shape: [1, 30], datatype: 'FP32', data: JSON.parse(bcBody).instances[0] }] });
+        const r = await postJson(`${server.url}/v2/models/breast-cancer/infer`, {
+          inputs: [{ name: 'features', shape: [1, 30], datatype: 'FP32', data: JSON.parse(bcBody).instances[0] }],
+        });
         if (r.status !== 200) failures++;
-        else { seen.add(r.json.model_version); seenWaiters.get(r.json.model_version)?.(); }
+        else {
+          seen.add(r.json.model_version);
+          seenWaiters.get(r.json.model_version)?.();
+        }
         // pacing, not waiting for anything: a sample every ~10 ms is enough and
         // leaves the server to the load generators
         await new Promise((res) => setTimeout(res, 10));
       }
     })();
     // no event says "the load is flowing": the server's own counters do
-    const flowing = () => waitFor('both load generators to be answered', async () =>
-      (await v1Answers('breast-cancer')) - bcBefore >= steady && (await v1Answers('digits')) - digitsBefore >= steady);
+    const flowing = () =>
+      waitFor(
+        'both load generators to be answered',
+        async () => (await v1Answers('breast-cancer')) - bcBefore >= steady && (await v1Answers('digits')) - digitsBefore >= steady,
+      );
     let event: ReloadEvent | undefined;
     let reloadMs = 0;
     try {
@@ -109,9 +127,16 @@ test('a version change under load swaps with zero failed requests', async (t) =>
   assert.equal(during.failures, 0);
   assert.ok(during.seen.has('1.0.0') && during.seen.has('1.0.1'), `versions seen: ${[...during.seen]}`);
   const status = (await (await fetch(`${server.url}/v1/models/breast-cancer`)).json()) as { model_version_status: { version: string }[] };
-  assert.deepEqual(status.model_version_status.map((v) => v.version), ['1.0.1']);
-  t.diagnostic(`breast-cancer during reload: ${a.requests} requests, ${Math.round(a.rps)} req/s, p99 ${a.latencyUs.p99} µs, 0 failed; file change → new version serving in ${Math.round(during.reloadMs)} ms`);
-  t.diagnostic(`digits p99 without reload: ${quiet.b.latencyUs.p99} µs at ${Math.round(quiet.b.rps)} req/s; during the breast-cancer reload: ${b.latencyUs.p99} µs at ${Math.round(b.rps)} req/s (max ${b.latencyUs.max} µs vs ${quiet.b.latencyUs.max} µs)`);
+  assert.deepEqual(
+    status.model_version_status.map((v) => v.version),
+    ['1.0.1'],
+  );
+  t.diagnostic(
+    `breast-cancer during reload: ${a.requests} requests, ${Math.round(a.rps)} req/s, p99 ${a.latencyUs.p99} µs, 0 failed; file change → new version serving in ${Math.round(during.reloadMs)} ms`,
+  );
+  t.diagnostic(
+    `digits p99 without reload: ${quiet.b.latencyUs.p99} µs at ${Math.round(quiet.b.rps)} req/s; during the breast-cancer reload: ${b.latencyUs.p99} µs at ${Math.round(b.rps)} req/s (max ${b.latencyUs.max} µs vs ${quiet.b.latencyUs.max} µs)`,
+  );
 });
 
 type ModelList = { models: { name: string; defaultVersion: string; lastError?: string }[] };

@@ -12,7 +12,9 @@ import { readTable } from '../../../server/manifest/dataset';
 import { root, sample } from './helpers';
 
 let dir: string;
-before(async () => { dir = await mkdtemp(join(tmpdir(), 'mg-score-')); });
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'mg-score-'));
+});
 after(() => rm(dir, { recursive: true, force: true }));
 
 const cli = (...args: string[]) => spawnSync(process.execPath, [resolve(root, 'bin/modelgate.js'), ...args], { cwd: root, encoding: 'utf8' });
@@ -49,7 +51,10 @@ test('score keeps an id column and writes prediction for regression', async () =
   assert.equal(r.status, 0, r.stderr);
   const lines = (await readFile(output, 'utf8')).trim().split('\n');
   assert.equal(lines[0], 'id,prediction');
-  assert.deepEqual(lines.slice(1).map((l) => l.split(',')[0]), ['p0', 'p1', 'p2', 'p3', 'p4']);
+  assert.deepEqual(
+    lines.slice(1).map((l) => l.split(',')[0]),
+    ['p0', 'p1', 'p2', 'p3', 'p4'],
+  );
   for (const l of lines.slice(1)) assert.ok(Number.isFinite(Number(l.split(',')[1])));
 });
 

@@ -31,7 +31,13 @@ describe('malformed input corpus', () => {
     ['empty instances', '/v1/models/breast-cancer:predict', { instances: [] }, 400, /empty; send at least one instance/],
     ['wrong shape: 29 values', '/v1/models/breast-cancer:predict', { instances: [good[0]!.slice(1)] }, 400, /shape \[29\].*takes 30 numbers/],
     ['wrong shape: nested too deep', '/v1/models/breast-cancer:predict', { instances: [[good[0]]] }, 400, /shape \[1, 30\]/],
-    ['wrong dtype: a word', '/v1/models/breast-cancer:predict', { instances: [row({ 3: 'big' })] }, 400, /instances\[0\]\[3\] \(feature "mean area"\) is the string "big"/],
+    [
+      'wrong dtype: a word',
+      '/v1/models/breast-cancer:predict',
+      { instances: [row({ 3: 'big' })] },
+      400,
+      /instances\[0\]\[3\] \(feature "mean area"\) is the string "big"/,
+    ],
     ['wrong dtype: quoted number', '/v1/models/breast-cancer:predict', { instances: [row({ 3: '1001' })] }, 400, /without quotes/],
     ['wrong dtype: boolean', '/v1/models/breast-cancer:predict', { instances: [row({ 0: true })] }, 400, /boolean true/],
     ['"NaN" string', '/v1/models/breast-cancer:predict', { instances: [row({ 5: 'NaN' })] }, 400, /NaN and Infinity are not accepted/],
@@ -46,9 +52,27 @@ describe('malformed input corpus', () => {
     ['unknown model', '/v1/models/lung-cancer:predict', { instances: [good[0]] }, 404, /not served/],
     ['unknown version', '/v1/models/breast-cancer/versions/2.0.0:predict', { instances: [good[0]] }, 404, /no version 2\.0\.0/],
     ['unknown label', '/v1/models/breast-cancer/labels/canary:predict', { instances: [good[0]] }, 404, /no version labelled "canary"/],
-    ['v2 wrong shape', '/v2/models/breast-cancer/infer', { inputs: [{ name: 'features', shape: [1, 29], datatype: 'FP32', data: good[0]!.slice(1) }] }, 400, /takes 30/],
-    ['v2 "NaN" in data', '/v2/models/breast-cancer/infer', { inputs: [{ name: 'features', shape: [1, 30], datatype: 'FP32', data: row({ 1: 'NaN' }) }] }, 400, /NaN and Infinity/],
-    ['v2 wrong dtype', '/v2/models/breast-cancer/infer', { inputs: [{ name: 'features', shape: [1, 30], datatype: 'BOOL', data: good[0] }] }, 400, /BOOL takes true or false/],
+    [
+      'v2 wrong shape',
+      '/v2/models/breast-cancer/infer',
+      { inputs: [{ name: 'features', shape: [1, 29], datatype: 'FP32', data: good[0]!.slice(1) }] },
+      400,
+      /takes 30/,
+    ],
+    [
+      'v2 "NaN" in data',
+      '/v2/models/breast-cancer/infer',
+      { inputs: [{ name: 'features', shape: [1, 30], datatype: 'FP32', data: row({ 1: 'NaN' }) }] },
+      400,
+      /NaN and Infinity/,
+    ],
+    [
+      'v2 wrong dtype',
+      '/v2/models/breast-cancer/infer',
+      { inputs: [{ name: 'features', shape: [1, 30], datatype: 'BOOL', data: good[0] }] },
+      400,
+      /BOOL takes true or false/,
+    ],
     ['v2 no inputs', '/v2/models/breast-cancer/infer', { id: 'x' }, 400, /inputs/],
     ['v2 unknown version', '/v2/models/breast-cancer/versions/3.0.0/infer', { inputs: [] }, 404, /no version 3\.0\.0/],
   ];
@@ -82,7 +106,11 @@ describe('batched and unbatched serving agree', () => {
     batched = await startServer({ manifests: [sample('digits')], port: 0 });
     direct = await startServer({ manifests: [copy.manifest], port: 0 });
   });
-  after(async () => { await batched.close(); await direct.close(); await copy.cleanup(); });
+  after(async () => {
+    await batched.close();
+    await direct.close();
+    await copy.cleanup();
+  });
 
   test('60 concurrent requests: batched results equal one-at-a-time results within float tolerance', async () => {
     const rows = validationRows('digits', 60, 64);
@@ -90,7 +118,9 @@ describe('batched and unbatched serving agree', () => {
     // a first round opens the keep-alive connections; in the second the 60
     // requests leave together and reach the server in the same few reads
     await Promise.all([send(batched.url), send(direct.url)]);
-    const batchesBefore = Number(/modelgate_batch_size_count\{model="digits",version="1.0.0"\} (\d+)/.exec(await (await fetch(`${batched.url}/metrics`)).text())![1]);
+    const batchesBefore = Number(
+      /modelgate_batch_size_count\{model="digits",version="1.0.0"\} (\d+)/.exec(await (await fetch(`${batched.url}/metrics`)).text())![1],
+    );
     const [a, b] = await Promise.all([send(batched.url), send(direct.url)]);
     for (let i = 0; i < rows.length; i++) {
       assert.equal(a[i]!.status, 200);
@@ -114,14 +144,40 @@ describe('batched and unbatched serving agree', () => {
 
 describe('a model with two named inputs over HTTP', () => {
   let server: RunningServer;
-  before(async () => { server = await startServer({ manifests: [fixture('two-inputs')], port: 0 }); });
+  before(async () => {
+    server = await startServer({ manifests: [fixture('two-inputs')], port: 0 });
+  });
   after(() => server.close());
 
   test('v1 row objects, v1 columnar and v2 tensors give the same logits', async () => {
-    const v1 = await postJson(`${server.url}/v1/models/two-inputs:predict`, { instances: [{ numeric: [1, 2, 3], color: 'green' }, { numeric: [5, 6, 7], color: 'red' }] });
-    const col = await postJson(`${server.url}/v1/models/two-inputs:predict`, { inputs: { numeric: [[1, 2, 3], [5, 6, 7]], color: [['green'], ['red']] } });
+    const v1 = await postJson(`${server.url}/v1/models/two-inputs:predict`, {
+      instances: [
+        { numeric: [1, 2, 3], color: 'green' },
+        { numeric: [5, 6, 7], color: 'red' },
+      ],
+    });
+    const col = await postJson(`${server.url}/v1/models/two-inputs:predict`, {
+      inputs: {
+        numeric: [
+          [1, 2, 3],
+          [5, 6, 7],
+        ],
+        color: [['green'], ['red']],
+      },
+    });
     const v2 = await postJson(`${server.url}/v2/models/two-inputs/infer`, {
-      inputs: [{ name: 'color', shape: [2, 1], datatype: 'BYTES', data: ['green', 'red'] }, { name: 'numeric', shape: [2, 3], datatype: 'FP32', data: [[1, 2, 3], [5, 6, 7]] }],
+      inputs: [
+        { name: 'color', shape: [2, 1], datatype: 'BYTES', data: ['green', 'red'] },
+        {
+          name: 'numeric',
+          shape: [2, 3],
+          datatype: 'FP32',
+          data: [
+            [1, 2, 3],
+            [5, 6, 7],
+          ],
+        },
+      ],
       outputs: [{ name: 'logits' }],
     });
     assert.equal(v1.status, 200, v1.text);
@@ -130,10 +186,16 @@ describe('a model with two named inputs over HTTP', () => {
     const logits = v1.json.predictions.map((p: { logits: number[] }) => p.logits);
     // numeric standardized: [0,0,0] and [2,2,2] → column sums of W × 2 = [1, 2.5, 1];
     // onehot green adds [0,2,0], red adds [2,0,0]
-    assert.deepEqual(logits, [[0, 2, 0], [3, 2.5, 1]]);
+    assert.deepEqual(logits, [
+      [0, 2, 0],
+      [3, 2.5, 1],
+    ]);
     assert.deepEqual(col.json.outputs.logits, logits);
     assert.deepEqual(v2.json.outputs, [{ name: 'logits', datatype: 'FP32', shape: [2, 3], data: logits.flat() }]);
-    assert.deepEqual(v1.json.predictions.map((p: { label: string }) => p.label), ['b', 'a']);
+    assert.deepEqual(
+      v1.json.predictions.map((p: { label: string }) => p.label),
+      ['b', 'a'],
+    );
   });
 
   test('a missing input is a 400 naming it', async () => {

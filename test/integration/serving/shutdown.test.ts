@@ -10,7 +10,10 @@ import { root, sample, validationRows } from './helpers';
 
 const body = JSON.stringify({ instances: validationRows('digits', 4, 64) });
 
-interface Outcome { status?: number; error?: string }
+interface Outcome {
+  status?: number;
+  error?: string;
+}
 
 function post(url: string, agent: Agent): Promise<Outcome> {
   return new Promise((resolveOutcome) => {
@@ -57,8 +60,12 @@ function startCli(args: string[]) {
   const child = spawn(process.execPath, [bin, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
-  child.stdout.on('data', (d) => { stdout += d; });
-  child.stderr.on('data', (d) => { stderr += d; });
+  child.stdout.on('data', (d) => {
+    stdout += d;
+  });
+  child.stderr.on('data', (d) => {
+    stderr += d;
+  });
   const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
   const listening = new Promise<string>((resolveUrl, reject) => {
     child.stdout.on('data', () => {

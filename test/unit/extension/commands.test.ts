@@ -4,7 +4,12 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { COMMAND_CATEGORY, COMMANDS, isManifestPath, MANIFEST_COMMANDS } from '../../../extension/commandIds';
 
-interface Contributed { command: string; title: string; category?: string; icon?: string }
+interface Contributed {
+  command: string;
+  title: string;
+  category?: string;
+  icon?: string;
+}
 const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8'));
 const contributed: Contributed[] = pkg.contributes.commands;
 
@@ -29,7 +34,10 @@ test('every menu entry names a contributed command, and manifest commands are in
   const explorer = pkg.contributes.menus['explorer/context'] as { command: string; when: string }[];
   const onManifests = explorer.filter((e) => e.when.includes('model.yaml')).map((e) => e.command);
   assert.deepEqual([...onManifests].sort(), [...MANIFEST_COMMANDS].sort());
-  assert.ok(explorer.some((e) => e.command === 'modelgate.createManifest' && e.when.includes('.onnx')), 'Create manifest is offered on .onnx files');
+  assert.ok(
+    explorer.some((e) => e.command === 'modelgate.createManifest' && e.when.includes('.onnx')),
+    'Create manifest is offered on .onnx files',
+  );
 });
 
 test('activation covers manifests and the report panel; the schema stays associated', () => {

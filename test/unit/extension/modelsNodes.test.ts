@@ -9,10 +9,23 @@ const base: Report = JSON.parse(readFileSync(join(__dirname, '..', '..', 'fixtur
 const now = new Date(new Date(base.createdAt).getTime() + 5 * 60_000);
 const three = base.gates.slice(0, 3);
 const summary = (verdict: Report['summary']['verdict'], failed: number): Report['summary'] => ({
-  verdict, passed: verdict === 'passed', gates: 3, failed, inconclusive: 0, notRun: 0, suitesRun: ['staleness', 'metrics', 'stress'], suitesNotRun: [], errors: [],
+  verdict,
+  passed: verdict === 'passed',
+  gates: 3,
+  failed,
+  inconclusive: 0,
+  notRun: 0,
+  suitesRun: ['staleness', 'metrics', 'stress'],
+  suitesNotRun: [],
+  errors: [],
 });
 const passed: Report = { ...base, cancelled: false, gates: three.map((g) => ({ ...g, status: 'passed', pass: true })), summary: summary('passed', 0) };
-const failed: Report = { ...base, cancelled: false, gates: three.map((g, i) => ({ ...g, status: i === 0 ? 'failed' : 'passed', pass: i !== 0 })), summary: summary('failed', 1) };
+const failed: Report = {
+  ...base,
+  cancelled: false,
+  gates: three.map((g, i) => ({ ...g, status: i === 0 ? 'failed' : 'passed', pass: i !== 0 })),
+  summary: summary('failed', 1),
+};
 
 test('a manifest row shows the model and a pass/fail icon, or that it is untested', () => {
   assert.deepEqual(manifestRow('a/model.yaml', undefined), { label: 'a/model.yaml', description: 'not tested', icon: 'circle-large-outline' });
@@ -24,16 +37,30 @@ test('a manifest row shows the model and a pass/fail icon, or that it is unteste
 test('details list version, last result and the server only when it serves this model', () => {
   const idle = detailRows(passed, { running: false }, now).map((r) => r.label);
   assert.deepEqual(idle, [`version ${base.model.version}`, '✓ 3/3 gates · 5 min ago']);
-  const serving = detailRows(failed, { running: true, url: 'http://127.0.0.1:8080', models: [{ name: base.model.name, version: base.model.version }] }, now).map((r) => r.label);
+  const serving = detailRows(
+    failed,
+    { running: true, url: 'http://127.0.0.1:8080', models: [{ name: base.model.name, version: base.model.version }] },
+    now,
+  ).map((r) => r.label);
   assert.deepEqual(serving, [`version ${base.model.version}`, '✗ 2/3 gates · 5 min ago', 'serving at http://127.0.0.1:8080']);
   const other = detailRows(passed, { running: true, url: 'http://127.0.0.1:8080', models: [{ name: 'someone-else', version: '1.0.0' }] }, now);
   assert.equal(other.length, 2);
-  assert.deepEqual(detailRows(undefined, { running: false }, now).map((r) => r.label), ['no test run yet']);
+  assert.deepEqual(
+    detailRows(undefined, { running: false }, now).map((r) => r.label),
+    ['no test run yet'],
+  );
 });
 
 test('published versions: newest first as given, gated or UNGATED, labels and age; at most five, then a summary row', () => {
   const at = new Date('2026-01-01T12:00:00Z');
-  const v = (tag: string, gated: boolean | undefined, aliases: string[] = []) => ({ tag, digest: `sha256:${tag}`, gated, gates: gated ? '3/3 passed' : undefined, aliases, created: '2026-01-01T10:00:00Z' });
+  const v = (tag: string, gated: boolean | undefined, aliases: string[] = []) => ({
+    tag,
+    digest: `sha256:${tag}`,
+    gated,
+    gates: gated ? '3/3 passed' : undefined,
+    aliases,
+    created: '2026-01-01T10:00:00Z',
+  });
   const rows = publishedRows({ location: '/w/.modelgate/registry/m', versions: [v('1.2.0', true, ['stable']), v('1.1.0', false)] }, at);
   assert.deepEqual(rows, [
     { label: 'published 1.2.0', description: 'gated · 3/3 passed · stable · 2 h ago', icon: 'package' },
@@ -44,6 +71,8 @@ test('published versions: newest first as given, gated or UNGATED, labels and ag
   assert.deepEqual(many.at(-1), { label: '2 older versions', description: 'oci://r/m', icon: 'history' });
   assert.deepEqual(publishedRows({ location: '/w/layout', versions: [] }, at), [{ label: 'not published yet', description: '/w/layout', icon: 'package' }]);
   const err = publishedRows({ error: 'registry r: list tags failed: connection refused. Fix: start it' }, at);
-  assert.deepEqual(err, [{ label: 'published versions unavailable', description: 'registry r: list tags failed: connection refused. Fix: start it', icon: 'warning' }]);
+  assert.deepEqual(err, [
+    { label: 'published versions unavailable', description: 'registry r: list tags failed: connection refused. Fix: start it', icon: 'warning' },
+  ]);
   assert.ok(publishedRows({ error: 'x'.repeat(300) }, at)[0]!.description!.length <= 120);
 });

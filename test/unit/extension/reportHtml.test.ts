@@ -2,7 +2,12 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { reportHtml } from '../../../extension/webview/reportHtml';
 
-const input = { cspSource: 'https://file+.vscode-resource.vscode-cdn.net', scriptUri: 'https://file+.vscode-resource.vscode-cdn.net/ext/dist/webview.js', nonce: 'abcdefghijklmnop0123', title: 'Report: a "b" <c>' };
+const input = {
+  cspSource: 'https://file+.vscode-resource.vscode-cdn.net',
+  scriptUri: 'https://file+.vscode-resource.vscode-cdn.net/ext/dist/webview.js',
+  nonce: 'abcdefghijklmnop0123',
+  title: 'Report: a "b" <c>',
+};
 
 test('the page allows only the nonce-tagged bundle to run', () => {
   const html = reportHtml(input);

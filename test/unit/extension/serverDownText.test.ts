@@ -4,13 +4,16 @@ import { RETRY, serverDownMessage, serverFailedStatus, serverStartFailure, SHOW_
 
 test('a missing server module says which file, who chose it and how to fix it', () => {
   const fromSetting = serverStartFailure({ path: '/opt/mg/server.js', fromSetting: true }, false);
-  assert.equal(fromSetting, 'the language server "/opt/mg/server.js" set in modelgate.server.path does not exist; correct the setting, or clear it to use the bundled server');
+  assert.equal(
+    fromSetting,
+    'the language server "/opt/mg/server.js" set in modelgate.server.path does not exist; correct the setting, or clear it to use the bundled server',
+  );
   const bundled = serverStartFailure({ path: '/ext/dist/server.js', fromSetting: false }, false);
   assert.match(bundled, /^the bundled language server "\/ext\/dist\/server\.js" is missing; reinstall the ModelGate extension/);
   assert.doesNotMatch(bundled, /modelgate\.server\.path/);
 });
 
-test('a server that exists but does not start carries the client\'s error text', () => {
+test("a server that exists but does not start carries the client's error text", () => {
   assert.equal(
     serverStartFailure({ path: '/ext/dist/server.js', fromSetting: false }, true, new Error('Connection to server got closed. Server will not be restarted. ')),
     'the language server did not start: Connection to server got closed. Server will not be restarted.',
@@ -24,7 +27,10 @@ test('a server that exists but does not start carries the client\'s error text',
 
 test('a command names itself and the reason, and points at the two actions it offers', () => {
   const m = serverDownMessage('Serve model', { kind: 'failed', reason: 'the bundled language server "/e/dist/server.js" is missing' });
-  assert.equal(m, `ModelGate: "Serve model" needs the ModelGate language server, but it failed to start: the bundled language server "/e/dist/server.js" is missing. Fix the cause, then choose "${RETRY}" (or run "ModelGate: Restart language server"); "${SHOW_LOG}" has the details.`);
+  assert.equal(
+    m,
+    `ModelGate: "Serve model" needs the ModelGate language server, but it failed to start: the bundled language server "/e/dist/server.js" is missing. Fix the cause, then choose "${RETRY}" (or run "ModelGate: Restart language server"); "${SHOW_LOG}" has the details.`,
+  );
   assert.match(serverDownMessage('Publish', { kind: 'starting' }), /"Publish" needs the ModelGate language server, but it is not running\./);
 });
 

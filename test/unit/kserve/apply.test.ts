@@ -16,19 +16,37 @@ import {
 import type { KubeObject } from '../../../server/publish/kserve';
 import { input } from './helpers';
 
-interface Ctx { name: string; cluster: string; namespace?: string }
+interface Ctx {
+  name: string;
+  cluster: string;
+  namespace?: string;
+}
 
 function fakeClient(opts: { contexts: Ctx[]; current: string; patchError?: unknown; readResult?: KubeObject; readError?: unknown }) {
   const calls = { patch: [] as unknown[][], read: [] as KubeObject[], load: [] as string[] };
   class KubeConfig {
     private current = opts.current;
-    loadFromDefault(): void { calls.load.push('default'); }
-    loadFromFile(p: string): void { calls.load.push(p); }
-    getContexts(): Ctx[] { return opts.contexts; }
-    getCurrentContext(): string { return this.current; }
-    setCurrentContext(n: string): void { this.current = n; }
-    getContextObject(n: string): Ctx | null { return opts.contexts.find((c) => c.name === n) ?? null; }
-    getCurrentCluster(): { server: string } { return { server: `https://${this.current}.example:6443` }; }
+    loadFromDefault(): void {
+      calls.load.push('default');
+    }
+    loadFromFile(p: string): void {
+      calls.load.push(p);
+    }
+    getContexts(): Ctx[] {
+      return opts.contexts;
+    }
+    getCurrentContext(): string {
+      return this.current;
+    }
+    setCurrentContext(n: string): void {
+      this.current = n;
+    }
+    getContextObject(n: string): Ctx | null {
+      return opts.contexts.find((c) => c.name === n) ?? null;
+    }
+    getCurrentCluster(): { server: string } {
+      return { server: `https://${this.current}.example:6443` };
+    }
   }
   const KubernetesObjectApi = {
     makeApiClient: () => ({
@@ -48,24 +66,41 @@ function fakeClient(opts: { contexts: Ctx[]; current: string; patchError?: unkno
   return { importer: async () => ({ KubeConfig, KubernetesObjectApi }), calls };
 }
 
-const CONTEXTS: Ctx[] = [{ name: 'kind-dev', cluster: 'kind', namespace: 'team-a' }, { name: 'prod', cluster: 'prod' }];
+const CONTEXTS: Ctx[] = [
+  { name: 'kind-dev', cluster: 'kind', namespace: 'team-a' },
+  { name: 'prod', cluster: 'prod' },
+];
 
 function httpError(code: number, message: string): Error {
   return Object.assign(new Error(`HTTP-Code: ${code}`), { code, body: JSON.stringify({ kind: 'Status', message }) });
 }
 
 test('without the package: says which package to install, pinned to 1.x, and that --dry-run works', async () => {
-  const missing = async () => { throw Object.assign(new Error("Cannot find package '@kubernetes/client-node'"), { code: 'ERR_MODULE_NOT_FOUND' }); };
-  await assert.rejects(loadKubernetesClient(missing), (e: unknown) => e instanceof KServeError && e.message.includes(CLIENT_INSTALL) && /--dry-run/.test(e.message) && CLIENT_INSTALL.endsWith('@1.3.0'));
+  const missing = async () => {
+    throw Object.assign(new Error("Cannot find package '@kubernetes/client-node'"), { code: 'ERR_MODULE_NOT_FOUND' });
+  };
+  await assert.rejects(
+    loadKubernetesClient(missing),
+    (e: unknown) => e instanceof KServeError && e.message.includes(CLIENT_INSTALL) && /--dry-run/.test(e.message) && CLIENT_INSTALL.endsWith('@1.3.0'),
+  );
 });
 
 test('a package that fails to load (2.x on Node 20) names the Node version and the 1.x fix', async () => {
-  const broken = async () => { throw new SyntaxError('undici: Unexpected token'); };
-  await assert.rejects(loadKubernetesClient(broken), (e: unknown) => e instanceof KServeError && /failed to load/.test(e.message) && e.message.includes(process.versions.node) && e.message.includes(CLIENT_INSTALL));
+  const broken = async () => {
+    throw new SyntaxError('undici: Unexpected token');
+  };
+  await assert.rejects(
+    loadKubernetesClient(broken),
+    (e: unknown) =>
+      e instanceof KServeError && /failed to load/.test(e.message) && e.message.includes(process.versions.node) && e.message.includes(CLIENT_INSTALL),
+  );
 });
 
 test('a module without the 1.x exports is refused; a default-export (CommonJS) shape is accepted', async () => {
-  await assert.rejects(loadKubernetesClient(async () => ({ something: 1 })), /does not export KubeConfig/);
+  await assert.rejects(
+    loadKubernetesClient(async () => ({ something: 1 })),
+    /does not export KubeConfig/,
+  );
   const { importer } = fakeClient({ contexts: CONTEXTS, current: 'kind-dev' });
   const mod = await importer();
   const loaded = await loadKubernetesClient(async () => ({ default: mod }));
@@ -85,7 +120,7 @@ test('server-side apply: patch(obj, undefined, undefined, "modelgate", true, "ap
   assert.deepEqual(fake.calls.load, ['default']);
 });
 
-test('namespace: the object\'s own, else the option, else the context\'s, else default; never on cluster-scoped objects', async () => {
+test("namespace: the object's own, else the option, else the context's, else default; never on cluster-scoped objects", async () => {
   const noNs = generateInferenceService(input({ deploy: { kubernetes: {} } }));
   const csc = generateStorageContainer({ image: 'x/modelgate:1' });
   const run = async (o: { context?: string; namespace?: string }) => {
@@ -99,7 +134,7 @@ test('namespace: the object\'s own, else the option, else the context\'s, else d
   assert.deepEqual(await run({ context: 'prod' }), [undefined, 'default', 'models']);
 });
 
-test('context: the manifest\'s is selected; an unknown one lists the known contexts', async () => {
+test("context: the manifest's is selected; an unknown one lists the known contexts", async () => {
   const fake = fakeClient({ contexts: CONTEXTS, current: 'kind-dev' });
   const c = await connectCluster({ importer: fake.importer, context: 'prod' });
   assert.equal(c.context, 'prod');
@@ -119,10 +154,17 @@ test('an explicit kubeconfig file is loaded instead of the default; dryRun asks 
 });
 
 test('a failed apply becomes a KServeError naming the object, the context and the fix', async () => {
-  const fake = fakeClient({ contexts: CONTEXTS, current: 'kind-dev', patchError: httpError(403, 'inferenceservices.serving.kserve.io "breast-cancer" is forbidden') });
+  const fake = fakeClient({
+    contexts: CONTEXTS,
+    current: 'kind-dev',
+    patchError: httpError(403, 'inferenceservices.serving.kserve.io "breast-cancer" is forbidden'),
+  });
   const c = await connectCluster({ importer: fake.importer });
-  await assert.rejects(c.apply([generateInferenceService(input())]), (e: unknown) =>
-    e instanceof KServeError && /InferenceService models\/breast-cancer/.test(e.message) && /context "kind-dev"/.test(e.message) && /RBAC/.test(e.message));
+  await assert.rejects(
+    c.apply([generateInferenceService(input())]),
+    (e: unknown) =>
+      e instanceof KServeError && /InferenceService models\/breast-cancer/.test(e.message) && /context "kind-dev"/.test(e.message) && /RBAC/.test(e.message),
+  );
 });
 
 test('read: the stored object, undefined when absent (404), an error otherwise', async () => {
@@ -141,7 +183,10 @@ test('error wording: KServe missing, bad credentials, webhook rejection, unreach
   const t = { object: generateInferenceService(input()), context: 'kind-dev', server: 'https://127.0.0.1:6443' };
   assert.match(describeApplyError(new Error('Unrecognized API version and kind: serving.kserve.io/v1beta1 InferenceService'), t), /Install KServe/);
   assert.match(describeApplyError(httpError(401, 'Unauthorized'), t), /credentials \(401\)/);
-  assert.match(describeApplyError(httpError(422, 'admission webhook denied the request: invalid protocol'), t), /webhook \(422\): admission webhook denied the request: invalid protocol/);
+  assert.match(
+    describeApplyError(httpError(422, 'admission webhook denied the request: invalid protocol'), t),
+    /webhook \(422\): admission webhook denied the request: invalid protocol/,
+  );
   const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:6443'), { code: 'ECONNREFUSED' });
   assert.match(describeApplyError(refused, t), /cannot reach the API server of context "kind-dev" \(https:\/\/127\.0\.0\.1:6443\) \(ECONNREFUSED\)/);
 });

@@ -28,7 +28,9 @@ test('runtime null leaves the choice to KServe; a named runtime is passed throug
 test('storageUri uses the modelgate:// scheme and pins the artifact digest, not the tag', () => {
   const uri = generateInferenceService(input()).spec.predictor.model.storageUri;
   assert.equal(uri, `modelgate://registry.example.com/ml/breast-cancer@${DIGEST_V2}`);
-  const byDigest = generateInferenceService(input({}, { artifact: { reference: `oci://registry.example.com:5000/ml/breast-cancer@${DIGEST_V2}`, digest: DIGEST_V2 } }));
+  const byDigest = generateInferenceService(
+    input({}, { artifact: { reference: `oci://registry.example.com:5000/ml/breast-cancer@${DIGEST_V2}`, digest: DIGEST_V2 } }),
+  );
   assert.equal(byDigest.spec.predictor.model.storageUri, `modelgate://registry.example.com:5000/ml/breast-cancer@${DIGEST_V2}`);
 });
 
@@ -149,7 +151,10 @@ test('namespace: from deploy.kubernetes.namespace, overridable, omitted when nei
   assert.equal(generateInferenceService(input()).metadata.namespace, 'models');
   assert.equal(generateInferenceService(input({}, { namespace: 'staging' })).metadata.namespace, 'staging');
   assert.equal('namespace' in generateInferenceService(input({ deploy: { kubernetes: {} } })).metadata, false);
-  assert.throws(() => generateInferenceService(input({}, { namespace: 'Prod_1' })), (e: unknown) => e instanceof KServeError && e.field === 'deploy.kubernetes.namespace');
+  assert.throws(
+    () => generateInferenceService(input({}, { namespace: 'Prod_1' })),
+    (e: unknown) => e instanceof KServeError && e.field === 'deploy.kubernetes.namespace',
+  );
 });
 
 test('name-predictor-namespace longer than 63 is refused with how much to cut (kserve#4807)', () => {

@@ -2,13 +2,7 @@
 // KServe's storage-initializer injection it relies on.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  CREDENTIAL_ENV,
-  generateInferenceService,
-  generateStorageContainer,
-  KServeError,
-  modelRepositoryPath,
-} from '../../../server/publish/kserve';
+import { CREDENTIAL_ENV, generateInferenceService, generateStorageContainer, KServeError, modelRepositoryPath } from '../../../server/publish/kserve';
 import { input } from './helpers';
 
 const IMAGE = 'registry.example.com/tools/modelgate:0.1.0';
@@ -39,14 +33,20 @@ test('the pod runs `modelgate pull --layout triton <storageUri> /mnt/models`', (
   assert.deepEqual(argv, ['modelgate', 'pull', '--layout', 'triton', uri, '/mnt/models']);
 });
 
-test('the storage URI is claimed by this container only, not by KServe\'s defaults or its modelcar path', () => {
+test("the storage URI is claimed by this container only, not by KServe's defaults or its modelcar path", () => {
   const uri = generateInferenceService(input()).spec.predictor.model.storageUri;
   assert.ok(uri.startsWith('modelgate://'));
   // KServe's default storage initializer formats (helm chart), matched as Go does: HasPrefix / unanchored regexp.
   const prefixes = ['gs://', 's3://', 'hdfs://', 'webhdfs://', 'hf://', 'oci://', 'pvc://'];
   const regexes = ['https://(.+?).blob.core.windows.net/(.+)', 'https://(.+?).file.core.windows.net/(.+)', 'https?://(.+)/(.+)'];
-  assert.equal(prefixes.some((p) => uri.startsWith(p)), false);
-  assert.equal(regexes.some((r) => new RegExp(r).test(uri)), false);
+  assert.equal(
+    prefixes.some((p) => uri.startsWith(p)),
+    false,
+  );
+  assert.equal(
+    regexes.some((r) => new RegExp(r).test(uri)),
+    false,
+  );
 });
 
 test('the model lands where Triton looks: <name>/1/model.onnx under /mnt/models', () => {
@@ -55,20 +55,32 @@ test('the model lands where Triton looks: <name>/1/model.onnx under /mnt/models'
 
 test('registry credentials come from an optional basic-auth Secret, in the variables modelgate reads', () => {
   const env = generateStorageContainer({ image: IMAGE }).spec.container.env ?? [];
-  assert.deepEqual(env.map((e) => e.name), [CREDENTIAL_ENV.username, CREDENTIAL_ENV.password]);
-  assert.deepEqual(env.map((e) => e.valueFrom?.secretKeyRef), [
-    { name: 'modelgate-registry', key: 'username', optional: true },
-    { name: 'modelgate-registry', key: 'password', optional: true },
-  ]);
+  assert.deepEqual(
+    env.map((e) => e.name),
+    [CREDENTIAL_ENV.username, CREDENTIAL_ENV.password],
+  );
+  assert.deepEqual(
+    env.map((e) => e.valueFrom?.secretKeyRef),
+    [
+      { name: 'modelgate-registry', key: 'username', optional: true },
+      { name: 'modelgate-registry', key: 'password', optional: true },
+    ],
+  );
   assert.equal(generateStorageContainer({ image: IMAGE, credentialsSecret: 'ghcr' }).spec.container.env?.[0]?.valueFrom?.secretKeyRef.name, 'ghcr');
   assert.equal(generateStorageContainer({ image: IMAGE, credentialsSecret: null }).spec.container.env, undefined);
 });
 
 test('plainHttp adds --plain-http to the command', () => {
-  assert.deepEqual(generateStorageContainer({ image: IMAGE, plainHttp: true }).spec.container.command, ['modelgate', 'pull', '--layout', 'triton', '--plain-http']);
+  assert.deepEqual(generateStorageContainer({ image: IMAGE, plainHttp: true }).spec.container.command, [
+    'modelgate',
+    'pull',
+    '--layout',
+    'triton',
+    '--plain-http',
+  ]);
 });
 
-test('runs unprivileged with KServe\'s default storage-initializer budget unless told otherwise', () => {
+test("runs unprivileged with KServe's default storage-initializer budget unless told otherwise", () => {
   const c = generateStorageContainer({ image: IMAGE }).spec.container;
   assert.equal(c.securityContext?.allowPrivilegeEscalation, false);
   assert.equal(c.securityContext?.runAsNonRoot, true);
@@ -79,7 +91,10 @@ test('runs unprivileged with KServe\'s default storage-initializer budget unless
 });
 
 test('an image is required and a bad name is refused', () => {
-  assert.throws(() => generateStorageContainer({ image: '' }), (e: unknown) => e instanceof KServeError && /modelgate CLI/.test(e.message));
+  assert.throws(
+    () => generateStorageContainer({ image: '' }),
+    (e: unknown) => e instanceof KServeError && /modelgate CLI/.test(e.message),
+  );
   assert.throws(() => generateStorageContainer({ image: 'a b' }), KServeError);
   assert.throws(() => generateStorageContainer({ image: IMAGE, name: 'ModelGate' }), /DNS-1123/);
   assert.throws(() => generateStorageContainer({ image: IMAGE, resources: { requests: { cpu: '2' }, limits: { cpu: '1' } } }), /above its limit/);

@@ -52,7 +52,9 @@ export function schemaValidator(file: 'inferenceservice' | 'clusterstoragecontai
 export function schemaErrors(file: 'inferenceservice' | 'clusterstoragecontainer', obj: unknown): string[] {
   const v = schemaValidator(file);
   if (v(obj)) return [];
-  return (v.errors ?? []).map((e) => `${e.instancePath} ${e.message}${e.params && 'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : ''}`);
+  return (v.errors ?? []).map(
+    (e) => `${e.instancePath} ${e.message}${e.params && 'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : ''}`,
+  );
 }
 
 /** A deep copy to mutate in negative tests. */

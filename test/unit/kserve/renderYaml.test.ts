@@ -20,7 +20,10 @@ test('every object becomes one document, and parsing gives the objects back', ()
   const text = renderYaml(objects());
   const docs = parseAllDocuments(text);
   assert.equal(docs.length, 2);
-  assert.deepEqual(docs.map((d) => d.toJS()), objects());
+  assert.deepEqual(
+    docs.map((d) => d.toJS()),
+    objects(),
+  );
   assert.ok(text.startsWith('---\n'));
 });
 

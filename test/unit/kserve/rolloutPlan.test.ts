@@ -23,13 +23,21 @@ const V2 = { reference: REF_V2, digest: DIGEST_V2, version: '1.2.0' };
 
 /** 1.1.0 as it was generated when it was deployed. */
 function v1Object(over: Parameters<typeof input>[0] = {}): InferenceService {
-  return generateInferenceService(input({ metadata: { version: '1.1.0' }, ...over }, { artifact: { reference: REF_V1, digest: DIGEST_V1 }, previous: undefined }));
+  return generateInferenceService(
+    input({ metadata: { version: '1.1.0' }, ...over }, { artifact: { reference: REF_V1, digest: DIGEST_V1 }, previous: undefined }),
+  );
 }
 
 /** 1.2.0 as read back from a cluster mid-canary: status and server metadata included. */
 function v2FromCluster(): InferenceService {
   const o = clone(generateInferenceService(input({ deploy: { kubernetes: { namespace: 'models', canaryPercent: 10 } } })));
-  Object.assign(o.metadata, { uid: 'u-1', resourceVersion: '4711', generation: 3, creationTimestamp: '2026-01-01T00:00:00Z', managedFields: [{ manager: 'modelgate' }] });
+  Object.assign(o.metadata, {
+    uid: 'u-1',
+    resourceVersion: '4711',
+    generation: 3,
+    creationTimestamp: '2026-01-01T00:00:00Z',
+    managedFields: [{ manager: 'modelgate' }],
+  });
   o.metadata.annotations!['kubectl.kubernetes.io/last-applied-configuration'] = '{}';
   (o as unknown as Record<string, unknown>).status = { url: 'http://breast-cancer.models.example.com' };
   return o;
@@ -91,8 +99,14 @@ test('rolling back a rollback returns to the newer revision', () => {
 
 test('rollback refuses: the same revision, another model, or a previous object without a digest', () => {
   const current = generateInferenceService(input());
-  assert.throws(() => planRollback({ current, previous: current }), (e: unknown) => e instanceof KServeError && /already serves 1\.2\.0/.test(e.message));
-  assert.throws(() => planRollback({ current, previous: generateInferenceService(input({ metadata: { name: 'digits' } })) }), /for InferenceService "digits", not "breast-cancer"/);
+  assert.throws(
+    () => planRollback({ current, previous: current }),
+    (e: unknown) => e instanceof KServeError && /already serves 1\.2\.0/.test(e.message),
+  );
+  assert.throws(
+    () => planRollback({ current, previous: generateInferenceService(input({ metadata: { name: 'digits' } })) }),
+    /for InferenceService "digits", not "breast-cancer"/,
+  );
   const noDigest = clone(v1Object());
   delete noDigest.metadata.annotations![ANNOTATION.digest];
   assert.throws(() => planRollback({ current, previous: noDigest }), /carries no modelgate\.dev\/artifact-digest/);
@@ -111,7 +125,10 @@ test('promotion removes canaryTrafficPercent and changes nothing else', () => {
 test('a deployment mode change is refused before the cluster does it', () => {
   const serverless = generateInferenceService(input());
   const raw = generateInferenceService(input({ deploy: { kubernetes: { mode: 'raw', namespace: 'models' } } }));
-  assert.throws(() => checkModeChange(serverless, raw), (e: unknown) => e instanceof KServeError && e.field === 'deploy.kubernetes.mode' && /kubectl delete isvc breast-cancer/.test(e.message));
+  assert.throws(
+    () => checkModeChange(serverless, raw),
+    (e: unknown) => e instanceof KServeError && e.field === 'deploy.kubernetes.mode' && /kubectl delete isvc breast-cancer/.test(e.message),
+  );
   assert.doesNotThrow(() => checkModeChange(serverless, serverless));
   assert.doesNotThrow(() => checkModeChange(undefined, raw));
 });

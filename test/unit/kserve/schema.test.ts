@@ -31,21 +31,29 @@ test('generated InferenceServices are valid for every hardware, mode and canary 
 test('the sample models generate valid InferenceServices', () => {
   for (const sample of ['breast-cancer', 'diabetes', 'digits']) {
     const m = parse(readFileSync(`samples/${sample}/model.yaml`, 'utf8')) as ModelManifest;
-    const o = generateInferenceService({ manifest: m, artifact: { reference: `oci://registry.example.com/ml/${sample}:${m.metadata.version}`, digest: DIGEST_V2 } });
+    const o = generateInferenceService({
+      manifest: m,
+      artifact: { reference: `oci://registry.example.com/ml/${sample}:${m.metadata.version}`, digest: DIGEST_V2 },
+    });
     assert.deepEqual(schemaErrors(ISVC, o), [], sample);
   }
 });
 
 test('a rollback object is valid too', () => {
   const current = generateInferenceService(input());
-  const previous = generateInferenceService(input({ metadata: { version: '1.1.0' } }, { artifact: { reference: REF_V1, digest: DIGEST_V1 }, previous: undefined }));
+  const previous = generateInferenceService(
+    input({ metadata: { version: '1.1.0' } }, { artifact: { reference: REF_V1, digest: DIGEST_V1 }, previous: undefined }),
+  );
   assert.deepEqual(schemaErrors(ISVC, planRollback({ current, previous })), []);
 });
 
 test('negative: a misspelt predictor field fails instead of being pruned', () => {
   const o = clone(generateInferenceService(input())) as unknown as { spec: { predictor: Record<string, unknown> } };
   o.spec.predictor.canaryTraficPercent = 10;
-  assert.ok(schemaErrors(ISVC, o).some((e) => /canaryTraficPercent/.test(e)), 'typo must fail');
+  assert.ok(
+    schemaErrors(ISVC, o).some((e) => /canaryTraficPercent/.test(e)),
+    'typo must fail',
+  );
 });
 
 test('negative: a misspelt model field (storageURI) fails', () => {
@@ -53,8 +61,14 @@ test('negative: a misspelt model field (storageURI) fails', () => {
   o.spec.predictor.model.storageURI = o.spec.predictor.model.storageUri;
   delete o.spec.predictor.model.storageUri;
   const errs = schemaErrors(ISVC, o);
-  assert.ok(errs.some((e) => /storageURI/.test(e)), errs.join('\n'));
-  assert.ok(errs.some((e) => /storageUri/.test(e)), 'the missing storageUri is reported too');
+  assert.ok(
+    errs.some((e) => /storageURI/.test(e)),
+    errs.join('\n'),
+  );
+  assert.ok(
+    errs.some((e) => /storageUri/.test(e)),
+    'the missing storageUri is reported too',
+  );
 });
 
 test('negative: a misspelt metadata field (annotation) fails', () => {
@@ -128,7 +142,7 @@ test('generated ClusterStorageContainers are valid (default, plain HTTP, no cred
   }
 });
 
-test('negative: a storage container with args fails (they would replace KServe\'s [uri, /mnt/models])', () => {
+test("negative: a storage container with args fails (they would replace KServe's [uri, /mnt/models])", () => {
   const o = clone(generateStorageContainer({ image: 'x/modelgate:1' })) as unknown as { spec: { container: Record<string, unknown> } };
   o.spec.container.args = ['--verbose'];
   assert.ok(schemaErrors(CSC, o).some((e) => /\(args\)/.test(e)));
@@ -158,7 +172,10 @@ test('negative: a namespace on the cluster-scoped storage container fails; so do
 });
 
 test('each schema says which KServe CRD it was written from', () => {
-  for (const [file, crd] of [[ISVC, 'config/crd/full/serving.kserve.io_inferenceservices.yaml'], [CSC, 'config/crd/full/serving.kserve.io_clusterstoragecontainers.yaml']] as const) {
+  for (const [file, crd] of [
+    [ISVC, 'config/crd/full/serving.kserve.io_inferenceservices.yaml'],
+    [CSC, 'config/crd/full/serving.kserve.io_clusterstoragecontainers.yaml'],
+  ] as const) {
     const s = JSON.parse(readFileSync(`test/fixtures/kserve/${file}.schema.json`, 'utf8')) as { $comment: string };
     assert.ok(s.$comment.includes(crd) && /commit [0-9a-f]{40}/.test(s.$comment), file);
   }

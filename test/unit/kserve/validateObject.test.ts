@@ -27,13 +27,25 @@ test('minReplicas above maxReplicas is refused; maxReplicas 0 means unbounded', 
 
 test('a request above its limit is refused', () => {
   const p = validateResources({ requests: { cpu: '1500m', memory: '1Gi' }, limits: { cpu: '1', memory: '1024Mi' } }, 'r');
-  assert.deepEqual(p.map((x) => x.path), ['r.requests.cpu']);
+  assert.deepEqual(
+    p.map((x) => x.path),
+    ['r.requests.cpu'],
+  );
 });
 
 test('extended resources: a limit is required, whole numbers only, a request must equal the limit', () => {
-  assert.deepEqual(validateResources({ requests: { 'nvidia.com/gpu': '1' } }, 'r').map((x) => x.path), ['r.limits.nvidia.com/gpu']);
-  assert.deepEqual(validateResources({ limits: { 'nvidia.com/gpu': '500m' } }, 'r').map((x) => x.path), ['r.limits.nvidia.com/gpu']);
-  assert.deepEqual(validateResources({ requests: { 'nvidia.com/gpu': '1' }, limits: { 'nvidia.com/gpu': '2' } }, 'r').map((x) => x.path), ['r.requests.nvidia.com/gpu']);
+  assert.deepEqual(
+    validateResources({ requests: { 'nvidia.com/gpu': '1' } }, 'r').map((x) => x.path),
+    ['r.limits.nvidia.com/gpu'],
+  );
+  assert.deepEqual(
+    validateResources({ limits: { 'nvidia.com/gpu': '500m' } }, 'r').map((x) => x.path),
+    ['r.limits.nvidia.com/gpu'],
+  );
+  assert.deepEqual(
+    validateResources({ requests: { 'nvidia.com/gpu': '1' }, limits: { 'nvidia.com/gpu': '2' } }, 'r').map((x) => x.path),
+    ['r.requests.nvidia.com/gpu'],
+  );
   assert.deepEqual(validateResources({ requests: { 'nvidia.com/gpu': '1' }, limits: { 'nvidia.com/gpu': '1' } }, 'r'), []);
 });
 
@@ -76,7 +88,9 @@ test('a namespace on a cluster-scoped object is reported', () => {
 });
 
 test('storage container: args, another container name, and a format with both prefix and regex are reported', () => {
-  const o = clone(generateStorageContainer({ image: 'x/modelgate:1' })) as unknown as KubeObject & { spec: { container: Record<string, unknown>; supportedUriFormats: unknown[] } };
+  const o = clone(generateStorageContainer({ image: 'x/modelgate:1' })) as unknown as KubeObject & {
+    spec: { container: Record<string, unknown>; supportedUriFormats: unknown[] };
+  };
   o.spec.container.args = ['x'];
   o.spec.container.name = 'init';
   o.spec.supportedUriFormats = [{ prefix: 'a://', regex: 'b' }];

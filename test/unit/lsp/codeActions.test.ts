@@ -23,10 +23,18 @@ function result(f: Fixture, a: CodeAction | undefined): string {
 }
 
 test('"Fill signature from model" replaces the section with the ONNX inputs/outputs and the CSV features', async () => {
-  const f = s.doc(`${HEAD}model:\n  artifact: model.onnx\n  task: classification\nsignature:\n  inputs:\n    - name: wrong|\n      dtype: int64\n      shape: [1]\n  outputs: []\ndata:\n  labelColumn: target\n  training:\n    - path: data/train.csv\n`);
-  const out = result(f, (await run(f)).find((a) => a.title === 'Fill signature from model'));
+  const f = s.doc(
+    `${HEAD}model:\n  artifact: model.onnx\n  task: classification\nsignature:\n  inputs:\n    - name: wrong|\n      dtype: int64\n      shape: [1]\n  outputs: []\ndata:\n  labelColumn: target\n  training:\n    - path: data/train.csv\n`,
+  );
+  const out = result(
+    f,
+    (await run(f)).find((a) => a.title === 'Fill signature from model'),
+  );
   const sig = parse(out).signature;
-  assert.deepEqual(sig.inputs.map((i: { name: string }) => i.name), ['features']);
+  assert.deepEqual(
+    sig.inputs.map((i: { name: string }) => i.name),
+    ['features'],
+  );
   assert.deepEqual(sig.inputs[0].shape, ['batch', 30]);
   assert.equal(sig.inputs[0].dtype, 'float32');
   assert.equal(sig.inputs[0].features.length, 30, 'training header minus the label column');
@@ -48,7 +56,10 @@ test('"Fill signature from model" adds the section after model when there is non
 
 test('"Add missing required field" inserts the key at the mapping\'s indentation', async () => {
   const f = s.doc(`${HEAD}mo|del:\n    artifact: model.onnx\n  # comment\nserving:\n  threads: 1\n`);
-  const out = result(f, (await run(f, [diag(f, 'MG107', ['model'], { missing: 'task' })])).find((a) => a.title === 'Add missing required field `task`'));
+  const out = result(
+    f,
+    (await run(f, [diag(f, 'MG107', ['model'], { missing: 'task' })])).find((a) => a.title === 'Add missing required field `task`'),
+  );
   assert.equal(out, `${HEAD}model:\n    artifact: model.onnx\n    task: classification\n  # comment\nserving:\n  threads: 1\n`);
 });
 
@@ -73,14 +84,26 @@ test('"Change to `suggestion`" renames an unknown key', async () => {
 
 test('"Normalise label frequencies" rescales to three decimals summing to exactly 1', async () => {
   const f = s.doc(`${HEAD}data:\n  labelFrequencies: {a: 1, b: 1, c: 1|}\n`);
-  const out = result(f, (await run(f)).find((a) => a.title === 'Normalise label frequencies'));
+  const out = result(
+    f,
+    (await run(f)).find((a) => a.title === 'Normalise label frequencies'),
+  );
   assert.equal(out, `${HEAD}data:\n  labelFrequencies: {a: 0.334, b: 0.333, c: 0.333}\n`);
   const block = s.doc(`${HEAD}data:\n  labelFrequencies:\n    malignant: 0.5\n    benign: 0.7\n|`);
   const d = diag(block, 'MG205', ['data', 'labelFrequencies'], {});
-  const fixed = parse(result(block, (await run(block, [d])).find((a) => a.title === 'Normalise label frequencies'))).data.labelFrequencies;
+  const fixed = parse(
+    result(
+      block,
+      (await run(block, [d])).find((a) => a.title === 'Normalise label frequencies'),
+    ),
+  ).data.labelFrequencies;
   assert.deepEqual(fixed, { malignant: 0.417, benign: 0.583 });
   const done = s.doc(`${HEAD}data:\n  labelFrequencies: {a: 0.25|, b: 0.75}\n`);
-  assert.equal((await run(done)).find((a) => a.title === 'Normalise label frequencies'), undefined, 'nothing to do when already normalised');
+  assert.equal(
+    (await run(done)).find((a) => a.title === 'Normalise label frequencies'),
+    undefined,
+    'nothing to do when already normalised',
+  );
 });
 
 test('"Add apiVersion and kind" for a model.yaml without them, after its header comment', async () => {

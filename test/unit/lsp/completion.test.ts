@@ -38,13 +38,19 @@ test('a section key comes with its required children', async () => {
 
 test('an empty line under a list of objects offers a new item with its required fields', async () => {
   const { list } = await complete(`${HEAD}gates:\n  metrics:\n    - metric: accuracy\n      min: 0.9\n    |\n`);
-  assert.deepEqual(list.items.map((i) => i.label), ['- (new item)']);
+  assert.deepEqual(
+    list.items.map((i) => i.label),
+    ['- (new item)'],
+  );
   assert.match(newText(list.items[0]), /^- metric: \$\{1\|accuracy,precision,/);
 });
 
 test('enum values and booleans with their docs', async () => {
   const { list } = await complete(`${HEAD}metadata:\n  type: |\n`);
-  assert.deepEqual(list.items.map((i) => i.label), ['lean', 'mega']);
+  assert.deepEqual(
+    list.items.map((i) => i.label),
+    ['lean', 'mega'],
+  );
   assert.match(String((list.items[0]!.documentation as { value: string }).value), /small model/);
   const bools = await complete(`${HEAD}serving:\n  batching:\n    enabled: |\n`);
   assert.deepEqual(bools.labels, ['true', 'false']);
@@ -52,7 +58,10 @@ test('enum values and booleans with their docs', async () => {
 
 test('input names come from the ONNX file', async () => {
   const { list } = await complete(`${HEAD}model:\n  artifact: model.onnx\n  task: classification\npreprocessing:\n  - op: standardize\n    input: |\n`);
-  assert.deepEqual(list.items.map((i) => i.label), ['features']);
+  assert.deepEqual(
+    list.items.map((i) => i.label),
+    ['features'],
+  );
   assert.equal(list.items[0]!.detail, 'float32 [batch, 30]');
   const outputs = await complete(`${HEAD}model:\n  artifact: model.onnx\nsignature:\n  outputs:\n    - name: p|\n`);
   assert.deepEqual(outputs.labels, ['probabilities']);
@@ -80,7 +89,10 @@ test('column names come from the dataset headers', async () => {
 
 test('class labels complete labelFrequencies keys and gate classes, quoted when they look like numbers', async () => {
   const { list } = await complete(`${HEAD}model:\n  classLabels: ["0", "1"]\ndata:\n  labelFrequencies:\n    |\n`);
-  assert.deepEqual(list.items.map((i) => i.label), ['0', '1']);
+  assert.deepEqual(
+    list.items.map((i) => i.label),
+    ['0', '1'],
+  );
   assert.equal(newText(list.items[0]), '"0": $1');
   const cls = await complete(`${HEAD}model:\n  classLabels: [malignant, benign]\ngates:\n  metrics:\n    - metric: recall\n      class: |\n`);
   assert.deepEqual(cls.labels, ['malignant', 'benign']);
@@ -116,6 +128,9 @@ test('a step offers the fields of its op; op offers every op with its doc', asyn
 
 test('a new step item starts with op', async () => {
   const { list } = await complete(`${HEAD}preprocessing:\n  - op: reshape\n    shape: [1, 8, 8]\n  |\n`);
-  assert.deepEqual(list.items.map((i) => i.label), ['- (new item)']);
+  assert.deepEqual(
+    list.items.map((i) => i.label),
+    ['- (new item)'],
+  );
   assert.match(newText(list.items[0]), /^- op: \$\{1\|standardize,minmax,onehot,reshape\|\}/);
 });

@@ -5,7 +5,9 @@ import { ValidationScheduler, type RunToken } from '../../../server/lsp/schedule
 test('edits within the debounce collapse into one run of the last version', async (t) => {
   t.mock.timers.enable({ apis: ['setTimeout'] });
   const runs: number[] = [];
-  const s = new ValidationScheduler(async (_uri, version) => { runs.push(version); }, 150);
+  const s = new ValidationScheduler(async (_uri, version) => {
+    runs.push(version);
+  }, 150);
   s.schedule('a', 1);
   t.mock.timers.tick(100);
   s.schedule('a', 2);
@@ -20,7 +22,9 @@ test('edits within the debounce collapse into one run of the last version', asyn
 test('a newer version cancels a run that is still in progress', async () => {
   const tokens = new Map<number, RunToken>();
   let release!: () => void;
-  const gate = new Promise<void>((r) => { release = r; });
+  const gate = new Promise<void>((r) => {
+    release = r;
+  });
   const started = mock.fn();
   const s = new ValidationScheduler(async (_uri, version, token) => {
     tokens.set(version, token);
@@ -40,7 +44,9 @@ test('a newer version cancels a run that is still in progress', async () => {
 test('documents are independent, and cancel stops a pending run', async (t) => {
   t.mock.timers.enable({ apis: ['setTimeout'] });
   const runs: string[] = [];
-  const s = new ValidationScheduler(async (uri) => { runs.push(uri); }, 50);
+  const s = new ValidationScheduler(async (uri) => {
+    runs.push(uri);
+  }, 50);
   s.schedule('a', 1);
   s.schedule('b', 1);
   s.cancel('a');

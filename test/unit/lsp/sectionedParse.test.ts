@@ -53,7 +53,7 @@ test('after edits, unchanged sections are reused with shifted ranges and still m
   assert.ok(parser.stats.reused > 100);
 });
 
-test('compact sequences (items at the key\'s column) parse the same', async () => {
+test("compact sequences (items at the key's column) parse the same", async () => {
   const compact = large.replace(/^ {2}- op:/gm, '- op:').replace(/^ {4}(input|mean|std): /gm, '  $1: ');
   assert.notEqual(compact, large);
   const parser = new SectionedParser();

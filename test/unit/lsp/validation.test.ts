@@ -31,7 +31,7 @@ test('a model.yaml without apiVersion gets one information diagnostic', async ()
   assert.match(String(d[0]!.message), /apiVersion: modelgate\/v1/);
 });
 
-test('manifests get the validator\'s diagnostics with source, code and range', async () => {
+test("manifests get the validator's diagnostics with source, code and range", async () => {
   const d = await validate('apiVersion: modelgate/v1\nkind: Model\nmetadata:\n  name: x\n  name: y\n');
   const dup = d.find((x) => x.code === 'MG102');
   assert.ok(dup, JSON.stringify(d));

@@ -21,7 +21,11 @@ function usedCodes(): Map<string, string> {
   const used = new Map<string, string>();
   for (const dir of ['server', 'extension', 'webview']) {
     let files: string[];
-    try { files = sources(dir); } catch { continue; }
+    try {
+      files = sources(dir);
+    } catch {
+      continue;
+    }
     for (const f of files) {
       if (f.endsWith('codes.ts')) continue;
       for (const m of readFileSync(f, 'utf8').matchAll(/['"`](MG\d{3})['"`]/g)) if (!used.has(m[1]!)) used.set(m[1]!, f);

@@ -37,7 +37,10 @@ test('plain files read to the same cells as csv-parse, with BOM, CRLF, blank lin
 test('quoted and ragged files go through csv-parse (its cells, its errors)', async () => {
   await withFile('a,b\n"1,5",2\n3,4\n', async (path) => {
     const t = await readTable(path);
-    assert.deepEqual(t.rows, [['1,5', '2'], ['3', '4']]);
+    assert.deepEqual(t.rows, [
+      ['1,5', '2'],
+      ['3', '4'],
+    ]);
   });
   await withFile('a,b\n1,2\n3\n', async (path) => {
     await assert.rejects(readTable(path), (e: unknown) => e instanceof DatasetError && /line 3/.test((e as Error).message));
@@ -47,7 +50,10 @@ test('quoted and ragged files go through csv-parse (its cells, its errors)', asy
 test('maxRows stops after that many data rows', async () => {
   await withFile('a,b\n1,2\n3,4\n5,6\n', async (path) => {
     const t = await readTable(path, { maxRows: 2 });
-    assert.deepEqual(t.rows, [['1', '2'], ['3', '4']]);
+    assert.deepEqual(t.rows, [
+      ['1', '2'],
+      ['3', '4'],
+    ]);
     assert.deepEqual(Array.from(numericColumn(t, 0)), [1, 3]);
   });
 });
@@ -78,7 +84,7 @@ test('drift columns from the numeric cache equal the cell-by-cell reading', asyn
 
 test('the radix sort orders like Float64Array.prototype.sort, -0 before 0, tiny and huge values', () => {
   let seed = 7;
-  const next = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
   for (const n of [10, 5000, 70000]) {
     const a = new Float64Array(n);
     for (let i = 0; i < n; i++) a[i] = (next() - 0.5) * 10 ** Math.floor(next() * 40 - 20);

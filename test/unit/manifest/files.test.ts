@@ -10,7 +10,9 @@ import { identityModel, onnxModel } from './onnxFixture';
 
 let root: string;
 let n = 0;
-before(() => { root = mkdtempSync(join(tmpdir(), 'mg-files-')); });
+before(() => {
+  root = mkdtempSync(join(tmpdir(), 'mg-files-'));
+});
 after(() => rmSync(root, { recursive: true, force: true }));
 
 const CSV = 'a,b,y\n1,2,0\n3,4,1\n';
@@ -24,7 +26,13 @@ function project(files: Record<string, string | Buffer>): string {
   return dir;
 }
 
-const STD_FILES = () => ({ 'model.onnx': identityModel(2), 'data/train.csv': CSV, 'data/validation.csv': CSV, 'data/reference.csv': CSV, 'data/current.csv': CSV });
+const STD_FILES = () => ({
+  'model.onnx': identityModel(2),
+  'data/train.csv': CSV,
+  'data/validation.csv': CSV,
+  'data/reference.csv': CSV,
+  'data/current.csv': CSV,
+});
 
 /** A manifest for the 2-class identity model; `patch` edits lines by exact text. */
 function manifest(patch: Array<[string, string]> = []): string {
@@ -133,7 +141,10 @@ test('MG204 a ragged file still has its header checked', async () => {
   const dir = project({ ...STD_FILES(), 'data/current.csv': 'a,c,y\n1,2\n' });
   const diags = await check(manifest([['  current: data/current.csv', '  current: data/current.csv  #!']]), { semantic: true, dir });
   expectAt(diags, 'MG202', markerLine(manifest([['  current: data/current.csv', '  current: data/current.csv  #!']])));
-  assert.ok(diags.some((d) => d.code === 'MG204'), show(diags));
+  assert.ok(
+    diags.some((d) => d.code === 'MG204'),
+    show(diags),
+  );
 });
 
 test('MG210 a URI is recorded, not fetched', async () => {
@@ -172,13 +183,20 @@ test('MG303 an output name that is not in the model', async () => {
 
 test('MG304 a dtype that differs from the model', async () => {
   const dir = project(STD_FILES());
-  const d = await expectCode(manifest([['      dtype: float32\n      shape: [batch, 2]\n      features', '      dtype: float64  #!\n      shape: [batch, 2]\n      features']]), dir, 'MG304');
+  const d = await expectCode(
+    manifest([['      dtype: float32\n      shape: [batch, 2]\n      features', '      dtype: float64  #!\n      shape: [batch, 2]\n      features']]),
+    dir,
+    'MG304',
+  );
   assert.equal(d.data?.suggestion, 'float32');
 });
 
 test('MG305 a fixed dimension that differs, and a rank that differs', async () => {
   const dir = project({ ...STD_FILES(), 'model.onnx': identityModel(3) });
-  const text = manifest([['  classLabels: [neg, pos]', '  classLabels: [neg, mid, pos]'], ['      shape: [batch, 2]\n      features: [a, b]', '      shape: [batch, 2]  #!\n      features: [a, b]']]);
+  const text = manifest([
+    ['  classLabels: [neg, pos]', '  classLabels: [neg, mid, pos]'],
+    ['      shape: [batch, 2]\n      features: [a, b]', '      shape: [batch, 2]  #!\n      features: [a, b]'],
+  ]);
   const d = await expectCode(text, dir, 'MG305');
   assert.match(d.message, /has 3 there/);
   const rank = manifest([['      shape: [batch, 2]\n      features: [a, b]', '      shape: [batch, 1, 2]  #!\n      features: [a, b]']]);
@@ -199,7 +217,10 @@ test('MG306 class labels that do not match the output width', async () => {
   assert.match(d.message, /2 columns/);
   expectNone(await check(manifest(), { semantic: true, dir: project(STD_FILES()) }), 'MG306');
   // Where the signature leaves the width symbolic, the model's width counts.
-  const symbolic = manifest([['  classLabels: [neg, pos]', '  classLabels: [a, b, c]  #!'], ['      shape: [batch, 2]\ndata', '      shape: [batch, n]\ndata']]);
+  const symbolic = manifest([
+    ['  classLabels: [neg, pos]', '  classLabels: [a, b, c]  #!'],
+    ['      shape: [batch, 2]\ndata', '      shape: [batch, n]\ndata'],
+  ]);
   assert.match((await expectCode(symbolic, dir, 'MG306')).message, /4 columns/);
 });
 
@@ -212,7 +233,10 @@ test('MG307 the feature count is checked against the model where the manifest is
 
 test('MG309 a model input the signature leaves out', async () => {
   const two = onnxModel({
-    inputs: [{ name: 'features', dims: ['N', 2] }, { name: 'bias', dims: ['N', 2] }],
+    inputs: [
+      { name: 'features', dims: ['N', 2] },
+      { name: 'bias', dims: ['N', 2] },
+    ],
     outputs: [{ name: 'probabilities', dims: ['N', 2] }],
     nodes: [{ op: 'Add', inputs: ['features', 'bias'], outputs: ['probabilities'] }],
   });
@@ -221,9 +245,15 @@ test('MG309 a model input the signature leaves out', async () => {
   assert.match(d.message, /"bias"/);
 });
 
-test('MG310 no signature: info with the model\'s tensors for the quick fix', async () => {
+test("MG310 no signature: info with the model's tensors for the quick fix", async () => {
   const dir = project(STD_FILES());
-  const text = manifest([['  artifact: model.onnx', '  artifact: model.onnx  #!'], ['signature:\n  inputs:\n    - name: features\n      dtype: float32\n      shape: [batch, 2]\n      features: [a, b]\n  outputs:\n    - name: probabilities\n      dtype: float32\n      shape: [batch, 2]\n', '']]);
+  const text = manifest([
+    ['  artifact: model.onnx', '  artifact: model.onnx  #!'],
+    [
+      'signature:\n  inputs:\n    - name: features\n      dtype: float32\n      shape: [batch, 2]\n      features: [a, b]\n  outputs:\n    - name: probabilities\n      dtype: float32\n      shape: [batch, 2]\n',
+      '',
+    ],
+  ]);
   const d = await expectCode(text, dir, 'MG310', 'info');
   const inputs = d.data?.inputs as Array<{ name: string; shape: unknown[] }>;
   assert.equal(inputs[0]?.name, 'features');

@@ -14,7 +14,9 @@ import { show } from './manifestFixture';
 import { identityModel, onnxModel } from './onnxFixture';
 
 let root: string;
-before(() => { root = mkdtempSync(join(tmpdir(), 'mg-init-')); });
+before(() => {
+  root = mkdtempSync(join(tmpdir(), 'mg-init-'));
+});
 after(() => rmSync(root, { recursive: true, force: true }));
 
 function write(dir: string, files: Record<string, string | Buffer>): void {
@@ -55,7 +57,11 @@ test('a classifier with data next to it: labels, frequencies, features, and no d
 test('a regression model: one output column means regression, no class labels', async () => {
   const dir = join(root, 'house');
   write(dir, {
-    'model.onnx': onnxModel({ inputs: [{ name: 'x', dims: ['N', 3] }], outputs: [{ name: 'price', dims: ['N', 1] }], nodes: [{ op: 'ReduceSum', inputs: ['x'], outputs: ['price'] }] }),
+    'model.onnx': onnxModel({
+      inputs: [{ name: 'x', dims: ['N', 3] }],
+      outputs: [{ name: 'price', dims: ['N', 1] }],
+      nodes: [{ op: 'ReduceSum', inputs: ['x'], outputs: ['price'] }],
+    }),
     'data/train.csv': 'a,b,c,y\n1,2,3,4\n',
   });
   const s = await starter(dir);
@@ -63,14 +69,22 @@ test('a regression model: one output column means regression, no class labels', 
   assert.equal(s.value.model.classLabels, undefined);
   assert.equal(s.value.data.labelColumn, 'y');
   assert.deepEqual(s.value.signature.inputs[0].features, ['a', 'b', 'c']);
-  assert.deepEqual(s.diags.filter((d) => d.severity === 'error'), [], show(s.diags));
+  assert.deepEqual(
+    s.diags.filter((d) => d.severity === 'error'),
+    [],
+    show(s.diags),
+  );
 });
 
 test('an image input gets a reshape step; a mismatched CSV gets no features', async () => {
   const img = join(root, 'img');
   const pixels = Array.from({ length: 3 }, (_, i) => `p${i}`);
   write(img, {
-    'model.onnx': onnxModel({ inputs: [{ name: 'image', dims: ['batch', 1, 1, 3] }], outputs: [{ name: 'scores', dims: ['batch', 3] }], nodes: [{ op: 'Flatten', inputs: ['image'], outputs: ['scores'] }] }),
+    'model.onnx': onnxModel({
+      inputs: [{ name: 'image', dims: ['batch', 1, 1, 3] }],
+      outputs: [{ name: 'scores', dims: ['batch', 3] }],
+      nodes: [{ op: 'Flatten', inputs: ['image'], outputs: ['scores'] }],
+    }),
     'train.csv': `${pixels.join(',')},label\n1,2,3,0\n1,2,3,1\n1,2,3,2\n`,
   });
   const s = await starter(img);
@@ -81,7 +95,11 @@ test('an image input gets a reshape step; a mismatched CSV gets no features', as
   const t = await starter(odd);
   assert.equal(t.value.signature.inputs[0].features, undefined);
   assert.ok(t.notes.some((n) => /features not written/.test(n)));
-  assert.deepEqual(t.diags.filter((d) => d.severity === 'error'), [], show(t.diags));
+  assert.deepEqual(
+    t.diags.filter((d) => d.severity === 'error'),
+    [],
+    show(t.diags),
+  );
 });
 
 test('without data the class labels are placeholders and the manifest still validates', async () => {

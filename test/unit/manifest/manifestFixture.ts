@@ -56,6 +56,10 @@ export function expectNone(diags: ManifestDiagnostic[], code: string): void {
 /** No raw ajv wording may reach a user. */
 export function expectFriendly(diags: ManifestDiagnostic[]): void {
   for (const d of diags) {
-    assert.doesNotMatch(d.message, /must match|must NOT|must have required|must be equal to|must be >=|must match format|additional properties/, `raw ajv text in: ${d.message}`);
+    assert.doesNotMatch(
+      d.message,
+      /must match|must NOT|must have required|must be equal to|must be >=|must match format|additional properties/,
+      `raw ajv text in: ${d.message}`,
+    );
   }
 }

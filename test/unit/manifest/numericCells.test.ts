@@ -28,7 +28,13 @@ describe('scanText', () => {
     const s = scanText('id,a,b\nx,1,2\ny,n/a,3\nz,,4\nw,5,oops\nv,NaN,7\n', ['a', 'b']);
     assert.equal(s.rows, 5);
     assert.equal(s.badRows, 4);
-    assert.deepEqual(s.columns.map((c) => [c.column, c.bad]), [['a', 3], ['b', 1]]);
+    assert.deepEqual(
+      s.columns.map((c) => [c.column, c.bad]),
+      [
+        ['a', 3],
+        ['b', 1],
+      ],
+    );
     assert.deepEqual(s.columns[0]!.first, [
       { line: 3, col: 3, value: 'n/a', why: 'marked missing, not a number' },
       { line: 4, col: 3, value: '', why: 'empty cell' },
@@ -46,7 +52,10 @@ describe('scanText', () => {
   test('ragged rows (MG202) and columns not in the file (MG204) are left to their own checks', () => {
     const s = scanText('a,b\n1\nx,2\n', ['a', 'missing']);
     assert.equal(s.rows, 1);
-    assert.deepEqual(s.columns.map((c) => [c.column, c.bad, c.first[0]!.line]), [['a', 1, 3]]);
+    assert.deepEqual(
+      s.columns.map((c) => [c.column, c.bad, c.first[0]!.line]),
+      [['a', 1, 3]],
+    );
     assert.deepEqual(scanText('c,d\n1,2\n', ['a']).columns, []);
   });
 
@@ -94,12 +103,19 @@ const rows = (k: number, bad: (i: number) => boolean) => Array.from({ length: k 
 
 describe('MG212', () => {
   test('51 of 54 rows with n/a in a feature: an error at the dataset path naming file:line:col and the count', async () => {
-    const dir = project({ 'model.onnx': identityModel(2), 'data/validation.csv': ['a,b,y', ...rows(54, (i) => i >= 3)].join('\n') + '\n', 'data/current.csv': 'a,b,y\n1,2,0\n' });
+    const dir = project({
+      'model.onnx': identityModel(2),
+      'data/validation.csv': ['a,b,y', ...rows(54, (i) => i >= 3)].join('\n') + '\n',
+      'data/current.csv': 'a,b,y\n1,2,0\n',
+    });
     const text = manifest();
     const diags = await check(text, { semantic: true, dir });
     const d = expectAt(diags, 'MG212', markerLine(text));
     assert.equal(d.severity, 'error');
-    assert.match(d.message, /^data\.validation\[0\]\.path "data\/validation\.csv": column "a" is not a number in 51 of 54 rows: data\/validation\.csv:5:1 "n\/a" \(marked missing, not a number\), data\/validation\.csv:6:1 "n\/a", data\/validation\.csv:7:1 "n\/a" and 48 more\./);
+    assert.match(
+      d.message,
+      /^data\.validation\[0\]\.path "data\/validation\.csv": column "a" is not a number in 51 of 54 rows: data\/validation\.csv:5:1 "n\/a" \(marked missing, not a number\), data\/validation\.csv:6:1 "n\/a", data\/validation\.csv:7:1 "n\/a" and 48 more\./,
+    );
     assert.match(d.message, /signature\.inputs\[0\]\.features/);
     assert.match(d.message, /above data\.maxDroppedShare = 0\.01 \(default\): metrics\.data\.validation\.droppedShare fails/);
     assert.match(d.message, /To fix: fill in or impute the values/);
@@ -108,20 +124,32 @@ describe('MG212', () => {
   });
 
   test('within data.maxDroppedShare it is a warning; a clean file has none', async () => {
-    const dir = project({ 'model.onnx': identityModel(2), 'data/validation.csv': ['a,b,y', ...rows(200, (i) => i === 7)].join('\n') + '\n', 'data/current.csv': 'a,b,y\n1,2,0\n' });
+    const dir = project({
+      'model.onnx': identityModel(2),
+      'data/validation.csv': ['a,b,y', ...rows(200, (i) => i === 7)].join('\n') + '\n',
+      'data/current.csv': 'a,b,y\n1,2,0\n',
+    });
     const text = manifest();
     const d = expectAt(await check(text, { semantic: true, dir }), 'MG212', markerLine(text));
     assert.equal(d.severity, 'warning');
     assert.match(d.message, /within data\.maxDroppedShare = 0\.01 \(default\)/);
     const strict = manifest().replace('\ndata:\n', '\ndata:\n  maxDroppedShare: 0\n');
     assert.equal(expectAt(await check(strict, { semantic: true, dir }), 'MG212', markerLine(strict)).severity, 'error');
-    const clean = project({ 'model.onnx': identityModel(2), 'data/validation.csv': ['a,b,y', ...rows(20, () => false)].join('\n') + '\n', 'data/current.csv': 'a,b,y\n1,2,0\n' });
+    const clean = project({
+      'model.onnx': identityModel(2),
+      'data/validation.csv': ['a,b,y', ...rows(20, () => false)].join('\n') + '\n',
+      'data/current.csv': 'a,b,y\n1,2,0\n',
+    });
     expectNone(await check(manifest(), { semantic: true, dir: clean }), 'MG212');
   });
 
   test('a categorical column fed through onehot holds words, not numbers: not reported', async () => {
     const onehot = 'preprocessing:\n  - op: onehot\n    column: color\n    categories: [red, blue]\n';
-    const dir = project({ 'model.onnx': identityModel(3), 'data/validation.csv': 'a,color,y\n1,red,0\n2,blue,1\n3,n/a,0\n', 'data/current.csv': 'a,color,y\n1,red,0\n' });
+    const dir = project({
+      'model.onnx': identityModel(3),
+      'data/validation.csv': 'a,color,y\n1,red,0\n2,blue,1\n3,n/a,0\n',
+      'data/current.csv': 'a,color,y\n1,red,0\n',
+    });
     const diags = await check(manifest(onehot, '[a, color]', 3), { semantic: true, dir });
     expectNone(diags, 'MG212');
   });

@@ -41,9 +41,9 @@ function valueInfo(t: FixtureTensor): number[] {
 
 export function onnxModel(spec: { inputs: FixtureTensor[]; outputs: FixtureTensor[]; nodes: FixtureNode[] }): Buffer {
   const graph = [
-    ...spec.nodes.flatMap((n, i) => field(1, [
-      ...n.inputs.flatMap((x) => field(1, x)), ...n.outputs.flatMap((x) => field(2, x)), ...field(3, `node${i}`), ...field(4, n.op),
-    ])),
+    ...spec.nodes.flatMap((n, i) =>
+      field(1, [...n.inputs.flatMap((x) => field(1, x)), ...n.outputs.flatMap((x) => field(2, x)), ...field(3, `node${i}`), ...field(4, n.op)]),
+    ),
     ...field(2, 'fixture'),
     ...spec.inputs.flatMap((t) => field(11, valueInfo(t))),
     ...spec.outputs.flatMap((t) => field(12, valueInfo(t))),

@@ -25,7 +25,9 @@ const SEED = 20261123;
 const AREAS = new Set(['signature', 'preprocessing', 'postprocessing', 'model']);
 
 const sessions: Session[] = [];
-after(async () => { for (const s of sessions) await s.release(); });
+after(async () => {
+  for (const s of sessions) await s.release();
+});
 
 const key = (code: string, path: (string | number)[]) => `${code} ${path.join('.')}`;
 const sorted = (xs: string[]) => [...new Set(xs)].sort();

@@ -52,7 +52,10 @@ const GARBAGE: Array<[string, string]> = [
   ['deep flow nesting', '['.repeat(50_000)],
   ['deep map nesting', '{'.repeat(5_000)],
   ['deep block nesting', '- '.repeat(20_000) + 'x\n'],
-  ['alias bomb', 'a: &a [1,2,3,4,5,6,7,8,9]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\n'],
+  [
+    'alias bomb',
+    'a: &a [1,2,3,4,5,6,7,8,9]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\n',
+  ],
   ['complex key', '? [a, b]\n: 1\napiVersion: modelgate/v1\n'],
   ['multiple documents', 'apiVersion: modelgate/v1\nkind: Model\n---\napiVersion: modelgate/v1\n'],
   ['a Kubernetes object', 'apiVersion: apps/v1\nkind: Deployment\nspec: {replicas: 1}\n'],
@@ -66,7 +69,11 @@ const GARBAGE: Array<[string, string]> = [
 for (const [name, text] of GARBAGE) {
   test(`garbage: ${name}`, async () => {
     const diags = await run(text);
-    if (name !== 'CRLF line ends' && name !== 'a byte-order mark') assert.ok(diags.some((d) => d.severity === 'error'), `expected an error for ${name}`);
+    if (name !== 'CRLF line ends' && name !== 'a byte-order mark')
+      assert.ok(
+        diags.some((d) => d.severity === 'error'),
+        `expected an error for ${name}`,
+      );
   });
 }
 
@@ -108,7 +115,13 @@ test('a removed key anywhere never throws', async () => {
 test('signature: 5 and inputs: "x" give type errors at their lines', async () => {
   const head = 'apiVersion: modelgate/v1\nkind: Model\nmetadata: {name: a, version: 1.0.0}\nmodel: {artifact: m.onnx, task: regression}\n';
   const one = await run(head + 'signature: 5\n');
-  assert.deepEqual(one.map((d) => [d.code, d.range.start.line]), [['MG105', 4]]);
+  assert.deepEqual(
+    one.map((d) => [d.code, d.range.start.line]),
+    [['MG105', 4]],
+  );
   const two = await run(head + 'signature:\n  inputs: "x"\n  outputs: [{name: y, dtype: float32, shape: [1]}]\n');
-  assert.deepEqual(two.map((d) => [d.code, d.range.start.line]), [['MG105', 5]]);
+  assert.deepEqual(
+    two.map((d) => [d.code, d.range.start.line]),
+    [['MG105', 5]],
+  );
 });

@@ -47,12 +47,18 @@ ${body}`;
 describe('file lines of table rows', () => {
   test('simple CSV: blank lines and CRLF keep the file line of each row', async () => {
     const t = await readTable(csv('simple.csv', 'a,b\r\n1,2\r\n\r\n3,4\r\n\n5,6\n'));
-    assert.deepEqual([0, 1, 2].map((r) => fileLine(t, r)), [2, 4, 6]);
+    assert.deepEqual(
+      [0, 1, 2].map((r) => fileLine(t, r)),
+      [2, 4, 6],
+    );
   });
 
   test('quoted CSV: a cell spanning lines starts its row on its first line', async () => {
     const t = await readTable(csv('quoted.csv', 'a,b,note\n1,2,"x"\n\n3,4,"two\nlines"\n5,6,y\n'));
-    assert.deepEqual(t.rows.map((_, r) => fileLine(t, r)), [2, 4, 6]);
+    assert.deepEqual(
+      t.rows.map((_, r) => fileLine(t, r)),
+      [2, 4, 6],
+    );
   });
 
   test('a table without line numbers counts the header as line 1', () => {
@@ -91,19 +97,40 @@ describe('row accounting', () => {
 
   test('datasetUse: counts, the first drops in row order with line, column, cell and why', async () => {
     const t = await readTable(csv('use.csv', 'a,b,y\n1,2,0\n\nn/a,2,1\n3,x,0\n4,5,maybe\n'));
-    const use = datasetUse({ suite: 'metrics', role: 'validation', table: t, rowsUsed: 1, rowsDropped: 3, drops: [{ row: 3, column: 'y', why: 'label is none of model.classLabels (neg, pos)' }, { row: 1, column: 'a' }, { row: 2, column: 'b' }] });
+    const use = datasetUse({
+      suite: 'metrics',
+      role: 'validation',
+      table: t,
+      rowsUsed: 1,
+      rowsDropped: 3,
+      drops: [
+        { row: 3, column: 'y', why: 'label is none of model.classLabels (neg, pos)' },
+        { row: 1, column: 'a' },
+        { row: 2, column: 'b' },
+      ],
+    });
     assert.equal(use.rowsRead, 4);
     assert.deepEqual(use.dropped, [
       { line: 4, column: 'a', value: 'n/a', why: 'marked missing, not a number' },
       { line: 5, column: 'b', value: 'x', why: 'not a number' },
       { line: 6, column: 'y', value: 'maybe', why: 'label is none of model.classLabels (neg, pos)' },
     ]);
-    assert.match(droppedText(use, 2), /use\.csv:4 column "a" = "n\/a" \(marked missing, not a number\); .*use\.csv:5 column "b" = "x" \(not a number\); and 1 more row$/);
+    assert.match(
+      droppedText(use, 2),
+      /use\.csv:4 column "a" = "n\/a" \(marked missing, not a number\); .*use\.csv:5 column "b" = "x" \(not a number\); and 1 more row$/,
+    );
   });
 
   test('droppedText groups rows dropped for the same cell and reason', async () => {
     const t = await readTable(csv('same.csv', 'a,b,y\nn/a,1,0\nn/a,1,0\nn/a,1,0\nn/a,1,0\n'));
-    const use = datasetUse({ suite: 'metrics', role: 'validation', table: t, rowsUsed: 0, rowsDropped: 4, drops: [0, 1, 2, 3].map((row) => ({ row, column: 'a' })) });
+    const use = datasetUse({
+      suite: 'metrics',
+      role: 'validation',
+      table: t,
+      rowsUsed: 0,
+      rowsDropped: 4,
+      drops: [0, 1, 2, 3].map((row) => ({ row, column: 'a' })),
+    });
     assert.match(droppedText(use), /same\.csv:2 \(also lines 3, 4\) column "a" = "n\/a" \(marked missing, not a number\); and 1 more row$/);
   });
 
@@ -120,7 +147,12 @@ describe('row accounting', () => {
 
 describe('dropped-share gate', () => {
   const use = (read: number, dropped: number) => ({
-    role: 'validation', path: 'data/v.csv', suite: 'metrics' as const, rowsRead: read, rowsUsed: read - dropped, rowsDropped: dropped,
+    role: 'validation',
+    path: 'data/v.csv',
+    suite: 'metrics' as const,
+    rowsRead: read,
+    rowsUsed: read - dropped,
+    rowsDropped: dropped,
     dropped: dropped ? [{ line: 5, column: 'mean radius', value: 'n/a', why: 'marked missing, not a number' }] : [],
   });
 
@@ -140,7 +172,10 @@ describe('dropped-share gate', () => {
     assert.equal(g.measured, 51 / 54);
     assert.deepEqual(g.threshold, { op: '<=', value: 0.01 });
     assert.match(g.message, /51 of 54 rows dropped: data\/v\.csv:5 column "mean radius" = "n\/a"/);
-    assert.match(g.nextStep!, /fix or remove the dropped rows of data\/v\.csv \(first: line 5, column "mean radius"\).*raise data\.maxDroppedShare \(now 0\.01\)/);
+    assert.match(
+      g.nextStep!,
+      /fix or remove the dropped rows of data\/v\.csv \(first: line 5, column "mean radius"\).*raise data\.maxDroppedShare \(now 0\.01\)/,
+    );
     assert.match(g.how, /rows of data\.validation\[0\]\.path left out .*data\.maxDroppedShare = 0\.01 \(default\)/);
     assert.deepEqual([g.source?.path, g.source?.line], [['data', 'validation', 0, 'path'], 9], 'points at the dataset path when maxDroppedShare is not set');
   });
@@ -203,13 +238,23 @@ staleness:
     const metrics = declaredGates(loaded, 'metrics', now, 'skipped').map((g) => g.id);
     assert.ok(metrics.includes('metrics.data.validation.droppedShare'), metrics.join(', '));
     const staleness = declaredGates(loaded, 'staleness', now, 'skipped').map((g) => g.id);
-    assert.deepEqual(staleness.filter((id) => id.includes('.data.')), ['staleness.data.reference.droppedShare', 'staleness.data.current.droppedShare']);
+    assert.deepEqual(
+      staleness.filter((id) => id.includes('.data.')),
+      ['staleness.data.reference.droppedShare', 'staleness.data.current.droppedShare'],
+    );
     assert.ok(declaredGates(loaded, 'staleness', now, 'skipped').every((g) => g.status === 'not run'));
   });
 
   test('no drift or prediction gate: the drift tables gate nothing, so they get no gate', () => {
     const plain = loadedOf('data:\n  reference: r.csv\n  current: c.csv\n');
-    assert.deepEqual(declaredGates(plain, 'staleness', now, 'skipped').map((g) => g.id), []);
-    assert.deepEqual(declaredGates(plain, 'metrics', now, 'skipped').map((g) => g.id), ['metrics.skew'], 'no validation set: only the skew gate');
+    assert.deepEqual(
+      declaredGates(plain, 'staleness', now, 'skipped').map((g) => g.id),
+      [],
+    );
+    assert.deepEqual(
+      declaredGates(plain, 'metrics', now, 'skipped').map((g) => g.id),
+      ['metrics.skew'],
+      'no validation set: only the skew gate',
+    );
   });
 });

@@ -16,7 +16,9 @@ function naiveBH(p: number[]): number[] {
   const ranked = [...p].sort((a, b) => a - b);
   return p.map((pi) => {
     let best = 1;
-    ranked.forEach((pj, j) => { if (pj >= pi) best = Math.min(best, (m * pj) / (j + 1)); });
+    ranked.forEach((pj, j) => {
+      if (pj >= pi) best = Math.min(best, (m * pj) / (j + 1));
+    });
     return best;
   });
 }
@@ -39,10 +41,14 @@ function table(path: string, rows: number, width: number, seed: number, shift: (
   return { path, columns, rows: data };
 }
 
-const manifest = (drift: NonNullable<NonNullable<ModelManifest['staleness']>['drift']> = {}) => ({
-  apiVersion: 'modelgate/v1', kind: 'Model', metadata: { name: 'm', version: '1.0.0' },
-  model: { artifact: 'm.onnx', task: 'classification' }, staleness: { drift: { maxDriftedShare: 0.1, ...drift } },
-}) as ModelManifest;
+const manifest = (drift: NonNullable<NonNullable<ModelManifest['staleness']>['drift']> = {}) =>
+  ({
+    apiVersion: 'modelgate/v1',
+    kind: 'Model',
+    metadata: { name: 'm', version: '1.0.0' },
+    model: { artifact: 'm.onnx', task: 'classification' },
+    staleness: { drift: { maxDriftedShare: 0.1, ...drift } },
+  }) as ModelManifest;
 
 describe('Benjamini–Hochberg', () => {
   test('matches the definition on a worked example, keeps the input order and leaves NaN out of m', () => {
@@ -51,7 +57,10 @@ describe('Benjamini–Hochberg', () => {
     naiveBH(p).forEach((e, i) => assert.ok(Math.abs(adj[i]! - e) < 1e-15, `p[${i}]=${p[i]}: ${adj[i]} vs ${e}`));
     // by hand: the smallest of 12 becomes 12 · 0.001 / 1
     assert.ok(Math.abs(adj[1]! - 0.012) < 1e-15);
-    assert.ok(adj.every((a, i) => a >= p[i]!), 'never below the raw p-value');
+    assert.ok(
+      adj.every((a, i) => a >= p[i]!),
+      'never below the raw p-value',
+    );
     const withNaN = benjaminiHochberg([0.01, Number.NaN, 0.04]);
     assert.ok(Number.isNaN(withNaN[1]!));
     assert.deepEqual([withNaN[0], withNaN[2]], naiveBH([0.01, 0.04]));
@@ -113,13 +122,14 @@ describe('3,072 identically distributed features', () => {
 
 describe('an input tested as a whole (perFeature: false)', () => {
   const width = 64;
-  const withImage = (drift: NonNullable<NonNullable<ModelManifest['staleness']>['drift']> = {}) => ({
-    ...manifest({ inputs: { image: { perFeature: false } }, ...drift }),
-    signature: {
-      inputs: [{ name: 'image', dtype: 'float32', shape: ['batch', 64], features: Array.from({ length: width }, (_, j) => `f${j}`) }],
-      outputs: [{ name: 'p', dtype: 'float32', shape: ['batch', 2] }],
-    },
-  }) as ModelManifest;
+  const withImage = (drift: NonNullable<NonNullable<ModelManifest['staleness']>['drift']> = {}) =>
+    ({
+      ...manifest({ inputs: { image: { perFeature: false } }, ...drift }),
+      signature: {
+        inputs: [{ name: 'image', dtype: 'float32', shape: ['batch', 64], features: Array.from({ length: width }, (_, j) => `f${j}`) }],
+        outputs: [{ name: 'p', dtype: 'float32', shape: ['batch', 2] }],
+      },
+    }) as ModelManifest;
 
   test('three summary rows replace the 64 feature rows; identical distributions do not drift', () => {
     const m = withImage();
@@ -127,9 +137,15 @@ describe('an input tested as a whole (perFeature: false)', () => {
     const current = table('current.csv', 400, width, 301);
     const f = driftFeatures(m, reference, current);
     assert.deepEqual(f.features, []);
-    assert.deepEqual(f.summarized.map((s) => [s.input, s.features.length]), [['image', 64]]);
+    assert.deepEqual(
+      f.summarized.map((s) => [s.input, s.features.length]),
+      [['image', 64]],
+    );
     const t = driftTable(m, reference, current, f.features, f.summarized);
-    assert.deepEqual(t.outcomes.map((o) => o.drift.feature), ['image: row mean', 'image: row standard deviation', 'image: distance to the reference centroid']);
+    assert.deepEqual(
+      t.outcomes.map((o) => o.drift.feature),
+      ['image: row mean', 'image: row standard deviation', 'image: distance to the reference centroid'],
+    );
     assert.equal(t.tested, 3);
     assert.equal(t.drifted, 0);
     for (const o of t.outcomes) {

@@ -10,7 +10,11 @@ import { computeFeatureDrift } from '../../../server/modeltests/staleness/featur
 import { ksTest } from '../../../server/stats/ks';
 import { rng, sorted } from './distributions';
 
-const col = (cells: (string | number)[]) => readColumn(cells.map((c) => [String(c)]), 0);
+const col = (cells: (string | number)[]) =>
+  readColumn(
+    cells.map((c) => [String(c)]),
+    0,
+  );
 const auto: FeatureDriftConfig = { method: 'auto', ignore: false };
 
 function noNaN(d: FeatureDrift) {
@@ -55,7 +59,10 @@ describe('method choice (Evidently rule) and why', () => {
     assert.equal(drift.method, 'wasserstein');
     assert.equal(drift.threshold, 0.1);
     assert.equal(drift.drifted, drift.statistic >= 0.1);
-    const cats = (n: number, p: number, seed: number) => { const r = rng(seed); return Array.from({ length: n }, () => (r() < p ? 'red' : 'blue')); };
+    const cats = (n: number, p: number, seed: number) => {
+      const r = rng(seed);
+      return Array.from({ length: n }, () => (r() < p ? 'red' : 'blue'));
+    };
     const c = computeFeatureDrift('colour', col(cats(1500, 0.5, 5)), col(cats(400, 0.9, 6)), auto).drift;
     assert.equal(c.method, 'jensenshannon');
     assert.equal(c.kind, 'categorical');
@@ -75,11 +82,19 @@ describe('method choice (Evidently rule) and why', () => {
   });
 
   test('manifest overrides: per-feature method and threshold beat the section-wide ones', () => {
-    const m = { staleness: { drift: { method: 'ks', threshold: 0.01, features: { r: { method: 'psi', threshold: 0.25 }, s: { method: 'wasserstein' } } } } } as unknown as ModelManifest;
-    assert.deepEqual(driftConfigFor(m, 'r'), { method: 'psi', threshold: 0.25, ignore: false, methodPath: ['staleness', 'drift', 'features', 'r', 'method'], thresholdPath: ['staleness', 'drift', 'features', 'r', 'threshold'] });
+    const m = {
+      staleness: { drift: { method: 'ks', threshold: 0.01, features: { r: { method: 'psi', threshold: 0.25 }, s: { method: 'wasserstein' } } } },
+    } as unknown as ModelManifest;
+    assert.deepEqual(driftConfigFor(m, 'r'), {
+      method: 'psi',
+      threshold: 0.25,
+      ignore: false,
+      methodPath: ['staleness', 'drift', 'features', 'r', 'method'],
+      thresholdPath: ['staleness', 'drift', 'features', 'r', 'threshold'],
+    });
     const s = driftConfigFor(m, 's');
     assert.equal(s.method, 'wasserstein');
-    assert.equal(s.threshold, undefined, 'a feature with its own method gets that method\'s default threshold');
+    assert.equal(s.threshold, undefined, "a feature with its own method gets that method's default threshold");
     assert.equal(driftConfigFor(m, 'other').threshold, 0.01);
     const d = computeFeatureDrift('r', col(gaussian(300, 0, 1)), col(gaussian(300, 1, 2)), driftConfigFor(m, 'r')).drift;
     assert.equal(d.method, 'psi');
@@ -89,7 +104,11 @@ describe('method choice (Evidently rule) and why', () => {
   });
 
   test('KS forced on a text column runs chi-square and says so', () => {
-    const d = computeFeatureDrift('c', col(['a', 'b', 'a', 'b']), col(['a', 'a', 'a', 'c']), { method: 'ks', methodPath: ['staleness', 'drift', 'method'], ignore: false }).drift;
+    const d = computeFeatureDrift('c', col(['a', 'b', 'a', 'b']), col(['a', 'a', 'a', 'c']), {
+      method: 'ks',
+      methodPath: ['staleness', 'drift', 'method'],
+      ignore: false,
+    }).drift;
     assert.equal(d.method, 'chisquare');
     assert.match(d.note!, /ks needs numbers/);
     assert.match(d.note!, /absent from the reference: c/);
@@ -138,11 +157,20 @@ describe('edge cases never produce NaN', () => {
 
   test('drift table: features from the signature, absent columns listed, share counts tested features only', () => {
     const table = (columns: string[], rows: (string | number)[][]): Table => ({ path: 't.csv', columns, rows: rows.map((r) => r.map(String)) });
-    const reference = table(['a', 'b', 'y'], Array.from({ length: 50 }, (_, i) => [i, i % 7, i % 2]));
-    const current = table(['a', 'y'], Array.from({ length: 40 }, (_, i) => [i + 100, i % 2]));
+    const reference = table(
+      ['a', 'b', 'y'],
+      Array.from({ length: 50 }, (_, i) => [i, i % 7, i % 2]),
+    );
+    const current = table(
+      ['a', 'y'],
+      Array.from({ length: 40 }, (_, i) => [i + 100, i % 2]),
+    );
     const m = { data: { labelColumn: 'y' } } as unknown as ModelManifest;
     assert.deepEqual(driftFeatures(m, reference, current).features, ['a']);
-    const withSig = { ...m, signature: { inputs: [{ name: 'in', dtype: 'float32', shape: [-1, 2], features: ['a', 'b'] }], outputs: [] } } as unknown as ModelManifest;
+    const withSig = {
+      ...m,
+      signature: { inputs: [{ name: 'in', dtype: 'float32', shape: [-1, 2], features: ['a', 'b'] }], outputs: [] },
+    } as unknown as ModelManifest;
     const { features } = driftFeatures(withSig, reference, current);
     assert.deepEqual(features, ['a', 'b']);
     const t = driftTable(withSig, reference, current, features);

@@ -61,7 +61,10 @@ test('gate: pass/fail, signed margin and a message naming the gate and by how mu
 test('gate statuses: a value that cannot be trusted is inconclusive, a value that is wrong can fail without a number', () => {
   const base = { id: 'stress.p99', suite: 'stress' as const, metric: 'p99', how: 'h', threshold: { op: '<=' as const, value: 50, unit: 'ms' } };
   const doubt = gate({ ...base, measured: 80, inconclusive: 'the load generator was the bottleneck', nextStep: 'close other programs' });
-  assert.deepEqual([doubt.status, doubt.pass, doubt.margin, doubt.reason, doubt.nextStep], ['inconclusive', false, -30, 'the load generator was the bottleneck', 'close other programs']);
+  assert.deepEqual(
+    [doubt.status, doubt.pass, doubt.margin, doubt.reason, doubt.nextStep],
+    ['inconclusive', false, -30, 'the load generator was the bottleneck', 'close other programs'],
+  );
   assert.equal(doubt.message, 'stress.p99: inconclusive — measured 80 ms > 50 ms by 30 ms, but the load generator was the bottleneck');
   const nan = gate({ ...base, measured: null, unmeasured: 'a prediction is NaN', unmeasuredStatus: 'failed' });
   assert.deepEqual([nan.status, nan.pass, nan.measured], ['failed', false, null]);
@@ -71,14 +74,31 @@ test('gate statuses: a value that cannot be trusted is inconclusive, a value tha
   assert.equal(gate({ ...base, measured: 10, nextStep: 'x' }).nextStep, undefined, 'a passed gate needs no next step');
 });
 
-test('every failed gate says what to do next: the suite\'s own step first, else one that fits the gate', () => {
-  const failed = (id: string, nextStep?: string) => gate({ id, suite: id.split('.')[0] as 'metrics', metric: 'm', threshold: { op: '>=', value: 1 }, measured: 0, how: 'h', ...(nextStep ? { nextStep } : {}) });
+test("every failed gate says what to do next: the suite's own step first, else one that fits the gate", () => {
+  const failed = (id: string, nextStep?: string) =>
+    gate({
+      id,
+      suite: id.split('.')[0] as 'metrics',
+      metric: 'm',
+      threshold: { op: '>=', value: 1 },
+      measured: 0,
+      how: 'h',
+      ...(nextStep ? { nextStep } : {}),
+    });
   assert.equal(failed('metrics.accuracy', 'do this').nextStep, 'do this');
   const steps = new Map<string, RegExp>([
-    ['metrics.accuracy', /improve it .*validation data|validation data: improve it/], ['metrics.regression.accuracy.absolute', /worse than the published/],
-    ['metrics.skew', /pre- and postprocessing/], ['stress.p99', /serving\.batching.*slo\.p99Ms/], ['stress.rps', /slo\.rps/], ['stress.errorRate', /server log/],
-    ['stress.correctness', /pre- and postprocessing/], ['staleness.modelAge', /model\.trainedAt/], ['staleness.dataAge', /window\.end/],
-    ['staleness.driftedShare', /retrain on recent data/], ['staleness.drift.age', /retrain on recent data/], ['staleness.prediction.training', /labelFrequencies/],
+    ['metrics.accuracy', /improve it .*validation data|validation data: improve it/],
+    ['metrics.regression.accuracy.absolute', /worse than the published/],
+    ['metrics.skew', /pre- and postprocessing/],
+    ['stress.p99', /serving\.batching.*slo\.p99Ms/],
+    ['stress.rps', /slo\.rps/],
+    ['stress.errorRate', /server log/],
+    ['stress.correctness', /pre- and postprocessing/],
+    ['staleness.modelAge', /model\.trainedAt/],
+    ['staleness.dataAge', /window\.end/],
+    ['staleness.driftedShare', /retrain on recent data/],
+    ['staleness.drift.age', /retrain on recent data/],
+    ['staleness.prediction.training', /labelFrequencies/],
   ]);
   for (const [id, re] of steps) {
     const g = failed(id);
@@ -90,26 +110,46 @@ test('every failed gate says what to do next: the suite\'s own step first, else 
 });
 
 test('metric gates: one per bound, ids with average/class, duplicates numbered, task mismatch explained', () => {
-  const metrics = { task: 'classification' as const, overall: { accuracy: 0.92 }, perClass: [{ label: 'a', precision: 1, recall: 0.995, f1: 1, support: 3 }], classLabels: ['a', 'b'] };
+  const metrics = {
+    task: 'classification' as const,
+    overall: { accuracy: 0.92 },
+    perClass: [{ label: 'a', precision: 1, recall: 0.995, f1: 1, support: 3 }],
+    classLabels: ['a', 'b'],
+  };
   const gates = metricGates(loaded, () => ({ metrics, how: 'h' }));
-  assert.deepEqual(gates.map((x) => [x.id, x.pass]), [
-    ['metrics.accuracy', true], ['metrics.recall[a].min', true], ['metrics.recall[a].max', false], ['metrics.accuracy#2', false],
-  ]);
+  assert.deepEqual(
+    gates.map((x) => [x.id, x.pass]),
+    [
+      ['metrics.accuracy', true],
+      ['metrics.recall[a].min', true],
+      ['metrics.recall[a].max', false],
+      ['metrics.accuracy#2', false],
+    ],
+  );
   assert.deepEqual(gates[2]!.source, { path: ['gates', 'metrics', 1, 'max'], line: 12, column: 7 });
   const err = metricGates(loaded, () => ({ metrics: { error: 'no validation data' }, how: 'h' }));
   assert.ok(err.every((x) => !x.pass && x.measured === null && /no validation data/.test(x.message)));
 });
 
-test('champion/challenger: worsening follows each metric\'s better direction (MLflow greater_is_better)', () => {
+test("champion/challenger: worsening follows each metric's better direction (MLflow greater_is_better)", () => {
   assert.deepEqual(worsening('accuracy', 0.9, 0.88), { absolute: 0.020000000000000018, relative: 0.020000000000000018 / 0.9 });
   assert.deepEqual(worsening('log_loss', 0.1, 0.12).absolute.toFixed(4), '0.0200');
   assert.ok(worsening('log_loss', 0.1, 0.05).absolute < 0, 'a lower log loss is an improvement');
   assert.equal(worsening('mae', 0, 1).relative, null);
   const m = (v: number) => ({ task: 'classification' as const, overall: { log_loss: v }, classLabels: ['a', 'b'] });
   const better = compareWithBaseline(loaded, m(0.1), m(0.105), 'old', 'h');
-  assert.deepEqual(better.gates.map((x) => [x.id, x.pass]), [['metrics.regression.log_loss.absolute', true], ['metrics.regression.log_loss.relative', true]]);
+  assert.deepEqual(
+    better.gates.map((x) => [x.id, x.pass]),
+    [
+      ['metrics.regression.log_loss.absolute', true],
+      ['metrics.regression.log_loss.relative', true],
+    ],
+  );
   const worse = compareWithBaseline(loaded, m(0.125), m(0.1), 'old', 'h');
-  assert.deepEqual(worse.gates.map((x) => x.pass), [false, false]);
+  assert.deepEqual(
+    worse.gates.map((x) => x.pass),
+    [false, false],
+  );
   assert.match(worse.gates[0]!.message, /0\.025 > 0\.01 by 0\.015/);
   assert.equal(worse.comparisons[0]!.pass, false);
   const none = compareWithBaseline(loaded, m(0.1), { error: 'baseline failed to load' }, 'old', 'h');

@@ -9,9 +9,14 @@ import { instanceTexts } from '../../../server/modeltests/metrics/instanceText';
 import { compactFiniteRows } from '../../../server/modeltests/metrics/finiteRows';
 
 const manifest = {
-  apiVersion: 'modelgate/v1', kind: 'Model', metadata: { name: 'm', version: '1.0.0' },
+  apiVersion: 'modelgate/v1',
+  kind: 'Model',
+  metadata: { name: 'm', version: '1.0.0' },
   model: { artifact: 'm.onnx', task: 'regression' },
-  signature: { inputs: [{ name: 'x', dtype: 'float32', shape: ['batch', 3], features: ['a', 'b', 'c'] }], outputs: [{ name: 'y', dtype: 'float32', shape: ['batch', 1] }] },
+  signature: {
+    inputs: [{ name: 'x', dtype: 'float32', shape: ['batch', 3], features: ['a', 'b', 'c'] }],
+    outputs: [{ name: 'y', dtype: 'float32', shape: ['batch', 1] }],
+  },
 } as unknown as ModelManifest;
 const plan = compileProcessing(manifest);
 const table: Table = {

@@ -27,7 +27,10 @@ function trapezoid(fpr: number[], tpr: number[]): number {
 describe('binary classification on a hand-checked set', () => {
   test('confusion matrix, accuracy, per-class and averaged precision/recall/F1', () => {
     // Predicted pos when p > 0.5: rows 3 (a negative) and 4,5,6,8,9; row 7 (p 0.3) is a missed positive.
-    assert.deepEqual(m.confusion.matrix, [[3, 1], [1, 5]]);
+    assert.deepEqual(m.confusion.matrix, [
+      [3, 1],
+      [1, 5],
+    ]);
     close(m.overall.accuracy, 0.8);
     const [neg, pos] = m.perClass;
     close(neg!.precision, 3 / 4);
@@ -55,7 +58,10 @@ describe('binary classification on a hand-checked set', () => {
     // Bins (0.5,0.6]: conf .6,.6,.55 all right → 0.3·|1 − 0.58333|; (0.6,0.7]: .65,.7,.7, 2 right → 0.3·|2/3 − 0.68333|;
     // (0.7,0.8]: .8,.8, 1 right → 0.2·0.3; (0.8,0.9]: .9,.9 right → 0.2·0.1.
     close(m.overall.ece, 0.125 + 0.005 + 0.06 + 0.02, 1e-12);
-    assert.deepEqual(m.calibration.map((b) => b.count), [3, 3, 2, 2]);
+    assert.deepEqual(
+      m.calibration.map((b) => b.count),
+      [3, 3, 2, 2],
+    );
   });
 
   test('log loss clips a zero probability at 1e-15', () => {
@@ -73,12 +79,13 @@ describe('ROC AUC', () => {
       const pos = Array.from({ length: n }, (_, i) => (next() < 0.4 + scores[i]! / 3 ? 1 : 0));
       let wins = 0;
       let pairs = 0;
-      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
-        if (pos[i] && !pos[j]) {
-          pairs++;
-          wins += scores[i]! > scores[j]! ? 1 : scores[i] === scores[j] ? 0.5 : 0;
+      for (let i = 0; i < n; i++)
+        for (let j = 0; j < n; j++) {
+          if (pos[i] && !pos[j]) {
+            pairs++;
+            wins += scores[i]! > scores[j]! ? 1 : scores[i] === scores[j] ? 0.5 : 0;
+          }
         }
-      }
       if (pairs === 0) continue;
       const auc = rocAuc(scores, pos);
       close(auc, wins / pairs, 1e-12, `trial ${trial}`);
@@ -91,7 +98,11 @@ describe('ROC AUC', () => {
     assert.ok(Number.isNaN(rocAuc([0.1, 0.2], [1, 1])));
     const next = rng(9);
     const s = Array.from({ length: 1000 }, () => next());
-    const c = rocCurve(s, s.map((v) => (v > 0.5 ? 1 : 0)), 50);
+    const c = rocCurve(
+      s,
+      s.map((v) => (v > 0.5 ? 1 : 0)),
+      50,
+    );
     assert.equal(c.fpr.length, 50);
     assert.deepEqual([c.fpr[0], c.tpr[0], c.fpr.at(-1), c.tpr.at(-1)], [0, 0, 1, 1]);
   });
@@ -100,28 +111,29 @@ describe('ROC AUC', () => {
 describe('multiclass', () => {
   test('one-vs-rest macro AUC averages per-class pair-counted AUCs', () => {
     const truth = Int32Array.from([0, 1, 2, 0, 1, 2, 2, 1]);
-    const pr = [
-      0.7, 0.2, 0.1, 0.3, 0.4, 0.3, 0.1, 0.3, 0.6, 0.5, 0.25, 0.25,
-      0.2, 0.5, 0.3, 0.3, 0.3, 0.4, 0.4, 0.4, 0.2, 0.1, 0.8, 0.1,
-    ];
+    const pr = [0.7, 0.2, 0.1, 0.3, 0.4, 0.3, 0.1, 0.3, 0.6, 0.5, 0.25, 0.25, 0.2, 0.5, 0.3, 0.3, 0.3, 0.4, 0.4, 0.4, 0.2, 0.1, 0.8, 0.1];
     const r = classificationMetrics(truth, pr, ['a', 'b', 'c']);
     const perClass = [0, 1, 2].map((c) => {
       let wins = 0;
       let pairs = 0;
-      for (let i = 0; i < 8; i++) for (let j = 0; j < 8; j++) {
-        if (truth[i] === c && truth[j] !== c) {
-          pairs++;
-          const si = pr[i * 3 + c]!;
-          const sj = pr[j * 3 + c]!;
-          wins += si > sj ? 1 : si === sj ? 0.5 : 0;
+      for (let i = 0; i < 8; i++)
+        for (let j = 0; j < 8; j++) {
+          if (truth[i] === c && truth[j] !== c) {
+            pairs++;
+            const si = pr[i * 3 + c]!;
+            const sj = pr[j * 3 + c]!;
+            wins += si > sj ? 1 : si === sj ? 0.5 : 0;
+          }
         }
-      }
       return wins / pairs;
     });
     close(r.overall.roc_auc, (perClass[0]! + perClass[1]! + perClass[2]!) / 3);
     assert.equal(r.roc.length, 3);
     // Row 7 predicts b (0.8) correctly; row 6 ties a/b at 0.4 → first (a).
-    assert.equal(r.confusion.matrix.flat().reduce((a, b) => a + b, 0), 8);
+    assert.equal(
+      r.confusion.matrix.flat().reduce((a, b) => a + b, 0),
+      8,
+    );
     assert.equal(r.overall.precision_binary, undefined);
   });
 });

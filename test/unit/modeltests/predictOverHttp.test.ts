@@ -12,7 +12,11 @@ import { binaryRowsPerRequest, MAX_BINARY_REQUEST_BYTES, wireDatatype } from '..
 import { startServer } from '../../../server/serving/server';
 
 const root = resolve(__dirname, '../../..');
-const manifests = [resolve(root, 'samples/breast-cancer/model.yaml'), resolve(root, 'samples/diabetes/model.yaml'), resolve(root, 'test/fixtures/two-inputs/model.yaml')];
+const manifests = [
+  resolve(root, 'samples/breast-cancer/model.yaml'),
+  resolve(root, 'samples/diabetes/model.yaml'),
+  resolve(root, 'test/fixtures/two-inputs/model.yaml'),
+];
 let server: Awaited<ReturnType<typeof startServer>>;
 
 before(async () => {
@@ -20,17 +24,25 @@ before(async () => {
 });
 after(() => server.close());
 
-async function sampleInputs(manifest: string, maxRows: number): Promise<{ plan: ProcessingPlan; inputs: Float64Array[]; rows: number; model: { name: string; version: string } }> {
+async function sampleInputs(
+  manifest: string,
+  maxRows: number,
+): Promise<{ plan: ProcessingPlan; inputs: Float64Array[]; rows: number; model: { name: string; version: string } }> {
   const loaded = await loadManifest(manifest);
   const p = await createPredictor(loaded);
   const table = await readTable(resolve(loaded.dir, loaded.manifest.data!.validation![0]!.path), { maxRows });
   const plan = p.plan;
   await p.close();
-  return { plan, inputs: tableInputs(plan, table), rows: table.rows.length, model: { name: loaded.manifest.metadata.name, version: loaded.manifest.metadata.version } };
+  return {
+    plan,
+    inputs: tableInputs(plan, table),
+    rows: table.rows.length,
+    model: { name: loaded.manifest.metadata.name, version: loaded.manifest.metadata.version },
+  };
 }
 
 describe('predictOverHttp', () => {
-  test('classification: binary tensors give the JSON path\'s probabilities and labels exactly', async () => {
+  test("classification: binary tensors give the JSON path's probabilities and labels exactly", async () => {
     const s = await sampleInputs(manifests[0]!, 300);
     const bin = await predictOverHttp(server.url, s.model, s.plan, s.inputs, s.rows, { rowsPerRequest: 128 });
     const json = await predictOverHttp(server.url, s.model, s.plan, s.inputs, s.rows, { json: true, rowsPerRequest: 128 });
@@ -81,7 +93,8 @@ describe('predictOverHttp', () => {
 });
 
 test('wide inputs get fewer rows per request, so a request stays within the body limit', () => {
-  const plan = (width: number, steps: unknown[]) => ({ inputs: [{ name: 'x', dtype: 'float32', steps, rawWidth: width, categorical: new Map() }] }) as unknown as ProcessingPlan;
+  const plan = (width: number, steps: unknown[]) =>
+    ({ inputs: [{ name: 'x', dtype: 'float32', steps, rawWidth: width, categorical: new Map() }] }) as unknown as ProcessingPlan;
   assert.equal(binaryRowsPerRequest(plan(30, [{}]), undefined), 4096);
   assert.equal(binaryRowsPerRequest(plan(30, [{}]), 100), 100);
   assert.equal(binaryRowsPerRequest(plan(600, [{}]), undefined), Math.floor(MAX_BINARY_REQUEST_BYTES / (600 * 8)));

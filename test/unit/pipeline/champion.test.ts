@@ -25,7 +25,10 @@ test('--baseline: registry references and tagged layouts are published versions;
     mkdirSync(join(dir, 'champ'));
     writeFileSync(join(dir, 'champ', 'model.yaml'), 'x');
     assert.equal(publishedReference('oci://127.0.0.1:5000/ml/bc:1.0.0', dir), 'oci://127.0.0.1:5000/ml/bc:1.0.0');
-    assert.equal(publishedReference('modelgate://reg.example.com/ml/bc@sha256:' + 'a'.repeat(64), dir), 'modelgate://reg.example.com/ml/bc@sha256:' + 'a'.repeat(64));
+    assert.equal(
+      publishedReference('modelgate://reg.example.com/ml/bc@sha256:' + 'a'.repeat(64), dir),
+      'modelgate://reg.example.com/ml/bc@sha256:' + 'a'.repeat(64),
+    );
     assert.equal(publishedReference('registry.example.com:5000/ml/bc:1.0.0', dir), 'oci://registry.example.com:5000/ml/bc:1.0.0');
     assert.equal(publishedReference('layout:1.0.0', dir), 'layout:1.0.0');
     assert.equal(publishedReference('oci:layout:1.0.0', dir), 'oci:layout:1.0.0');

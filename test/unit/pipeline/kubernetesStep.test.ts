@@ -52,7 +52,9 @@ test('apply: reads what the cluster serves, records it as the previous revision,
       applied.push([...objects]);
       return objects.map((o) => ({ kind: o.kind, name: o.metadata.name, namespace: 'ml', resourceVersion: '7' }));
     },
-    async read() { return current; },
+    async read() {
+      return current;
+    },
   };
   const out = await kubernetesStep({ loaded, ...step, dryRun: false, yamlPath: join(dir, 'unused.yaml'), connect: async () => fake });
   assert.equal(applied.length, 1);

@@ -23,23 +23,36 @@ test('checkRemoteUrl: https anywhere, http only to loopback', () => {
 test('resolveRemote: nothing without a URL; token from option, file, then env; canary only for 1–99', async () => {
   assert.equal(await resolveRemote(manifest(undefined), {}), undefined);
   assert.equal(await resolveRemote(manifest({ oci: 'x' }), { env: { MODELGATE_ADMIN_TOKEN: 't' } }), undefined);
-  await assert.rejects(resolveRemote(manifest({ remote: 'https://n' }), { env: {} }), /needs the node's admin token: set MODELGATE_ADMIN_TOKEN or pass --admin-token-file/);
+  await assert.rejects(
+    resolveRemote(manifest({ remote: 'https://n' }), { env: {} }),
+    /needs the node's admin token: set MODELGATE_ADMIN_TOKEN or pass --admin-token-file/,
+  );
   const fromEnv = await resolveRemote(manifest({ remote: 'https://n', canaryPercent: 10 }), { env: { MODELGATE_ADMIN_TOKEN: ' env-token\n' } });
   assert.equal(fromEnv?.token, 'env-token');
   assert.equal(fromEnv?.canaryPercent, 10);
   assert.equal(fromEnv?.url.hostname, 'n');
-  const flagWins = await resolveRemote(manifest({ remote: 'https://n' }), { remote: 'http://127.0.0.1:9', adminToken: 'opt', env: { MODELGATE_ADMIN_TOKEN: 'env' } });
+  const flagWins = await resolveRemote(manifest({ remote: 'https://n' }), {
+    remote: 'http://127.0.0.1:9',
+    adminToken: 'opt',
+    env: { MODELGATE_ADMIN_TOKEN: 'env' },
+  });
   assert.equal(flagWins?.url.port, '9');
   assert.equal(flagWins?.token, 'opt');
   assert.equal(flagWins?.canaryPercent, undefined, 'no canaryPercent: activate');
   const full = await resolveRemote(manifest({ remote: 'https://n', canaryPercent: 100 }), { env: { MODELGATE_ADMIN_TOKEN: 't' } });
   assert.equal(full?.canaryPercent, undefined, '100 % is an activation');
   await assert.rejects(resolveRemote(manifest({ remote: 'https://n', canaryPercent: 120 }), { env: { MODELGATE_ADMIN_TOKEN: 't' } }), /canaryPercent 120/);
-  await assert.rejects(resolveRemote(manifest({ remote: 'http://10.0.0.5:8500' }), { env: { MODELGATE_ADMIN_TOKEN: 't' } }), /\/m\/model.yaml: deploy.remote: .* must use https/);
+  await assert.rejects(
+    resolveRemote(manifest({ remote: 'http://10.0.0.5:8500' }), { env: { MODELGATE_ADMIN_TOKEN: 't' } }),
+    /\/m\/model.yaml: deploy.remote: .* must use https/,
+  );
   const dir = await mkdtemp(join(tmpdir(), 'mg-remote-unit-'));
   try {
     await writeFile(join(dir, 'tok'), 'file-token\n');
-    assert.equal((await resolveRemote(manifest({ remote: 'https://n' }), { adminTokenFile: join(dir, 'tok'), env: { MODELGATE_ADMIN_TOKEN: 'env' } }))?.token, 'file-token');
+    assert.equal(
+      (await resolveRemote(manifest({ remote: 'https://n' }), { adminTokenFile: join(dir, 'tok'), env: { MODELGATE_ADMIN_TOKEN: 'env' } }))?.token,
+      'file-token',
+    );
     await writeFile(join(dir, 'empty'), '\n');
     await assert.rejects(resolveRemote(manifest({ remote: 'https://n' }), { adminTokenFile: join(dir, 'empty'), env: {} }), /is empty/);
     await assert.rejects(resolveRemote(manifest({ remote: 'https://n' }), { adminTokenFile: join(dir, 'nope'), env: {} }), /--admin-token-file .*nope/);

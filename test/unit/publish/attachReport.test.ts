@@ -28,10 +28,16 @@ async function referrersRegistry(): Promise<{ host: string; puts: string[]; uplo
       const p = url.pathname;
       let m: RegExpExecArray | null;
       if ((m = /^\/v2\/(.+)\/blobs\/uploads\/(\w*)$/.exec(p))) {
-        if (req.method === 'POST') { res.writeHead(202, { Location: `/v2/${m[1]}/blobs/uploads/u${Math.random().toString(36).slice(2)}` }); return res.end(); }
+        if (req.method === 'POST') {
+          res.writeHead(202, { Location: `/v2/${m[1]}/blobs/uploads/u${Math.random().toString(36).slice(2)}` });
+          return res.end();
+        }
         const d = url.searchParams.get('digest')!;
         uploads.push({ claimed: d, actual: digestOf(body) });
-        if (digestOf(body) !== d) { res.writeHead(400, { 'Content-Type': 'application/json' }); return res.end('{"errors":[{"code":"DIGEST_INVALID"}]}'); }
+        if (digestOf(body) !== d) {
+          res.writeHead(400, { 'Content-Type': 'application/json' });
+          return res.end('{"errors":[{"code":"DIGEST_INVALID"}]}');
+        }
         blobs.set(d, body);
         res.writeHead(201, { 'Docker-Content-Digest': d });
         return res.end();
@@ -53,15 +59,27 @@ async function referrersRegistry(): Promise<{ host: string; puts: string[]; uplo
           return res.end();
         }
         const e = manifests.get(m[2]!);
-        if (!e) { res.writeHead(404, { 'Content-Type': 'application/json' }); return res.end('{"errors":[{"code":"MANIFEST_UNKNOWN"}]}'); }
+        if (!e) {
+          res.writeHead(404, { 'Content-Type': 'application/json' });
+          return res.end('{"errors":[{"code":"MANIFEST_UNKNOWN"}]}');
+        }
         res.writeHead(200, { 'Content-Type': e.type, 'Docker-Content-Digest': digestOf(e.bytes) });
         return res.end(e.bytes);
       }
       if ((m = /^\/v2\/(.+)\/referrers\/(sha256:\w+)$/.exec(p))) {
         const list = [...new Set([...manifests.values()])]
-          .map((e) => ({ e, j: JSON.parse(e.bytes.toString('utf8')) as { subject?: { digest: string }; artifactType?: string; annotations?: Record<string, string> } }))
+          .map((e) => ({
+            e,
+            j: JSON.parse(e.bytes.toString('utf8')) as { subject?: { digest: string }; artifactType?: string; annotations?: Record<string, string> },
+          }))
           .filter(({ j }) => j.subject?.digest === m![2])
-          .map(({ e, j }) => ({ mediaType: e.type, digest: digestOf(e.bytes), size: e.bytes.length, artifactType: j.artifactType, annotations: j.annotations }));
+          .map(({ e, j }) => ({
+            mediaType: e.type,
+            digest: digestOf(e.bytes),
+            size: e.bytes.length,
+            artifactType: j.artifactType,
+            annotations: j.annotations,
+          }));
         res.writeHead(200, { 'Content-Type': 'application/vnd.oci.image.index.v1+json' });
         return res.end(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: list }));
       }
@@ -72,7 +90,16 @@ async function referrersRegistry(): Promise<{ host: string; puts: string[]; uplo
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const addr = server.address();
   const port = typeof addr === 'object' && addr ? addr.port : 0;
-  return { host: `127.0.0.1:${port}`, puts, uploads, close: () => new Promise((r) => { server.closeAllConnections(); server.close(() => r()); }) };
+  return {
+    host: `127.0.0.1:${port}`,
+    puts,
+    uploads,
+    close: () =>
+      new Promise((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
 }
 
 test('with a Referrers API the report is indexed by the registry: no fallback tag, listed via the API', async () => {
@@ -86,8 +113,15 @@ test('with a Referrers API the report is indexed by the registry: no fallback ta
     assert.equal(a.subject, r.digest);
     assert.ok(!reg.puts.some((t) => t.startsWith('sha256-')), 'no sha256-<hex> tag written');
     assert.ok(reg.uploads.length > 0, 'blobs were uploaded');
-    assert.deepEqual(reg.uploads.filter((u) => u.claimed !== u.actual), [], 'every blob upload named its own digest');
-    assert.deepEqual((await listReferrers(r.reference)).map((d) => [d.digest, d.artifactType]), [[a.digest, 'application/vnd.modelgate.report.v1']]);
+    assert.deepEqual(
+      reg.uploads.filter((u) => u.claimed !== u.actual),
+      [],
+      'every blob upload named its own digest',
+    );
+    assert.deepEqual(
+      (await listReferrers(r.reference)).map((d) => [d.digest, d.artifactType]),
+      [[a.digest, 'application/vnd.modelgate.report.v1']],
+    );
   } finally {
     f.cleanup();
     await reg.close();

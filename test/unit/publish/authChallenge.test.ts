@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import { parseAuthChallenges } from '../../../server/publish/authChallenge';
 
 test('a Bearer challenge keeps realm, service and a scope that contains commas', () => {
-  const [c, ...rest] = parseAuthChallenges('Bearer realm="https://auth.docker.io/token",service="registry.docker.io",scope="repository:ml/breast-cancer:pull,push"');
+  const [c, ...rest] = parseAuthChallenges(
+    'Bearer realm="https://auth.docker.io/token",service="registry.docker.io",scope="repository:ml/breast-cancer:pull,push"',
+  );
   assert.equal(rest.length, 0);
   assert.equal(c!.scheme, 'bearer');
   assert.deepEqual(c!.params, { realm: 'https://auth.docker.io/token', service: 'registry.docker.io', scope: 'repository:ml/breast-cancer:pull,push' });
@@ -15,7 +17,10 @@ test('a Basic challenge and the scheme is case-insensitive', () => {
 
 test('several challenges in one header are split at the scheme, not at parameter commas', () => {
   const cs = parseAuthChallenges('Basic realm="a, b", Bearer realm="https://t/token", service=reg, error="insufficient_scope"');
-  assert.deepEqual(cs.map((c) => c.scheme), ['basic', 'bearer']);
+  assert.deepEqual(
+    cs.map((c) => c.scheme),
+    ['basic', 'bearer'],
+  );
   assert.equal(cs[0]!.params.realm, 'a, b');
   assert.deepEqual(cs[1]!.params, { realm: 'https://t/token', service: 'reg', error: 'insufficient_scope' });
 });

@@ -5,7 +5,10 @@
 import { main } from '../../../server/cli';
 import { CliExit } from '../../../server/cli/exit';
 
-interface Step { args: string[]; env?: Record<string, string | null> }
+interface Step {
+  args: string[];
+  env?: Record<string, string | null>;
+}
 
 async function run(): Promise<void> {
   const steps = JSON.parse(process.argv[2] ?? '[]') as Step[];
@@ -18,10 +21,17 @@ async function run(): Promise<void> {
     const saved: Record<string, string | undefined> = {};
     for (const [k, v] of Object.entries(step.env ?? {})) {
       saved[k] = process.env[k];
-      if (v === null) delete process.env[k]; else process.env[k] = v;
+      if (v === null) delete process.env[k];
+      else process.env[k] = v;
     }
-    process.stdout.write = ((s: string | Uint8Array) => { stdout += String(s); return true; }) as typeof process.stdout.write;
-    process.stderr.write = ((s: string | Uint8Array) => { stderr += String(s); return true; }) as typeof process.stderr.write;
+    process.stdout.write = ((s: string | Uint8Array) => {
+      stdout += String(s);
+      return true;
+    }) as typeof process.stdout.write;
+    process.stderr.write = ((s: string | Uint8Array) => {
+      stderr += String(s);
+      return true;
+    }) as typeof process.stderr.write;
     CliExit.code = undefined;
     let code: number;
     try {
@@ -32,7 +42,10 @@ async function run(): Promise<void> {
     } finally {
       process.stdout.write = realOut;
       process.stderr.write = realErr;
-      for (const [k, v] of Object.entries(saved)) { if (v === undefined) delete process.env[k]; else process.env[k] = v; }
+      for (const [k, v] of Object.entries(saved)) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
     }
     results.push({ code, stdout, stderr });
   }

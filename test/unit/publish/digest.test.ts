@@ -39,14 +39,17 @@ test('isDigest and digestHex accept only sha256 with 64 lowercase hex digits', (
 
 test('verifyDigest throws a DigestMismatchError naming both digests', () => {
   verifyDigest('blob', Buffer.from('abc'), ABC);
-  assert.throws(() => verifyDigest('model.onnx', Buffer.from('abd'), ABC), (err: unknown) => {
-    assert.ok(err instanceof DigestMismatchError);
-    assert.match(err.message, /model\.onnx/);
-    assert.match(err.message, new RegExp(ABC));
-    assert.equal(err.expected, ABC);
-    assert.notEqual(err.actual, ABC);
-    return true;
-  });
+  assert.throws(
+    () => verifyDigest('model.onnx', Buffer.from('abd'), ABC),
+    (err: unknown) => {
+      assert.ok(err instanceof DigestMismatchError);
+      assert.match(err.message, /model\.onnx/);
+      assert.match(err.message, new RegExp(ABC));
+      assert.equal(err.expected, ABC);
+      assert.notEqual(err.actual, ABC);
+      return true;
+    },
+  );
 });
 
 test('canonicalJson sorts keys at every level and drops undefined, so equal objects give equal bytes', () => {

@@ -44,9 +44,12 @@ test('auths: the base64 auth field decodes to user and password (the password ma
 });
 
 test('credHelpers: the per-host helper is spawned with the server on stdin', async () => {
-  const c = withConfig({ credHelpers: { 'ghcr.io': 'fake' }, auths: { 'ghcr.io': { auth: b64('fromauths:x') } } }, {
-    fake: 'read server; [ "$1" = get ] || exit 3; printf \'{"ServerURL":"%s","Username":"helper-user","Secret":"helper-secret-for-%s"}\' "$server" "$server"',
-  });
+  const c = withConfig(
+    { credHelpers: { 'ghcr.io': 'fake' }, auths: { 'ghcr.io': { auth: b64('fromauths:x') } } },
+    {
+      fake: 'read server; [ "$1" = get ] || exit 3; printf \'{"ServerURL":"%s","Username":"helper-user","Secret":"helper-secret-for-%s"}\' "$server" "$server"',
+    },
+  );
   try {
     const a = await dockerCredentials('ghcr.io', { env: c.env });
     assert.deepEqual([a?.username, a?.password, a?.source], ['helper-user', 'helper-secret-for-ghcr.io', 'docker-credential-fake']);
@@ -56,9 +59,13 @@ test('credHelpers: the per-host helper is spawned with the server on stdin', asy
 });
 
 test('credsStore: used for every host; "credentials not found" falls back to auths', async () => {
-  const c = withConfig({ credsStore: 'store', auths: { 'quay.io': { auth: b64('q:w') } } }, {
-    store: 'read server; if [ "$server" = "ghcr.io" ]; then echo \'{"Username":"u","Secret":"s"}\'; else echo "credentials not found in native keychain"; exit 1; fi',
-  });
+  const c = withConfig(
+    { credsStore: 'store', auths: { 'quay.io': { auth: b64('q:w') } } },
+    {
+      store:
+        'read server; if [ "$server" = "ghcr.io" ]; then echo \'{"Username":"u","Secret":"s"}\'; else echo "credentials not found in native keychain"; exit 1; fi',
+    },
+  );
   try {
     assert.equal((await dockerCredentials('ghcr.io', { env: c.env }))?.password, 's');
     assert.deepEqual([(await dockerCredentials('quay.io', { env: c.env }))?.username], ['q']);
@@ -100,7 +107,10 @@ test('an identity token becomes the <token> user (OAuth2 refresh-token grant)', 
 test('invalid config.json is reported with its path', async () => {
   const c = withConfig('{ not json');
   try {
-    await assert.rejects(dockerCredentials('ghcr.io', { env: c.env }), (e: Error) => e.message.includes(join(c.dir, 'config.json')) && /not valid JSON/.test(e.message));
+    await assert.rejects(
+      dockerCredentials('ghcr.io', { env: c.env }),
+      (e: Error) => e.message.includes(join(c.dir, 'config.json')) && /not valid JSON/.test(e.message),
+    );
   } finally {
     c.cleanup();
   }

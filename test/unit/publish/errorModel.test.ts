@@ -64,12 +64,15 @@ test('every publish and deploy error has a registered code and its exit code', (
     assert.equal(errorData(err)?.exitCode, exit);
   }
   assert.equal(errorData(new RegistryError('r', 'PUT', 401, [], 'm'))?.status, 401, 'the HTTP status crosses the door');
-  assert.equal(new KServeError('m', 'deploy.kubernetes.mode', 'MG125').code, 'MG125', 'a KServe problem the linter also reports keeps the linter\'s code');
+  assert.equal(new KServeError('m', 'deploy.kubernetes.mode', 'MG125').code, 'MG125', "a KServe problem the linter also reports keeps the linter's code");
 });
 
 test('a real JavaScript error is a bug, not a user error: it is rethrown, not turned into an exit code', () => {
   const bug = new ReferenceError('x is not defined');
-  assert.throws(() => failPublishing(bug), (e) => e === bug);
+  assert.throws(
+    () => failPublishing(bug),
+    (e) => e === bug,
+  );
   assert.throws(() => failPublishing(new TypeError('cannot read properties of undefined')), TypeError);
   assert.equal(errorData(bug), undefined);
   // a bad reference is the user's

@@ -26,7 +26,13 @@ test('publishing to a layout writes oci-layout, index.json with ref.name tags an
     assert.deepEqual(JSON.parse(readFileSync(join(layout, 'oci-layout'), 'utf8')), { imageLayoutVersion: '1.0.0' });
     const index = JSON.parse(readFileSync(join(layout, 'index.json'), 'utf8'));
     assert.equal(index.schemaVersion, 2);
-    assert.deepEqual(index.manifests.map((m: { digest: string; annotations: Record<string, string> }) => [m.annotations['org.opencontainers.image.ref.name'], m.digest]), [['1.2.3', r.digest], ['stable', r.digest]]);
+    assert.deepEqual(
+      index.manifests.map((m: { digest: string; annotations: Record<string, string> }) => [m.annotations['org.opencontainers.image.ref.name'], m.digest]),
+      [
+        ['1.2.3', r.digest],
+        ['stable', r.digest],
+      ],
+    );
     // every blob is stored under its own digest
     for (const name of readdirSync(join(layout, 'blobs', 'sha256'))) {
       assert.equal(sha256Hex(readFileSync(join(layout, 'blobs', 'sha256', name))), name);
@@ -67,7 +73,16 @@ test('moving a tag replaces its index entry; other tags stay', async () => {
     const store = new LayoutStore({ kind: 'layout', dir: out.dir });
     const config = Buffer.from('{}');
     await store.pushBlob({ digest: digestOf(config), size: 2, data: config });
-    const manifest = (v: string): Buffer => Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: OCI_MANIFEST, config: { mediaType: 'application/vnd.oci.empty.v1+json', digest: digestOf(config), size: 2 }, layers: [], annotations: { v } }));
+    const manifest = (v: string): Buffer =>
+      Buffer.from(
+        JSON.stringify({
+          schemaVersion: 2,
+          mediaType: OCI_MANIFEST,
+          config: { mediaType: 'application/vnd.oci.empty.v1+json', digest: digestOf(config), size: 2 },
+          layers: [],
+          annotations: { v },
+        }),
+      );
     const one = await store.putManifest(manifest('1'), OCI_MANIFEST, '1.0.0');
     await store.putManifest(manifest('1'), OCI_MANIFEST, 'stable');
     const two = await store.putManifest(manifest('2'), OCI_MANIFEST, '2.0.0');
@@ -89,7 +104,9 @@ test('a manifest naming a blob that is not there is refused and index.json is un
     const config = Buffer.from('{}');
     await store.pushBlob({ digest: digestOf(config), size: 2, data: config });
     const before = readFileSync(join(out.dir, 'index.json'), 'utf8');
-    const bad = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: OCI_MANIFEST, config: { mediaType: 'x', digest: digestOf('missing'), size: 7 }, layers: [] }));
+    const bad = Buffer.from(
+      JSON.stringify({ schemaVersion: 2, mediaType: OCI_MANIFEST, config: { mediaType: 'x', digest: digestOf('missing'), size: 7 }, layers: [] }),
+    );
     await assert.rejects(store.putManifest(bad, OCI_MANIFEST, '1.0.0'), /refers to blob sha256:.* that is not in/);
     assert.equal(readFileSync(join(out.dir, 'index.json'), 'utf8'), before);
   } finally {
@@ -107,11 +124,18 @@ test('a publish that fails mid-way (model changed after hashing) leaves the prev
     const loaded = await f.load();
     loaded.manifest.metadata.version = '1.2.4';
     writeFileSync(f.modelPath, 'retrained model for 1.2.4');
-    await assert.rejects(publishModel({
-      loaded, target: layout, gated: false,
-      // change the model between hashing and storing it: the copy's digest no longer matches
-      onProgress: (e) => { if (e.step === 'blob' && e.file === 'model.onnx' && !e.done) writeFileSync(f.modelPath, 'edited while publishing'); },
-    }), /changed while publishing/);
+    await assert.rejects(
+      publishModel({
+        loaded,
+        target: layout,
+        gated: false,
+        // change the model between hashing and storing it: the copy's digest no longer matches
+        onProgress: (e) => {
+          if (e.step === 'blob' && e.file === 'model.onnx' && !e.done) writeFileSync(f.modelPath, 'edited while publishing');
+        },
+      }),
+      /changed while publishing/,
+    );
     assert.equal(readFileSync(join(layout, 'index.json'), 'utf8'), indexBefore, 'no tag for the failed version');
     assert.deepEqual(readdirSync(join(layout, '.tmp')), []);
     if (requireTool('skopeo')) assert.equal(digestOf(await skopeoRaw(['inspect', '--raw', `oci:${layout}:1.2.3`])), first.digest);
@@ -128,7 +152,14 @@ test('index.json updates are serialised: concurrent tag writes all land; a lock 
     const store = new LayoutStore({ kind: 'layout', dir: out.dir });
     const config = Buffer.from('{}');
     await store.pushBlob({ digest: digestOf(config), size: 2, data: config });
-    const m = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: OCI_MANIFEST, config: { mediaType: 'application/vnd.oci.empty.v1+json', digest: digestOf(config), size: 2 }, layers: [] }));
+    const m = Buffer.from(
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: OCI_MANIFEST,
+        config: { mediaType: 'application/vnd.oci.empty.v1+json', digest: digestOf(config), size: 2 },
+        layers: [],
+      }),
+    );
     await Promise.all(Array.from({ length: 8 }, (_, i) => store.putManifest(m, OCI_MANIFEST, `t${i}`)));
     assert.deepEqual((await store.listTags()).sort(), ['t0', 't1', 't2', 't3', 't4', 't5', 't6', 't7']);
     // pid 2^22+1 is above Linux's pid_max default: certainly not running

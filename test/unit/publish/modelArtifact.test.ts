@@ -18,9 +18,18 @@ test('the artifact: image manifest with our artifactType, manifest-as-JSON confi
     assert.equal(m.artifactType, MODEL_ARTIFACT_TYPE);
     assert.equal(m.config.mediaType, MODEL_CONFIG);
     assert.equal(m.config.digest, a.config.digest);
-    assert.deepEqual(JSON.parse(a.config.data!.toString('utf8')).metadata, { description: 'A tiny regression model for publish tests.', name: 'tiny', version: '1.2.3' });
-    assert.deepEqual(m.layers.map((l: { mediaType: string; annotations: Record<string, string> }) => [l.mediaType, l.annotations['org.opencontainers.image.title']]),
-      [[MODEL_ONNX, 'model.onnx'], [MODEL_MANIFEST_YAML, 'model.yaml']]);
+    assert.deepEqual(JSON.parse(a.config.data!.toString('utf8')).metadata, {
+      description: 'A tiny regression model for publish tests.',
+      name: 'tiny',
+      version: '1.2.3',
+    });
+    assert.deepEqual(
+      m.layers.map((l: { mediaType: string; annotations: Record<string, string> }) => [l.mediaType, l.annotations['org.opencontainers.image.title']]),
+      [
+        [MODEL_ONNX, 'model.onnx'],
+        [MODEL_MANIFEST_YAML, 'model.yaml'],
+      ],
+    );
     assert.equal(m.layers[1].digest, digestOf(manifestText()), 'model.yaml is stored byte for byte');
     assert.equal(a.digest, digestOf(a.manifestBytes));
     assert.deepEqual(m.annotations, {
@@ -61,9 +70,15 @@ test('report layers: JSON and HTML with their media types; gate summary from the
   try {
     writeFileSync(join(f.dir, 'report.html'), '<html></html>');
     const a = await buildModelArtifact({
-      loaded: await f.load(), gated: false, report: { json: f.failingReport, html: join(f.dir, 'report.html') }, gateReport: await readGateReport(f.failingReport),
+      loaded: await f.load(),
+      gated: false,
+      report: { json: f.failingReport, html: join(f.dir, 'report.html') },
+      gateReport: await readGateReport(f.failingReport),
     });
-    assert.deepEqual(a.layers.map((l) => [l.mediaType, l.title]).slice(2), [[REPORT_JSON, 'failing-report.json'], [REPORT_HTML, 'report.html']]);
+    assert.deepEqual(a.layers.map((l) => [l.mediaType, l.title]).slice(2), [
+      [REPORT_JSON, 'failing-report.json'],
+      [REPORT_HTML, 'report.html'],
+    ]);
     assert.equal(a.manifest.annotations!['dev.modelgate.gates'], 'ungated (2/3 passed)');
     assert.equal(a.manifest.annotations!['dev.modelgate.gated'], 'false');
   } finally {

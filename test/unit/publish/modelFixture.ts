@@ -36,22 +36,42 @@ export function manifestText(opts: { name?: string; version?: string; trainedAt?
 
 /** A report of a full run (every suite) whose third gate passed or failed. */
 export function report(passed: boolean, model = { name: 'tiny', version: '1.2.3' }): string {
-  return JSON.stringify({
-    kind: 'modelgate-report', reportVersion: 2, model: { ...model, manifest: 'model.yaml', artifact: 'model.onnx' },
-    createdAt: '2026-02-03T04:05:06Z',
-    summary: {
-      verdict: passed ? 'passed' : 'failed', passed, gates: 3, failed: passed ? 0 : 1, inconclusive: 0, notRun: 0,
-      suitesRun: ['staleness', 'metrics', 'stress'], suitesNotRun: [], errors: [],
+  return JSON.stringify(
+    {
+      kind: 'modelgate-report',
+      reportVersion: 2,
+      model: { ...model, manifest: 'model.yaml', artifact: 'model.onnx' },
+      createdAt: '2026-02-03T04:05:06Z',
+      summary: {
+        verdict: passed ? 'passed' : 'failed',
+        passed,
+        gates: 3,
+        failed: passed ? 0 : 1,
+        inconclusive: 0,
+        notRun: 0,
+        suitesRun: ['staleness', 'metrics', 'stress'],
+        suitesNotRun: [],
+        errors: [],
+      },
+      gates: [
+        { id: 'metrics.r2', status: 'passed', pass: true, message: 'r2 0.91 >= 0.8' },
+        { id: 'stress.p99', status: 'passed', pass: true, message: 'p99 3 ms <= 50 ms' },
+        {
+          id: 'staleness.age',
+          status: passed ? 'passed' : 'failed',
+          pass: passed,
+          message: passed ? 'model age 10 d <= 90 d' : 'model age 120 d > 90 d (30 d over)',
+        },
+      ],
     },
-    gates: [
-      { id: 'metrics.r2', status: 'passed', pass: true, message: 'r2 0.91 >= 0.8' },
-      { id: 'stress.p99', status: 'passed', pass: true, message: 'p99 3 ms <= 50 ms' },
-      { id: 'staleness.age', status: passed ? 'passed' : 'failed', pass: passed, message: passed ? 'model age 10 d <= 90 d' : 'model age 120 d > 90 d (30 d over)' },
-    ],
-  }, null, 2);
+    null,
+    2,
+  );
 }
 
-export function makeModelFixture(opts: { modelBytes?: number; name?: string; version?: string; trainedAt?: string | null; deployOci?: string } = {}): ModelFixture {
+export function makeModelFixture(
+  opts: { modelBytes?: number; name?: string; version?: string; trainedAt?: string | null; deployOci?: string } = {},
+): ModelFixture {
   const dir = mkdtempSync(join(tmpdir(), 'mg-pubfix-'));
   const manifestPath = join(dir, 'model.yaml');
   const modelPath = join(dir, 'model.onnx');
@@ -60,7 +80,10 @@ export function makeModelFixture(opts: { modelBytes?: number; name?: string; ver
   const size = opts.modelBytes ?? 4096;
   const bytes = Buffer.alloc(size);
   let x = 12345;
-  for (let i = 0; i < size; i++) { x = (x * 1103515245 + 12345) & 0x7fffffff; bytes[i] = x >> 16 & 0xff; }
+  for (let i = 0; i < size; i++) {
+    x = (x * 1103515245 + 12345) & 0x7fffffff;
+    bytes[i] = (x >> 16) & 0xff;
+  }
   writeFileSync(modelPath, bytes);
   const model = { name: opts.name ?? 'tiny', version: opts.version ?? '1.2.3' };
   const passingReport = join(dir, 'report.json');
@@ -68,7 +91,11 @@ export function makeModelFixture(opts: { modelBytes?: number; name?: string; ver
   writeFileSync(passingReport, report(true, model));
   writeFileSync(failingReport, report(false, model));
   return {
-    dir, manifestPath, modelPath, passingReport, failingReport,
+    dir,
+    manifestPath,
+    modelPath,
+    passingReport,
+    failingReport,
     load: () => loadManifest(manifestPath, { semantic: false }),
     cleanup: () => rmSync(dir, { recursive: true, force: true }),
   };

@@ -23,7 +23,10 @@ test('gated publishing needs a report that passed; a failing report publishes no
   const out = tempDir();
   try {
     const loaded = await f.load();
-    await assert.rejects(publishModel({ loaded, target: out.dir, gated: true }), (e: unknown) => e instanceof PublishError && e.exitCode === 3 && /no test report vouches for it/.test(e.message));
+    await assert.rejects(
+      publishModel({ loaded, target: out.dir, gated: true }),
+      (e: unknown) => e instanceof PublishError && e.exitCode === 3 && /no test report vouches for it/.test(e.message),
+    );
     await assert.rejects(publishModel({ loaded, target: out.dir, gated: true, report: { json: f.failingReport } }), (e: unknown) => {
       assert.ok(e instanceof PublishError);
       assert.equal(e.exitCode, 1);
@@ -44,7 +47,10 @@ test('a report of another version is refused', async () => {
   const out = tempDir();
   try {
     writeFileSync(f.passingReport, JSON.stringify({ model: { name: 'tiny', version: '1.9.0' }, summary: { passed: true, gates: 1, failed: 0 } }));
-    await assert.rejects(publishModel({ loaded: await f.load(), target: out.dir, gated: true, report: { json: f.passingReport } }), /report of tiny 1\.9\.0, not of tiny 2\.0\.0/);
+    await assert.rejects(
+      publishModel({ loaded: await f.load(), target: out.dir, gated: true, report: { json: f.passingReport } }),
+      /report of tiny 1\.9\.0, not of tiny 2\.0\.0/,
+    );
   } finally {
     f.cleanup();
     out.cleanup();
@@ -58,14 +64,26 @@ test('a report about another model file, or from an incomplete run, does not vou
     const loaded = await f.load();
     const base = JSON.parse(readFileSync(f.passingReport, 'utf8'));
     writeFileSync(f.passingReport, JSON.stringify({ ...base, model: { ...base.model, artifactSha256: 'ab'.repeat(32) } }));
-    await assert.rejects(publishModel({ loaded, target: out.dir, gated: true, report: { json: f.passingReport } }), /tested a model file with sha256 abab.*model changed after testing/);
-    writeFileSync(f.passingReport, JSON.stringify({ ...base, complete: false, cancelled: true, summary: { ...base.summary, verdict: 'cancelled', passed: false } }));
-    await assert.rejects(publishModel({ loaded, target: out.dir, gated: true, report: { json: f.passingReport } }), (e: unknown) => e instanceof PublishError && e.exitCode === 3 && /cancelled test run/.test(e.message));
+    await assert.rejects(
+      publishModel({ loaded, target: out.dir, gated: true, report: { json: f.passingReport } }),
+      /tested a model file with sha256 abab.*model changed after testing/,
+    );
+    writeFileSync(
+      f.passingReport,
+      JSON.stringify({ ...base, complete: false, cancelled: true, summary: { ...base.summary, verdict: 'cancelled', passed: false } }),
+    );
+    await assert.rejects(
+      publishModel({ loaded, target: out.dir, gated: true, report: { json: f.passingReport } }),
+      (e: unknown) => e instanceof PublishError && e.exitCode === 3 && /cancelled test run/.test(e.message),
+    );
     // A metrics-only run: nothing failed, but stress and staleness never ran.
     const partial = {
       ...base,
       summary: { ...base.summary, verdict: 'incomplete', passed: false, gates: 2, notRun: 1, suitesRun: ['metrics'], suitesNotRun: ['staleness', 'stress'] },
-      gates: [base.gates[0], { id: 'stress.p99', status: 'not run', pass: false, message: 'stress.p99: not run', reason: 'this run was limited to metrics (--only)' }],
+      gates: [
+        base.gates[0],
+        { id: 'stress.p99', status: 'not run', pass: false, message: 'stress.p99: not run', reason: 'this run was limited to metrics (--only)' },
+      ],
     };
     writeFileSync(f.passingReport, JSON.stringify(partial));
     await assert.rejects(publishModel({ loaded, target: out.dir, gated: true, report: { json: f.passingReport } }), (e: unknown) => {
@@ -92,7 +110,10 @@ test('target: explicit (relative to cwd), else deploy.oci from the manifest (rel
   const withLayout = makeModelFixture({ deployOci: 'published' });
   try {
     // no project marker above the temp manifest: its own folder is the root
-    assert.deepEqual(resolvePublishTarget(await plain.load(), undefined, { cwd: '/work/ws' }), { kind: 'layout', dir: join(plain.dir, '.modelgate/registry/tiny') });
+    assert.deepEqual(resolvePublishTarget(await plain.load(), undefined, { cwd: '/work/ws' }), {
+      kind: 'layout',
+      dir: join(plain.dir, '.modelgate/registry/tiny'),
+    });
     assert.equal(defaultLayoutDir(await plain.load()), join(plain.dir, '.modelgate/registry/tiny'));
     assert.deepEqual(resolvePublishTarget(await plain.load(), 'out/layout', { cwd: '/work/ws' }), { kind: 'layout', dir: '/work/ws/out/layout' });
     assert.deepEqual(resolvePublishTarget(await withLayout.load(), undefined, { cwd: '/work/ws' }), { kind: 'layout', dir: join(withLayout.dir, 'published') });
@@ -104,8 +125,18 @@ test('target: explicit (relative to cwd), else deploy.oci from the manifest (rel
     writeFileSync(join(plain.dir, 'package.json'), '{}');
     assert.equal(projectRoot(join(nested, 'model.yaml')), plain.dir);
     assert.equal(defaultLayoutDir(await loadManifest(join(nested, 'model.yaml'), { semantic: false })), join(plain.dir, '.modelgate/registry/tiny'));
-    assert.deepEqual(resolvePublishTarget(await withOci.load(), undefined), { kind: 'registry', registry: 'registry.example.com', repository: 'ml/tiny', plainHttp: false });
-    assert.deepEqual(resolvePublishTarget(await withOci.load(), 'oci://localhost:5000/x'), { kind: 'registry', registry: 'localhost:5000', repository: 'x', plainHttp: true });
+    assert.deepEqual(resolvePublishTarget(await withOci.load(), undefined), {
+      kind: 'registry',
+      registry: 'registry.example.com',
+      repository: 'ml/tiny',
+      plainHttp: false,
+    });
+    assert.deepEqual(resolvePublishTarget(await withOci.load(), 'oci://localhost:5000/x'), {
+      kind: 'registry',
+      registry: 'localhost:5000',
+      repository: 'x',
+      plainHttp: true,
+    });
     await assert.rejects(async () => resolvePublishTarget(await plain.load(), 'oci://r.example.com/x:1.0.0'), /names a tag; give the repository only/);
   } finally {
     plain.cleanup();
@@ -120,10 +151,22 @@ test('the default layout is used with no target, and republishing is idempotent 
   try {
     const loaded = await f.load();
     const events: PublishProgress[] = [];
-    const a = await publishModel({ loaded, target: undefined, cwd: ws.dir, gated: true, report: { json: f.passingReport }, onProgress: (e) => { events.push(e); } });
+    const a = await publishModel({
+      loaded,
+      target: undefined,
+      cwd: ws.dir,
+      gated: true,
+      report: { json: f.passingReport },
+      onProgress: (e) => {
+        events.push(e);
+      },
+    });
     assert.equal(a.location, join(f.dir, '.modelgate', 'registry', 'tiny'), 'the project root, not the cwd');
     assert.equal(a.uploaded, 4);
-    assert.deepEqual(events.map((e) => e.step).filter((s, i, all) => all.indexOf(s) === i), ['hash', 'blob', 'manifest', 'tag', 'done']);
+    assert.deepEqual(
+      events.map((e) => e.step).filter((s, i, all) => all.indexOf(s) === i),
+      ['hash', 'blob', 'manifest', 'tag', 'done'],
+    );
     assert.equal(events.at(-1)!.percent, 100);
     const b = await publishModel({ loaded, target: undefined, cwd: ws.dir, gated: true, report: { json: f.passingReport } });
     assert.equal(b.digest, a.digest);
@@ -142,7 +185,10 @@ test('a version tag holding different content is not replaced unless overwrite',
     const loaded = await f.load();
     const first = await publishModel({ loaded, target: out.dir, gated: false });
     writeFileSync(f.modelPath, 'a different model under the same version');
-    await assert.rejects(publishModel({ loaded, target: out.dir, gated: false }), (e: unknown) => e instanceof PublishError && /already holds different content/.test(e.message) && /bump metadata\.version/.test(e.message));
+    await assert.rejects(
+      publishModel({ loaded, target: out.dir, gated: false }),
+      (e: unknown) => e instanceof PublishError && /already holds different content/.test(e.message) && /bump metadata\.version/.test(e.message),
+    );
     const store = new LayoutStore({ kind: 'layout', dir: out.dir });
     assert.equal((await store.getManifest('1.2.3'))?.digest, first.digest);
     const second = await publishModel({ loaded, target: out.dir, gated: false, overwrite: true });
@@ -167,7 +213,10 @@ test('pull round-trips every file byte for byte; no tag pulls the highest versio
     const notes: string[] = [];
     const pulled = await pullModel(join(out.dir, 'l'), join(out.dir, 'pulled'), { onProgress: (m) => notes.push(m) });
     assert.ok(notes.some((n) => /highest version, 1\.2\.3/.test(n)));
-    assert.deepEqual(pulled.files.map((x) => x.title), ['model.onnx', 'model.yaml', 'report.json', 'report.html']);
+    assert.deepEqual(
+      pulled.files.map((x) => x.title),
+      ['model.onnx', 'model.yaml', 'report.json', 'report.html'],
+    );
     for (const name of ['model.onnx', 'model.yaml', 'report.json', 'report.html']) {
       assert.deepEqual(readFileSync(join(out.dir, 'pulled', name)), readFileSync(join(f.dir, name)), name);
     }
@@ -193,7 +242,10 @@ test('versions: newest semver first, labels after, gate annotations read back', 
       await publishModel({ loaded: l, target: out.dir, gated: false });
     }
     const { versions } = await listVersions(out.dir);
-    assert.deepEqual(versions.map((v) => v.tag), ['1.10.0', '1.9.0', '1.2.3', 'stable']);
+    assert.deepEqual(
+      versions.map((v) => v.tag),
+      ['1.10.0', '1.9.0', '1.2.3', 'stable'],
+    );
     const v123 = versions.find((v) => v.tag === '1.2.3')!;
     assert.deepEqual([v123.gates, v123.gated, v123.created, v123.aliases], ['3/3 passed', true, '2026-01-02T03:04:05Z', ['stable']]);
     assert.equal(versions[0]!.gated, false);
@@ -214,14 +266,23 @@ test('attachReport in a layout: a referrer with subject, indexed under the sha25
     assert.equal(again.digest, second.digest, 'attaching the same report twice is idempotent');
     assert.equal(first.fallbackTag, referrersTag(r.digest));
     const refs = await listReferrers(r.reference);
-    assert.deepEqual(refs.map((d) => d.digest), [first.digest, second.digest]);
-    assert.deepEqual(refs.map((d) => d.annotations?.['dev.modelgate.gates']), ['3/3 passed', 'ungated (2/3 passed)']);
+    assert.deepEqual(
+      refs.map((d) => d.digest),
+      [first.digest, second.digest],
+    );
+    assert.deepEqual(
+      refs.map((d) => d.annotations?.['dev.modelgate.gates']),
+      ['3/3 passed', 'ungated (2/3 passed)'],
+    );
     const store = new LayoutStore({ kind: 'layout', dir: out.dir });
     const manifest = JSON.parse((await store.getManifest(first.digest))!.bytes.toString('utf8'));
     assert.equal(manifest.subject.digest, r.digest);
     assert.equal(manifest.artifactType, 'application/vnd.modelgate.report.v1');
     assert.equal(manifest.config.mediaType, 'application/vnd.oci.empty.v1+json');
-    assert.deepEqual((await listVersions(out.dir)).versions.map((v) => v.tag), ['1.2.3']);
+    assert.deepEqual(
+      (await listVersions(out.dir)).versions.map((v) => v.tag),
+      ['1.2.3'],
+    );
   } finally {
     f.cleanup();
     out.cleanup();

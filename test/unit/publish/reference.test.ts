@@ -5,8 +5,20 @@ import { formatReference, isLoopbackHost, parseReference, versionTag } from '../
 const D = 'sha256:' + 'a'.repeat(64);
 
 test('oci:// references split into registry, repository, tag and digest', () => {
-  assert.deepEqual(parseReference('oci://ghcr.io/acme/ml/breast-cancer:1.0.0'), { kind: 'registry', registry: 'ghcr.io', repository: 'acme/ml/breast-cancer', tag: '1.0.0', plainHttp: false });
-  assert.deepEqual(parseReference(`oci://127.0.0.1:5000/ml/x@${D}`), { kind: 'registry', registry: '127.0.0.1:5000', repository: 'ml/x', digest: D, plainHttp: true });
+  assert.deepEqual(parseReference('oci://ghcr.io/acme/ml/breast-cancer:1.0.0'), {
+    kind: 'registry',
+    registry: 'ghcr.io',
+    repository: 'acme/ml/breast-cancer',
+    tag: '1.0.0',
+    plainHttp: false,
+  });
+  assert.deepEqual(parseReference(`oci://127.0.0.1:5000/ml/x@${D}`), {
+    kind: 'registry',
+    registry: '127.0.0.1:5000',
+    repository: 'ml/x',
+    digest: D,
+    plainHttp: true,
+  });
   const both = parseReference(`oci://[::1]:5000/ml/x:stable@${D}`);
   assert.equal(both.kind === 'registry' && both.registry, '[::1]:5000');
   assert.equal(both.tag, 'stable');
@@ -27,7 +39,7 @@ test('invalid references say what is wrong and give an example', () => {
   assert.throws(() => parseReference('oci://ghcr.io/ml/x@sha256:123'), /not a sha256 digest/);
 });
 
-test('layout paths, with skopeo\'s oci: prefix and an optional tag', () => {
+test("layout paths, with skopeo's oci: prefix and an optional tag", () => {
   assert.deepEqual(parseReference('out/layout', { cwd: '/w' }), { kind: 'layout', dir: '/w/out/layout' });
   assert.deepEqual(parseReference('oci:/abs/layout:1.0.0'), { kind: 'layout', dir: '/abs/layout', tag: '1.0.0' });
   assert.deepEqual(parseReference(`./l@${D}`, { cwd: '/w' }), { kind: 'layout', dir: '/w/l', digest: D });

@@ -12,7 +12,12 @@ import { RegistryError, RegistryUnreachableError } from '../../../server/publish
 import { staticCredentials } from '../../../server/publish/credentials';
 import { freePort } from '../../helpers/registry';
 
-interface Seen { method: string; url: string; headers: IncomingMessage['headers']; body: Buffer }
+interface Seen {
+  method: string;
+  url: string;
+  headers: IncomingMessage['headers'];
+  body: Buffer;
+}
 // Handlers only answer; what the client sent is in `seen`, and the test
 // asserts on it afterwards (an assert thrown in a handler would only reach
 // the client as a dropped connection).
@@ -32,7 +37,15 @@ async function fakeRegistry(handler: Handler): Promise<{ host: string; seen: See
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const addr = server.address();
   const port = typeof addr === 'object' && addr ? addr.port : 0;
-  return { host: `127.0.0.1:${port}`, seen, close: () => new Promise((r) => { server.closeAllConnections(); server.close(() => r()); }) };
+  return {
+    host: `127.0.0.1:${port}`,
+    seen,
+    close: () =>
+      new Promise((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
 }
 
 const fast = { attempts: 3, baseDelayMs: 1, maxDelayMs: 5 };
@@ -54,7 +67,10 @@ test('503 then 200: retried, and the attempts are bounded', async () => {
     assert.deepEqual(await c.listTags('ml/x'), ['1.0.0']);
     assert.equal(calls, 3);
     calls = 0;
-    await assert.rejects(c.getManifest('ml/x', '1.0.0'), (e: unknown) => e instanceof RegistryError && e.status === 503 && /HTTP 503/.test(e.message) && /retry later/.test(e.message));
+    await assert.rejects(
+      c.getManifest('ml/x', '1.0.0'),
+      (e: unknown) => e instanceof RegistryError && e.status === 503 && /HTTP 503/.test(e.message) && /retry later/.test(e.message),
+    );
     assert.equal(calls, 3, 'exactly `attempts` requests');
   } finally {
     await reg.close();
@@ -79,14 +95,27 @@ test('429 with Retry-After is honoured and then succeeds', async () => {
 test('connection refused: a clear error naming the registry after bounded attempts', async () => {
   const port = await freePort();
   const c = new RegistryClient({ registry: `127.0.0.1:${port}`, plainHttp: true, retry: fast });
-  await assert.rejects(c.ping(), (e: unknown) => e instanceof RegistryUnreachableError && e.message.includes(`127.0.0.1:${port}`) && /connection refused/.test(e.message) && /after 3 attempts/.test(e.message));
+  await assert.rejects(
+    c.ping(),
+    (e: unknown) =>
+      e instanceof RegistryUnreachableError &&
+      e.message.includes(`127.0.0.1:${port}`) &&
+      /connection refused/.test(e.message) &&
+      /after 3 attempts/.test(e.message),
+  );
 });
 
 test('401 without credentials explains how to log in; with rejected credentials names their source, never the password', async () => {
-  const reg = await fakeRegistry((_req, res) => json(res, 401, { errors: [{ code: 'UNAUTHORIZED', message: 'authentication required' }] }, { 'WWW-Authenticate': 'Basic realm="r"' }));
+  const reg = await fakeRegistry((_req, res) =>
+    json(res, 401, { errors: [{ code: 'UNAUTHORIZED', message: 'authentication required' }] }, { 'WWW-Authenticate': 'Basic realm="r"' }),
+  );
   try {
     const anon = new RegistryClient({ registry: reg.host, plainHttp: true, retry: fast });
-    await assert.rejects(anon.listTags('ml/x'), (e: unknown) => e instanceof RegistryError && e.status === 401 && e.message.includes(`docker login ${reg.host}`) && /MODELGATE_REGISTRY_USERNAME/.test(e.message));
+    await assert.rejects(
+      anon.listTags('ml/x'),
+      (e: unknown) =>
+        e instanceof RegistryError && e.status === 401 && e.message.includes(`docker login ${reg.host}`) && /MODELGATE_REGISTRY_USERNAME/.test(e.message),
+    );
     const creds = new RegistryClient({ registry: reg.host, plainHttp: true, retry: fast, credentials: staticCredentials('alice', 'hunter2-secret') });
     await assert.rejects(creds.listTags('ml/x'), (e: unknown) => {
       assert.ok(e instanceof RegistryError);
@@ -108,7 +137,10 @@ test('400 MANIFEST_INVALID and 403 DENIED are explained with a fix', async () =>
   });
   try {
     const c = new RegistryClient({ registry: reg.host, plainHttp: true, retry: fast });
-    await assert.rejects(c.putManifest('ml/x', '1.0.0', Buffer.from('{}'), 'application/vnd.oci.image.manifest.v1+json'), /HTTP 400: MANIFEST_INVALID \(the registry rejected the manifest.*Fix: /);
+    await assert.rejects(
+      c.putManifest('ml/x', '1.0.0', Buffer.from('{}'), 'application/vnd.oci.image.manifest.v1+json'),
+      /HTTP 400: MANIFEST_INVALID \(the registry rejected the manifest.*Fix: /,
+    );
     await assert.rejects(c.listTags('ml/x'), /HTTP 403: DENIED .*lacks permission/);
   } finally {
     await reg.close();
@@ -119,7 +151,12 @@ test('Bearer flow: challenge → token from the realm with service, scope and Ba
   const reg = await fakeRegistry((req, res) => {
     if (req.url.startsWith('/token')) return json(res, 200, { token: 'tok-123', expires_in: 300 });
     if (req.headers.authorization !== 'Bearer tok-123') {
-      return json(res, 401, { errors: [{ code: 'UNAUTHORIZED' }] }, { 'WWW-Authenticate': `Bearer realm="http://${req.headers.host}/token",service="fake-registry",scope="repository:ml/x:pull,push"` });
+      return json(
+        res,
+        401,
+        { errors: [{ code: 'UNAUTHORIZED' }] },
+        { 'WWW-Authenticate': `Bearer realm="http://${req.headers.host}/token",service="fake-registry",scope="repository:ml/x:pull,push"` },
+      );
     }
     res.writeHead(201, { 'Docker-Content-Digest': digestOf(req.body) });
     res.end();
@@ -143,15 +180,28 @@ test('Bearer flow: challenge → token from the realm with service, scope and Ba
 test('two-step upload: HEAD, POST, then PUT ?digest= carrying the whole blob', async () => {
   const blob = Buffer.from('hello model');
   const reg = await fakeRegistry((req, res) => {
-    if (req.method === 'HEAD') { res.writeHead(404); return res.end(); }
-    if (req.method === 'POST') { res.writeHead(202, { Location: '/v2/ml/x/blobs/uploads/u1?_state=abc' }); return res.end(); }
-    if (req.method === 'PUT') { res.writeHead(201, { 'Docker-Content-Digest': digestOf(req.body) }); return res.end(); }
-    res.writeHead(500); res.end();
+    if (req.method === 'HEAD') {
+      res.writeHead(404);
+      return res.end();
+    }
+    if (req.method === 'POST') {
+      res.writeHead(202, { Location: '/v2/ml/x/blobs/uploads/u1?_state=abc' });
+      return res.end();
+    }
+    if (req.method === 'PUT') {
+      res.writeHead(201, { 'Docker-Content-Digest': digestOf(req.body) });
+      return res.end();
+    }
+    res.writeHead(500);
+    res.end();
   });
   try {
     const c = new RegistryClient({ registry: reg.host, plainHttp: true, retry: fast });
     assert.equal(await c.pushBlob('ml/x', { digest: digestOf(blob), size: blob.length, data: blob }), true);
-    assert.deepEqual(reg.seen.map((s) => s.method), ['HEAD', 'POST', 'PUT']);
+    assert.deepEqual(
+      reg.seen.map((s) => s.method),
+      ['HEAD', 'POST', 'PUT'],
+    );
     const put = reg.seen[2]!;
     const u = new URL(put.url, 'http://x');
     assert.equal(u.searchParams.get('_state'), 'abc', 'the Location query is kept');
@@ -168,8 +218,14 @@ test('chunked upload: PATCHes with consecutive Content-Range, following each new
   let held = Buffer.alloc(0);
   let n = 0;
   const reg = await fakeRegistry((req, res) => {
-    if (req.method === 'HEAD') { res.writeHead(404); return res.end(); }
-    if (req.method === 'POST') { res.writeHead(202, { Location: `/up/${n++}` }); return res.end(); }
+    if (req.method === 'HEAD') {
+      res.writeHead(404);
+      return res.end();
+    }
+    if (req.method === 'POST') {
+      res.writeHead(202, { Location: `/up/${n++}` });
+      return res.end();
+    }
     if (req.method === 'PATCH') {
       held = Buffer.concat([held, req.body]);
       res.writeHead(202, { Location: `/up/${n++}`, Range: `0-${held.length - 1}` });
@@ -184,8 +240,14 @@ test('chunked upload: PATCHes with consecutive Content-Range, following each new
     const c = new RegistryClient({ registry: reg.host, plainHttp: true, retry: fast, chunkThreshold: 1000, chunkSize: 1000 });
     await c.pushBlob('ml/x', { digest: digestOf(blob), size: blob.length, data: blob });
     const patches = reg.seen.filter((s) => s.method === 'PATCH');
-    assert.deepEqual(patches.map((p) => p.headers['content-range']), ['0-999', '1000-1999', '2000-2499']);
-    assert.deepEqual(patches.map((p) => p.url), ['/up/0', '/up/1', '/up/2']);
+    assert.deepEqual(
+      patches.map((p) => p.headers['content-range']),
+      ['0-999', '1000-1999', '2000-2499'],
+    );
+    assert.deepEqual(
+      patches.map((p) => p.url),
+      ['/up/0', '/up/1', '/up/2'],
+    );
     const put = reg.seen.at(-1)!;
     assert.equal(put.method, 'PUT');
     assert.ok(put.url.startsWith('/up/3?digest=sha256'));
@@ -197,12 +259,18 @@ test('chunked upload: PATCHes with consecutive Content-Range, following each new
 });
 
 test('an existing blob of the right size is skipped after HEAD', async () => {
-  const reg = await fakeRegistry((_req, res) => { res.writeHead(200, { 'Content-Length': '5' }); res.end(); });
+  const reg = await fakeRegistry((_req, res) => {
+    res.writeHead(200, { 'Content-Length': '5' });
+    res.end();
+  });
   try {
     const c = new RegistryClient({ registry: reg.host, plainHttp: true, retry: fast });
     const data = Buffer.from('12345');
     assert.equal(await c.pushBlob('ml/x', { digest: digestOf(data), size: 5, data }), false);
-    assert.deepEqual(reg.seen.map((s) => s.method), ['HEAD']);
+    assert.deepEqual(
+      reg.seen.map((s) => s.method),
+      ['HEAD'],
+    );
   } finally {
     await reg.close();
   }
@@ -246,10 +314,19 @@ test('Referrers API: 200 index → descriptors; 404 → undefined (use the tag-s
   const subject = digestOf('subject');
   const reg = await fakeRegistry((req, res) => {
     if (req.url.startsWith('/v2/with/')) {
-      return json(res, 200, { schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: [
-        { mediaType: 'm', digest: digestOf('r1'), size: 1, artifactType: 'application/vnd.modelgate.report.v1' },
-        { mediaType: 'm', digest: digestOf('r2'), size: 1, artifactType: 'other' },
-      ] }, { 'Content-Type': 'application/vnd.oci.image.index.v1+json' });
+      return json(
+        res,
+        200,
+        {
+          schemaVersion: 2,
+          mediaType: 'application/vnd.oci.image.index.v1+json',
+          manifests: [
+            { mediaType: 'm', digest: digestOf('r1'), size: 1, artifactType: 'application/vnd.modelgate.report.v1' },
+            { mediaType: 'm', digest: digestOf('r2'), size: 1, artifactType: 'other' },
+          ],
+        },
+        { 'Content-Type': 'application/vnd.oci.image.index.v1+json' },
+      );
     }
     res.writeHead(404, { 'Content-Type': 'text/plain' });
     res.end('404 page not found');
@@ -258,7 +335,11 @@ test('Referrers API: 200 index → descriptors; 404 → undefined (use the tag-s
     const c = new RegistryClient({ registry: reg.host, plainHttp: true, retry: fast });
     assert.equal(await c.referrers('without', subject), undefined);
     const list = await c.referrers('with', subject, 'application/vnd.modelgate.report.v1');
-    assert.deepEqual(list?.map((d) => d.digest), [digestOf('r1')], 'filtered client-side when the registry did not apply the filter');
+    assert.deepEqual(
+      list?.map((d) => d.digest),
+      [digestOf('r1')],
+      'filtered client-side when the registry did not apply the filter',
+    );
   } finally {
     await reg.close();
   }

@@ -6,8 +6,17 @@ import { binLabels, driftComparison, driftScore } from '../../../webview/section
 import { duration, latency, num, op, pct, signed, timestamp } from '../../../webview/format';
 
 const feature = (over: Partial<FeatureDrift>): FeatureDrift => ({
-  feature: 'x', kind: 'numeric', method: 'ks', why: 'test', statistic: 0.2, threshold: 0.05, drifted: false,
-  referenceRows: 100, currentRows: 100, missing: { reference: 0, current: 0 }, ...over,
+  feature: 'x',
+  kind: 'numeric',
+  method: 'ks',
+  why: 'test',
+  statistic: 0.2,
+  threshold: 0.05,
+  drifted: false,
+  referenceRows: 100,
+  currentRows: 100,
+  missing: { reference: 0, current: 0 },
+  ...over,
 });
 
 test('p-value tests score log p ÷ log α: 1 at the threshold, 2 at α²', () => {
@@ -30,7 +39,10 @@ test('a KS threshold on the statistic (engine verdict agrees only with it) is sc
 });
 
 test('bin labels: ranges for numeric edges, the categories themselves otherwise', () => {
-  assert.deepEqual(binLabels([0, 1.5, 3], 2, (n) => String(n)), ['0 – 1.5', '1.5 – 3']);
+  assert.deepEqual(
+    binLabels([0, 1.5, 3], 2, (n) => String(n)),
+    ['0 – 1.5', '1.5 – 3'],
+  );
   assert.deepEqual(binLabels(['a', 'b'], 2, String), ['a', 'b']);
 });
 

@@ -3,13 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Report } from '../../../server/protocol/report';
-import {
-  WebviewBundleMissingError,
-  jsonForScript,
-  readWebviewBundle,
-  renderReportHtml,
-  scriptForInline,
-} from '../../../server/report/html';
+import { WebviewBundleMissingError, jsonForScript, readWebviewBundle, renderReportHtml, scriptForInline } from '../../../server/report/html';
 import { reportSchemaErrors } from '../../../server/report/validateReport';
 
 const fixtures = join(__dirname, '..', '..', 'fixtures', 'report');
@@ -70,7 +64,12 @@ test('the CSP allows only the page nonce, and the nonce is on the bundle script'
   const html = renderReportHtml(load('full'), { webviewJs: stubJs });
   const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]+)">/.exec(html)?.[1];
   assert.ok(csp, 'CSP meta present');
-  const directives = new Map(csp.split(';').map((d) => d.trim().split(/\s+/)).map(([k, ...v]) => [k!, v]));
+  const directives = new Map(
+    csp
+      .split(';')
+      .map((d) => d.trim().split(/\s+/))
+      .map(([k, ...v]) => [k!, v]),
+  );
   assert.deepEqual(directives.get('default-src'), ["'none'"]);
   assert.deepEqual(directives.get('img-src'), ['data:']);
   const scriptSrc = directives.get('script-src') ?? [];
@@ -104,12 +103,15 @@ test('the page with the real bundle is self-contained: nothing fetched over the 
 });
 
 test('a missing bundle fails with a message that says to run npm run build', () => {
-  assert.throws(() => readWebviewBundle(['/nonexistent/dist/webview.js']), (err: unknown) => {
-    assert.ok(err instanceof WebviewBundleMissingError);
-    assert.match(err.message, /\/nonexistent\/dist\/webview\.js/);
-    assert.match(err.message, /npm run build/);
-    return true;
-  });
+  assert.throws(
+    () => readWebviewBundle(['/nonexistent/dist/webview.js']),
+    (err: unknown) => {
+      assert.ok(err instanceof WebviewBundleMissingError);
+      assert.match(err.message, /\/nonexistent\/dist\/webview\.js/);
+      assert.match(err.message, /npm run build/);
+      return true;
+    },
+  );
 });
 
 test('a nonce that could break out of the attribute is refused', () => {

@@ -28,7 +28,10 @@ test('requests enqueued in the same turn of the event loop run as one batch and 
   const results = await Promise.all([b.enqueue(row(1), 1), b.enqueue(row(2, 3), 3), b.enqueue(row(7), 1)]);
   assert.deepEqual(calls, [5]);
   assert.deepEqual(results.map(valuesOf), [[10], [20, 30, 40], [70]]);
-  assert.deepEqual(results.map((r) => r.offset), [0, 1, 4]);
+  assert.deepEqual(
+    results.map((r) => r.offset),
+    [0, 1, 4],
+  );
   assert.equal(events.length, 1);
   assert.equal(events[0]!.reason, 'idle');
   assert.equal(events[0]!.requests, 3);
@@ -50,9 +53,18 @@ test('a full queue is released at once and batches never exceed maxBatchSize', a
   const events: BatchEvent[] = [];
   const b = new AdaptiveBatcher(fakeRun(calls), { maxBatchSize: 4, maxDelayMs: 0, widths: [2], onBatch: (e) => events.push(e) });
   const all = await Promise.all(Array.from({ length: 10 }, (_, i) => b.enqueue(row(i), 1)));
-  assert.deepEqual(all.map(valuesOf).flat(), Array.from({ length: 10 }, (_, i) => i * 10));
-  assert.ok(calls.every((n) => n <= 4), `batch sizes ${calls}`);
-  assert.equal(calls.reduce((a, c) => a + c, 0), 10);
+  assert.deepEqual(
+    all.map(valuesOf).flat(),
+    Array.from({ length: 10 }, (_, i) => i * 10),
+  );
+  assert.ok(
+    calls.every((n) => n <= 4),
+    `batch sizes ${calls}`,
+  );
+  assert.equal(
+    calls.reduce((a, c) => a + c, 0),
+    10,
+  );
   assert.equal(events[0]!.reason, 'full');
 });
 
@@ -67,7 +79,9 @@ test('a request larger than maxBatchSize runs alone', async () => {
 test('requests that arrive while a batch runs go together when it finishes', async () => {
   const calls: number[] = [];
   let open!: () => void;
-  const gate = new Promise<void>((r) => { open = r; });
+  const gate = new Promise<void>((r) => {
+    open = r;
+  });
   const events: BatchEvent[] = [];
   const b = new AdaptiveBatcher(fakeRun(calls, gate), { maxBatchSize: 32, maxDelayMs: 0, widths: [2], onBatch: (e) => events.push(e) });
   const first = b.enqueue(row(1), 1);
@@ -86,13 +100,19 @@ test('requests that arrive while a batch runs go together when it finishes', asy
 test('maxDelayMs releases waiting requests even while a slow batch still runs', async () => {
   const calls: number[] = [];
   let open!: () => void;
-  const gate = new Promise<void>((r) => { open = r; });
+  const gate = new Promise<void>((r) => {
+    open = r;
+  });
   const events: BatchEvent[] = [];
   const clock = new ManualClock();
   let n = 0;
   const run = fakeRun(calls);
   const b = new AdaptiveBatcher(async (raw, rows) => (n++ === 0 ? (await gate, run(raw, rows)) : run(raw, rows)), {
-    maxBatchSize: 32, maxDelayMs: 5, widths: [2], onBatch: (e) => events.push(e), clock,
+    maxBatchSize: 32,
+    maxDelayMs: 5,
+    widths: [2],
+    onBatch: (e) => events.push(e),
+    clock,
   });
   const first = b.enqueue(row(1), 1);
   await new Promise((r) => setImmediate(r));
@@ -103,7 +123,10 @@ test('maxDelayMs releases waiting requests even while a slow batch still runs', 
   clock.advance(1);
   assert.equal(n, 2);
   assert.deepEqual(valuesOf(await second), [20]); // although the first batch is still blocked
-  assert.deepEqual(events.map((e) => e.reason), ['max_delay']);
+  assert.deepEqual(
+    events.map((e) => e.reason),
+    ['max_delay'],
+  );
   assert.deepEqual(events[0]!.waits, [0.005]);
   open();
   assert.deepEqual(valuesOf(await first), [10]);
@@ -112,23 +135,36 @@ test('maxDelayMs releases waiting requests even while a slow batch still runs', 
 
 test('a failed batch rejects every request in it, and the next batch still runs', async () => {
   let fail = true;
-  const b = new AdaptiveBatcher(async (raw, rows) => {
-    if (fail) { fail = false; throw new Error('boom'); }
-    return fakeRun([])(raw, rows);
-  }, { maxBatchSize: 8, maxDelayMs: 0, widths: [2] });
+  const b = new AdaptiveBatcher(
+    async (raw, rows) => {
+      if (fail) {
+        fail = false;
+        throw new Error('boom');
+      }
+      return fakeRun([])(raw, rows);
+    },
+    { maxBatchSize: 8, maxDelayMs: 0, widths: [2] },
+  );
   const results = await Promise.allSettled([b.enqueue(row(1), 1), b.enqueue(row(2), 1)]);
-  assert.deepEqual(results.map((r) => r.status), ['rejected', 'rejected']);
+  assert.deepEqual(
+    results.map((r) => r.status),
+    ['rejected', 'rejected'],
+  );
   assert.deepEqual(valuesOf(await b.enqueue(row(5), 1)), [50]);
   assert.equal(b.inflight, 0);
 });
 
 test('stop() waits for accepted requests and refuses new ones with 503', async () => {
   let open!: () => void;
-  const gate = new Promise<void>((r) => { open = r; });
+  const gate = new Promise<void>((r) => {
+    open = r;
+  });
   const b = new AdaptiveBatcher(fakeRun([], gate), { maxBatchSize: 8, maxDelayMs: 0, widths: [2] });
   const accepted = b.enqueue(row(1), 1);
   let stopped = false;
-  const stopping = b.stop().then(() => { stopped = true; });
+  const stopping = b.stop().then(() => {
+    stopped = true;
+  });
   await assert.rejects(b.enqueue(row(2), 1), (e: { statusCode?: number }) => e.statusCode === 503);
   await new Promise((r) => setImmediate(r));
   assert.equal(stopped, false);
@@ -143,17 +179,26 @@ test('stop() waits for accepted requests and refuses new ones with 503', async (
 async function ageBehindBlockedBatch(waitMs: number, queueTimeoutMs: number) {
   const calls: number[] = [];
   let open!: () => void;
-  const gate = new Promise<void>((r) => { open = r; });
+  const gate = new Promise<void>((r) => {
+    open = r;
+  });
   const clock = new ManualClock();
   let n = 0;
   const run = fakeRun(calls);
   const b = new AdaptiveBatcher(async (raw, rows) => (n++ === 0 ? (await gate, run(raw, rows)) : run(raw, rows)), {
-    maxBatchSize: 8, maxDelayMs: 0, widths: [2], queueTimeoutMs, clock,
+    maxBatchSize: 8,
+    maxDelayMs: 0,
+    widths: [2],
+    queueTimeoutMs,
+    clock,
   });
   const first = b.enqueue(row(1), 1);
   await new Promise((r) => setImmediate(r));
   const late = b.enqueue(row(2), 1);
-  const settled = late.then((s) => valuesOf(s), (e: { statusCode?: number; message?: string }) => e);
+  const settled = late.then(
+    (s) => valuesOf(s),
+    (e: { statusCode?: number; message?: string }) => e,
+  );
   clock.advance(waitMs);
   open();
   await first;

@@ -90,9 +90,17 @@ test('missing header, wrong scheme and wrong token → 401 with a hint; right to
 });
 
 test('a refused mutation changes nothing', async () => {
-  const r = await app.inject({ method: 'POST', url: '/admin/models/breast-cancer/load', headers: { authorization: 'Bearer nope' }, payload: { reference: 'oci://local/9.0.0' } });
+  const r = await app.inject({
+    method: 'POST',
+    url: '/admin/models/breast-cancer/load',
+    headers: { authorization: 'Bearer nope' },
+    payload: { reference: 'oci://local/9.0.0' },
+  });
   assert.equal(r.statusCode, 401);
-  assert.deepEqual((await models())[0].versions.map((v: any) => v.version), ['1.0.0']);
+  assert.deepEqual(
+    (await models())[0].versions.map((v: any) => v.version),
+    ['1.0.0'],
+  );
 });
 
 test('load adds a version without moving traffic; canary splits; rollback restores', async () => {
@@ -100,7 +108,10 @@ test('load adds a version without moving traffic; canary splits; rollback restor
   assert.equal(load.statusCode, 201, load.body);
   assert.equal(load.json().loaded.version, '2.0.0');
   const m = (await models())[0];
-  assert.deepEqual(m.versions.map((v: any) => v.version), ['2.0.0', '1.0.0']);
+  assert.deepEqual(
+    m.versions.map((v: any) => v.version),
+    ['2.0.0', '1.0.0'],
+  );
   assert.equal(m.defaultVersion, '1.0.0');
   assert.deepEqual(m.traffic.weights, { '2.0.0': 0, '1.0.0': 100 });
   assert.equal((await predictVersion()).json().model_version ?? '1.0.0', '1.0.0');
@@ -146,7 +157,10 @@ test('activate moves all traffic; rollback returns to the previous default; the 
   assert.deepEqual(rb.json().rolledBack, { from: '2.0.0', to: '1.0.0' });
   const del = await app.inject({ method: 'DELETE', url: '/admin/models/breast-cancer/versions/2.0.0', headers: auth });
   assert.equal(del.statusCode, 200, del.body);
-  assert.deepEqual((await models())[0].versions.map((v: any) => v.version), ['1.0.0']);
+  assert.deepEqual(
+    (await models())[0].versions.map((v: any) => v.version),
+    ['1.0.0'],
+  );
   const none = await app.inject({ method: 'POST', url: '/admin/models/breast-cancer/rollback', headers: auth });
   assert.equal(none.statusCode, 409);
   assert.match(none.json().error, /no earlier version to roll back to/);
@@ -165,7 +179,10 @@ test('bad requests: unknown version, weight out of range, pull failure, wrong mo
   const other = await app.inject({ method: 'POST', url: '/admin/models/digits/load', headers: auth, payload: { reference: 'oci://local/3.0.0' } });
   assert.equal(other.statusCode, 409);
   assert.match(other.json().error, /holds model "breast-cancer"/);
-  assert.deepEqual((await models()).map((m) => m.name), ['breast-cancer']);
+  assert.deepEqual(
+    (await models()).map((m) => m.name),
+    ['breast-cancer'],
+  );
 });
 
 test('readTokenFile: trims, refuses an empty file, warns when others can read it', async () => {

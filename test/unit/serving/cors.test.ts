@@ -17,7 +17,11 @@ test('no CORS headers unless asked', async () => {
 test('--cors answers preflight and marks every response', async () => {
   const { app, close } = await testApp([sample('diabetes')], { cors: true });
   try {
-    const pre = await app.inject({ method: 'OPTIONS', url: '/v1/models/diabetes:predict', headers: { origin: 'http://example.com', 'access-control-request-method': 'POST' } });
+    const pre = await app.inject({
+      method: 'OPTIONS',
+      url: '/v1/models/diabetes:predict',
+      headers: { origin: 'http://example.com', 'access-control-request-method': 'POST' },
+    });
     assert.equal(pre.statusCode, 204);
     assert.equal(pre.headers['access-control-allow-origin'], '*');
     assert.match(String(pre.headers['access-control-allow-methods']), /POST/);
@@ -27,7 +31,12 @@ test('--cors answers preflight and marks every response', async () => {
     assert.equal(r.statusCode, 200);
     assert.equal(r.headers['access-control-allow-origin'], '*');
     // and a browser client may read the error code and request id of an answer
-    const bad = await app.inject({ method: 'POST', url: '/v1/models/diabetes:predict', headers: { origin: 'http://example.com' }, payload: { instances: 'x' } });
+    const bad = await app.inject({
+      method: 'POST',
+      url: '/v1/models/diabetes:predict',
+      headers: { origin: 'http://example.com' },
+      payload: { instances: 'x' },
+    });
     assert.equal(bad.statusCode, 400);
     assert.match(String(bad.headers['access-control-expose-headers']), /x-modelgate-error/);
   } finally {

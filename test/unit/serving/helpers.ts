@@ -12,15 +12,28 @@ export const fixture = (name: string) => resolve(root, 'test/fixtures', name, 'm
 
 const quiet = { info() {}, warn() {}, error() {} };
 
-export async function testApp(manifests: string[], opts: { maxInstancesPerRequest?: number; bodyLimit?: number; cors?: boolean } = {}): Promise<{ app: FastifyInstance; repository: ModelRepository; close(): Promise<void> }> {
+export async function testApp(
+  manifests: string[],
+  opts: { maxInstancesPerRequest?: number; bodyLimit?: number; cors?: boolean } = {},
+): Promise<{ app: FastifyInstance; repository: ModelRepository; close(): Promise<void> }> {
   const repository = new ModelRepository();
   const metrics = new ServingMetrics({ defaultMetrics: false });
   metrics.setSources(() => repository.all());
   const lifecycle = new ModelLifecycle(repository, { metrics, maxInstancesPerRequest: opts.maxInstancesPerRequest ?? 10_000 }, quiet);
   await lifecycle.loadAll(manifests);
-  const app = buildApp({ repository, metrics, serverName: 'modelgate', serverVersion: 'test', ready: () => true }, { bodyLimit: opts.bodyLimit, cors: opts.cors });
+  const app = buildApp(
+    { repository, metrics, serverName: 'modelgate', serverVersion: 'test', ready: () => true },
+    { bodyLimit: opts.bodyLimit, cors: opts.cors },
+  );
   await app.ready();
-  return { app, repository, async close() { await app.close(); await lifecycle.close(); } };
+  return {
+    app,
+    repository,
+    async close() {
+      await app.close();
+      await lifecycle.close();
+    },
+  };
 }
 
 /** First data rows of a sample's CSV, as numbers in the manifest's feature order. */

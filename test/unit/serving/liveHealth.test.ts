@@ -34,7 +34,8 @@ test('PSI is 0 for identical shares and grows with the shift; Jensen-Shannon is 
 });
 
 const manifest = {
-  apiVersion: 'modelgate/v1', kind: 'Model',
+  apiVersion: 'modelgate/v1',
+  kind: 'Model',
   metadata: { name: 'm', version: '1.0.0' },
   model: { artifact: 'm.onnx', task: 'classification', classLabels: ['no', 'yes'] },
   signature: {
@@ -46,16 +47,25 @@ const manifest = {
 // predicts "yes" when f > 0.5
 function outputFor(raw: Float64Array): BatchOutput {
   const data = new Float32Array(raw.length * 2);
-  raw.forEach((v, i) => { data[i * 2 + 1] = v > 0.5 ? 1 : 0; data[i * 2] = v > 0.5 ? 0 : 1; });
+  raw.forEach((v, i) => {
+    data[i * 2 + 1] = v > 0.5 ? 1 : 0;
+    data[i * 2] = v > 0.5 ? 0 : 1;
+  });
   return { rows: raw.length, raw: { p: { dtype: 'float32', dims: [raw.length, 2], data } }, derived: [] };
 }
 
 test('live health: same distribution is ok, a shifted one is drift, few rows are insufficient', () => {
   const plan = compileProcessing(manifest);
-  const ref = Float64Array.from({ length: 1000 }, (_, i) => (i * 7919 % 1000) / 1000);
-  const make = () => new LiveHealth(plan, { raw: [ref], rows: ref.length, path: 'ref.csv', out: outputFor(ref) }, {
-    labelFrequencies: { no: 0.5, yes: 0.5 }, minRows: 100,
-  });
+  const ref = Float64Array.from({ length: 1000 }, (_, i) => ((i * 7919) % 1000) / 1000);
+  const make = () =>
+    new LiveHealth(
+      plan,
+      { raw: [ref], rows: ref.length, path: 'ref.csv', out: outputFor(ref) },
+      {
+        labelFrequencies: { no: 0.5, yes: 0.5 },
+        minRows: 100,
+      },
+    );
   const h = make();
   h.observe([ref.subarray(0, 50)], 50, outputFor(ref.subarray(0, 50)));
   assert.equal(h.report().status, 'insufficient_data');

@@ -1,9 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ProcessingError, compileProcessing, tryCompileProcessing } from '../../../server/manifest/compileProcessing';
-import {
-  argmax, encodeCategory, postprocess, preprocess, rawRowsFromCells, softmax, splitByInput, topk,
-} from '../../../server/manifest/processing';
+import { argmax, encodeCategory, postprocess, preprocess, rawRowsFromCells, softmax, splitByInput, topk } from '../../../server/manifest/processing';
 import type { ModelManifest } from '../../../server/manifest/types';
 
 function manifest(over: Partial<ModelManifest> = {}): ModelManifest {
@@ -21,12 +19,14 @@ function manifest(over: Partial<ModelManifest> = {}): ModelManifest {
 }
 
 test('standardize and minmax apply per feature and convert to the input dtype', () => {
-  const plan = compileProcessing(manifest({
-    preprocessing: [
-      { op: 'standardize', mean: [1, 10], std: [2, 5] },
-      { op: 'minmax', min: 0, max: 4 },
-    ],
-  }));
+  const plan = compileProcessing(
+    manifest({
+      preprocessing: [
+        { op: 'standardize', mean: [1, 10], std: [2, 5] },
+        { op: 'minmax', min: 0, max: 4 },
+      ],
+    }),
+  );
   const t = preprocess(plan.inputs[0]!, Float64Array.from([3, 20, 1, 0]), 2);
   assert.deepEqual(t.dims, [2, 2]);
   assert.ok(t.data instanceof Float32Array);
@@ -42,13 +42,15 @@ test('preprocess leaves the raw rows untouched', () => {
 });
 
 test('onehot expands one raw column into one column per category; unknown categories give zeros', () => {
-  const plan = compileProcessing(manifest({
-    signature: {
-      inputs: [{ name: 'x', dtype: 'float32', shape: ['batch', 4], features: ['n', 'color'] }],
-      outputs: [{ name: 'scores', dtype: 'float32', shape: ['batch', 2] }],
-    },
-    preprocessing: [{ op: 'onehot', column: 'color', categories: ['red', 'green', 'blue'] }],
-  }));
+  const plan = compileProcessing(
+    manifest({
+      signature: {
+        inputs: [{ name: 'x', dtype: 'float32', shape: ['batch', 4], features: ['n', 'color'] }],
+        outputs: [{ name: 'scores', dtype: 'float32', shape: ['batch', 2] }],
+      },
+      preprocessing: [{ op: 'onehot', column: 'color', categories: ['red', 'green', 'blue'] }],
+    }),
+  );
   const input = plan.inputs[0]!;
   assert.equal(input.rawWidth, 2);
   assert.equal(input.modelWidth, 4);
@@ -66,8 +68,10 @@ test('reshape must match the signature shape; the tensor gets the model dims', (
   } as Partial<ModelManifest>;
   const plan = compileProcessing(manifest({ ...base, preprocessing: [{ op: 'reshape', shape: [1, 2, 2] }] }));
   assert.deepEqual(preprocess(plan.inputs[0]!, new Float64Array(8), 2).dims, [2, 1, 2, 2]);
-  assert.throws(() => compileProcessing(manifest({ ...base, preprocessing: [{ op: 'reshape', shape: [2, 2] }] })),
-    (e: unknown) => e instanceof ProcessingError && e.path.join('.') === 'preprocessing.0.shape');
+  assert.throws(
+    () => compileProcessing(manifest({ ...base, preprocessing: [{ op: 'reshape', shape: [2, 2] }] })),
+    (e: unknown) => e instanceof ProcessingError && e.path.join('.') === 'preprocessing.0.shape',
+  );
 });
 
 test('compile errors point at the manifest field', () => {
@@ -81,21 +85,46 @@ test('compile errors point at the manifest field', () => {
     [{ model: { artifact: 'm.onnx', task: 'classification', classLabels: ['a', 'b', 'c'] } }, 'model.classLabels'],
   ];
   for (const [over, path] of cases) {
-    assert.throws(() => compileProcessing(manifest(over)), (e: unknown) => e instanceof ProcessingError && e.path.join('.') === path, path);
+    assert.throws(
+      () => compileProcessing(manifest(over)),
+      (e: unknown) => e instanceof ProcessingError && e.path.join('.') === path,
+      path,
+    );
   }
-  assert.throws(() => compileProcessing(manifest({
-    signature: { inputs: [{ name: 'x', dtype: 'float32', shape: ['batch', 2], features: ['a'] }], outputs: [{ name: 's', dtype: 'float32', shape: ['batch', 2] }] },
-  })), (e: unknown) => e instanceof ProcessingError && e.path.join('.') === 'signature.inputs.0.features');
+  assert.throws(
+    () =>
+      compileProcessing(
+        manifest({
+          signature: {
+            inputs: [{ name: 'x', dtype: 'float32', shape: ['batch', 2], features: ['a'] }],
+            outputs: [{ name: 's', dtype: 'float32', shape: ['batch', 2] }],
+          },
+        }),
+      ),
+    (e: unknown) => e instanceof ProcessingError && e.path.join('.') === 'signature.inputs.0.features',
+  );
 });
 
-test('one ProcessingError lists every problem, with the first problem\'s code', () => {
+test("one ProcessingError lists every problem, with the first problem's code", () => {
   const bad = manifest({
-    preprocessing: [{ op: 'standardize', mean: [1, 2, 3], std: [1, 1] }, { op: 'minmax', input: 'nope', min: 0, max: 1 }],
+    preprocessing: [
+      { op: 'standardize', mean: [1, 2, 3], std: [1, 1] },
+      { op: 'minmax', input: 'nope', min: 0, max: 1 },
+    ],
     postprocessing: [{ op: 'topk', k: 3 }],
   });
-  const err = (() => { try { compileProcessing(bad); } catch (e) { return e; } })();
+  const err = (() => {
+    try {
+      compileProcessing(bad);
+    } catch (e) {
+      return e;
+    }
+  })();
   assert.ok(err instanceof ProcessingError);
-  assert.deepEqual(err.problems.map((p) => `${p.code} ${p.path.join('.')}`), ['MG129 preprocessing.1.input', 'MG308 preprocessing.0.mean', 'MG131 postprocessing.0.k']);
+  assert.deepEqual(
+    err.problems.map((p) => `${p.code} ${p.path.join('.')}`),
+    ['MG129 preprocessing.1.input', 'MG308 preprocessing.0.mean', 'MG131 postprocessing.0.k'],
+  );
   assert.equal(err.code, 'MG129');
   assert.equal(err.exitCode, 2);
   assert.match(err.message, /3 problems/);
@@ -110,7 +139,10 @@ test('the model sizes what the signature leaves symbolic, and a row size nobody 
       outputs: [{ name: 'scores', dtype: 'float32', shape: ['batch', -1] }],
     },
   });
-  const fixed = { inputs: [{ name: 'x', dtype: 'float32' as const, shape: ['N', 2] }], outputs: [{ name: 'scores', dtype: 'float32' as const, shape: ['N', 2] }] };
+  const fixed = {
+    inputs: [{ name: 'x', dtype: 'float32' as const, shape: ['N', 2] }],
+    outputs: [{ name: 'scores', dtype: 'float32' as const, shape: ['N', 2] }],
+  };
   const plan = compileProcessing(sym, fixed);
   assert.deepEqual(plan.inputs[0]!.dims, [2]);
   assert.deepEqual(plan.outputs[0]!.dims, [2]);
@@ -119,30 +151,47 @@ test('the model sizes what the signature leaves symbolic, and a row size nobody 
   assert.deepEqual(alone.problems, []);
   assert.equal(alone.plan, undefined);
   assert.match(alone.needsModel!, /signature\.inputs\[0\]\.shape\[1\] is "n"/);
-  assert.throws(() => compileProcessing(sym), (e: unknown) => e instanceof ProcessingError && e.code === 'MG300');
+  assert.throws(
+    () => compileProcessing(sym),
+    (e: unknown) => e instanceof ProcessingError && e.code === 'MG300',
+  );
   const dynamic = { ...fixed, inputs: [{ name: 'x', dtype: 'float32' as const, shape: ['N', 'M'] }] };
   const r = tryCompileProcessing(sym, { model: dynamic });
-  assert.deepEqual(r.problems.map((p) => `${p.code} ${p.path.join('.')}`), ['MG351 signature.inputs.0.shape.1']);
+  assert.deepEqual(
+    r.problems.map((p) => `${p.code} ${p.path.join('.')}`),
+    ['MG351 signature.inputs.0.shape.1'],
+  );
   assert.match(r.problems[0]!.message, /the model leaves it dynamic too/);
 });
 
-test('without a signature the model\'s tensors are compiled, and problems point at model.artifact', () => {
+test("without a signature the model's tensors are compiled, and problems point at model.artifact", () => {
   const m = manifest({ signature: undefined, preprocessing: [{ op: 'onehot', column: 'color', categories: ['a', 'b'] }] });
-  const model = { inputs: [{ name: 'x', dtype: 'string' as const, shape: ['N', 3] }], outputs: [{ name: 'scores', dtype: 'float32' as const, shape: ['N', 2] }] };
+  const model = {
+    inputs: [{ name: 'x', dtype: 'string' as const, shape: ['N', 3] }],
+    outputs: [{ name: 'scores', dtype: 'float32' as const, shape: ['N', 2] }],
+  };
   const r = tryCompileProcessing(m, { model });
-  assert.deepEqual(r.problems.map((p) => p.code), ['MG350', 'MG129']);
+  assert.deepEqual(
+    r.problems.map((p) => p.code),
+    ['MG350', 'MG129'],
+  );
   assert.deepEqual(r.problems[0]!.path, ['model', 'artifact']);
   assert.match(r.problems[0]!.message, /the model's input "x" type is string/);
 });
 
 test('a second onehot column is still read as a raw category', () => {
-  const plan = compileProcessing(manifest({
-    signature: {
-      inputs: [{ name: 'x', dtype: 'float32', shape: ['batch', 5], features: ['color', 'size'] }],
-      outputs: [{ name: 'scores', dtype: 'float32', shape: ['batch', 2] }],
-    },
-    preprocessing: [{ op: 'onehot', column: 'color', categories: ['r', 'g'] }, { op: 'onehot', column: 'size', categories: ['s', 'm', 'l'] }],
-  }));
+  const plan = compileProcessing(
+    manifest({
+      signature: {
+        inputs: [{ name: 'x', dtype: 'float32', shape: ['batch', 5], features: ['color', 'size'] }],
+        outputs: [{ name: 'scores', dtype: 'float32', shape: ['batch', 2] }],
+      },
+      preprocessing: [
+        { op: 'onehot', column: 'color', categories: ['r', 'g'] },
+        { op: 'onehot', column: 'size', categories: ['s', 'm', 'l'] },
+      ],
+    }),
+  );
   const input = plan.inputs[0]!;
   assert.deepEqual([...input.categorical.keys()], [0, 1]);
   assert.deepEqual(Array.from(preprocess(input, Float64Array.from([1, 2]), 1).data as Float32Array), [0, 1, 0, 0, 1]);
@@ -155,17 +204,25 @@ test('softmax, argmax and topk by hand', () => {
   assert.deepEqual(Array.from(argmax([1, 5, 2, 9, 0, 0], 3)), [1, 0]);
   const k = topk([0.1, 0.7, 0.2, 0.5, 0.3, 0.2], 3, 2);
   assert.deepEqual(Array.from(k.index), [1, 2, 0, 1]);
-  assert.deepEqual(Array.from(k.score).map((v) => Math.round(v * 10) / 10), [0.7, 0.2, 0.5, 0.3]);
+  assert.deepEqual(
+    Array.from(k.score).map((v) => Math.round(v * 10) / 10),
+    [0.7, 0.2, 0.5, 0.3],
+  );
 });
 
 test('postprocess adds softmax, label and top-k outputs under their own names; raw outputs stay', () => {
-  const plan = compileProcessing(manifest({
-    postprocessing: [{ op: 'softmax' }, { op: 'argmax' }, { op: 'topk', k: 1 }],
-  }));
+  const plan = compileProcessing(
+    manifest({
+      postprocessing: [{ op: 'softmax' }, { op: 'argmax' }, { op: 'topk', k: 1 }],
+    }),
+  );
   assert.equal(plan.probabilityOutput, 'probabilities');
   const raw = { scores: { dtype: 'float32' as const, dims: [2, 2], data: Float32Array.from([2, 0, -1, 3]) } };
   const out = postprocess(plan, raw);
-  assert.deepEqual(out.map((d) => d.name), ['probabilities', 'label', 'topk']);
+  assert.deepEqual(
+    out.map((d) => d.name),
+    ['probabilities', 'label', 'topk'],
+  );
   const label = out[1]!;
   assert.equal(label.kind, 'labels');
   assert.deepEqual(label.kind === 'labels' && label.values, ['no', 'yes']);
@@ -175,29 +232,40 @@ test('postprocess adds softmax, label and top-k outputs under their own names; r
 });
 
 test('a derived name that collides with a model output is prefixed', () => {
-  const plan = compileProcessing(manifest({
-    signature: {
-      inputs: [{ name: 'x', dtype: 'float32', shape: ['batch', 2] }],
-      outputs: [{ name: 'label', dtype: 'float32', shape: ['batch', 2] }],
-    },
-    postprocessing: [{ op: 'argmax' }],
-  }));
+  const plan = compileProcessing(
+    manifest({
+      signature: {
+        inputs: [{ name: 'x', dtype: 'float32', shape: ['batch', 2] }],
+        outputs: [{ name: 'label', dtype: 'float32', shape: ['batch', 2] }],
+      },
+      postprocessing: [{ op: 'argmax' }],
+    }),
+  );
   assert.equal(plan.post[0]!.as, 'label_label');
 });
 
 test('rawRowsFromCells reads CSV cells in feature order and splits inputs; splitByInput agrees', () => {
-  const plan = compileProcessing(manifest({
-    signature: {
-      inputs: [
-        { name: 'x', dtype: 'float32', shape: ['batch', 2], features: ['a', 'b'] },
-        { name: 'c', dtype: 'float32', shape: ['batch', 2], features: ['color'] },
-      ],
-      outputs: [{ name: 'scores', dtype: 'float32', shape: ['batch', 2] }],
-    },
-    preprocessing: [{ op: 'onehot', input: 'c', column: 'color', categories: ['red', 'blue'] }],
-  }));
+  const plan = compileProcessing(
+    manifest({
+      signature: {
+        inputs: [
+          { name: 'x', dtype: 'float32', shape: ['batch', 2], features: ['a', 'b'] },
+          { name: 'c', dtype: 'float32', shape: ['batch', 2], features: ['color'] },
+        ],
+        outputs: [{ name: 'scores', dtype: 'float32', shape: ['batch', 2] }],
+      },
+      preprocessing: [{ op: 'onehot', input: 'c', column: 'color', categories: ['red', 'blue'] }],
+    }),
+  );
   const header = ['color', 'b', 'a'];
-  const raw = rawRowsFromCells(plan, [['blue', '2', '1'], ['red', '', '3']], (f) => header.indexOf(f));
+  const raw = rawRowsFromCells(
+    plan,
+    [
+      ['blue', '2', '1'],
+      ['red', '', '3'],
+    ],
+    (f) => header.indexOf(f),
+  );
   assert.deepEqual(Array.from(raw[0]!), [1, 2, 3, Number.NaN]);
   assert.deepEqual(Array.from(raw[1]!), [1, 0]);
   const split = splitByInput(plan, Float64Array.from([1, 2, 1, 3, 4, 0]), 2);

@@ -6,7 +6,15 @@ import { ServingError } from '../../../server/serving/errors';
 import { checkModelName } from '../../../server/serving/modelName';
 
 const fake = (name: string, version: string, labels: string[] = []) =>
-  ({ name, version, labels, state: 'AVAILABLE', manifestPath: `/m/${name}-${version}.yaml`, task: 'classification', loadedAt: new Date(0) }) as unknown as Servable;
+  ({
+    name,
+    version,
+    labels,
+    state: 'AVAILABLE',
+    manifestPath: `/m/${name}-${version}.yaml`,
+    task: 'classification',
+    loadedAt: new Date(0),
+  }) as unknown as Servable;
 
 test('the default version is the highest semantic version, not the last loaded', () => {
   const r = new ModelRepository();
@@ -14,7 +22,10 @@ test('the default version is the highest semantic version, not the last loaded',
   r.put(fake('m', '1.2.0'));
   r.put(fake('m', '1.9.9'));
   assert.equal(r.resolve('m').version, '1.10.0');
-  assert.deepEqual(r.versionsOf('m').map((s) => s.version), ['1.10.0', '1.9.9', '1.2.0']);
+  assert.deepEqual(
+    r.versionsOf('m').map((s) => s.version),
+    ['1.10.0', '1.9.9', '1.2.0'],
+  );
 });
 
 test('labels select versions; a label claimed twice points at the higher version', () => {
@@ -51,7 +62,11 @@ test('put replaces the same version atomically; remove only removes the register
 
 test('model names from URLs are checked before any lookup', () => {
   for (const bad of ['../etc', 'A', 'a/b', '-a', 'a'.repeat(64), 'a..b', '']) {
-    assert.throws(() => checkModelName(bad), (e: unknown) => e instanceof ServingError && e.statusCode === 400, bad);
+    assert.throws(
+      () => checkModelName(bad),
+      (e: unknown) => e instanceof ServingError && e.statusCode === 400,
+      bad,
+    );
   }
   assert.equal(checkModelName('breast-cancer'), 'breast-cancer');
 });

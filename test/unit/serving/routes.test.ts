@@ -38,7 +38,10 @@ describe('TensorFlow Serving v1', () => {
     const r = await get('/v1/models');
     assert.equal(r.statusCode, 200);
     const models = r.json().models as { name: string; defaultVersion: string; labels: Record<string, string> }[];
-    assert.deepEqual(models.map((m) => m.name), ['breast-cancer', 'diabetes', 'digits', 'two-inputs']);
+    assert.deepEqual(
+      models.map((m) => m.name),
+      ['breast-cancer', 'diabetes', 'digits', 'two-inputs'],
+    );
     assert.equal(models[3]!.labels.stable, '1.0.0');
     assert.equal(models[0]!.defaultVersion, '1.0.0');
   });
@@ -55,7 +58,10 @@ describe('TensorFlow Serving v1', () => {
     const r = await get('/v1/models/digits/metadata');
     assert.equal(r.statusCode, 200);
     const sig = r.json().metadata.signature_def.signature_def.serving_default;
-    assert.deepEqual(sig.inputs.image.tensor_shape.dim.map((d: { size: string }) => d.size), ['-1', '64']);
+    assert.deepEqual(
+      sig.inputs.image.tensor_shape.dim.map((d: { size: string }) => d.size),
+      ['-1', '64'],
+    );
     assert.equal(sig.inputs.image.dtype, 'DT_FLOAT');
     assert.deepEqual(Object.keys(sig.outputs), ['probabilities', 'label']);
     assert.equal(sig.outputs.label.dtype, 'DT_STRING');
@@ -73,7 +79,10 @@ describe('TensorFlow Serving v1', () => {
   test(':predict columnar format, by version and by feature-name objects', async () => {
     const col = await post('/v1/models/breast-cancer/versions/1.0.0:predict', { inputs: bcRows.slice(0, 2) });
     assert.equal(col.statusCode, 200);
-    assert.deepEqual(col.json().outputs, { probabilities: bcExpected.slice(0, 2).map((e) => e.probabilities), label: bcExpected.slice(0, 2).map((e) => e.label) });
+    assert.deepEqual(col.json().outputs, {
+      probabilities: bcExpected.slice(0, 2).map((e) => e.probabilities),
+      label: bcExpected.slice(0, 2).map((e) => e.label),
+    });
     const meta = (await get('/v1/models/breast-cancer/metadata')).json();
     const names: string[] = meta.modelgate.inputs[0].features;
     const obj = Object.fromEntries(names.map((n, i) => [n, bcRows[0]![i]]));
@@ -97,7 +106,10 @@ describe('TensorFlow Serving v1', () => {
     const example = Object.fromEntries(names.slice(1).map((n, i) => [n, bcRows[0]![i + 1]]));
     const c = await post('/v1/models/breast-cancer:classify', { context: { [names[0]!]: bcRows[0]![0] }, examples: [example] });
     assert.equal(c.statusCode, 200);
-    assert.deepEqual(c.json().results[0], [['malignant', bcExpected[0]!.probabilities[0]], ['benign', bcExpected[0]!.probabilities[1]]]);
+    assert.deepEqual(c.json().results[0], [
+      ['malignant', bcExpected[0]!.probabilities[0]],
+      ['benign', bcExpected[0]!.probabilities[1]],
+    ]);
     const diabetes = { age: 0.03, sex: 0.05, bmi: 0.06, bp: 0.02, s1: -0.04, s2: -0.03, s3: -0.04, s4: -0.002, s5: 0.02, s6: -0.017 };
     const reg = await post('/v1/models/diabetes:regress', { examples: [diabetes, diabetes] });
     assert.equal(reg.statusCode, 200);
@@ -108,7 +120,12 @@ describe('TensorFlow Serving v1', () => {
   });
 
   test('two named inputs: objects keyed by input name, columnar by input name, labels route', async () => {
-    const row = await post('/v1/models/two-inputs/labels/stable:predict', { instances: [{ numeric: [3, 2, 1], color: 'blue' }, { x1: 3, x2: 2, x3: 1, color: 'blue' }] });
+    const row = await post('/v1/models/two-inputs/labels/stable:predict', {
+      instances: [
+        { numeric: [3, 2, 1], color: 'blue' },
+        { x1: 3, x2: 2, x3: 1, color: 'blue' },
+      ],
+    });
     assert.equal(row.statusCode, 200, row.body);
     const [a, b] = row.json().predictions;
     assert.deepEqual(a, b);
@@ -153,7 +170,11 @@ describe('TensorFlow Serving v1', () => {
 
 describe('Open Inference Protocol v2', () => {
   test('server metadata, liveness, readiness', async () => {
-    assert.deepEqual((await get('/v2')).json(), { name: 'modelgate', version: 'test', extensions: ['binary_tensor_data', 'model_repository_list', 'modelgate_health'] });
+    assert.deepEqual((await get('/v2')).json(), {
+      name: 'modelgate',
+      version: 'test',
+      extensions: ['binary_tensor_data', 'model_repository_list', 'modelgate_health'],
+    });
     assert.deepEqual((await get('/v2/health/live')).json(), { live: true });
     assert.deepEqual((await get('/v2/health/ready')).json(), { ready: true });
   });
@@ -164,15 +185,24 @@ describe('Open Inference Protocol v2', () => {
     assert.deepEqual(m.versions, ['1.0.0']);
     assert.equal(m.platform, 'onnxruntime_onnx');
     assert.deepEqual(m.inputs, [{ name: 'features', datatype: 'FP32', shape: [-1, 30] }]);
-    assert.deepEqual(m.outputs, [{ name: 'probabilities', datatype: 'FP32', shape: [-1, 2] }, { name: 'label', datatype: 'BYTES', shape: [-1] }]);
+    assert.deepEqual(m.outputs, [
+      { name: 'probabilities', datatype: 'FP32', shape: [-1, 2] },
+      { name: 'label', datatype: 'BYTES', shape: [-1] },
+    ]);
     assert.equal((await get('/v2/models/breast-cancer/versions/1.0.0')).statusCode, 200);
     assert.deepEqual((await get('/v2/models/digits/versions/1.0.0/ready')).json(), { name: 'digits', version: '1.0.0', ready: true });
     assert.equal((await get('/v2/models/digits/ready')).statusCode, 200);
-    assert.deepEqual((await get('/v2/models')).json().models.map((x: { name: string }) => x.name), ['breast-cancer', 'diabetes', 'digits', 'two-inputs']);
+    assert.deepEqual(
+      (await get('/v2/models')).json().models.map((x: { name: string }) => x.name),
+      ['breast-cancer', 'diabetes', 'digits', 'two-inputs'],
+    );
   });
 
   test('infer: typed tensors in and out, id echoed, same numbers as v1', async () => {
-    const r = await post('/v2/models/breast-cancer/infer', { id: 'req-7', inputs: [{ name: 'features', shape: [2, 30], datatype: 'FP32', data: bcRows.slice(0, 2).flat() }] });
+    const r = await post('/v2/models/breast-cancer/infer', {
+      id: 'req-7',
+      inputs: [{ name: 'features', shape: [2, 30], datatype: 'FP32', data: bcRows.slice(0, 2).flat() }],
+    });
     assert.equal(r.statusCode, 200, r.body);
     const body = r.json();
     assert.equal(body.id, 'req-7');
@@ -193,22 +223,51 @@ describe('Open Inference Protocol v2', () => {
     assert.equal(nested.statusCode, 200, nested.body);
     assert.deepEqual(nested.json().outputs, [flat.json().outputs[1]]);
     const two = await post('/v2/models/two-inputs/infer', {
-      inputs: [{ name: 'numeric', shape: [1, 3], datatype: 'FP32', data: [3, 2, 1] }, { name: 'color', shape: [1, 1], datatype: 'BYTES', data: ['blue'] }],
+      inputs: [
+        { name: 'numeric', shape: [1, 3], datatype: 'FP32', data: [3, 2, 1] },
+        { name: 'color', shape: [1, 1], datatype: 'BYTES', data: ['blue'] },
+      ],
       outputs: [{ name: 'topk_labels' }, { name: 'topk_scores' }],
     });
     assert.equal(two.statusCode, 200, two.body);
-    assert.deepEqual(two.json().outputs.map((o: { name: string; shape: number[] }) => [o.name, o.shape]), [['topk_labels', [1, 2]], ['topk_scores', [1, 2]]]);
+    assert.deepEqual(
+      two.json().outputs.map((o: { name: string; shape: number[] }) => [o.name, o.shape]),
+      [
+        ['topk_labels', [1, 2]],
+        ['topk_scores', [1, 2]],
+      ],
+    );
   });
 
   test('infer errors are 4xx {"error"} with a reason', async () => {
     const cases: [string, unknown, number, RegExp][] = [
-      ['/v2/models/digits/infer', { inputs: [{ name: 'pixels', shape: [1, 64], datatype: 'FP32', data: digitRows[0] }] }, 400, /not an input of model digits; its inputs are: image/],
+      [
+        '/v2/models/digits/infer',
+        { inputs: [{ name: 'pixels', shape: [1, 64], datatype: 'FP32', data: digitRows[0] }] },
+        400,
+        /not an input of model digits; its inputs are: image/,
+      ],
       ['/v2/models/digits/infer', { inputs: [{ name: 'image', shape: [1, 63], datatype: 'FP32', data: digitRows[0]!.slice(1) }] }, 400, /takes 64/],
-      ['/v2/models/digits/infer', { inputs: [{ name: 'image', shape: [1, 64], datatype: 'FP32', data: digitRows[0]!.slice(1) }] }, 400, /has 63 values but shape \[1, 64\] needs 64/],
+      [
+        '/v2/models/digits/infer',
+        { inputs: [{ name: 'image', shape: [1, 64], datatype: 'FP32', data: digitRows[0]!.slice(1) }] },
+        400,
+        /has 63 values but shape \[1, 64\] needs 64/,
+      ],
       ['/v2/models/digits/infer', { inputs: [{ name: 'image', shape: [1, 64], datatype: 'FLOAT', data: digitRows[0] }] }, 400, /not a v2 datatype/],
-      ['/v2/models/digits/infer', { inputs: [{ name: 'image', shape: [1, 64], datatype: 'INT8', data: digitRows[0]!.map((v) => v + 0.5) }] }, 400, /not a whole number in the INT8 range/],
+      [
+        '/v2/models/digits/infer',
+        { inputs: [{ name: 'image', shape: [1, 64], datatype: 'INT8', data: digitRows[0]!.map((v) => v + 0.5) }] },
+        400,
+        /not a whole number in the INT8 range/,
+      ],
       ['/v2/models/digits/infer', { inputs: [{ name: 'image', shape: [1, 64], datatype: 'BYTES', data: digitRows[0]!.map(String) }] }, 400, /BYTES/],
-      ['/v2/models/digits/infer', { inputs: [{ name: 'image', shape: [1, 64], datatype: 'FP32', data: digitRows[0] }], outputs: [{ name: 'logits' }] }, 400, /serves: probabilities, label/],
+      [
+        '/v2/models/digits/infer',
+        { inputs: [{ name: 'image', shape: [1, 64], datatype: 'FP32', data: digitRows[0] }], outputs: [{ name: 'logits' }] },
+        400,
+        /serves: probabilities, label/,
+      ],
       ['/v2/models/digits/infer', { inputs: [] }, 400, /non-empty list of tensors/],
       ['/v2/models/nope/infer', { inputs: [] }, 404, /not served/],
       ['/v2/models/two-inputs/infer', { inputs: [{ name: 'numeric', shape: [1, 3], datatype: 'FP32', data: [1, 2, 3] }] }, 400, /missing input\(s\) color/],

@@ -4,7 +4,10 @@ import { TrafficError, TrafficTable } from '../../../server/serving/admin/traffi
 import { AdminToken } from '../../../server/serving/admin/adminToken';
 
 /** A random source that replays the given values in a loop. */
-const replay = (values: number[]) => { let i = 0; return () => values[i++ % values.length]!; };
+const replay = (values: number[]) => {
+  let i = 0;
+  return () => values[i++ % values.length]!;
+};
 
 test('no split: pick defers to the repository (undefined)', () => {
   const t = new TrafficTable();
@@ -30,7 +33,10 @@ test('weight 0 never and weight 100 always picks the canary', () => {
 
 test('a seeded split over many draws lands near the weight', () => {
   let x = 12345;
-  const lcg = () => { x = (x * 1103515245 + 12345) % 2 ** 31; return x / 2 ** 31; };
+  const lcg = () => {
+    x = (x * 1103515245 + 12345) % 2 ** 31;
+    return x / 2 ** 31;
+  };
   const t = new TrafficTable(lcg);
   t.pin('m', '1.0.0');
   t.canary('m', '2.0.0', 10);

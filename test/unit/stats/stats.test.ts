@@ -58,7 +58,10 @@ describe('PSI', () => {
     const edges = quantileEdges(tied, 10);
     assert.deepEqual(edges, [...new Set(edges)]);
     assert.ok(edges.length < 9);
-    assert.equal(binCounts(tied, edges).reduce((a, b) => a + b, 0), 10);
+    assert.equal(
+      binCounts(tied, edges).reduce((a, b) => a + b, 0),
+      10,
+    );
   });
 
   test('quantiles interpolate linearly like numpy', () => {
@@ -156,8 +159,16 @@ describe('chi-square', () => {
 
   test('p-values match chi-square table critical values', () => {
     const table: [number, number, number][] = [
-      [3.841, 1, 0.05], [6.635, 1, 0.01], [5.991, 2, 0.05], [9.21, 2, 0.01], [7.815, 3, 0.05],
-      [11.07, 5, 0.05], [18.307, 10, 0.05], [23.209, 10, 0.01], [43.773, 30, 0.05], [124.342, 100, 0.05],
+      [3.841, 1, 0.05],
+      [6.635, 1, 0.01],
+      [5.991, 2, 0.05],
+      [9.21, 2, 0.01],
+      [7.815, 3, 0.05],
+      [11.07, 5, 0.05],
+      [18.307, 10, 0.05],
+      [23.209, 10, 0.01],
+      [43.773, 30, 0.05],
+      [124.342, 100, 0.05],
     ];
     for (const [x, df, p] of table) close(chiSquareSurvival(x, df), p, 2e-4, `χ²(${x}, ${df})`);
   });
@@ -166,7 +177,13 @@ describe('chi-square', () => {
     for (const x of [0.01, 0.5, 1, 2.5, 4, 7.9]) close(chiSquareSurvival(x, 1), 1 - erf(Math.sqrt(x / 2)), 1e-11, `df1 x=${x}`);
     for (const x of [0.1, 1, 3, 10, 40, 200]) close(chiSquareSurvival(x, 2), Math.exp(-x / 2), 1e-14 + 1e-12 * Math.exp(-x / 2), `df2 x=${x}`);
     for (const x of [0.2, 2, 5, 30]) close(chiSquareSurvival(x, 4), Math.exp(-x / 2) * (1 + x / 2), 1e-13, `df4 x=${x}`);
-    for (const [a, x] of [[3, 1], [3, 10], [0.5, 0.3], [40, 35]] as const) close(regularizedGammaP(a, x) + regularizedGammaQ(a, x), 1, 1e-13);
+    for (const [a, x] of [
+      [3, 1],
+      [3, 10],
+      [0.5, 0.3],
+      [40, 35],
+    ] as const)
+      close(regularizedGammaP(a, x) + regularizedGammaQ(a, x), 1, 1e-13);
   });
 
   test('homogeneity test on a hand-computed 2×2 table', () => {

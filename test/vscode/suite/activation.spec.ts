@@ -30,15 +30,29 @@ describe('ModelGate when its language server cannot start', () => {
     assert.equal(ext.isActive, true);
     const contributed = (ext.packageJSON as { contributes: { commands: { command: string }[] } }).contributes.commands.map((c) => c.command);
     const registered = new Set(await vscode.commands.getCommands(true));
-    assert.deepEqual(contributed.filter((c) => !registered.has(c)), [], 'contributed commands without a handler');
+    assert.deepEqual(
+      contributed.filter((c) => !registered.has(c)),
+      [],
+      'contributed commands without a handler',
+    );
   });
 
   it('a command that needs the server says which file is missing and how to fix it', async () => {
     const missing = workspaceUri('dev-build', 'no-such-server.js').fsPath;
-    for (const [id, title] of [['modelgate.serve', 'Serve model'], ['modelgate.runMetrics', 'Run metric tests'], ['modelgate.scoreCsv', 'Score a CSV file'], ['modelgate.stop', 'Stop server']] as const) {
+    for (const [id, title] of [
+      ['modelgate.serve', 'Serve model'],
+      ['modelgate.runMetrics', 'Run metric tests'],
+      ['modelgate.scoreCsv', 'Score a CSV file'],
+      ['modelgate.stop', 'Stop server'],
+    ] as const) {
       const down = await vscode.commands.executeCommand<ServerNotRunning | undefined>(id, valid);
       assert.ok(down?.serverNotRunning, `${id} did not explain that the server is down: ${JSON.stringify(down)}`);
-      assert.ok(down.serverNotRunning.startsWith(`ModelGate: "${title}" needs the ModelGate language server, but it failed to start: the language server "${missing}" set in modelgate.server.path does not exist`), down.serverNotRunning);
+      assert.ok(
+        down.serverNotRunning.startsWith(
+          `ModelGate: "${title}" needs the ModelGate language server, but it failed to start: the language server "${missing}" set in modelgate.server.path does not exist`,
+        ),
+        down.serverNotRunning,
+      );
       assert.match(down.serverNotRunning, /"Retry".*"Show log"/);
     }
     // what needs no server still works, and the CodeLens is there to click
@@ -46,7 +60,10 @@ describe('ModelGate when its language server cannot start', () => {
     // the lens provider runs on an open document
     await vscode.window.showTextDocument(valid);
     const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', valid);
-    assert.ok(lenses.some((l) => l.command?.command === 'modelgate.serve'), `no Serve lens: ${lenses.map((l) => l.command?.title).join(' | ')}`);
+    assert.ok(
+      lenses.some((l) => l.command?.command === 'modelgate.serve'),
+      `no Serve lens: ${lenses.map((l) => l.command?.title).join(' | ')}`,
+    );
   });
 
   it('Retry while the setting is still wrong fails again, with the same reason', async () => {

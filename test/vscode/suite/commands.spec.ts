@@ -22,9 +22,16 @@ describe('ModelGate commands', () => {
     const served = await vscode.commands.executeCommand<ServeRequest.Result | undefined>('modelgate.serve', valid);
     assert.ok(served, 'Serve model returned nothing: it failed (see the ModelGate output channel)');
     assert.match(served.url, /^http:\/\/127\.0\.0\.1:\d+$/);
-    assert.deepEqual(served.models.map((m) => m.name), ['breast-cancer']);
+    assert.deepEqual(
+      served.models.map((m) => m.name),
+      ['breast-cancer'],
+    );
     const row = Array.from({ length: 30 }, () => 1);
-    const res = await fetch(`${served.url}/v1/models/breast-cancer:predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ instances: [row] }) });
+    const res = await fetch(`${served.url}/v1/models/breast-cancer:predict`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ instances: [row] }),
+    });
     assert.equal(res.status, 200, await res.clone().text());
     const body = (await res.json()) as { predictions: unknown[] };
     assert.equal(body.predictions.length, 1);
@@ -40,7 +47,13 @@ describe('ModelGate commands', () => {
     assert.equal(report.kind, 'modelgate-report');
     assert.deepEqual(Object.keys(report.suites), ['metrics']);
     const metrics = report.gates.filter((g) => g.suite === 'metrics');
-    assert.ok(metrics.length > 0 && metrics.every((g) => g.status === 'passed'), `the breast-cancer metric gates did not pass: ${metrics.filter((g) => !g.pass).map((g) => g.message).join('; ')}`);
+    assert.ok(
+      metrics.length > 0 && metrics.every((g) => g.status === 'passed'),
+      `the breast-cancer metric gates did not pass: ${metrics
+        .filter((g) => !g.pass)
+        .map((g) => g.message)
+        .join('; ')}`,
+    );
     // Only one suite ran: the others' gates are listed as not run, and the verdict cannot be passed.
     assert.ok(report.gates.filter((g) => g.suite !== 'metrics').every((g) => g.status === 'not run'));
     assert.equal(report.summary.verdict, 'incomplete');
@@ -60,7 +73,14 @@ describe('ModelGate commands', () => {
     await config.update('tests.concurrency', [1, 4], vscode.ConfigurationTarget.Workspace);
     try {
       const full = await vscode.commands.executeCommand<Report | undefined>('modelgate.runAll', valid);
-      assert.equal(full?.summary.verdict, 'passed', full?.gates.filter((g) => g.status !== 'passed').map((g) => g.message).join('; '));
+      assert.equal(
+        full?.summary.verdict,
+        'passed',
+        full?.gates
+          .filter((g) => g.status !== 'passed')
+          .map((g) => g.message)
+          .join('; '),
+      );
     } finally {
       await config.update('tests.duration', undefined, vscode.ConfigurationTarget.Workspace);
       await config.update('tests.concurrency', undefined, vscode.ConfigurationTarget.Workspace);
@@ -68,10 +88,19 @@ describe('ModelGate commands', () => {
     const result = await vscode.commands.executeCommand<PublishRequest.Result | undefined>('modelgate.publish', valid);
     assert.ok(result, 'Publish returned nothing: it failed or asked a question (see the ModelGate output channel)');
     assert.equal(result.gated, true);
-    assert.equal(result.location, workspaceUri('.modelgate', 'registry', 'breast-cancer').fsPath, 'the project root (the workspace, with its package.json), where modelgate deploy puts it too');
+    assert.equal(
+      result.location,
+      workspaceUri('.modelgate', 'registry', 'breast-cancer').fsPath,
+      'the project root (the workspace, with its package.json), where modelgate deploy puts it too',
+    );
     assert.match(result.digest, /^sha256:[0-9a-f]{64}$/);
-    const index = JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.file(`${result.location}/index.json`)))) as { manifests: { digest: string; annotations?: Record<string, string> }[] };
-    assert.ok(index.manifests.some((m) => m.digest === result.digest && m.annotations?.['org.opencontainers.image.ref.name'] === '1.0.0'), 'the layout does not tag 1.0.0');
+    const index = JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.file(`${result.location}/index.json`)))) as {
+      manifests: { digest: string; annotations?: Record<string, string> }[];
+    };
+    assert.ok(
+      index.manifests.some((m) => m.digest === result.digest && m.annotations?.['org.opencontainers.image.ref.name'] === '1.0.0'),
+      'the layout does not tag 1.0.0',
+    );
   });
 
   it('Run stress tests follows the tests.duration and tests.concurrency settings', async () => {
@@ -83,7 +112,10 @@ describe('ModelGate commands', () => {
       assert.ok(report?.suites.stress, 'Run stress tests returned no stress result');
       const closed = report.suites.stress.points.filter((p) => p.mode === 'closed');
       assert.deepEqual([...new Set(closed.map((p) => p.connections))], [1, 3]);
-      assert.ok(closed.every((p) => p.durationS === 0.5), `points ran for ${closed.map((p) => p.durationS).join(', ')} s`);
+      assert.ok(
+        closed.every((p) => p.durationS === 0.5),
+        `points ran for ${closed.map((p) => p.durationS).join(', ')} s`,
+      );
     } finally {
       await config.update('tests.duration', undefined, vscode.ConfigurationTarget.Workspace);
       await config.update('tests.concurrency', undefined, vscode.ConfigurationTarget.Workspace);
@@ -116,7 +148,10 @@ describe('ModelGate commands', () => {
     assert.equal(result.output, output.fsPath);
     assert.equal(result.rows, 114);
     assert.deepEqual(result.skipped, { count: 0, first: [] });
-    const lines = new TextDecoder().decode(await vscode.workspace.fs.readFile(output)).trim().split('\n');
+    const lines = new TextDecoder()
+      .decode(await vscode.workspace.fs.readFile(output))
+      .trim()
+      .split('\n');
     assert.equal(lines[0], 'row,label,p_malignant,p_benign');
     assert.equal(lines.length, 115);
     assert.equal(vscode.window.activeTextEditor?.document.uri.toString(), output.toString(), 'the predictions are not the active editor');

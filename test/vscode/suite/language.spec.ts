@@ -23,7 +23,11 @@ describe('ModelGate language features', () => {
     assert.equal(ext.isActive, true);
     const contributed = (ext.packageJSON as { contributes: { commands: { command: string }[] } }).contributes.commands.map((c) => c.command);
     const registered = new Set(await vscode.commands.getCommands(true));
-    assert.deepEqual(contributed.filter((c) => !registered.has(c)), [], 'contributed commands without a handler');
+    assert.deepEqual(
+      contributed.filter((c) => !registered.has(c)),
+      [],
+      'contributed commands without a handler',
+    );
   });
 
   it('lists every mistake of the broken sample with its code, on its line', async () => {
@@ -42,12 +46,20 @@ describe('ModelGate language features', () => {
   it('offers the did-you-mean quick fix, and applying it removes the diagnostic', async () => {
     const diags = await modelgateDiagnostics(broken, (d) => d.some((x) => codeOf(x) === 'MG110'));
     const typo = diags.find((d) => codeOf(d) === 'MG110')!;
-    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', broken, typo.range, vscode.CodeActionKind.QuickFix.value);
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+      'vscode.executeCodeActionProvider',
+      broken,
+      typo.range,
+      vscode.CodeActionKind.QuickFix.value,
+    );
     const fix = actions.find((a) => a.title === 'Change to `classLabels`');
     assert.ok(fix?.edit, `no rename fix among ${actions.map((a) => a.title).join(' | ')}`);
     assert.equal(await vscode.workspace.applyEdit(fix.edit), true);
     const after = await modelgateDiagnostics(broken, (d) => d.length > 0 && !d.some((x) => codeOf(x) === 'MG110'));
-    assert.ok(after.some((d) => codeOf(d) === 'MG305'), 'the other diagnostics stay');
+    assert.ok(
+      after.some((d) => codeOf(d) === 'MG305'),
+      'the other diagnostics stay',
+    );
     // Put the file back as it was for the specs that follow.
     await vscode.commands.executeCommand('workbench.action.files.revert');
     await modelgateDiagnostics(broken, (d) => d.some((x) => codeOf(x) === 'MG110'));
@@ -65,13 +77,15 @@ describe('ModelGate language features', () => {
   it('outlines a manifest by its top-level sections', async () => {
     const symbols = await vscode.commands.executeCommand<vscode.DocumentSymbol[]>('vscode.executeDocumentSymbolProvider', valid);
     const names = symbols.map((s) => s.name);
-    for (const section of ['apiVersion', 'kind', 'metadata', 'model', 'signature', 'gates']) assert.ok(names.includes(section), `outline lacks ${section}: ${names.join(', ')}`);
+    for (const section of ['apiVersion', 'kind', 'metadata', 'model', 'signature', 'gates'])
+      assert.ok(names.includes(section), `outline lacks ${section}: ${names.join(', ')}`);
   });
 
   it('puts Serve, Test and Test & Deploy lenses on a manifest', async () => {
     const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', valid);
     const commands = lenses.map((l) => l.command?.command);
-    for (const id of ['modelgate.serve', 'modelgate.runAll', 'modelgate.testAndDeploy']) assert.ok(commands.includes(id), `no ${id} lens: ${commands.join(', ')}`);
+    for (const id of ['modelgate.serve', 'modelgate.runAll', 'modelgate.testAndDeploy'])
+      assert.ok(commands.includes(id), `no ${id} lens: ${commands.join(', ')}`);
     const serve = lenses.find((l) => l.command?.command === 'modelgate.serve')!;
     assert.equal((serve.command!.arguments?.[0] as vscode.Uri).toString(), valid.toString());
   });

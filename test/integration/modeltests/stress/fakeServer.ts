@@ -19,7 +19,9 @@ export async function startFakeServer(opts: { busyUs: number; corruptEvery?: num
     if (!spec.endsWith(':predict')) return reply.code(404).send({ error: 'not found' });
     n++;
     const until = process.hrtime.bigint() + BigInt(opts.busyUs * 1000);
-    while (process.hrtime.bigint() < until) { /* busy: a stand-in for inference */ }
+    while (process.hrtime.bigint() < until) {
+      /* busy: a stand-in for inference */
+    }
     const rows = (req.body as { instances: number[][] }).instances;
     const wrong = opts.corruptEvery && n % opts.corruptEvery === 0 ? 1 : 0;
     return { predictions: rows.map((r) => [r.reduce((a, b) => a + b, 0) + wrong, r[0] ?? 0]) };

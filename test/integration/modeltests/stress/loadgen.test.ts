@@ -74,7 +74,17 @@ describe('load generator process', () => {
     assert.notEqual(trivial.process.pid, lg.pid);
     try {
       const before = srv.requests();
-      const r = await lg.run({ mode: 'open', connections: 32, rate: 200, durationS: 1, timeoutS: 2, captureEvery: 0, captureMax: 0, noiseUrl: trivial.url, windowS: 0.25 });
+      const r = await lg.run({
+        mode: 'open',
+        connections: 32,
+        rate: 200,
+        durationS: 1,
+        timeoutS: 2,
+        captureEvery: 0,
+        captureMax: 0,
+        noiseUrl: trivial.url,
+        windowS: 0.25,
+      });
       assert.equal(r.sent, 200);
       assert.equal(srv.requests() - before, 200, 'the trivial requests never reach the server');
       const n = r.noise!;
@@ -83,10 +93,16 @@ describe('load generator process', () => {
       assert.equal(n.errors + n.timeouts + n.non2xx, 0);
       assert.equal(r.windows!.length, 4);
       assert.equal(n.windows.length, 4);
-      assert.equal(r.windows!.reduce((a, w) => a + w.count, 0), r.responses);
+      assert.equal(
+        r.windows!.reduce((a, w) => a + w.count, 0),
+        r.responses,
+      );
       for (const w of r.windows!) {
         assert.equal(w.tailUs.length, w.count);
-        assert.ok(w.tailUs.every((x, i) => i === 0 || w.tailUs[i - 1]! >= x), 'descending');
+        assert.ok(
+          w.tailUs.every((x, i) => i === 0 || w.tailUs[i - 1]! >= x),
+          'descending',
+        );
         // Every model request busy-waits 300 µs on the server.
         assert.ok(w.tailUs.at(-1)! >= 300);
       }
@@ -105,7 +121,9 @@ describe('load generator process', () => {
     try {
       const loaded = await loadManifest(SAMPLE);
       const { result, gates } = await runStressSuite({
-        loaded, baseUrl: bad.url, options: { quick: true, concurrency: [2], maxRuns: 1, warmupS: 0 },
+        loaded,
+        baseUrl: bad.url,
+        options: { quick: true, concurrency: [2], maxRuns: 1, warmupS: 0 },
       });
       assert.ok(result.correctness, 'correctness was checked');
       assert.ok(result.correctness.sampled > 0);

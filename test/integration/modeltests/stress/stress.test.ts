@@ -54,7 +54,10 @@ describe('stress suite on breast-cancer (real server, quick mode)', () => {
     const { result, gates } = await runStressSuite({ loaded, baseUrl: server.url, options: { quick: true }, onProgress: (e) => events.push(e) });
 
     assert.equal(result.endpoint, `${server.url}/v1/models/breast-cancer:predict`);
-    const csvRows = readFileSync(join(SAMPLE_DIR, 'data', 'validation.csv'), 'utf8').trim().split('\n').length - 1;
+    const csvRows =
+      readFileSync(join(SAMPLE_DIR, 'data', 'validation.csv'), 'utf8')
+        .trim()
+        .split('\n').length - 1;
     assert.equal(result.bodies.source, join('data', 'validation.csv'));
     assert.ok(result.bodies.distinct > 1 && result.bodies.distinct <= csvRows);
     assert.equal(result.cancelled, undefined);
@@ -211,8 +214,15 @@ describe('stress suite on breast-cancer (real server, quick mode)', () => {
     const ac = new AbortController();
     const pids: number[] = [];
     const { result, gates } = await runStressSuite({
-      loaded, baseUrl: server.url, signal: ac.signal,
-      options: { quick: true, onLoadgenStart: (p) => { pids.push(p); } },
+      loaded,
+      baseUrl: server.url,
+      signal: ac.signal,
+      options: {
+        quick: true,
+        onLoadgenStart: (p) => {
+          pids.push(p);
+        },
+      },
       onProgress: (e) => {
         // Cancel while the first sweep point is running.
         if (e.step.startsWith('closed')) ac.abort();

@@ -9,11 +9,23 @@ import { bodiesFromTable, featureColumns, pickDataset, StressSetupError } from '
 const table: Table = {
   path: '/d/v.csv',
   columns: ['a', 'b', 'target'],
-  rows: [['1', '2', '0'], ['1', '2', '1'], ['3', '', '0'], ['5', '6.5', '1'], ['7', '8', '0']],
+  rows: [
+    ['1', '2', '0'],
+    ['1', '2', '1'],
+    ['3', '', '0'],
+    ['5', '6.5', '1'],
+    ['7', '8', '0'],
+  ],
 };
 
 function loaded(m: Partial<ModelManifest>): LoadedManifest {
-  const manifest = { apiVersion: 'modelgate/v1', kind: 'Model', metadata: { name: 'm', version: '1.0.0' }, model: { artifact: 'm.onnx', task: 'classification' }, ...m } as ModelManifest;
+  const manifest = {
+    apiVersion: 'modelgate/v1',
+    kind: 'Model',
+    metadata: { name: 'm', version: '1.0.0' },
+    model: { artifact: 'm.onnx', task: 'classification' },
+    ...m,
+  } as ModelManifest;
   return { path: '/d/model.yaml', dir: '/d', manifest, parsed: parseManifest(''), diagnostics: [] };
 }
 
@@ -29,17 +41,29 @@ describe('request bodies', () => {
   });
 
   test('several inputs become an object keyed by input name', () => {
-    const r = bodiesFromTable(table, [{ input: 'x', columns: ['a'] }, { input: 'y', columns: ['b'] }], 1);
+    const r = bodiesFromTable(
+      table,
+      [
+        { input: 'x', columns: ['a'] },
+        { input: 'y', columns: ['b'] },
+      ],
+      1,
+    );
     assert.deepEqual(JSON.parse(r.bodies[0]!), { instances: [{ x: [1], y: [2] }] });
   });
 
   test('a missing column names the file, the column and the input', () => {
-    assert.throws(() => bodiesFromTable(table, [{ input: 'x', columns: ['a', 'zzz'] }], 10), (e: Error) =>
-      e instanceof StressSetupError && /\/d\/v\.csv has no column "zzz" \(a feature of input "x"\)/.test(e.message));
+    assert.throws(
+      () => bodiesFromTable(table, [{ input: 'x', columns: ['a', 'zzz'] }], 10),
+      (e: Error) => e instanceof StressSetupError && /\/d\/v\.csv has no column "zzz" \(a feature of input "x"\)/.test(e.message),
+    );
   });
 
   test('columns come from signature features, else every non-label column', () => {
-    const sig = { inputs: [{ name: 'x', dtype: 'float32', shape: ['batch', 2], features: ['b', 'a'] }], outputs: [{ name: 'y', dtype: 'float32', shape: ['batch', 2] }] } as ModelManifest['signature'];
+    const sig = {
+      inputs: [{ name: 'x', dtype: 'float32', shape: ['batch', 2], features: ['b', 'a'] }],
+      outputs: [{ name: 'y', dtype: 'float32', shape: ['batch', 2] }],
+    } as ModelManifest['signature'];
     assert.deepEqual(featureColumns(loaded({ signature: sig }), table), [{ input: 'x', columns: ['b', 'a'] }]);
     const unnamed = { ...sig!, inputs: [{ name: 'x', dtype: 'float32', shape: ['batch', 2] }] } as ModelManifest['signature'];
     assert.deepEqual(featureColumns(loaded({ signature: unnamed, data: { labelColumn: 'target' } }), table), [{ input: 'x', columns: ['a', 'b'] }]);

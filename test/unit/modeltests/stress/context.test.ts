@@ -6,11 +6,17 @@ import type { SuiteContext } from '../../../../server/modeltests/suite';
 import type { ProgressEvent } from '../../../../server/protocol/report';
 
 describe('stress context', () => {
-  test('built from the pipeline\'s suite context: url, signal, progress, --duration', () => {
+  test("built from the pipeline's suite context: url, signal, progress, --duration", () => {
     const seen: Omit<ProgressEvent, 'suite'>[] = [];
     const ac = new AbortController();
     const loaded = { path: '/m/model.yaml' } as LoadedManifest;
-    const suite = { loaded, url: 'http://127.0.0.1:9', signal: ac.signal, duration: '1500ms', progress: (e: Omit<ProgressEvent, 'suite'>) => seen.push(e) } as unknown as SuiteContext;
+    const suite = {
+      loaded,
+      url: 'http://127.0.0.1:9',
+      signal: ac.signal,
+      duration: '1500ms',
+      progress: (e: Omit<ProgressEvent, 'suite'>) => seen.push(e),
+    } as unknown as SuiteContext;
     const ctx = stressContextFrom(suite, { quick: true });
     assert.equal(ctx.loaded, loaded);
     assert.equal(ctx.baseUrl, 'http://127.0.0.1:9');
@@ -21,7 +27,7 @@ describe('stress context', () => {
     assert.equal(stressContextFrom({ ...suite, duration: undefined } as SuiteContext).options!.durationS, undefined);
   });
 
-  test('--concurrency becomes the stress sweep; an empty list leaves the manifest\'s', () => {
+  test("--concurrency becomes the stress sweep; an empty list leaves the manifest's", () => {
     const suite = { loaded: { path: '/m/model.yaml' }, url: 'http://127.0.0.1:9', concurrency: [2, 16] } as unknown as SuiteContext;
     assert.deepEqual(stressContextFrom(suite).options, { concurrency: [2, 16] });
     assert.deepEqual(stressContextFrom({ ...suite, concurrency: [] } as SuiteContext).options, {});

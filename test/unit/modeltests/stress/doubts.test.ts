@@ -8,8 +8,11 @@ const LIMIT = 50;
 const TOL = 0.2;
 /** Quiet machine, settled interval, p99 `p99Ms`. */
 const ev = (p99Ms: number, over: Partial<LatencyEvidence> = {}): LatencyEvidence => ({
-  p99Ms, interval: { lowMs: p99Ms * 0.95, highMs: p99Ms * 1.05, level: 0.95, windows: 10 },
-  noiseFloorP99Ms: 2, generatorBound: false, ...over,
+  p99Ms,
+  interval: { lowMs: p99Ms * 0.95, highMs: p99Ms * 1.05, level: 0.95, windows: 10 },
+  noiseFloorP99Ms: 2,
+  generatorBound: false,
+  ...over,
 });
 
 describe('p99Settled', () => {
@@ -55,7 +58,7 @@ describe('p99Doubt', () => {
     assert.match(d.nextStep, /close other programs/);
   });
 
-  test('a fail the machine\'s own p99 could carry over the limit is inconclusive', () => {
+  test("a fail the machine's own p99 could carry over the limit is inconclusive", () => {
     // 70 − 30 = 40 ≤ 50: without the machine's 30 ms the server may be within.
     assert.match(p99Doubt(LIMIT, ev(70, { noiseFloorP99Ms: 30 }), TOL)!.reason, /machine's own p99 of 30 ms/);
     // 90 − 30 = 60 > 50: the server alone is over.
@@ -85,7 +88,10 @@ describe('rpsDoubt', () => {
   test('below slo.rps: a starved generator, or a machine that could not keep up, is doubted', () => {
     assert.match(rpsDoubt(150, 200, { miss: 'rate', generatorBound: true }, undefined)!.reason, /load-generator bound/);
     assert.match(rpsDoubt(150, 200, { miss: 'rate', generatorBound: false, noiseFellBehind: true }, undefined)!.reason, /trivial endpoint could not keep up/);
-    assert.match(rpsDoubt(150, 200, { miss: 'rate', generatorBound: false, otherCpuCores: 0.9, cores: 2 }, undefined)!.reason, /other processes took 0\.9 of 2 cores/);
+    assert.match(
+      rpsDoubt(150, 200, { miss: 'rate', generatorBound: false, otherCpuCores: 0.9, cores: 2 }, undefined)!.reason,
+      /other processes took 0\.9 of 2 cores/,
+    );
   });
   test('below slo.rps on a quiet machine is a fail', () => {
     assert.equal(rpsDoubt(150, 200, { miss: 'rate', generatorBound: false, noiseFellBehind: false, otherCpuCores: 0.1 }, undefined), undefined);

@@ -9,8 +9,11 @@ import type { StressMeasured } from '../../../../server/modeltests/stress/stress
 import type { ModelManifest } from '../../../../server/manifest/types';
 
 const plan = resolveStressPlan({
-  apiVersion: 'modelgate/v1', kind: 'Model', metadata: { name: 'm', version: '1.0.0' },
-  model: { artifact: 'm.onnx', task: 'classification' }, slo: { p99Ms: 50, rps: 200, duration: '5s' },
+  apiVersion: 'modelgate/v1',
+  kind: 'Model',
+  metadata: { name: 'm', version: '1.0.0' },
+  model: { artifact: 'm.onnx', task: 'classification' },
+  slo: { p99Ms: 50, rps: 200, duration: '5s' },
 } as ModelManifest);
 
 const lat = (p99: number) => ({ p50: p99 / 4, p90: p99 / 2, p99, p999: p99, max: p99, mean: p99 / 4 });
@@ -18,18 +21,45 @@ const lat = (p99: number) => ({ p50: p99 / 4, p90: p99 / 2, p99, p999: p99, max:
 /** The point at slo.rps: p99 `p99Us`, noise floor p99 `noiseUs`, interval ±10 %. */
 function sloPoint(p99Us: number, noiseUs: number, over: Partial<StressPoint> = {}): StressPoint {
   return {
-    mode: 'open', connections: 4, offeredRps: 200, durationS: 5, throughputRps: 200, latencyUs: lat(p99Us),
-    requests: 2000, errors: 0, timeouts: 0, non2xx: 0, runs: [200, 200], spread: 0, stable: true,
-    loadGeneratorCpu: 0.1, loadGeneratorBound: false, sendLagUs: { mean: 300, max: 4000 },
-    p99IntervalUs: { low: p99Us * 0.9, high: p99Us * 1.1, level: 0.95, windows: 10, windowS: 1 }, p99Stable: true,
-    noiseFloor: { latencyUs: lat(noiseUs), requests: 2000, failed: 0, throughputRps: 200 }, otherCpuCores: 0.1, ...over,
+    mode: 'open',
+    connections: 4,
+    offeredRps: 200,
+    durationS: 5,
+    throughputRps: 200,
+    latencyUs: lat(p99Us),
+    requests: 2000,
+    errors: 0,
+    timeouts: 0,
+    non2xx: 0,
+    runs: [200, 200],
+    spread: 0,
+    stable: true,
+    loadGeneratorCpu: 0.1,
+    loadGeneratorBound: false,
+    sendLagUs: { mean: 300, max: 4000 },
+    p99IntervalUs: { low: p99Us * 0.9, high: p99Us * 1.1, level: 0.95, windows: 10, windowS: 1 },
+    p99Stable: true,
+    noiseFloor: { latencyUs: lat(noiseUs), requests: 2000, failed: 0, throughputRps: 200 },
+    otherCpuCores: 0.1,
+    ...over,
   };
 }
 
 function measured(point: StressPoint, sustained: boolean, heldAt?: number): StressMeasured {
   return {
-    warmupS: 2, points: [point], closedBuckets: [], captured: [], notes: [],
-    sloPoint: { point, buckets: [], sustained, remeasured: sustained ? 0 : 2, generatorBoundFailed: 0, ...(sustained ? {} : { why: `p99 ${point.latencyUs.p99 / 1000} ms > 50 ms`, miss: 'p99' as const }) },
+    warmupS: 2,
+    points: [point],
+    closedBuckets: [],
+    captured: [],
+    notes: [],
+    sloPoint: {
+      point,
+      buckets: [],
+      sustained,
+      remeasured: sustained ? 0 : 2,
+      generatorBoundFailed: 0,
+      ...(sustained ? {} : { why: `p99 ${point.latencyUs.p99 / 1000} ms > 50 ms`, miss: 'p99' as const }),
+    },
     search: { value: heldAt ?? 0, p99Ms: 5.3, steps: heldAt ? [{ offeredRps: heldAt, p99Ms: 5.3, ok: true }] : [], stoppedBy: 'max-steps', hi: 3000 },
   };
 }
@@ -41,14 +71,23 @@ describe('explainDisagreement', () => {
   });
 
   test('a missed slo.rps beside a held higher rate, with the machine to blame', () => {
-    const why = explainDisagreement(plan, measured(sloPoint(170_500, 160_000), false, 1698), { reason: 'the noise floor alone exceeds the limit', nextStep: '' })!;
-    assert.match(why, /^slo\.rps 200 was missed \(p99 170\.5 ms > 50 ms\) over 2 run\(s\) of 5 s, 2 of them measured again after the search, while a 1 s probe at 1698 rps held \(p99 5\.3 ms\)\./);
+    const why = explainDisagreement(plan, measured(sloPoint(170_500, 160_000), false, 1698), {
+      reason: 'the noise floor alone exceeds the limit',
+      nextStep: '',
+    })!;
+    assert.match(
+      why,
+      /^slo\.rps 200 was missed \(p99 170\.5 ms > 50 ms\) over 2 run\(s\) of 5 s, 2 of them measured again after the search, while a 1 s probe at 1698 rps held \(p99 5\.3 ms\)\./,
+    );
     assert.match(why, /measured at different moments; at slo\.rps the noise floor alone exceeds the limit, so the miss is not held against the server/);
   });
 
   test('a missed slo.rps on a quiet machine: the server is slower at the lower rate', () => {
     const why = explainDisagreement(plan, measured(sloPoint(80_000, 1200), false, 1698), undefined)!;
-    assert.match(why, /trivial endpoint answered with p99 1\.2 ms at the same moments, so the machine does not explain the gap: the server itself does worse at 200 rps than at 1698 rps/);
+    assert.match(
+      why,
+      /trivial endpoint answered with p99 1\.2 ms at the same moments, so the machine does not explain the gap: the server itself does worse at 200 rps than at 1698 rps/,
+    );
   });
 });
 

@@ -25,7 +25,10 @@ const measured: StressMeasurements = {
 describe('stress gates', () => {
   test('every SLO gate passes with its headroom as margin', () => {
     const gates = evaluateStressGates({ p99Ms: 25, rps: 300, errorRate: 0.001, sources: {} }, measured);
-    assert.deepEqual(gates.map((g) => g.id), ['stress.p99', 'stress.rps', 'stress.errorRate', 'stress.correctness']);
+    assert.deepEqual(
+      gates.map((g) => g.id),
+      ['stress.p99', 'stress.rps', 'stress.errorRate', 'stress.correctness'],
+    );
     assert.ok(gates.every((g) => g.pass && g.suite === 'stress'));
     const [p99, rps, err, corr] = gates;
     assert.equal(p99!.margin, 12.5);
@@ -47,13 +50,21 @@ describe('stress gates', () => {
     assert.equal(p99.pass, false);
     assert.ok(Math.abs(p99.margin! - (0.001 - 12.5)) < 1e-12);
     assert.match(p99.message, /^stress\.p99: 12\.5 ms > 0\.001 ms by 12\.5 ms/);
-    assert.equal(gates.some((g) => g.id === 'stress.rps'), false, 'no rps gate without slo.rps');
+    assert.equal(
+      gates.some((g) => g.id === 'stress.rps'),
+      false,
+      'no rps gate without slo.rps',
+    );
   });
 
   test('too low a sustainable rate, too many errors and mismatches each fail', () => {
-    const gates = evaluateStressGates({ rps: 500, errorRate: 0.0001, sources: {} }, {
-      ...measured, correctness: { ...measured.correctness!, mismatches: 4, maxAbsDiff: 0.3 },
-    });
+    const gates = evaluateStressGates(
+      { rps: 500, errorRate: 0.0001, sources: {} },
+      {
+        ...measured,
+        correctness: { ...measured.correctness!, mismatches: 4, maxAbsDiff: 0.3 },
+      },
+    );
     const by = Object.fromEntries(gates.map((g) => [g.id, g]));
     assert.equal(by['stress.rps']!.pass, false);
     assert.equal(by['stress.rps']!.margin, -90);
@@ -82,7 +93,6 @@ describe('stress gates', () => {
     assert.equal(c.pass, false);
     assert.match(c.message, /no response was sampled under load/);
   });
-
 });
 
 // The four gate statuses from the evidence beside each figure: slo.p99Ms 50,
@@ -91,7 +101,9 @@ describe('stress gate statuses under doubt', () => {
   const T: StressThresholds = { p99Ms: 50, rps: 200, errorRate: 0.001, sources: {} };
   const quiet = { generatorBound: false, noiseFloorP99Ms: 2, cores: 2, otherCpuCores: 0 };
   const at = (p99Ms: number, evidence: NonNullable<StressMeasurements['latency']>['evidence'] = quiet) => ({
-    p99Ms, how: 'open model at 200 rps', at: '200 rps (open model)',
+    p99Ms,
+    how: 'open model at 200 rps',
+    at: '200 rps (open model)',
     evidence: { interval: { lowMs: p99Ms * 0.9, highMs: p99Ms * 1.1, level: 0.95, windows: 10 }, ...evidence },
   });
   const by = (m: Partial<StressMeasurements>) => Object.fromEntries(evaluateStressGates(T, { ...measured, ...m }).map((g) => [g.id, g]));
@@ -146,9 +158,13 @@ describe('stress gate statuses under doubt', () => {
   });
 
   test('lost requests the trivial endpoint lost too: error rate inconclusive; non-2xx: failed', () => {
-    const lost = by({ errors: { failed: 30, requests: 10_000, how: 'sweep', evidence: { non2xx: 0, generatorBoundFailed: 0, noiseFailed: 3, noiseRequests: 2000 } } });
+    const lost = by({
+      errors: { failed: 30, requests: 10_000, how: 'sweep', evidence: { non2xx: 0, generatorBoundFailed: 0, noiseFailed: 3, noiseRequests: 2000 } },
+    });
     assert.equal(lost['stress.errorRate']!.status, 'inconclusive');
-    const answered = by({ errors: { failed: 30, requests: 10_000, how: 'sweep', evidence: { non2xx: 30, generatorBoundFailed: 0, noiseFailed: 3, noiseRequests: 2000 } } });
+    const answered = by({
+      errors: { failed: 30, requests: 10_000, how: 'sweep', evidence: { non2xx: 30, generatorBoundFailed: 0, noiseFailed: 3, noiseRequests: 2000 } },
+    });
     assert.equal(answered['stress.errorRate']!.status, 'failed');
   });
 

@@ -1,8 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import {
-  LOG_BUCKETS_US, bucketIndex, encodeHistogram, mergeHistograms, newBuckets, newLatencyHistogram, recordUs,
-  reportHistogram, summarizeLatency,
+  LOG_BUCKETS_US,
+  bucketIndex,
+  encodeHistogram,
+  mergeHistograms,
+  newBuckets,
+  newLatencyHistogram,
+  recordUs,
+  reportHistogram,
+  summarizeLatency,
 } from '../../../../server/modeltests/stress/latency';
 
 describe('log bucket grid', () => {
@@ -38,7 +45,10 @@ describe('log bucket grid', () => {
     assert.equal(h.counts.length, h.bucketsUs.length);
     assert.equal(h.counts[0], 5);
     assert.equal(h.counts.at(-1), 2);
-    assert.equal(h.counts.reduce((a, c) => a + c, 0), 7);
+    assert.equal(
+      h.counts.reduce((a, c) => a + c, 0),
+      7,
+    );
     assert.deepEqual(reportHistogram(newBuckets()), { bucketsUs: [], counts: [] });
   });
 });
@@ -55,7 +65,10 @@ describe('latency percentiles in µs', () => {
     assert.equal(s.p999, 999);
     assert.equal(s.max, 1000);
     assert.equal(s.mean, 500.5);
-    assert.equal(b.reduce((a, c) => a + c, 0), 1000);
+    assert.equal(
+      b.reduce((a, c) => a + c, 0),
+      1000,
+    );
   });
 
   test('sub-millisecond differences survive (autocannon would round them to whole ms)', () => {

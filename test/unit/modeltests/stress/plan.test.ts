@@ -3,7 +3,12 @@ import { describe, test } from 'node:test';
 import type { ModelManifest } from '../../../../server/manifest/types';
 import { plannedSeconds, resolveStressPlan } from '../../../../server/modeltests/stress/plan';
 
-const base = { apiVersion: 'modelgate/v1', kind: 'Model', metadata: { name: 'm', version: '1.0.0' }, model: { artifact: 'm.onnx', task: 'classification' } } as ModelManifest;
+const base = {
+  apiVersion: 'modelgate/v1',
+  kind: 'Model',
+  metadata: { name: 'm', version: '1.0.0' },
+  model: { artifact: 'm.onnx', task: 'classification' },
+} as ModelManifest;
 
 describe('resolveStressPlan', () => {
   test('defaults: sweep 1, 4, 16, 64 for 10 s, error rate 0.1 %, skew 1e-4, no p99/rps', () => {
@@ -26,7 +31,11 @@ describe('resolveStressPlan', () => {
   });
 
   test('reads the manifest SLO, sorting and de-duplicating the sweep', () => {
-    const p = resolveStressPlan({ ...base, slo: { p99Ms: 20, rps: 150, errorRate: 0.01, concurrency: [8, 2, 8], duration: '1500ms' }, gates: { skewTolerance: 0.01 } });
+    const p = resolveStressPlan({
+      ...base,
+      slo: { p99Ms: 20, rps: 150, errorRate: 0.01, concurrency: [8, 2, 8], duration: '1500ms' },
+      gates: { skewTolerance: 0.01 },
+    });
     assert.deepEqual(p.concurrency, [2, 8]);
     assert.equal(p.durationS, 1.5);
     assert.equal(p.p99Ms, 20);

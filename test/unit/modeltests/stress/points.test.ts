@@ -10,9 +10,21 @@ function run(over: Partial<LoadRunResult> & { us: number; n?: number }): LoadRun
   const b = newBuckets();
   for (let i = 0; i < (over.n ?? 100); i++) recordUs(h, b, over.us);
   return {
-    mode: 'open', connections: 4, offeredRps: 100, elapsedS: 1, responses: 100, sent: 100,
-    errors: 0, timeouts: 0, non2xx: 0, throughputRps: 100, histogram: encodeHistogram(h), buckets: b,
-    cpu: 0.2, captured: [], ...over,
+    mode: 'open',
+    connections: 4,
+    offeredRps: 100,
+    elapsedS: 1,
+    responses: 100,
+    sent: 100,
+    errors: 0,
+    timeouts: 0,
+    non2xx: 0,
+    throughputRps: 100,
+    histogram: encodeHistogram(h),
+    buckets: b,
+    cpu: 0.2,
+    captured: [],
+    ...over,
   };
 }
 
@@ -51,7 +63,10 @@ describe('toPoint', () => {
     assert.equal(point.sloExceeded, true, 'p99 300 µs > 0.25 ms');
     assert.equal(point.offeredRps, 100);
     assert.equal(point.durationS, 2);
-    assert.equal(buckets.reduce((a, x) => a + x, 0), 200);
+    assert.equal(
+      buckets.reduce((a, x) => a + x, 0),
+      200,
+    );
   });
 
   test('a busy generator marks the point', () => {

@@ -37,7 +37,10 @@ describe('block bootstrap interval of p99', () => {
   test('identical windows give a zero-width interval at their p99', () => {
     const ws = Array.from({ length: 10 }, () => win(range(1, 100)));
     const ci = quantileInterval(ws);
-    assert.deepEqual({ value: ci.value, low: ci.low, high: ci.high, windows: ci.windows, level: ci.level }, { value: 99, low: 99, high: 99, windows: 10, level: 0.95 });
+    assert.deepEqual(
+      { value: ci.value, low: ci.low, high: ci.high, windows: ci.windows, level: ci.level },
+      { value: 99, low: 99, high: 99, windows: 10, level: 0.95 },
+    );
   });
 
   test('one window of stalls among quiet ones widens the interval across the two levels', () => {

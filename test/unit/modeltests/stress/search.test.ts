@@ -24,13 +24,23 @@ describe('searchMaxRps', () => {
     const r = await searchMaxRps(server(730), { hi: 2000, precision: 0.001, maxSteps: 4 });
     assert.equal(r.steps.length, 4);
     assert.equal(r.stoppedBy, 'max-steps');
-    assert.deepEqual(r.steps.map((s) => s.offeredRps), [2000, 1000, 500, 750]);
+    assert.deepEqual(
+      r.steps.map((s) => s.offeredRps),
+      [2000, 1000, 500, 750],
+    );
     assert.equal(r.value, 500);
   });
 
   test('doubles a sustainable upper bound, then bisects above it', async () => {
     const r = await searchMaxRps(server(2500), { hi: 1000, precision: 0.05, maxSteps: 20 });
-    assert.deepEqual(r.steps.slice(0, 3).map((s) => [s.offeredRps, s.ok]), [[1000, true], [2000, true], [4000, false]]);
+    assert.deepEqual(
+      r.steps.slice(0, 3).map((s) => [s.offeredRps, s.ok]),
+      [
+        [1000, true],
+        [2000, true],
+        [4000, false],
+      ],
+    );
     assert.ok(r.value >= 2500 * 0.95 && r.value <= 2500, `${r.value}`);
   });
 

@@ -58,7 +58,16 @@ describe('repeatUntilStable', () => {
   });
 
   test('a failing measurement propagates', async () => {
-    await assert.rejects(repeatUntilStable(async () => { throw new Error('boom'); }, (x: number) => x, opts), /boom/);
+    await assert.rejects(
+      repeatUntilStable(
+        async () => {
+          throw new Error('boom');
+        },
+        (x: number) => x,
+        opts,
+      ),
+      /boom/,
+    );
   });
 });
 
