@@ -90,6 +90,12 @@ export const CODES = {
     meaning: 'The file is larger than a manifest can reasonably be (over 1 MB); it is not parsed.',
     fix: 'Keep data in CSV files and the model in the ONNX file; the manifest only points at them.',
   },
+  MG113: {
+    title: 'Manifest not found',
+    severity: 'error',
+    meaning: 'The model.yaml a command was given (or the directory searched for one) does not exist or cannot be read.',
+    fix: 'Check the path, or create a manifest with `modelgate init model.onnx`.',
+  },
   MG120: {
     title: 'Minimum above maximum',
     severity: 'error',

@@ -2,6 +2,7 @@
 // parse, validate, and fail with every error at its place when it is unusable.
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
+import { ModelGateError } from '../protocol/errors';
 import type { ManifestDiagnostic } from './diagnostics';
 import { parseManifest, type ParsedManifest } from './parse';
 import type { ModelManifest } from './types';
@@ -16,13 +17,27 @@ export interface LoadedManifest {
   diagnostics: ManifestDiagnostic[];
 }
 
-export class ManifestError extends Error {
+/** Code of a manifest that cannot be read at all (no diagnostics to give). */
+export const MANIFEST_NOT_FOUND = 'MG113';
+
+/**
+ * A manifest the engine cannot use. Its code is the first error's, so every
+ * door (CLI exit code, LSP error data) reports what lint would; exit code 1
+ * for problems in the file, 2 when there is no file to read.
+ */
+export class ManifestError extends ModelGateError {
   constructor(
     readonly path: string,
     readonly diagnostics: ManifestDiagnostic[],
     message?: string,
   ) {
-    super(message ?? formatErrors(path, diagnostics));
+    const first = diagnostics.find((d) => d.severity === 'error') ?? diagnostics[0];
+    super(
+      first?.code ?? MANIFEST_NOT_FOUND,
+      message ?? formatErrors(path, diagnostics),
+      diagnostics.length ? 1 : 2,
+      diagnostics.length ? `run \`modelgate lint ${path}\`` : 'check the path, or create a manifest with `modelgate init model.onnx`',
+    );
     this.name = 'ManifestError';
   }
 }

@@ -2,10 +2,14 @@
 // registered code and the exit code the CLI uses; the CLI maps by type, so a
 // real JavaScript error is never mistaken for a user error.
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { CliExit } from '../../../server/cli/exit';
 import { failPublishing } from '../../../server/cli/publish';
 import { CODES } from '../../../server/manifest/codes';
+import { loadManifest, ManifestError } from '../../../server/manifest/load';
 import { ERROR_CODES, errorData, ModelGateError } from '../../../server/protocol/errors';
 import { AttachError } from '../../../server/publish/attachReport';
 import { DigestMismatchError } from '../../../server/publish/digest';
@@ -77,4 +81,31 @@ test('a real JavaScript error is a bug, not a user error: it is rethrown, not tu
   assert.equal(errorData(bug), undefined);
   // a bad reference is the user's
   assert.throws(() => parseReference('oci://'), ModelReferenceError);
+});
+
+test('a manifest the engine cannot use is a ModelGate error with the code lint gives, for every door', async () => {
+  const missing = await loadManifest('/nonexistent/dir/model.yaml').then(
+    () => assert.fail('a missing manifest loaded'),
+    (e: unknown) => e,
+  );
+  assert.ok(missing instanceof ManifestError && missing instanceof ModelGateError);
+  assert.deepEqual(errorData(missing), { code: 'MG113', exitCode: 2, hint: 'check the path, or create a manifest with `modelgate init model.onnx`' });
+  assert.ok(CODES.MG113);
+  assert.equal(exitOf(missing), 2);
+  const dir = mkdtempSync(join(tmpdir(), 'mg-manifest-error-'));
+  try {
+    writeFileSync(join(dir, 'model.yaml'), 'apiVersion: modelgate/v1\nkind: Model\nmetadata: {name: m, version: "1.2"}\n');
+    const broken = await loadManifest(join(dir, 'model.yaml')).then(
+      () => assert.fail('a broken manifest loaded'),
+      (e: unknown) => e,
+    );
+    assert.ok(broken instanceof ManifestError);
+    const data = errorData(broken);
+    assert.equal(data?.exitCode, 1);
+    assert.equal(data?.code, broken.diagnostics.find((d) => d.severity === 'error')?.code);
+    assert.match(data?.code ?? '', /^MG1\d\d$/);
+    assert.equal(exitOf(broken), 1);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
