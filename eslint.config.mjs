@@ -8,7 +8,8 @@ import tseslint from 'typescript-eslint';
 
 /** Import patterns for a folder of server/ (and everything in it). */
 const dir = (name) => [`**/${name}`, `**/${name}/**`];
-const DOORS = [...dir('lsp'), ...dir('cli'), '**/cli.ts', '**/extension/**', 'vscode'];
+// protocol/lsp.ts is the message types, not the language server
+const DOORS = [...dir('lsp'), ...dir('cli'), '**/cli.ts', '**/extension/**', 'vscode', '!**/protocol/lsp'];
 const ENGINE = [...dir('serving'), ...dir('modeltests'), ...dir('report'), ...dir('publish'), ...dir('pipeline'), '**/pipeline.ts'];
 
 /** `files` may not import `banned` (why: the message the developer sees). */

@@ -12,6 +12,7 @@ import { loadManifest } from '../manifest/load';
 import { resolveDataPath } from '../manifest/dataset';
 import { rawRowsFromCells, type ProcessingPlan } from '../manifest/processing';
 import { ERROR_CODES, ModelGateError } from '../protocol/errors';
+import type { ScoreRequest } from '../protocol/lsp';
 import { loadServable } from '../serving/loadServable';
 import { ServingMetrics } from '../serving/metrics';
 import { predictionColumns } from '../serving/predictionColumns';
@@ -45,18 +46,8 @@ export interface ScoreOptions {
   onProgress?: (p: ScoreProgress) => void;
 }
 
-export interface ScoreResult {
-  model: { name: string; version: string };
-  input: string;
-  output: string;
-  /** The output's header: the id column, then the prediction columns. */
-  columns: string[];
-  /** Rows scored and written. */
-  rows: number;
-  /** Rows left out (skipInvalid), with the first few file lines and why. */
-  skipped: { count: number; first: { line: number; reason: string }[] };
-  seconds: number;
-}
+/** What a scoring job answers; the editor receives exactly this (ScoreRequest.Result). */
+export type ScoreResult = ScoreRequest.Result;
 
 export const DEFAULT_BATCH_SIZE = 256;
 const FIRST_SKIPPED = 10;

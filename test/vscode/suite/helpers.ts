@@ -6,6 +6,17 @@ import * as vscode from 'vscode';
 
 export const EXTENSION_ID = 'modelgate.modelgate';
 
+/** Activates the extension and returns the contributed commands that have no handler (none, when all is well). */
+export async function unregisteredCommands(): Promise<string[]> {
+  const ext = vscode.extensions.getExtension(EXTENSION_ID);
+  if (!ext) throw new Error(`${EXTENSION_ID} is not installed in this VS Code`);
+  await ext.activate();
+  if (!ext.isActive) throw new Error(`${EXTENSION_ID} did not activate`);
+  const contributed = (ext.packageJSON as { contributes: { commands: { command: string }[] } }).contributes.commands.map((c) => c.command);
+  const registered = new Set(await vscode.commands.getCommands(true));
+  return contributed.filter((c) => !registered.has(c));
+}
+
 export function workspaceUri(...parts: string[]): vscode.Uri {
   const folder = vscode.workspace.workspaceFolders?.[0];
   if (!folder) throw new Error('the extension-host suite needs a workspace folder with the samples (see test/vscode/prepare.mjs)');
