@@ -64,7 +64,7 @@ function perFeature(w: Walk, sp: JsonPath, name: string, v: unknown, what: strin
     w.c.problem(
       'MG308',
       at,
-      `${fieldName(at)} has ${v.length} values but input "${w.t.name}" has ${w.width} features at this step (${w.notes.join(' + ') || 'its shape'}): give one ${name} per feature, in feature order`,
+      `${fieldName(at)} has ${v.length} values but input "${w.t.name}" has ${w.width} features at this step${widthSource(w)}: give one ${name} per feature, in feature order`,
     );
     return undefined;
   }
@@ -72,6 +72,12 @@ function perFeature(w: Walk, sp: JsonPath, name: string, v: unknown, what: strin
   const out = new Float64Array(w.width);
   for (let k = 0; k < w.width; k++) out[k] = typeof v === 'number' ? v : (v as number[])[k]!;
   return out;
+}
+
+/** How the width at this step came about, when that says more than the width itself. */
+function widthSource(w: Walk): string {
+  if (w.notes.length > 1) return ` (${w.notes.join(' + ')})`;
+  return w.notes.length ? '' : ` (from ${w.shapeSource})`;
 }
 
 const featureName = (w: Walk, k: number): string => (w.names?.[k] !== undefined ? ` (${w.names[k]})` : '');
@@ -179,7 +185,7 @@ export function reshape(w: Walk, s: Extract<Pre, { op: 'reshape' }>, sp: JsonPat
     w.c.problem(
       'MG307',
       at,
-      `${fieldName(at)} ${list(s.shape)} holds ${n} values but input "${w.t.name}" gets ${w.width} per row (${w.notes.join(' + ') || 'its shape'}): make the shape's product ${w.width}, or correct the features`,
+      `${fieldName(at)} ${list(s.shape)} holds ${n} values but input "${w.t.name}" gets ${w.width} per row${widthSource(w)}: make the shape's product ${w.width}, or correct the features`,
     );
   } else if (dims && (s.shape.length !== dims.length || s.shape.some((d, k) => d !== dims[k]))) {
     w.c.problem(

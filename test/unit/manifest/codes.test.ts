@@ -51,3 +51,14 @@ test('every registered code has a title, a meaning and a fix', () => {
     assert.ok(info.title.length > 3 && info.meaning.length > 10 && info.fix.length > 5, code);
   }
 });
+
+test("README's code table lists every code with its severity and title from codes.ts", () => {
+  const readme = readFileSync('README.md', 'utf8');
+  const rows = new Map([...readme.matchAll(/^\| (MG\d{3}) \| (\w+) \| (.+?) \|$/gm)].map((m) => [m[1]!, `${m[2]} | ${m[3]}`]));
+  const wrong = Object.entries(CODES)
+    .filter(([code, info]) => rows.get(code) !== `${info.severity} | ${info.title}`)
+    .map(([code, info]) => `| ${code} | ${info.severity} | ${info.title} |`);
+  assert.deepEqual(wrong, [], "add or correct these rows in README.md's code table");
+  const stale = [...rows.keys()].filter((c) => !(c in CODES));
+  assert.deepEqual(stale, [], 'README.md lists codes codes.ts does not have');
+});

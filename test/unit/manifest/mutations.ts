@@ -24,19 +24,28 @@ export interface Mutation {
   /** e.g. `preprocessing.0.mean = 5` or `remove signature.inputs.0.features` */
   what: string;
   text: string;
+  path: (string | number)[];
+  /** Absent for a removal. */
+  value?: { v: unknown };
+}
+
+/** The manifest text with one more mutation applied (the second of a pair, say). */
+export function apply(text: string, m: Mutation): string {
+  const doc = parseDocument(text);
+  if (m.value) doc.setIn(m.path, m.value.v);
+  else doc.deleteIn(m.path);
+  return doc.toString();
 }
 
 /** Each value at each path, then each path removed. */
 export function* mutations(text: string, values: readonly unknown[] = WRONG): Generator<Mutation> {
-  for (const p of paths(parseDocument(text).contents)) {
-    for (const w of values) {
-      const doc = parseDocument(text);
-      doc.setIn(p, w);
-      yield { what: `${p.join('.')} = ${JSON.stringify(w)}`, text: doc.toString() };
+  for (const path of paths(parseDocument(text).contents)) {
+    for (const v of values) {
+      const m = { what: `${path.join('.')} = ${JSON.stringify(v)}`, path, value: { v } };
+      yield { ...m, text: apply(text, { ...m, text }) };
     }
-    const doc = parseDocument(text);
-    doc.deleteIn(p);
-    yield { what: `remove ${p.join('.')}`, text: doc.toString() };
+    const m = { what: `remove ${path.join('.')}`, path };
+    yield { ...m, text: apply(text, { ...m, text }) };
   }
 }
 
