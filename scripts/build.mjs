@@ -7,13 +7,16 @@ import { existsSync, readFileSync } from 'node:fs';
 const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
 
 const watch = process.argv.includes('--watch');
-const nodeExternal = ['onnxruntime-node', 'autocannon', 'playwright-core', 'vscode', 'fsevents'];
+// tsx: only the sources' worker entry resolves it (server/serving/workers/workerPool.ts); a bundle never does.
+const nodeExternal = ['onnxruntime-node', 'autocannon', 'playwright-core', 'vscode', 'fsevents', 'tsx'];
 
 const entries = [
   { in: 'server/cli.ts', out: 'dist/cli.js', platform: 'node' },
   { in: 'server/lsp/main.ts', out: 'dist/server.js', platform: 'node' },
   // forked by the language server to run engine jobs (server/lsp/engine/host.ts)
   { in: 'server/lsp/engine/hostMain.ts', out: 'dist/engine.js', platform: 'node' },
+  // a model instance: a worker thread started by every bundle that serves (server/serving/workers/workerPool.ts)
+  { in: 'server/serving/workers/modelWorker.ts', out: 'dist/modelWorker.js', platform: 'node' },
   { in: 'extension/extension.ts', out: 'dist/extension.js', platform: 'node' },
   { in: 'webview/main.ts', out: 'dist/webview.js', platform: 'browser' },
 ];

@@ -32,6 +32,7 @@ const FILES = [
   'dist/cli.js',
   'dist/server.js',
   'dist/engine.js',
+  'dist/modelWorker.js',
   'dist/extension.js',
   'dist/webview.js',
   'docs/diagnostic-codes.md',

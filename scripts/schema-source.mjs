@@ -385,7 +385,18 @@ const schema = {
           minimum: 1,
           maximum: 256,
           default: 1,
-          description: 'onnxruntime intra-op threads per model. 1 is fastest on small machines: extra spinning threads compete with the HTTP event loop.',
+          description:
+            'onnxruntime intra-op threads per worker (or for the inline session). 1 is fastest on small machines: extra spinning threads compete with the other workers and the HTTP event loop.',
+        },
+        workers: {
+          anyOf: [
+            { type: 'integer', minimum: 1, maximum: 64 },
+            { type: 'string', enum: ['auto', 'inline'] },
+          ],
+          default: 'auto',
+          description:
+            "Model instances in `modelgate serve`, each a worker thread with its own onnxruntime session, so inference never blocks HTTP, health checks or other models. `inline`: run on the server's main thread (for models whose batch runs in microseconds). `auto`: inline when one full batch takes under 2 ms at load, otherwise one worker per `threads` cores (see docs/serving.md).",
+          examples: ['auto', 2, 'inline'],
         },
         hardware: {
           type: 'string',
@@ -393,7 +404,13 @@ const schema = {
           default: 'cpu',
           description: 'Preferred hardware. `gpu` needs the CUDA build of onnxruntime-node (opt-in); `any` uses a GPU when one is available.',
         },
-        instances: { type: 'integer', minimum: 1, maximum: 1024, default: 1, description: 'Number of serving replicas when deployed.' },
+        instances: {
+          type: 'integer',
+          minimum: 1,
+          maximum: 1024,
+          default: 1,
+          description: 'Number of serving replicas (pods) when deployed to a cluster; `workers` sets the model instances inside one server.',
+        },
         labels: {
           type: 'array',
           items: { type: 'string', pattern: '^[a-z][a-z0-9-]*$' },

@@ -7,6 +7,7 @@ import type { ModelStatus } from '../serving/repository';
 import { fail } from './exit';
 import { readTokenFile } from '../serving/admin/adminToken';
 import { pullModel } from '../publish/index';
+import type { WorkersSetting } from '../serving/workers/sizing';
 
 /** "8mb", "512kb", "1048576" → bytes. */
 export function parseSize(text: string, flag: string): number {
@@ -40,9 +41,10 @@ export function failOnLoadError(err: unknown): never {
 }
 
 function table(models: ModelStatus[]): string {
-  const rows = [['MODEL', 'VERSION', 'DEFAULT', 'LABELS', 'TASK']];
+  const rows = [['MODEL', 'VERSION', 'DEFAULT', 'LABELS', 'TASK', 'WORKERS']];
   for (const m of models) {
-    for (const v of m.versions) rows.push([m.name, v.version, v.version === m.defaultVersion ? 'yes' : '', v.labels.join(',') || '-', v.task]);
+    for (const v of m.versions)
+      rows.push([m.name, v.version, v.version === m.defaultVersion ? 'yes' : '', v.labels.join(',') || '-', v.task, v.workers ? String(v.workers) : 'inline']);
   }
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   return rows
@@ -65,6 +67,13 @@ interface ServeFlags {
   cors?: boolean;
   logLevel: string;
   adminTokenFile?: string;
+  workers?: string;
+}
+
+/** --workers: auto, inline or a count. */
+export function parseWorkers(text: string): WorkersSetting {
+  if (text === 'auto' || text === 'inline') return text;
+  return parseInteger(text, '--workers', 1, 64);
 }
 
 export function registerServe(program: Command): void {
@@ -85,6 +94,10 @@ export function registerServe(program: Command): void {
       '--admin-token-file <file>',
       'enable the admin API under /admin (load by OCI reference, activate, canary, rollback), authenticated with the token in this file',
     )
+    .option(
+      '--workers <n>',
+      "model instances per version, each a worker thread with its own session: a number, inline (the main thread) or auto; overrides every manifest's serving.workers",
+    )
     .option('--log-level <level>', 'log level on stderr: fatal, error, warn, info, debug', 'info')
     .addHelpText(
       'after',
@@ -95,6 +108,7 @@ export function registerServe(program: Command): void {
       const bodyLimit = parseSize(flags.bodyLimit, '--body-limit');
       const maxInstancesPerRequest = parseInteger(flags.maxInstances, '--max-instances', 1);
       const requestTimeoutMs = parseInteger(flags.requestTimeout, '--request-timeout', 1);
+      const workers = flags.workers === undefined ? undefined : parseWorkers(flags.workers);
       if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(flags.logLevel))
         fail(`--log-level ${flags.logLevel} is not one of fatal, error, warn, info, debug, trace, silent`);
       let admin: { token: string; pull: (ref: string, dir: string) => ReturnType<typeof pullModel> } | undefined;
@@ -116,6 +130,7 @@ export function registerServe(program: Command): void {
           bodyLimit,
           maxInstancesPerRequest,
           requestTimeoutMs,
+          workers,
           cors: !!flags.cors,
           admin,
           logger: { level: flags.logLevel, stream: process.stderr },

@@ -415,7 +415,20 @@ export const CODES = {
     title: 'Queue timeout',
     severity: 'error',
     meaning: 'A request waited in the batching queue longer than the request timeout.',
-    fix: 'Lower the load, add instances, or raise the timeout.',
+    fix: 'Lower the load, raise `serving.workers`, or raise the timeout.',
+  },
+  MG332: {
+    title: 'Input rejected by the model',
+    severity: 'error',
+    meaning:
+      'The request passed the signature checks, but onnxruntime could not compute on it (e.g. an index or category id outside the range the model was built for). Only this request fails; others in the same batch are answered.',
+    fix: 'Check the named values against what the model was trained on.',
+  },
+  MG333: {
+    title: 'Model worker stopped',
+    severity: 'error',
+    meaning: 'The worker thread computing this request stopped before answering; it is replaced, and other requests are unaffected.',
+    fix: 'Retry the request; if it keeps happening, see the server log for why the worker stopped.',
   },
   MG340: {
     title: 'Request body too large',

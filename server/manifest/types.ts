@@ -366,15 +366,19 @@ export interface ModelManifest {
       maxDelayMs?: number;
     };
     /**
-     * onnxruntime intra-op threads per model. 1 is fastest on small machines: extra spinning threads compete with the HTTP event loop.
+     * onnxruntime intra-op threads per worker (or for the inline session). 1 is fastest on small machines: extra spinning threads compete with the other workers and the HTTP event loop.
      */
     threads?: number;
+    /**
+     * Model instances in `modelgate serve`, each a worker thread with its own onnxruntime session, so inference never blocks HTTP, health checks or other models. `inline`: run on the server's main thread (for models whose batch runs in microseconds). `auto`: inline when one full batch takes under 2 ms at load, otherwise one worker per `threads` cores (see docs/serving.md).
+     */
+    workers?: number | ('auto' | 'inline');
     /**
      * Preferred hardware. `gpu` needs the CUDA build of onnxruntime-node (opt-in); `any` uses a GPU when one is available.
      */
     hardware?: 'cpu' | 'gpu' | 'any';
     /**
-     * Number of serving replicas when deployed.
+     * Number of serving replicas (pods) when deployed to a cluster; `workers` sets the model instances inside one server.
      */
     instances?: number;
     /**

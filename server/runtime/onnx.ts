@@ -120,6 +120,9 @@ export async function createSession(path: string, opts: SessionOptions = {}): Pr
       interOpNumThreads: opts.interOpNumThreads ?? 1,
       executionMode: 'sequential',
       graphOptimizationLevel: 'all',
+      // Errors only as exceptions: a refused input is answered (and logged) by
+      // the server; onnxruntime's own stderr lines would repeat it per request.
+      logSeverityLevel: 4,
     });
   } catch (err) {
     const msg = (err as Error).message.split('\n')[0];
@@ -171,11 +174,38 @@ export function fromOrtTensor(v: Ort.OnnxValue): Tensor {
   return { dtype: ORT_TO_DTYPE[t.type] ?? 'float32', dims: [...t.dims], data: t.data as TensorData };
 }
 
-/** Runs one inference. Note: the native run blocks the event loop while it computes. */
+/** onnxruntime refused to compute on the given tensors (the model was loaded; the values are the problem). */
+export class InferenceError extends Error {
+  constructor(
+    message: string,
+    /** onnxruntime's own text, first line. */
+    readonly runtimeMessage: string,
+  ) {
+    super(message);
+    this.name = 'InferenceError';
+  }
+}
+
+/** onnxruntime's "Non-zero status code returned while running Gather node. Name:'/g' Status Message: idx=7 …" → "Gather node '/g': idx=7 …". */
+export function runtimeReason(message: string): string {
+  const line = message.split('\n')[0]!.trim();
+  const m = /running (\S+) node\. Name:'([^']*)' Status Message: (.*)$/.exec(line);
+  if (!m) return line;
+  const detail = m[3]!.replace(/^\S+\.(cc|h):\d+ [^ ]+ /, '').trim();
+  return m[2] ? `${m[1]} node '${m[2]}': ${detail}` : `${m[1]} node: ${detail}`;
+}
+
+/** Runs one inference. Note: the native run blocks the calling thread while it computes. */
 export async function run(session: Ort.InferenceSession, feeds: Record<string, Tensor>, outputNames?: string[]): Promise<Record<string, Tensor>> {
   const ortFeeds: Record<string, Ort.Tensor> = {};
   for (const [name, t] of Object.entries(feeds)) ortFeeds[name] = makeTensor(t);
-  const res = outputNames ? await session.run(ortFeeds, outputNames) : await session.run(ortFeeds);
+  let res: Ort.InferenceSession.ReturnType;
+  try {
+    res = outputNames ? await session.run(ortFeeds, outputNames) : await session.run(ortFeeds);
+  } catch (err) {
+    const text = (err as Error).message ?? String(err);
+    throw new InferenceError(`onnxruntime could not run the model: ${runtimeReason(text)}`, text.split('\n')[0]!);
+  }
   const out: Record<string, Tensor> = {};
   for (const [name, v] of Object.entries(res)) out[name] = fromOrtTensor(v);
   return out;

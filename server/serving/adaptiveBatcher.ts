@@ -1,12 +1,15 @@
-// Merges concurrent requests into one inference. The batch is released when
+// Merges concurrent requests into one inference. A batch is released when
 // the event loop is free (setImmediate: after the poll phase in which the
 // requests arrived), never by a fixed timer, so a lone request does not wait.
-// While one batch is in the runtime, new requests gather behind it and go
-// out together once it has finished and the next poll phase has added its
-// arrivals (at once if they fill a batch, or when the oldest has waited
-// maxDelayMs). Measured on 2 cores at 16 connections: batches grew from
-// ~6 rows and CPU per request fell from ~51 to ~41 µs. session.run blocks
-// the loop, so running two batches at once would not be faster anyway.
+// While every instance of the model is computing a batch, new requests
+// gather behind them and go out together once one has finished and the next
+// poll phase has added its arrivals (at once if they fill a batch, or when
+// the oldest has waited maxDelayMs). Measured on 2 cores at 16 connections:
+// batches grew from ~6 rows and CPU per request fell from ~51 to ~41 µs.
+// At most `concurrency` batches run at once: one per worker (1 inline, where
+// session.run blocks the loop and two batches at once would not be faster).
+// A batch that fails is re-run request by request, so a request the model
+// cannot compute fails alone and the others in its batch are answered.
 import type { BatchOutput } from '../manifest/predict';
 import { Drain, stoppedError, type BatchSlice, type RunBatch, type Scheduler } from './scheduler';
 import { ServingError } from './errors';
@@ -24,6 +27,8 @@ export interface BatchEvent {
   /** The batch's raw inputs, one array per model input (rows × rawWidth). */
   raw: Float64Array[];
   out: BatchOutput | undefined;
+  /** The batch failed and its requests were re-run one by one. */
+  split: boolean;
 }
 
 export interface AdaptiveBatcherOptions {
@@ -37,6 +42,8 @@ export interface AdaptiveBatcherOptions {
   onBatch?: (e: BatchEvent) => void;
   /** Time source for queue waits and the max-delay timer (tests pass their own). */
   clock?: Clock;
+  /** Batches computed at once (the model's workers; 1 inline). */
+  concurrency?: number;
 }
 
 interface Job {
@@ -55,12 +62,14 @@ export class AdaptiveBatcher implements Scheduler {
   private timer: ClockTimer | undefined;
   private drain = new Drain();
   private readonly clock: Clock;
+  private readonly concurrency: number;
 
   constructor(
     private readonly runBatch: RunBatch,
     private readonly opts: AdaptiveBatcherOptions,
   ) {
     this.clock = opts.clock ?? realClock;
+    this.concurrency = Math.max(1, opts.concurrency ?? 1);
   }
 
   get inflight(): number {
@@ -76,7 +85,7 @@ export class AdaptiveBatcher implements Scheduler {
     return new Promise<BatchSlice>((resolve, reject) => {
       this.queue.push({ raw, rows, at: this.clock.now(), resolve, reject });
       this.queuedRows += rows;
-      if (this.running === 0) {
+      if (this.running < this.concurrency) {
         if (this.queuedRows >= this.opts.maxBatchSize) this.release('full');
         else if (!this.immediate) {
           this.immediate = true;
@@ -90,12 +99,13 @@ export class AdaptiveBatcher implements Scheduler {
 
   private onImmediate = (): void => {
     this.immediate = false;
-    if (this.running === 0 && this.queue.length) this.release(this.queuedRows >= this.opts.maxBatchSize ? 'full' : 'idle');
+    if (this.running < this.concurrency && this.queue.length) this.release(this.queuedRows >= this.opts.maxBatchSize ? 'full' : 'idle');
   };
 
   private onTimer = (): void => {
     this.timer = undefined;
-    if (this.queue.length) this.release('max_delay');
+    // With every worker busy, waiting longer fills the batch; the first to finish releases it.
+    if (this.queue.length && this.running < this.concurrency) this.release('max_delay');
   };
 
   private release(reason: ReleaseReason): void {
@@ -140,26 +150,40 @@ export class AdaptiveBatcher implements Scheduler {
         this.finish(jobs.length, rows, reason, waits, raw, out);
       },
       (err) => {
-        for (const j of jobs) j.reject(err);
-        this.finish(jobs.length, rows, reason, waits, raw, undefined);
+        if (jobs.length === 1 || err instanceof ServingError) {
+          // a refusal of the batch as a whole (worker stopped, unloading): every request gets it
+          for (const j of jobs) j.reject(err);
+          this.finish(jobs.length, rows, reason, waits, raw, undefined);
+          return;
+        }
+        // One of them, or several, cannot be computed: find out which by
+        // running each alone (the batch slot stays taken meanwhile).
+        void Promise.all(
+          jobs.map((j) =>
+            this.runBatch(j.raw, j.rows).then(
+              (out) => j.resolve({ out, offset: 0, rows: j.rows }),
+              (e: unknown) => j.reject(e),
+            ),
+          ),
+        ).then(() => this.finish(jobs.length, rows, reason, waits, raw, undefined, true));
       },
     );
   }
 
-  private finish(n: number, rows: number, reason: ReleaseReason, waits: number[], raw: Float64Array[], out: BatchOutput | undefined): void {
+  private finish(n: number, rows: number, reason: ReleaseReason, waits: number[], raw: Float64Array[], out: BatchOutput | undefined, split = false): void {
     this.running--;
     for (let i = 0; i < n; i++) this.drain.leave();
     // Requests that gathered behind this batch go when the loop is next free:
     // at once if they fill a batch, else after the coming poll phase, whose
     // arrivals join them (one inference instead of two; no timer involved).
-    if (this.running === 0 && this.queue.length) {
+    if (this.running < this.concurrency && this.queue.length) {
       if (this.queuedRows >= this.opts.maxBatchSize) this.release('full');
       else if (!this.immediate) {
         this.immediate = true;
         setImmediate(this.onImmediate);
       }
     }
-    this.opts.onBatch?.({ rows, requests: n, reason, waits, raw, out });
+    this.opts.onBatch?.({ rows, requests: n, reason, waits, raw, out, split });
   }
 
   private concat(jobs: Job[], rows: number): Float64Array[] {

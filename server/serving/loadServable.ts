@@ -1,7 +1,9 @@
 // Loads one manifest into a ready Servable: manifest checks, session, the
-// processing plan checked against the model, a warm-up on rows from the
-// model's own data, and the live-health baseline. Anything wrong becomes a
-// ManifestError whose diagnostics point into model.yaml.
+// processing plan checked against the model, the choice between inline and
+// worker threads, a warm-up on rows from the model's own data, and the
+// live-health baseline. Anything wrong becomes a ManifestError whose
+// diagnostics point into model.yaml.
+import { availableParallelism } from 'node:os';
 import { ManifestError, loadManifest, type LoadedManifest } from '../manifest/load';
 import { artifactPath, inferBatch, planFor, sampleRows, type BatchOutput, type SampleRows } from '../manifest/predict';
 import { ProcessingError } from '../manifest/compileProcessing';
@@ -11,6 +13,9 @@ import { ModelLoadError, createSession, sessionMetadata, type Session } from '..
 import { LiveHealth, type HealthOptions } from './health/liveHealth';
 import type { ServingMetrics } from './metrics';
 import { Servable } from './servable';
+import { inlineRunner, poolRunner, type ModelRunner } from './workers/runner';
+import { WorkerPool } from './workers/workerPool';
+import { chooseWorkers, needsBatchProbe, type Probe, type WorkersSetting } from './workers/sizing';
 
 export interface LoadOptions {
   /** false: skip the manifest's data-file checks (a pulled artifact carries the model, not its data). */
@@ -21,6 +26,33 @@ export interface LoadOptions {
   queueTimeoutMs?: number;
   /** Rows of reference data kept for the health baseline. */
   baselineRows?: number;
+  /** Overrides every manifest's serving.workers (`modelgate serve --workers`). */
+  workers?: WorkersSetting;
+  /** Cores `auto` divides among workers (default: os.availableParallelism()). */
+  cores?: number;
+  /** Told when a worker stops and when it is replaced. */
+  onWorkerEvent?: (e: { model: string; version: string; kind: string; worker: number; reason: string }) => void;
+}
+
+/** Fastest of a few runs of one batch, after a first one (which pays one-time costs). */
+async function timeRun(session: Session, plan: ProcessingPlan, batch: { raw: Float64Array[]; rows: number }, times: number): Promise<number> {
+  await inferBatch(session, plan, batch.raw, batch.rows);
+  let best = Infinity;
+  for (let i = 0; i < times; i++) {
+    const t = performance.now();
+    await inferBatch(session, plan, batch.raw, batch.rows);
+    best = Math.min(best, performance.now() - t);
+  }
+  return best;
+}
+
+/** One row, then a full batch only when the row leaves the choice open. */
+async function probe(session: Session, plan: ProcessingPlan, warmup: { raw: Float64Array[]; rows: number }[], maxBatchSize: number): Promise<Probe> {
+  const rowMs = await timeRun(session, plan, warmup[0]!, 3);
+  const full = warmup[1]!;
+  if (!needsBatchProbe(rowMs, maxBatchSize)) return { rowMs };
+  // a sample smaller than a batch: scale its time up to a full batch
+  return { rowMs, batchMs: ((await timeRun(session, plan, full, 2)) * maxBatchSize) / full.rows };
 }
 
 const WARMUP_CHUNK = 32;
@@ -102,22 +134,46 @@ function healthOptions(loaded: LoadedManifest): HealthOptions {
   };
 }
 
-/** Warm-up: a single row, a full batch, then the baseline in batch-sized chunks (each chunk yields the loop). */
-async function warmUp(session: Session, plan: ProcessingPlan, sample: SampleRows | undefined, maxBatch: number): Promise<BatchOutput | undefined> {
-  if (!sample || sample.rows === 0) {
-    const zeros = (n: number) => plan.inputs.map((i) => new Float64Array(n * i.rawWidth));
-    await inferBatch(session, plan, zeros(1), 1);
-    await inferBatch(session, plan, zeros(maxBatch), maxBatch);
-    return undefined;
+/** Rows `from`..`to` of the sample, one array per input. */
+function sliceRows(plan: ProcessingPlan, sample: SampleRows, from: number, to: number): Float64Array[] {
+  return sample.raw.map((r, k) => r.subarray(from * plan.inputs[k]!.rawWidth, to * plan.inputs[k]!.rawWidth));
+}
+
+function zeros(plan: ProcessingPlan, n: number): Float64Array[] {
+  return plan.inputs.map((i) => new Float64Array(n * i.rawWidth));
+}
+
+/** What a warm-up runs first: a single row and a full batch (from the data when there is some). */
+function warmupBatches(plan: ProcessingPlan, sample: SampleRows | undefined, maxBatch: number): { raw: Float64Array[]; rows: number }[] {
+  if (!sample || sample.rows === 0)
+    return [
+      { raw: zeros(plan, 1), rows: 1 },
+      { raw: zeros(plan, maxBatch), rows: maxBatch },
+    ];
+  const n = Math.min(sample.rows, maxBatch);
+  return [
+    { raw: sliceRows(plan, sample, 0, 1), rows: 1 },
+    { raw: sliceRows(plan, sample, 0, n), rows: n },
+  ];
+}
+
+/** The model's outputs on the whole sample, in batch-sized chunks run concurrently (the live-health baseline). */
+async function baseline(
+  run: (raw: Float64Array[], rows: number) => Promise<BatchOutput>,
+  plan: ProcessingPlan,
+  sample: SampleRows | undefined,
+  chunk: number,
+  concurrent: boolean,
+): Promise<BatchOutput | undefined> {
+  if (!sample || sample.rows === 0) return undefined;
+  const parts: (BatchOutput | Promise<BatchOutput>)[] = [];
+  for (let from = 0; from < sample.rows; from += chunk) {
+    const to = Math.min(sample.rows, from + chunk);
+    const part = run(sliceRows(plan, sample, from, to), to - from);
+    // Inline, one chunk at a time: each run yields the loop to requests of the models already served.
+    parts.push(concurrent ? part : await part);
   }
-  const slice = (from: number, to: number) => sample.raw.map((r, k) => r.subarray(from * plan.inputs[k]!.rawWidth, to * plan.inputs[k]!.rawWidth));
-  await inferBatch(session, plan, slice(0, 1), 1);
-  const parts: BatchOutput[] = [];
-  for (let from = 0; from < sample.rows; from += WARMUP_CHUNK) {
-    const to = Math.min(sample.rows, from + WARMUP_CHUNK);
-    parts.push(await inferBatch(session, plan, slice(from, to), to - from));
-  }
-  return concatOutputs(parts, sample.rows);
+  return concatOutputs(await Promise.all(parts), sample.rows);
 }
 
 /** Joins chunked outputs along the batch axis (float32 raw outputs; derived ones are not needed for baselines). */
@@ -161,7 +217,9 @@ export async function loadServable(manifestPath: string, opts: LoadOptions): Pro
       throw manifestError(loaded, ['model', 'artifact'], /cannot read|does not exist/.test(err.message) ? 'MG301' : 'MG302', err.message);
     throw err;
   }
+  let released = false;
   try {
+    const modelIO = sessionMetadata(session);
     let plan: ProcessingPlan;
     try {
       plan = planFor(loaded, session);
@@ -171,30 +229,80 @@ export async function loadServable(manifestPath: string, opts: LoadOptions): Pro
     }
     checkAgainstModel(loaded, plan, session);
     const maxBatchSize = Math.max(1, serving.batching?.maxBatchSize ?? 32);
+    const threads = serving.threads ?? 1;
     const sample = await sampleRows(loaded, plan, { maxRows: opts.baselineRows ?? 5000 });
-    let baselineOut: BatchOutput | undefined;
-    try {
-      baselineOut = await warmUp(session, plan, sample, maxBatchSize);
-    } catch (err) {
-      throw manifestError(
+    const warmup = warmupBatches(plan, sample, maxBatchSize);
+    const warmupFailed = (err: unknown) =>
+      manifestError(
         loaded,
         ['model', 'artifact'],
         'MG300',
         `warm-up inference failed on ${sample ? sample.path : 'zero rows'}: ${(err as Error).message.split('\n')[0]}`,
       );
+    const setting: WorkersSetting = opts.workers ?? serving.workers ?? 'auto';
+    let measured: Probe | undefined;
+    if (setting === 'auto') {
+      try {
+        measured = await probe(session, plan, warmup, maxBatchSize);
+      } catch (err) {
+        throw warmupFailed(err);
+      }
+    }
+    const choice = chooseWorkers(setting, measured, maxBatchSize, threads, opts.cores ?? availableParallelism());
+    const m = loaded.manifest;
+    let runner: ModelRunner;
+    if (choice.workers === 0) {
+      runner = inlineRunner(session, plan);
+      try {
+        for (const w of warmup) await runner.run(w.raw, w.rows);
+      } catch (err) {
+        throw warmupFailed(err);
+      }
+    } else {
+      // The workers load their own sessions; this one was for checks and the probe.
+      await session.release();
+      released = true;
+      try {
+        const pool = await WorkerPool.start({
+          artifact,
+          plan,
+          workers: choice.workers,
+          threads,
+          warmup,
+          label: `${m.metadata.name} ${m.metadata.version}`,
+          onEvent: (e) => opts.onWorkerEvent?.({ model: m.metadata.name, version: m.metadata.version, ...e }),
+        });
+        runner = poolRunner(pool);
+      } catch (err) {
+        throw warmupFailed(err);
+      }
+    }
+    let baselineOut: BatchOutput | undefined;
+    try {
+      baselineOut = await baseline(
+        (raw, rows) => runner.run(raw, rows).then((r) => r.out),
+        plan,
+        sample,
+        choice.workers ? maxBatchSize : WARMUP_CHUNK,
+        choice.workers > 0,
+      );
+    } catch (err) {
+      released = true;
+      await runner.close();
+      throw warmupFailed(err);
     }
     const health = new LiveHealth(
       plan,
       sample ? { raw: sample.raw, rows: sample.rows, path: sample.path, out: baselineOut } : undefined,
       healthOptions(loaded),
     );
-    const m = loaded.manifest;
     return new Servable({
       loaded,
       artifact,
-      session,
+      runner,
+      workerChoice: choice,
       plan,
-      modelIO: sessionMetadata(session),
+      modelIO,
       health,
       metrics: opts.metrics.forVersion(m.metadata.name, m.metadata.version),
       batching: { enabled: serving.batching?.enabled ?? true, maxBatchSize, maxDelayMs: serving.batching?.maxDelayMs ?? 2 },
@@ -202,7 +310,7 @@ export async function loadServable(manifestPath: string, opts: LoadOptions): Pro
       queueTimeoutMs: opts.queueTimeoutMs,
     });
   } catch (err) {
-    await session.release();
+    if (!released) await session.release();
     throw err;
   }
 }

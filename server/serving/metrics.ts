@@ -13,6 +13,7 @@ export interface MetricsSource {
   queued(): number;
   inflight(): number;
   health(): HealthReport;
+  workers(): { configured: number; live: number };
 }
 
 export interface BatchMetrics {
@@ -70,7 +71,7 @@ export class ServingMetrics {
     );
     this.inference = new FastHistogram(
       'modelgate_inference_duration_seconds',
-      'Time of one batch through preprocessing, the runtime and postprocessing.',
+      'Time of one batch through preprocessing, the runtime and postprocessing (in the worker, without the queue or the hop to it).',
       ['model', 'version'],
       [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.002, 0.004, 0.008, 0.016, 0.032, 0.1, 0.5],
       r,
@@ -102,6 +103,20 @@ export class ServingMetrics {
       collect() {
         this.reset();
         for (const s of self.sources()) this.set({ model: s.name, version: s.version }, s.inflight());
+      },
+    });
+    new Gauge({
+      name: 'modelgate_workers',
+      help: 'Worker threads computing a model version, by state: configured, or live (fewer while a dead one is replaced). 0 configured: inline on the main thread.',
+      labelNames: ['model', 'version', 'state'],
+      registers,
+      collect() {
+        this.reset();
+        for (const s of self.sources()) {
+          const w = s.workers();
+          this.set({ model: s.name, version: s.version, state: 'configured' }, w.configured);
+          this.set({ model: s.name, version: s.version, state: 'live' }, w.live);
+        }
       },
     });
     // Live ML health, computed at scrape time from the streaming counts.

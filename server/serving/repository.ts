@@ -13,7 +13,17 @@ export interface VersionSelector {
 export interface ModelStatus {
   name: string;
   defaultVersion: string;
-  versions: { version: string; state: string; labels: string[]; manifest: string; task: string; loadedAt: string }[];
+  versions: {
+    version: string;
+    state: string;
+    labels: string[];
+    manifest: string;
+    task: string;
+    loadedAt: string;
+    /** Worker threads computing this version (0: inline on the main thread), and why that many. */
+    workers: number;
+    workersReason: string;
+  }[];
   labels: Record<string, string>;
   lastError?: string;
 }
@@ -135,6 +145,8 @@ export class ModelRepository {
           manifest: s.manifestPath,
           task: s.task,
           loadedAt: s.loadedAt.toISOString(),
+          workers: s.workerChoice.workers,
+          workersReason: s.workerChoice.reason,
         };
       }),
       labels: Object.fromEntries(e.labels),

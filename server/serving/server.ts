@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { AdminToken } from './admin/adminToken';
 import { TrafficTable } from './admin/trafficTable';
 import type { PullFn } from './routes/admin';
+import type { WorkersSetting } from './workers/sizing';
 
 declare const MODELGATE_VERSION: string;
 const serverVersion = typeof MODELGATE_VERSION === 'string' ? MODELGATE_VERSION : '0.0.0-dev';
@@ -32,6 +33,8 @@ export interface StartServerOptions {
   /** Most instances in one request (default 10000; a manifest's serving.maxInstancesPerRequest may lower it). */
   maxInstancesPerRequest?: number;
   cors?: boolean;
+  /** Overrides every manifest's serving.workers. */
+  workers?: WorkersSetting;
   /** Enables the admin API (/admin) with this bearer token; `pull` fetches a published version. */
   admin?: { token: string; pull: PullFn; cacheDir?: string };
   /** Called after each hot-reload attempt. */
@@ -91,6 +94,12 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
       metrics,
       maxInstancesPerRequest: opts.maxInstancesPerRequest ?? 10_000,
       queueTimeoutMs: requestTimeoutMs,
+      workers: opts.workers,
+      onWorkerEvent: (e) => {
+        const what = e.kind === 'stopped' ? 'stopped' : e.kind === 'replaced' ? 'was replaced' : 'could not be replaced';
+        const log = e.kind === 'replaced' ? app.log.info.bind(app.log) : app.log.error.bind(app.log);
+        log({ model: e.model, version: e.version, worker: e.worker }, `${e.model} ${e.version}: worker ${e.worker} ${what}: ${e.reason}`);
+      },
     },
     app.log,
   );
@@ -124,7 +133,15 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
     close() {
       closing ??= (async () => {
         ready = false;
-        await app.close();
+        // app.close() closes the idle keep-alive connections it finds; one busy
+        // at that moment would otherwise stay open until its keep-alive timeout
+        // (72 s) after its answer. Close each as soon as its answer is out.
+        const sweep = setInterval(() => app.server.closeIdleConnections(), 50);
+        try {
+          await app.close();
+        } finally {
+          clearInterval(sweep);
+        }
         await lifecycle.close();
         await removeCache();
       })();

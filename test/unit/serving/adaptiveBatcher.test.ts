@@ -4,6 +4,7 @@ import { AdaptiveBatcher, type BatchEvent } from '../../../server/serving/adapti
 import { DirectScheduler } from '../../../server/serving/scheduler';
 import type { BatchOutput } from '../../../server/manifest/predict';
 import { ManualClock } from '../../helpers/manualClock';
+import { ServingError } from '../../../server/serving/errors';
 
 // A fake model: output row = 10 × the first raw value, so each request can
 // check it got its own rows back.
@@ -97,7 +98,7 @@ test('requests that arrive while a batch runs go together when it finishes', asy
   assert.deepEqual(rest.map(valuesOf), [[20], [30], [40]]);
 });
 
-test('maxDelayMs releases waiting requests even while a slow batch still runs', async () => {
+test('while every worker is busy, waiting requests are held past maxDelayMs and go out together when one finishes', async () => {
   const calls: number[] = [];
   let open!: () => void;
   const gate = new Promise<void>((r) => {
@@ -117,29 +118,79 @@ test('maxDelayMs releases waiting requests even while a slow batch still runs', 
   const first = b.enqueue(row(1), 1);
   await new Promise((r) => setImmediate(r));
   const second = b.enqueue(row(2), 1);
-  clock.advance(4);
+  const third = b.enqueue(row(3), 1);
+  clock.advance(50);
   await new Promise((r) => setImmediate(r));
-  assert.equal(n, 1, 'released before maxDelayMs had passed');
-  clock.advance(1);
-  assert.equal(n, 2);
-  assert.deepEqual(valuesOf(await second), [20]); // although the first batch is still blocked
-  assert.deepEqual(
-    events.map((e) => e.reason),
-    ['max_delay'],
-  );
-  assert.deepEqual(events[0]!.waits, [0.005]);
+  // releasing now would only queue a small batch behind the busy one
+  assert.equal(n, 1, 'held while the only worker is busy');
   open();
   assert.deepEqual(valuesOf(await first), [10]);
+  assert.deepEqual([valuesOf(await second), valuesOf(await third)], [[20], [30]]);
+  assert.deepEqual(calls, [1, 2], 'the two waiting requests went out as one batch');
+  assert.equal(events[1]!.requests, 2);
   assert.equal(clock.timers, 0);
 });
 
-test('a failed batch rejects every request in it, and the next batch still runs', async () => {
+test('with two workers, a second batch goes out while the first still runs; never a third', async () => {
+  const calls: number[] = [];
+  const gates: (() => void)[] = [];
+  const b = new AdaptiveBatcher(
+    async (raw, rows) => {
+      calls.push(rows);
+      await new Promise<void>((r) => gates.push(r));
+      return fakeRun([])(raw, rows);
+    },
+    { maxBatchSize: 32, maxDelayMs: 2, widths: [2], concurrency: 2 },
+  );
+  const a = b.enqueue(row(1), 1);
+  await new Promise((r) => setImmediate(r));
+  const c = b.enqueue(row(2), 1);
+  await new Promise((r) => setImmediate(r));
+  assert.deepEqual(calls, [1, 1], 'the second worker took the next request at once');
+  const d = b.enqueue(row(3), 1);
+  const e = b.enqueue(row(4), 1);
+  await new Promise((r) => setImmediate(r));
+  assert.deepEqual(calls, [1, 1], 'both workers busy: the others wait');
+  gates[0]!();
+  assert.deepEqual(valuesOf(await a), [10]);
+  await new Promise((r) => setImmediate(r));
+  assert.deepEqual(calls, [1, 1, 2], 'the freed worker took both waiting requests as one batch');
+  for (const g of gates.slice(1)) g();
+  assert.deepEqual([valuesOf(await c), valuesOf(await d), valuesOf(await e)], [[20], [30], [40]]);
+});
+
+test('a batch that fails is re-run request by request: only the bad request fails', async () => {
+  const calls: number[] = [];
+  const events: BatchEvent[] = [];
+  const b = new AdaptiveBatcher(
+    async (raw, rows) => {
+      calls.push(rows);
+      for (let r = 0; r < rows; r++) if (raw[0]![r * 2] === 13) throw new Error('index 13 out of range');
+      return fakeRun([])(raw, rows);
+    },
+    { maxBatchSize: 8, maxDelayMs: 0, widths: [2], onBatch: (e) => events.push(e) },
+  );
+  const results = await Promise.allSettled([b.enqueue(row(1), 1), b.enqueue(row(13), 1), b.enqueue(row(3, 2), 2)]);
+  assert.deepEqual(
+    results.map((r) => (r.status === 'fulfilled' ? valuesOf(r.value) : (r.reason as Error).message)),
+    [[10], 'index 13 out of range', [30, 40]],
+  );
+  assert.deepEqual(calls, [4, 1, 1, 2], 'one batch of 4 rows, then each request alone');
+  await new Promise((r) => setImmediate(r));
+  assert.deepEqual(
+    events.map((e) => [e.requests, e.split]),
+    [[3, true]],
+  );
+  assert.equal(b.inflight, 0);
+});
+
+test('a batch refused as a whole (a ServingError: worker stopped) rejects every request in it, and the next batch still runs', async () => {
   let fail = true;
   const b = new AdaptiveBatcher(
     async (raw, rows) => {
       if (fail) {
         fail = false;
-        throw new Error('boom');
+        throw new ServingError(503, 'worker stopped', 'MG333');
       }
       return fakeRun([])(raw, rows);
     },

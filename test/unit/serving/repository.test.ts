@@ -14,6 +14,7 @@ const fake = (name: string, version: string, labels: string[] = []) =>
     manifestPath: `/m/${name}-${version}.yaml`,
     task: 'classification',
     loadedAt: new Date(0),
+    workerChoice: { workers: 0, reason: 'serving.workers: inline' },
   }) as unknown as Servable;
 
 test('the default version is the highest semantic version, not the last loaded', () => {
