@@ -3,15 +3,19 @@
 // hand-written fastify + onnxruntime-node server (one session.run per
 // request), for the breast-cancer and digits samples at 1, 16 and 64
 // connections. Every server and every load generator runs in its own
-// process. Prints a table with the targets and writes bench-results/serve.json.
+// process. Then a compute-heavy model (samples/cifar-like): served against
+// the best in-process onnxruntime setting, a light model and the readiness
+// probe beside it while it is saturated, and 1 vs 2 workers. Prints a table
+// with the targets and writes bench-results/serve.json.
 //
-//   npm run bench:serve -- [--duration 10] [--warmup 2] [--connections 1,16,64] [--models breast-cancer,digits]
+//   npm run bench:serve -- [--duration 10] [--warmup 2] [--connections 1,16,64] [--models breast-cancer,digits] [--heavy samples/cifar-like | --no-heavy]
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { resolve } from 'node:path';
 import { loadManifest } from '../server/manifest/load';
 import { runLoad, type LoadResult } from './loadChild';
+import { heavyBench } from './heavy';
 
 const root = resolve(__dirname, '..');
 
@@ -25,6 +29,9 @@ const warmup = Number(flag('warmup', '2'));
 const connections = flag('connections', '1,16,64').split(',').map(Number);
 const models = flag('models', 'breast-cancer,digits').split(',');
 const outFile = resolve(root, flag('out', 'bench-results/serve.json'));
+const heavyDir = process.argv.includes('--no-heavy')
+  ? undefined
+  : resolve(root, flag('heavy', existsSync(resolve(root, 'samples/cifar-like/model.yaml')) ? 'samples/cifar-like' : 'test/fixtures/slow'));
 // Every valid sample, so the RSS figure is "all samples loaded".
 const allSamples = ['breast-cancer', 'breast-cancer-stale', 'breast-cancer-drifted', 'diabetes', 'digits'];
 
@@ -132,6 +139,16 @@ async function main(): Promise<void> {
   const loadAfter = loadavg();
   await Promise.all([a, b, c].map(stop));
 
+  const heavy = heavyDir
+    ? await heavyBench({
+        dir: heavyDir,
+        light: { name: 'breast-cancer', body: bodies['breast-cancer'] ?? JSON.stringify({ instances: [await firstRow('breast-cancer')] }) },
+        duration,
+        warmup,
+        log: (t) => process.stderr.write(t),
+      })
+    : undefined;
+
   const rows = points.map((p) => ({
     model: p.model,
     connections: p.connections,
@@ -150,6 +167,12 @@ async function main(): Promise<void> {
   for (const m of models) add(`${m} @1: c/a ≥ 0.75`, 0.75, find(m, 1)?.ca);
   for (const m of models) add(`${m} @64: c/b ≥ 1.35`, 1.35, find(m, 64)?.cb);
   add('server RSS, all samples loaded < 250 MB', 250, memAfter.peakMB, false);
+  if (heavy) {
+    add(`${heavy.model} served / best in-process ≥ 0.90`, 0.9, heavy.servedOverBest);
+    add('light beside saturated heavy: throughput ≥ 0.4 × alone', 0.4, heavy.light.throughputRatio);
+    add('light beside saturated heavy: p99 ≤ 10 × alone', 10, heavy.light.p99Ratio, false);
+    add('readiness p99 during saturation < 20 ms', 20, heavy.readiness.besideP99Ms, false);
+  }
   const verdicts = targets.map((t) => ({ ...t, met: t.measured === null ? null : t.higherIsBetter ? t.measured >= t.threshold : t.measured < t.threshold }));
 
   const header = ['model', 'conn', 'a req/s', 'b req/s', 'c req/s', 'c/a', 'c/b', 'a p50/p99/p99.9 µs', 'b p50/p99/p99.9 µs', 'c p50/p99/p99.9 µs'];
@@ -174,6 +197,17 @@ async function main(): Promise<void> {
     `modelgate serve RSS with ${allSamples.length} sample manifests loaded: ${memLoaded.rssMB} MB after start, ${memAfter.rssMB} MB after the run (peak ${memAfter.peakMB} MB)`,
     '',
   );
+  if (heavy) {
+    const b = heavy.best;
+    out.push(
+      `${heavy.model}: best in-process onnxruntime ${Math.round(b.rowsPerSec)} rows/s (${b.threads} threads, batch ${b.batch}); served with ${heavy.workersAuto} workers (auto) ${Math.round(heavy.served.rowsPerSec)} rows/s = ${heavy.servedOverBest}×`,
+      `  in-process: ${heavy.inProcess.map((p) => `${p.threads}t×b${p.batch} ${Math.round(p.rowsPerSec)}`).join(', ')} rows/s`,
+      `  breast-cancer @1 alone ${Math.round(heavy.light.alone.rps)} req/s (p99 ${heavy.light.alone.latencyUs.p99} µs); beside ${heavy.model} saturated @8: ${Math.round(heavy.light.beside.rps)} req/s (p99 ${heavy.light.beside.latencyUs.p99} µs) = ${heavy.light.throughputRatio}× throughput, ${heavy.light.p99Ratio}× p99`,
+      `  readiness p99: ${heavy.readiness.alone.p99} µs alone, ${heavy.readiness.beside.p99} µs during saturation`,
+      `  scaling: 1 worker ${Math.round(heavy.scaling.oneWorkerRowsPerSec)} rows/s, ${heavy.workersAuto} workers ${Math.round(heavy.scaling.autoWorkersRowsPerSec)} rows/s (${heavy.scaling.speedup}×, efficiency ${heavy.scaling.efficiency}); on paper, 16 cores at that efficiency: ~${heavy.scaling.sixteenCoresRowsPerSec} rows/s`,
+      '',
+    );
+  }
   const tw = Math.max(...verdicts.map((v) => v.target.length));
   for (const v of verdicts)
     out.push(`${v.target.padEnd(tw)}  ${v.measured === null ? 'n/a' : String(v.measured).padStart(6)}  ${v.met === null ? '' : v.met ? 'met' : 'NOT met'}`);
@@ -204,6 +238,7 @@ async function main(): Promise<void> {
         servers: { a: 'bare fastify answering a fixed JSON body', b: 'fastify + onnxruntime-node, one session.run per request', c: 'modelgate serve' },
         memory: { afterStart: memLoaded, afterRun: memAfter },
         points: rows,
+        heavy,
         targets: verdicts,
       },
       null,
