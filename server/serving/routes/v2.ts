@@ -110,6 +110,8 @@ async function v2Routes(app: FastifyInstance): Promise<void> {
       defaultVersion: m.defaultVersion,
       labels: m.labels,
       states: Object.fromEntries(m.versions.map((v) => [v.version, v.state])),
+      // worker threads per version (0: inline on the main thread), and why
+      workers: Object.fromEntries(m.versions.map((v) => [v.version, { count: v.workers, reason: v.workersReason }])),
     })),
   }));
 
