@@ -15,7 +15,7 @@ async function hoverText(text: string): Promise<string | undefined> {
 test('hover on a key shows the schema description and type', async () => {
   const text = await hoverText(`${HEAD}serving:\n  thr|eads: 1\n`);
   assert.match(text!, /^\*\*serving\.threads\*\*: integer ≥ 1/);
-  assert.match(text!, /intra-op threads per model/);
+  assert.match(text!, /intra-op threads per worker/);
   assert.match(text!, /Default: `1`/);
 });
 
