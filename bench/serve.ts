@@ -165,6 +165,7 @@ async function main(): Promise<void> {
   add('breast-cancer @64: c/a ≥ 0.90', 0.9, find('breast-cancer', 64)?.ca);
   add('digits @64: c/a ≥ 0.80', 0.8, find('digits', 64)?.ca);
   for (const m of models) add(`${m} @1: c/a ≥ 0.75`, 0.75, find(m, 1)?.ca);
+  for (const m of models) add(`${m} @1: c/b ≥ 1.0`, 1.0, find(m, 1)?.cb);
   for (const m of models) add(`${m} @64: c/b ≥ 1.35`, 1.35, find(m, 64)?.cb);
   add('server RSS, all samples loaded < 250 MB', 250, memAfter.peakMB, false);
   if (heavy) {

@@ -1,6 +1,8 @@
 // Merges concurrent requests into one inference. A batch is released when
 // the event loop is free (setImmediate: after the poll phase in which the
-// requests arrived), never by a fixed timer, so a lone request does not wait.
+// requests arrived), never by a fixed timer, so a lone request does not wait;
+// at low load (the last batch was a single request and nothing runs) it is
+// handed to the model at once, saving the loop turn (one epoll_wait).
 // While every instance of the model is computing a batch, new requests
 // gather behind them and go out together once one has finished and the next
 // poll phase has added its arrivals (at once if they fill a batch, or when
@@ -59,6 +61,8 @@ export class AdaptiveBatcher implements Scheduler {
   private queuedRows = 0;
   private running = 0;
   private immediate = false;
+  /** Requests in the last batch: 1 means low load, where nothing is gained by waiting for the poll phase to end. */
+  private lastRequests = 0;
   private timer: ClockTimer | undefined;
   private drain = new Drain();
   private readonly clock: Clock;
@@ -87,6 +91,9 @@ export class AdaptiveBatcher implements Scheduler {
       this.queuedRows += rows;
       if (this.running < this.concurrency) {
         if (this.queuedRows >= this.opts.maxBatchSize) this.release('full');
+        // Low load (the last batch was one request, nothing runs, nothing waits):
+        // go now; a loop turn spent waiting for company would only add latency.
+        else if (this.running === 0 && this.queue.length === 1 && this.lastRequests === 1 && !this.immediate) this.release('idle');
         else if (!this.immediate) {
           this.immediate = true;
           setImmediate(this.onImmediate);
@@ -172,6 +179,7 @@ export class AdaptiveBatcher implements Scheduler {
 
   private finish(n: number, rows: number, reason: ReleaseReason, waits: number[], raw: Float64Array[], out: BatchOutput | undefined, split = false): void {
     this.running--;
+    this.lastRequests = n;
     for (let i = 0; i < n; i++) this.drain.leave();
     // Requests that gathered behind this batch go when the loop is next free:
     // at once if they fill a batch, else after the coming poll phase, whose

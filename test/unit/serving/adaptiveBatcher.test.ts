@@ -49,6 +49,27 @@ test('a lone request is released by the loop being free, not by the max-delay ti
   assert.equal(events[0]!.reason, 'idle');
 });
 
+test('at low load (the last batch was one request, nothing runs or waits) a request starts in the same turn; at higher load requests still gather', async () => {
+  const calls: number[] = [];
+  const b = new AdaptiveBatcher(fakeRun(calls), { maxBatchSize: 32, maxDelayMs: 50, widths: [2] });
+  await b.enqueue(row(1), 1); // the first batch of a fresh batcher: one request
+  const second = b.enqueue(row(2), 1);
+  assert.deepEqual(calls, [1, 1], 'the lone request after a one-request batch is handed to the model before the turn ends');
+  await second;
+  // two at once after a one-request batch: the first starts now, the second waits for it
+  const [x, y] = await Promise.all([b.enqueue(row(3), 1), b.enqueue(row(4), 1)]);
+  assert.deepEqual([valuesOf(x), valuesOf(y)], [[30], [40]]);
+  assert.deepEqual(calls, [1, 1, 1, 1]);
+  // after a batch of several requests, a new arrival gathers with the others of its turn
+  const burst = Array.from({ length: 3 }, (_, i) => b.enqueue(row(10 + i), 1));
+  assert.deepEqual(calls, [1, 1, 1, 1, 1], 'the last batch held one request, so the first of the burst starts at once');
+  await Promise.all(burst);
+  assert.deepEqual(calls, [1, 1, 1, 1, 1, 2], 'the rest of the burst gathered behind it');
+  const gather = await Promise.all([b.enqueue(row(20), 1), b.enqueue(row(21), 1)]);
+  assert.deepEqual(gather.map(valuesOf), [[200], [210]]);
+  assert.equal(calls.at(-1), 2, 'after a multi-request batch, requests of one turn go as one batch');
+});
+
 test('a full queue is released at once and batches never exceed maxBatchSize', async () => {
   const calls: number[] = [];
   const events: BatchEvent[] = [];
