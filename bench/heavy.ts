@@ -58,7 +58,17 @@ async function heavyModel(dir: string) {
     const values = first!.split(',');
     row = names.flatMap((n, i) => (n === m.data?.labelColumn ? [] : [Number(values[i])])).slice(0, width);
   }
-  return { name: m.metadata.name, manifest: loaded.path, row, body: JSON.stringify({ instances: [row] }) };
+  const maxBatchSize = m.serving?.batching?.maxBatchSize ?? 32; // the engine's default
+  return { name: m.metadata.name, manifest: loaded.path, row, maxBatchSize, body: JSON.stringify({ instances: [row] }) };
+}
+
+/** The model's configured workers, as /metrics says. */
+async function workersOf(url: string, model: string): Promise<number> {
+  const metrics = await (await fetch(`${url}/metrics`)).text();
+  const line = metrics.split('\n').find((l) => l.startsWith('modelgate_workers{') && l.includes(`model="${model}"`) && l.includes('state="configured"'));
+  const n = Number(line?.split(' ').pop() ?? NaN);
+  if (!Number.isFinite(n)) throw new Error(`/metrics has no modelgate_workers line for ${model}`);
+  return n;
 }
 
 export interface HeavyOptions {
@@ -101,8 +111,13 @@ export async function heavyBench(o: HeavyOptions) {
   const s2 = await serve([o.dir, resolve(root, 'samples', o.light.name)]);
   let served: LoadResult, lightAlone: LoadResult, readyAlone: LoadResult, beside: { heavy: LoadResult; light: LoadResult; ready: LoadResult };
   let workersAuto: number;
+  // Saturation needs a queue behind every worker: with fewer requests
+  // outstanding than workers × maxBatchSize, a worker that finishes waits for
+  // its clients' next requests (at 16 connections 2 workers idled ~19 %).
+  const saturating = (workers: number) => Math.max(16, 2 * workers * h.maxBatchSize);
   try {
-    served = await load(`${h.name} served`, s2.url + heavyPath, h.body, 16);
+    workersAuto = await workersOf(s2.url, h.name);
+    served = await load(`${h.name} served`, s2.url + heavyPath, h.body, saturating(workersAuto));
     lightAlone = await load(`${o.light.name} alone`, s2.url + lightPath, o.light.body, 1);
     readyAlone = await load('readiness alone', `${s2.url}/v2/health/ready`, undefined, 1);
     o.log(`  ${o.light.name} @1 and readiness @1 while ${h.name} is saturated @8 …\n`);
@@ -115,27 +130,24 @@ export async function heavyBench(o: HeavyOptions) {
     o.log(
       `    ${h.name} ${Math.round(heavy.rps)} req/s; ${o.light.name} ${Math.round(light.rps)} req/s, p99 ${light.latencyUs.p99} µs; readiness p99 ${ready.latencyUs.p99} µs\n`,
     );
-    const metrics = await (await fetch(`${s2.url}/metrics`)).text();
-    const line = metrics.split('\n').find((l) => l.startsWith('modelgate_workers{') && l.includes(`model="${h.name}"`) && l.includes('state="configured"'));
-    workersAuto = Number(line?.split(' ').pop() ?? NaN);
   } finally {
     await stop(s2);
   }
   const s1 = await serve([o.dir, '--workers', '1']);
   let one: LoadResult;
   try {
-    one = await load(`${h.name} with 1 worker`, s1.url + heavyPath, h.body, 16);
+    one = await load(`${h.name} with 1 worker`, s1.url + heavyPath, h.body, saturating(1));
   } finally {
     await stop(s1);
   }
-  const ratio = (x: number, y: number) => (y > 0 ? Math.round((x / y) * 100) / 100 : 0);
+  const ratio = (x: number, y: number) => (y > 0 ? Math.round((x / y) * 1000) / 1000 : 0);
   const efficiency = workersAuto > 1 ? served.rps / (workersAuto * one.rps) : 1;
   return {
     model: h.name,
     inProcess,
     best,
     workersAuto,
-    served: { rowsPerSec: served.rps, latencyUs: served.latencyUs, failures: served.non2xx + served.errors },
+    served: { connections: served.connections, rowsPerSec: served.rps, latencyUs: served.latencyUs, failures: served.non2xx + served.errors },
     servedOverBest: ratio(served.rps, best.rowsPerSec),
     light: {
       alone: { rps: lightAlone.rps, latencyUs: lightAlone.latencyUs },
@@ -146,6 +158,7 @@ export async function heavyBench(o: HeavyOptions) {
     readiness: { alone: readyAlone.latencyUs, beside: beside.ready.latencyUs, besideP99Ms: beside.ready.latencyUs.p99 / 1000 },
     heavyWhileBeside: { rps: beside.heavy.rps },
     scaling: {
+      oneWorkerConnections: one.connections,
       oneWorkerRowsPerSec: one.rps,
       autoWorkersRowsPerSec: served.rps,
       speedup: ratio(served.rps, one.rps),

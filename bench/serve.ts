@@ -97,7 +97,7 @@ async function post(url: string, body: string): Promise<string> {
 }
 
 const fmtUs = (l: LoadResult['latencyUs']) => `${l.p50}/${l.p99}/${l.p999}`;
-const ratio = (x: number, y: number) => (y > 0 ? Math.round((x / y) * 100) / 100 : 0);
+const ratio = (x: number, y: number) => (y > 0 ? Math.round((x / y) * 1000) / 1000 : 0);
 
 async function main(): Promise<void> {
   const loadBefore = loadavg();
@@ -201,11 +201,11 @@ async function main(): Promise<void> {
   if (heavy) {
     const b = heavy.best;
     out.push(
-      `${heavy.model}: best in-process onnxruntime ${Math.round(b.rowsPerSec)} rows/s (${b.threads} threads, batch ${b.batch}); served with ${heavy.workersAuto} workers (auto) ${Math.round(heavy.served.rowsPerSec)} rows/s = ${heavy.servedOverBest}×`,
+      `${heavy.model}: best in-process onnxruntime ${Math.round(b.rowsPerSec)} rows/s (${b.threads} threads, batch ${b.batch}); served with ${heavy.workersAuto} workers (auto) @${heavy.served.connections} ${Math.round(heavy.served.rowsPerSec)} rows/s = ${heavy.servedOverBest}×`,
       `  in-process: ${heavy.inProcess.map((p) => `${p.threads}t×b${p.batch} ${Math.round(p.rowsPerSec)}`).join(', ')} rows/s`,
       `  breast-cancer @1 alone ${Math.round(heavy.light.alone.rps)} req/s (p99 ${heavy.light.alone.latencyUs.p99} µs); beside ${heavy.model} saturated @8: ${Math.round(heavy.light.beside.rps)} req/s (p99 ${heavy.light.beside.latencyUs.p99} µs) = ${heavy.light.throughputRatio}× throughput, ${heavy.light.p99Ratio}× p99`,
       `  readiness p99: ${heavy.readiness.alone.p99} µs alone, ${heavy.readiness.beside.p99} µs during saturation`,
-      `  scaling: 1 worker ${Math.round(heavy.scaling.oneWorkerRowsPerSec)} rows/s, ${heavy.workersAuto} workers ${Math.round(heavy.scaling.autoWorkersRowsPerSec)} rows/s (${heavy.scaling.speedup}×, efficiency ${heavy.scaling.efficiency}); on paper, 16 cores at that efficiency: ~${heavy.scaling.sixteenCoresRowsPerSec} rows/s`,
+      `  scaling: 1 worker @${heavy.scaling.oneWorkerConnections} ${Math.round(heavy.scaling.oneWorkerRowsPerSec)} rows/s, ${heavy.workersAuto} workers ${Math.round(heavy.scaling.autoWorkersRowsPerSec)} rows/s (${heavy.scaling.speedup}×, efficiency ${heavy.scaling.efficiency}); on paper, 16 cores at that efficiency: ~${heavy.scaling.sixteenCoresRowsPerSec} rows/s`,
       '',
     );
   }
