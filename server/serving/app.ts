@@ -44,14 +44,6 @@ const app: FastifyPluginAsync<{ core: ServingCore; cors?: boolean; admin?: Admin
         'MG348',
       );
     },
-    onInvalidRequestPayload: (a: unknown, b: unknown) => {
-      const encoding = typeof a === 'string' ? a : String(b);
-      return new ServingError(
-        400,
-        `the request body is not valid ${encoding.slice(0, 40)} data; check that Content-Encoding says how the body was compressed`,
-        'MG348',
-      );
-    },
   });
   // JSON answers say application/json exactly (JSON is UTF-8 by definition;
   // the KServe SDK reads error messages only with this type).

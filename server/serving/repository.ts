@@ -4,7 +4,7 @@
 import semver from 'semver';
 import { notFound } from './errors';
 import { v1VersionNumber } from './modelName';
-import { publicPath } from './publicPath';
+import { publicPath, publicText } from './publicPath';
 import type { Servable } from './servable';
 
 export interface VersionSelector {
@@ -165,7 +165,7 @@ export class ModelRepository {
       labels: Object.fromEntries(e.labels),
     };
     const err = this.errors.get(name);
-    if (err) out.lastError = err;
+    if (err) out.lastError = publicText(err);
     return out;
   }
 

@@ -33,7 +33,7 @@ export function describeError(err: FastifyError | Error, app: FastifyInstance): 
       return {
         status: 400,
         code: 'MG348',
-        message: `the request body could not be decompressed (${e.message}); check that Content-Encoding matches how the body was compressed`,
+        message: 'the request body is not valid data of its Content-Encoding; check that Content-Encoding says how the body was compressed (gzip or deflate)',
       };
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return {

@@ -5,7 +5,7 @@ import { TF_DTYPE, V2_DATATYPE } from './datatypes';
 import type { ModelRepository, ModelStatus } from '../repository';
 import type { Servable } from '../servable';
 import type { InputPlan } from '../../manifest/processing';
-import { publicPath } from '../publicPath';
+import { publicPath, publicText } from '../publicPath';
 import { v1VersionNumber } from '../modelName';
 
 interface IOSpec {
@@ -79,7 +79,7 @@ export function v1VersionStatus(versions: Servable[], error?: string) {
     model_version_status: versions.map((s) => ({
       version: v1Version(s),
       state: s.state,
-      status: { error_code: 'OK', error_message: error ?? '' },
+      status: { error_code: 'OK', error_message: error ? publicText(error) : '' },
     })),
   };
 }

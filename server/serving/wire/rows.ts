@@ -46,7 +46,10 @@ export function fillObjectRow(value: unknown, plan: ProcessingPlan, raw: Float64
   const obj = value as Record<string, unknown>;
   const keys = Object.keys(obj);
   const byInput = keys.every((k) => inputs.some((i) => i.name === k));
-  const byFeature = !byInput && inputs.every((i) => i.namedFeatures) && keys.some((k) => inputs.some((i) => i.features.includes(k)));
+  const isFeature = (k: string) => inputs.some((i) => i.features.includes(k));
+  // keyed by feature unless a key names an input that is not also a feature name
+  const byFeature =
+    !byInput && inputs.every((i) => i.namedFeatures) && keys.some(isFeature) && !keys.some((k) => !isFeature(k) && inputs.some((i) => i.name === k));
   if (!byFeature && inputs.some((i) => i.name in obj)) {
     const unknown = keys.filter((k) => !inputs.some((i) => i.name === k));
     if (unknown.length)
