@@ -177,9 +177,10 @@ export function fillRow(value: unknown, input: InputPlan, out: Float64Array, off
   const w = input.rawWidth;
   if (Array.isArray(value)) {
     if (value.length === w && (w === 0 || !Array.isArray(value[0]))) {
+      const strict = strictCells(input);
       for (let j = 0; j < w; j++) {
         const v = value[j];
-        out[offset + j] = typeof v === 'number' && v - v === 0 && !strictCells(input) ? v : cell(v, input, j, () => `${where()}[${j}]`);
+        out[offset + j] = typeof v === 'number' && v - v === 0 && !strict ? v : cell(v, input, j, () => `${where()}[${j}]`);
       }
       return;
     }
