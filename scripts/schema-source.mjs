@@ -418,6 +418,13 @@ const schema = {
           description: 'Version labels (e.g. `stable`, `canary`) that point at this version when it is served.',
         },
         maxInstancesPerRequest: { type: 'integer', minimum: 1, default: 1024, description: 'Most rows accepted in one request.' },
+        nonFinite: {
+          type: 'string',
+          enum: ['reject', 'pass'],
+          default: 'reject',
+          description:
+            'A NaN or Infinity in a request (TF Serving clients may send the bare tokens): `reject` answers 400 (MG312) naming the feature and the value; `pass` hands it to the model, for models that treat NaN as a missing value (tree ensembles exported by skl2onnx, XGBoost, LightGBM). Integer inputs and one-hot columns never take one.',
+        },
       },
     },
     slo: {

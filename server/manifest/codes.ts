@@ -345,14 +345,16 @@ export const CODES = {
   MG312: {
     title: 'Missing or non-finite value',
     severity: 'error',
-    meaning: 'A request holds null, NaN or Infinity.',
-    fix: 'Impute missing values and send finite numbers.',
+    meaning:
+      'A request holds null, NaN or Infinity where the model does not take one (serving.nonFinite is reject, the default, or the input is an integer or one-hot input).',
+    fix: 'Impute missing values and send finite numbers; for a model that treats NaN as missing, set serving.nonFinite: pass.',
   },
   MG313: {
     title: 'Wrong data type in request',
     severity: 'error',
-    meaning: "A request value or datatype does not fit the input's dtype.",
-    fix: 'Send the datatype the model metadata lists.',
+    meaning:
+      'A request value or datatype does not fit the input: a fraction or an out-of-range number for an integer input (its dtype\'s range, or the rows of the table the model looks it up in), a {"b64": …} value for a numeric input.',
+    fix: 'Send the datatype and the values the model metadata lists (the range is in modelgate.inputs[].range).',
   },
   MG314: {
     title: 'Malformed request tensor',
@@ -467,6 +469,24 @@ export const CODES = {
     meaning:
       'A v2 request with binary tensors has an Inference-Header-Content-Length or binary_data_size that does not match the body, the shape or the datatype.',
     fix: "Set Inference-Header-Content-Length to the JSON header's byte length and each binary_data_size to rows × values per row × bytes per element.",
+  },
+  MG347: {
+    title: 'Method not allowed',
+    severity: 'error',
+    meaning: 'The path exists, but not for this HTTP method (e.g. GET on :predict); the Allow header lists the methods it answers.',
+    fix: 'Use the method in the Allow header: POST for :predict, :classify, :regress and /infer, GET for status and metadata.',
+  },
+  MG348: {
+    title: 'Unsupported or broken Content-Encoding',
+    severity: 'error',
+    meaning: 'The body is compressed with an encoding the server does not decode (415), or is not valid data of the encoding it names (400).',
+    fix: 'Send the body uncompressed, or compressed with gzip or deflate and the matching Content-Encoding header.',
+  },
+  MG349: {
+    title: 'Unknown signature',
+    severity: 'error',
+    meaning: 'A v1 request names a signature_name other than serving_default; a ModelGate model serves one signature.',
+    fix: 'Send "signature_name": "serving_default", or leave it out.',
   },
   MG399: { title: 'Internal server error', severity: 'error', meaning: 'The server failed unexpectedly.', fix: 'Report it with the server log.' },
   // MG4xx: publish and deploy (errors of the engine, not manifest checks; the CLI exits with the code each states)

@@ -341,6 +341,7 @@ function compileInput(c: Compiler, t: Tensor, i: number, mine: Array<{ s: Pre; j
     namedFeatures: !!features,
     steps: walk.steps,
     categorical: walk.categorical,
+    ...(c.manifest.serving?.nonFinite === 'pass' ? { passNonFinite: true } : {}),
   };
 }
 

@@ -31,6 +31,10 @@ export interface InputPlan {
   steps: PreStep[];
   /** Raw column index → categories, for onehot columns. */
   categorical: Map<number, (string | number)[]>;
+  /** serving.nonFinite: pass — NaN and ±Infinity reach the model (float inputs only). */
+  passNonFinite?: boolean;
+  /** Whole numbers the model accepts, when its graph says (an id that indexes a table), with the reason. */
+  valueRange?: { min: number; max: number; why: string };
 }
 
 export interface OutputPlan {

@@ -389,6 +389,10 @@ export interface ModelManifest {
      * Most rows accepted in one request.
      */
     maxInstancesPerRequest?: number;
+    /**
+     * A NaN or Infinity in a request (TF Serving clients may send the bare tokens): `reject` answers 400 (MG312) naming the feature and the value; `pass` hands it to the model, for models that treat NaN as a missing value (tree ensembles exported by skl2onnx, XGBoost, LightGBM). Integer inputs and one-hot columns never take one.
+     */
+    nonFinite?: 'reject' | 'pass';
   };
   /**
    * Service level objectives checked by the stress test.

@@ -10,6 +10,7 @@ import { ProcessingError } from '../manifest/compileProcessing';
 import type { ProcessingPlan } from '../manifest/processing';
 import { diagnosticAt } from '../manifest/parse';
 import { ModelLoadError, createSession, sessionMetadata, type Session } from '../runtime/onnx';
+import { readIndexRanges } from '../runtime/onnxGraph';
 import { LiveHealth, type HealthOptions } from './health/liveHealth';
 import type { ServingMetrics } from './metrics';
 import { Servable } from './servable';
@@ -228,6 +229,12 @@ export async function loadServable(manifestPath: string, opts: LoadOptions): Pro
       throw err;
     }
     checkAgainstModel(loaded, plan, session);
+    // ids the model looks up in a table: a request outside it gets a 400 that names the range
+    const ranges = await readIndexRanges(artifact);
+    for (const input of plan.inputs) {
+      const r = ranges.get(input.name);
+      if (r && /^u?int/.test(input.dtype) && input.steps.length === 0) input.valueRange = r;
+    }
     const maxBatchSize = Math.max(1, serving.batching?.maxBatchSize ?? 32);
     const threads = serving.threads ?? 1;
     const sample = await sampleRows(loaded, plan, { maxRows: opts.baselineRows ?? 5000 });

@@ -6,6 +6,50 @@ import type { HealthReport } from './health/liveHealth';
 import type { ReleaseReason } from './adaptiveBatcher';
 import { FastCounter, FastHistogram, type CounterChild, type HistogramChild } from './fastMetrics';
 
+/**
+ * prom-client's default metrics include three gauges named *_total, which
+ * Prometheus reserves for counters (`promtool check metrics`: non-counter
+ * metrics should not have "_total" suffix). Each is the count over all types
+ * of the per-type gauge beside it (nodejs_active_handles{type} and so on),
+ * whose name is taken, so the totals are served as *_all with the same value.
+ */
+export const RENAMED_DEFAULT_METRICS: Readonly<Record<string, { name: string; help: string }>> = {
+  nodejs_active_handles_total: {
+    name: 'nodejs_active_handles_all',
+    help: 'Active libuv handles of all types (the sum of nodejs_active_handles; prom-client calls it nodejs_active_handles_total).',
+  },
+  nodejs_active_requests_total: {
+    name: 'nodejs_active_requests_all',
+    help: 'Active libuv requests of all types (the sum of nodejs_active_requests; prom-client calls it nodejs_active_requests_total).',
+  },
+  nodejs_active_resources_total: {
+    name: 'nodejs_active_resources_all',
+    help: 'Active resources of all types keeping the event loop alive (the sum of nodejs_active_resources; prom-client calls it nodejs_active_resources_total).',
+  },
+};
+
+/**
+ * Replaces each misnamed default gauge with one under its new name that reads
+ * the original at scrape time: prom-client still computes the value (and
+ * registers the gauge only where Node.js has the API), we only rename it.
+ */
+function renameDefaultMetrics(registry: Registry): void {
+  for (const [from, to] of Object.entries(RENAMED_DEFAULT_METRICS)) {
+    const original = registry.getSingleMetric(from);
+    if (!original) continue;
+    registry.removeSingleMetric(from);
+    new Gauge({
+      name: to.name,
+      help: to.help,
+      registers: [registry],
+      async collect() {
+        this.reset();
+        for (const v of (await original.get()).values) this.set(v.labels, v.value);
+      },
+    });
+  }
+}
+
 /** What the metrics read at scrape time from each loaded model version. */
 export interface MetricsSource {
   name: string;
@@ -34,7 +78,10 @@ export class ServingMetrics {
 
   constructor(opts: { defaultMetrics?: boolean } = {}) {
     const registers = [this.registry];
-    if (opts.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry });
+    if (opts.defaultMetrics !== false) {
+      collectDefaultMetrics({ register: this.registry });
+      renameDefaultMetrics(this.registry);
+    }
     const r = this.registry;
     this.requests = new FastCounter(
       'modelgate_requests_total',

@@ -3,6 +3,8 @@
 // are synchronous map reads, so a swap is atomic for every request.
 import semver from 'semver';
 import { notFound } from './errors';
+import { v1VersionNumber } from './modelName';
+import { publicPath, publicText } from './publicPath';
 import type { Servable } from './servable';
 
 export interface VersionSelector {
@@ -15,6 +17,8 @@ export interface ModelStatus {
   defaultVersion: string;
   versions: {
     version: string;
+    /** TF Serving's integer version (v1VersionNumber), when the version has one. */
+    versionNumber?: string;
     state: string;
     labels: string[];
     manifest: string;
@@ -105,9 +109,17 @@ export class ModelRepository {
       const known = this.names();
       throw notFound(`model "${name}" is not served; served models: ${known.length ? known.join(', ') : '(none)'} (GET /v1/models lists them)`, 'MG321');
     }
-    if (sel.version !== undefined) {
-      const s = e.versions.get(sel.version);
-      if (!s) throw notFound(`model "${name}" has no version ${sel.version}; served versions: ${e.order.join(', ')}`, 'MG322');
+    const version = sel.version;
+    if (version !== undefined) {
+      const wanted = /^\d+$/.test(version) ? version.replace(/^0+(?=\d)/, '') : undefined;
+      const s = wanted !== undefined ? e.order.map((v) => e.versions.get(v)!).find((x) => v1VersionNumber(x.version) === wanted) : e.versions.get(version);
+      if (!s) {
+        const served = e.order.map((v) => {
+          const n = v1VersionNumber(v);
+          return n ? `${v} (${n})` : v;
+        });
+        throw notFound(`model "${name}" has no version ${version}; served versions: ${served.join(', ')}`, 'MG322');
+      }
       return s;
     }
     if (sel.label !== undefined) {
@@ -140,9 +152,10 @@ export class ModelRepository {
         const s = e.versions.get(v)!;
         return {
           version: v,
+          ...(v1VersionNumber(v) ? { versionNumber: v1VersionNumber(v) } : {}),
           state: s.state,
           labels: [...e.labels].filter(([, lv]) => lv === v).map(([l]) => l),
-          manifest: s.manifestPath,
+          manifest: publicPath(s.manifestPath),
           task: s.task,
           loadedAt: s.loadedAt.toISOString(),
           workers: s.workerChoice.workers,
@@ -152,7 +165,7 @@ export class ModelRepository {
       labels: Object.fromEntries(e.labels),
     };
     const err = this.errors.get(name);
-    if (err) out.lastError = err;
+    if (err) out.lastError = publicText(err);
     return out;
   }
 

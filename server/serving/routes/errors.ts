@@ -3,9 +3,19 @@
 // use) with a message that says what to change.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ServingError } from '../errors';
+import { parseRequestJson } from '../wire/json';
 
 function mb(bytes: number): string {
   return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(bytes % (1024 * 1024) ? 1 : 0)} MB` : `${Math.round(bytes / 1024)} KB`;
+}
+
+/**
+ * An error body with Content-Type exactly application/json: the KServe
+ * Python SDK reads an error's message only then (fastify would add
+ * "; charset=utf-8" to a serialized object; JSON is UTF-8 by definition).
+ */
+export function sendError(reply: FastifyReply, message: string): void {
+  void reply.header('content-type', 'application/json').send(JSON.stringify({ error: message }));
 }
 
 /** Turns any error into (status, user message). */
@@ -13,6 +23,18 @@ export function describeError(err: FastifyError | Error, app: FastifyInstance): 
   if (err instanceof ServingError) return { status: err.statusCode, message: err.message, code: err.code };
   const e = err as FastifyError;
   switch (e.code) {
+    case 'FST_CP_ERR_INVALID_CONTENT_ENCODING':
+      return {
+        status: 415,
+        code: 'MG348',
+        message: `unsupported Content-Encoding ${JSON.stringify(String(e.message).replace(/^.*"(.*)".*$/, '$1'))}; send the body as is, or compressed with gzip or deflate`,
+      };
+    case 'FST_CP_ERR_INVALID_CONTENT':
+      return {
+        status: 400,
+        code: 'MG348',
+        message: 'the request body is not valid data of its Content-Encoding; check that Content-Encoding says how the body was compressed (gzip or deflate)',
+      };
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return {
         status: 413,
@@ -45,6 +67,57 @@ export function describeError(err: FastifyError | Error, app: FastifyInstance): 
   return { status, code: status === 500 ? 'MG399' : 'MG345', message: status === 500 ? `internal error: ${err.message}` : err.message };
 }
 
+const METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH'] as const;
+
+/**
+ * Call first in a route plugin: every path it registers answers the methods
+ * it does not serve with 405 and an Allow header, instead of falling through
+ * to a route that reads the path differently ("invalid model name
+ * x:predict") or to a 404. OPTIONS stays with CORS preflight.
+ */
+export function answerWrongMethods(app: FastifyInstance): void {
+  const served = new Map<string, Set<string>>();
+  let filling = false;
+  app.addHook('onRoute', (route) => {
+    if (filling) return;
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    let set = served.get(route.path);
+    if (!set) served.set(route.path, (set = new Set()));
+    for (const m of methods) set.add(m.toUpperCase());
+  });
+  // routes are registered when the plugin's body has run: add the 405 routes then
+  app.after(() => {
+    filling = true;
+    for (const [path, set] of served) {
+      const allowed = METHODS.filter((m) => set.has(m));
+      const missing = METHODS.filter((m) => !set.has(m));
+      if (missing.length === 0 || allowed.length === 0) continue;
+      const allow = [...allowed, ...(set.has('GET') ? ['HEAD'] : [])].join(', ');
+      const url = path.slice(app.prefix.length) || '/';
+      app.route({
+        method: [...missing],
+        url,
+        handler: async (req, reply) => {
+          // "/models/x:explain" reaches the status route's pattern: an unknown verb, not a wrong method
+          const params = Object.values((req.params ?? {}) as Record<string, string>);
+          if (params.some((p) => p.includes(':')))
+            throw new ServingError(
+              404,
+              `no ${app.prefix.slice(1) || 'such'} endpoint ${req.method} ${req.url.split('?')[0]}; see docs/serving.md for the endpoints (models: GET /v1/models)`,
+              'MG320',
+            );
+          void reply.header('allow', allow);
+          throw new ServingError(
+            405,
+            `${req.method} is not allowed on ${req.url.split('?')[0]}; this endpoint answers ${allow} (see docs/serving.md)`,
+            'MG347',
+          );
+        },
+      });
+    }
+  });
+}
+
 /** Route option counting a request once answered (routes off the inference path). */
 export function countOnResponse(protocol: string) {
   return (req: FastifyRequest, reply: FastifyReply, done: () => void) => {
@@ -61,19 +134,21 @@ export function installErrorHandlers(app: FastifyInstance, protocol: string): vo
     if (status >= 500) req.log.error({ err, code, ...where }, message);
     else req.log.info({ code, status, ...where }, message);
     // the request id ties this answer to the log line above
-    void reply.code(status).header('x-modelgate-error', code).header('x-request-id', req.id).send({ error: message });
+    sendError(reply.code(status).header('x-modelgate-error', code).header('x-request-id', req.id), message);
   });
   app.setNotFoundHandler((req, reply) => {
     app.core.metrics.request('', '', protocol, 404, reply.elapsedTime / 1000);
-    void reply
-      .code(404)
-      .send({ error: `no ${protocol} endpoint ${req.method} ${req.url.split('?')[0]}; see docs/serving.md for the endpoints (models: GET /v1/models)` });
+    sendError(
+      reply.code(404),
+      `no ${protocol} endpoint ${req.method} ${req.url.split('?')[0]}; see docs/serving.md for the endpoints (models: GET /v1/models)`,
+    );
   });
 }
 
 /**
  * Bodies are read as JSON whatever their content type, so `curl -d '{...}'`
- * (form content type) works as it does with TF Serving. Plain JSON.parse:
+ * (form content type) works as it does with TF Serving; NaN and Infinity
+ * tokens are read as TF Serving reads them (wire/json.ts). JSON.parse:
  * a "__proto__" key becomes an own property, and request objects are never
  * merged into others, so there is nothing to poison. Syntax errors keep
  * V8's position, which tells the user where the body breaks.
@@ -87,7 +162,7 @@ export function acceptAnyContentTypeAsJson(app: FastifyInstance): void {
       return;
     }
     try {
-      done(null, JSON.parse(text));
+      done(null, parseRequestJson(text));
     } catch (err) {
       done(new ServingError(400, `request body is not valid JSON: ${(err as Error).message}; check brackets, commas and quotes`, 'MG344'));
     }

@@ -11,9 +11,9 @@ import { modelList, v1Metadata, v1VersionStatus } from '../wire/metadata';
 import { decodeColumnar, decodeExamples, decodeInstances } from '../wire/rows';
 import { encodeClassify, encodeColumnar, encodePredictions, encodeRegress } from '../wire/v1';
 import { describeValue } from '../wire/cells';
-import { acceptAnyContentTypeAsJson, countOnResponse, errorResponses, installErrorHandlers } from './errors';
+import { acceptAnyContentTypeAsJson, answerWrongMethods, countOnResponse, errorResponses, installErrorHandlers } from './errors';
 
-const JSON_TYPE = 'application/json; charset=utf-8';
+const JSON_TYPE = 'application/json';
 
 const SEGMENT = '([^/:]+)';
 const selectors: { suffix: string; verbSuffix: string; params: string[] }[] = [
@@ -57,6 +57,17 @@ const versionStatus = {
   },
 } as const;
 
+/** Models serve one signature, TF Serving's default; a request naming another gets a 400, not the default's answer. */
+export const SIGNATURE = 'serving_default';
+
+function checkSignature(s: Servable, name: unknown): void {
+  if (name === undefined || name === '' || name === SIGNATURE) return;
+  throw badRequest(
+    `signature ${typeof name === 'string' ? JSON.stringify(name.slice(0, 80)) : describeValue(name)} not found: model ${s.name} serves one signature, "${SIGNATURE}"; send "signature_name": "${SIGNATURE}" or leave it out`,
+    'MG349',
+  );
+}
+
 function mark(req: FastifyRequest, s: Servable): void {
   req.mgModel = s.name;
   req.mgVersion = s.version;
@@ -64,6 +75,7 @@ function mark(req: FastifyRequest, s: Servable): void {
 
 async function v1Routes(app: FastifyInstance): Promise<void> {
   installErrorHandlers(app, 'v1');
+  answerWrongMethods(app);
   acceptAnyContentTypeAsJson(app);
   // Inference answers are counted in their handler and errors in the error
   // handler, so the hot path runs no hook; other routes count on response.
@@ -110,6 +122,9 @@ async function v1Routes(app: FastifyInstance): Promise<void> {
         const s = servableFor(app.core, req.params as ModelParams);
         mark(req, s);
         const body = req.body as Record<string, unknown>;
+        if (typeof body !== 'object' || body === null || Array.isArray(body))
+          throw badRequest(`the request body must be a JSON object such as {"instances": [...]}, not ${describeValue(body)}`, 'MG314');
+        checkSignature(s, body.signature_name);
         const out = await handle(s, body, reply);
         app.core.metrics.request(s.name, s.version, 'v1', 200, reply.elapsedTime / 1000);
         return reply.header('content-type', JSON_TYPE).send(out);

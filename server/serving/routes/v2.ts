@@ -7,9 +7,9 @@ import { ServingError } from '../errors';
 import { v2Metadata } from '../wire/metadata';
 import { decodeInfer, encodeInfer } from '../wire/v2';
 import { HEADER_LENGTH, splitInferBody } from '../wire/binary';
-import { countOnResponse, errorResponses, installErrorHandlers } from './errors';
+import { answerWrongMethods, countOnResponse, errorResponses, installErrorHandlers } from './errors';
 
-const JSON_TYPE = 'application/json; charset=utf-8';
+const JSON_TYPE = 'application/json';
 
 const paramsSchema = (names: string[]) => ({
   type: 'object',
@@ -31,6 +31,7 @@ const modelMetadata = {
     inputs: { type: 'array', items: tensorMeta },
     outputs: { type: 'array', items: tensorMeta },
     parameters: { type: 'object', additionalProperties: true },
+    modelgate: { type: 'object', additionalProperties: true },
   },
 } as const;
 
@@ -68,6 +69,7 @@ function acceptInferBodies(app: FastifyInstance): void {
 
 async function v2Routes(app: FastifyInstance): Promise<void> {
   installErrorHandlers(app, 'v2');
+  answerWrongMethods(app);
   acceptInferBodies(app);
   // Inference answers are counted in their handler and errors in the error
   // handler, so the hot path runs no hook; other routes count on response.

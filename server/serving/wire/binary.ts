@@ -5,6 +5,7 @@
 // lists the inputs that carry `parameters.binary_data_size`. Outputs come
 // back the same way when asked for. Skipping JSON for the numbers is what
 // makes large batches cheap: the bytes are read in place, not parsed.
+import { parseRequestJson } from './json';
 import { badRequest } from '../errors';
 import { describeValue } from './cells';
 
@@ -60,7 +61,7 @@ export function splitInferBody(body: Buffer, headerLength: string | string[] | u
 function parseJson(text: string): unknown {
   if (text.trim() === '') throw badRequest('request body is empty; send a JSON object such as {"inputs": [...]}', 'MG341');
   try {
-    return JSON.parse(text);
+    return parseRequestJson(text);
   } catch (err) {
     throw badRequest(
       `request body is not valid JSON: ${(err as Error).message}; check brackets, commas and quotes (with binary tensors, Inference-Header-Content-Length must cover exactly the JSON header)`,

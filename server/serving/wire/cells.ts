@@ -27,15 +27,24 @@ export function shapeOf(v: unknown): number[] {
   return dims;
 }
 
+function nonFiniteHint(input: InputPlan): string {
+  const float = input.dtype === 'float32' || input.dtype === 'float64' || input.dtype === 'float16';
+  return float && !input.passNonFinite ? ' (or, if the model treats NaN as missing, send it unquoted and set serving.nonFinite: pass in the manifest)' : '';
+}
+
 export function cellError(v: unknown, where: string, input: InputPlan, column: number): ServingError {
   const feature = input.namedFeatures ? ` (feature "${input.features[column]}")` : '';
   if (typeof v === 'string' && NON_FINITE.test(v.trim())) {
     return badRequest(
-      `${where}${feature} is ${describeValue(v)}: NaN and Infinity are not accepted (JSON has no such numbers); replace missing or infinite values before sending`,
+      `${where}${feature} is ${describeValue(v)}, a string where a number belongs; replace missing or infinite values before sending${nonFiniteHint(input)}`,
       'MG312',
     );
   }
-  if (typeof v === 'number') return badRequest(`${where}${feature} is not a finite number (${v}); send values within the float64 range`, 'MG312');
+  if (typeof v === 'number')
+    return badRequest(
+      `${where}${feature} is ${v}: the model does not take NaN or Infinity; replace missing or infinite values before sending${nonFiniteHint(input)}`,
+      'MG312',
+    );
   if (typeof v === 'string' && v.trim() !== '' && !Number.isNaN(Number(v))) {
     return badRequest(`${where}${feature} is ${describeValue(v)}; send the number ${v.trim()} without quotes`, 'MG313');
   }
@@ -49,10 +58,91 @@ export function cellError(v: unknown, where: string, input: InputPlan, column: n
   return badRequest(`${where}${feature} is ${describeValue(v)}; input "${input.name}" is ${input.dtype} and takes numbers`, 'MG313');
 }
 
+/** Whole-number bounds of each integer ONNX type (64-bit ones within float64's exact range). */
+const INTEGER_RANGE: Record<string, [number, number]> = {
+  int8: [-128, 127],
+  int16: [-32768, 32767],
+  int32: [-2147483648, 2147483647],
+  int64: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
+  uint8: [0, 255],
+  uint16: [0, 65535],
+  uint32: [0, 4294967295],
+  uint64: [0, Number.MAX_SAFE_INTEGER],
+};
+
+export interface IntegerRule {
+  min: number;
+  max: number;
+  /** Why these bounds: the dtype, or what in the model says so. */
+  why: string;
+}
+
+const rules = new WeakMap<InputPlan, IntegerRule | null>();
+
+/**
+ * The whole numbers an input's plain columns take: an integer input whose
+ * values reach the model as sent (no scaling step) would otherwise have
+ * 3.5 cut to 3 or 300 wrapped to 44 without a word.
+ */
+export function integerRule(input: InputPlan): IntegerRule | undefined {
+  let r = rules.get(input);
+  if (r === undefined) {
+    const range = INTEGER_RANGE[input.dtype];
+    const scaled = input.steps.some((st) => st.op === 'standardize' || st.op === 'minmax');
+    if (!range || scaled) r = null;
+    else if (input.valueRange) {
+      const v = input.valueRange;
+      r = { min: Math.max(range[0], v.min), max: Math.min(range[1], v.max), why: v.why };
+    } else r = { min: range[0], max: range[1], why: `input "${input.name}" is ${input.dtype}` };
+    rules.set(input, r);
+  }
+  return r ?? undefined;
+}
+
+/** True when a finite number is not always taken as it is (categories, integer bounds): the fast paths do not apply. */
+export function strictCells(input: InputPlan): boolean {
+  return input.categorical.size > 0 || integerRule(input) !== undefined;
+}
+
+function wholeNumber(v: number, rule: IntegerRule, input: InputPlan, column: number, where: Where): number {
+  if (Number.isInteger(v) && v >= rule.min && v <= rule.max) return v;
+  const feature = input.namedFeatures ? ` (feature "${input.features[column]}")` : '';
+  const what = Number.isInteger(v) ? 'out of range' : 'not a whole number';
+  throw badRequest(
+    `${where()}${feature} is ${v}, ${what}: it takes whole numbers from ${rule.min} to ${rule.max} (${rule.why}); ${Number.isInteger(v) ? 'send a value in that range' : 'send an integer, not a fraction'}`,
+    'MG313',
+  );
+}
+
+/** TF Serving's {"b64": "..."} form of a binary string value. */
+export function isB64(v: unknown): v is { b64: unknown } {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  for (const k in v) if (k !== 'b64') return false;
+  return 'b64' in v;
+}
+
+const BASE64 = /^[A-Za-z0-9+/_-]*={0,2}$/;
+
+/** The string a {"b64": …} value holds; only a string input (a one-hot column of strings) takes one. */
+export function b64Value(v: { b64: unknown }, input: InputPlan, column: number, where: Where): string {
+  const cats = input.categorical.get(column);
+  const feature = input.namedFeatures ? ` (feature "${input.features[column]}")` : '';
+  if (!cats || !cats.some((c) => typeof c === 'string'))
+    throw badRequest(
+      `${where()}${feature} is a {"b64": …} binary value, but input "${input.name}" takes numbers there; send the number itself (b64 is for string inputs)`,
+      'MG313',
+    );
+  const text = v.b64;
+  if (typeof text !== 'string' || text.length % 4 === 1 || !BASE64.test(text.replace(/\s+/g, '')))
+    throw badRequest(`${where()}${feature}.b64 is ${describeValue(text)}, not base64 text (RFC 4648); encode the value's bytes with base64`, 'MG313');
+  return Buffer.from(text, 'base64').toString('utf8');
+}
+
 /** One JSON value → one raw cell. */
 export function cell(v: unknown, input: InputPlan, column: number, where: Where): number {
   const cats = input.categorical.size ? input.categorical.get(column) : undefined;
   if (cats) {
+    if (isB64(v)) v = b64Value(v, input, column, where);
     if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') {
       const k = encodeCategory(v, cats);
       if (k < 0)
@@ -64,8 +154,13 @@ export function cell(v: unknown, input: InputPlan, column: number, where: Where)
     }
     throw cellError(v, where(), input, column);
   }
-  if (typeof v === 'number' && v - v === 0) return v;
+  if (typeof v === 'number') {
+    const rule = integerRule(input);
+    if (rule) return wholeNumber(v, rule, input, column, where);
+    if (v - v === 0 || input.passNonFinite) return v;
+  }
   if (typeof v === 'boolean' && input.dtype === 'bool') return v ? 1 : 0;
+  if (isB64(v)) b64Value(v, input, column, where);
   throw cellError(v, where(), input, column);
 }
 
@@ -82,9 +177,10 @@ export function fillRow(value: unknown, input: InputPlan, out: Float64Array, off
   const w = input.rawWidth;
   if (Array.isArray(value)) {
     if (value.length === w && (w === 0 || !Array.isArray(value[0]))) {
+      const strict = strictCells(input);
       for (let j = 0; j < w; j++) {
         const v = value[j];
-        out[offset + j] = typeof v === 'number' && v - v === 0 && !input.categorical.size ? v : cell(v, input, j, () => `${where()}[${j}]`);
+        out[offset + j] = typeof v === 'number' && v - v === 0 && !strict ? v : cell(v, input, j, () => `${where()}[${j}]`);
       }
       return;
     }
@@ -94,7 +190,7 @@ export function fillRow(value: unknown, input: InputPlan, out: Float64Array, off
     }
     throw badRequest(`${where()} has shape [${shapeOf(value).join(', ')}], but input "${input.name}" takes ${expected(input)} per instance`, 'MG314');
   }
-  if (w === 1 && (typeof value === 'number' || typeof value === 'string' || typeof value === 'boolean' || value === null)) {
+  if (w === 1 && (typeof value === 'number' || typeof value === 'string' || typeof value === 'boolean' || value === null || isB64(value))) {
     out[offset] = cell(value, input, 0, where);
     return;
   }

@@ -3,7 +3,7 @@
 import type { ProcessingPlan } from '../../manifest/processing';
 import { badRequest, ServingError } from '../errors';
 import type { Servable } from '../servable';
-import { cell, describeValue, fillRow, type Where } from './cells';
+import { cell, describeValue, fillRow, isB64, strictCells, type Where } from './cells';
 import { allocFloat64 } from '../slab';
 
 export interface DecodedRows {
@@ -33,7 +33,7 @@ function alloc(plan: ProcessingPlan, n: number): Float64Array[] {
 /** One instance given as an object: keyed by input name, or by feature name. */
 export function fillObjectRow(value: unknown, plan: ProcessingPlan, raw: Float64Array[], row: number, where: Where): void {
   const inputs = plan.inputs;
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || isB64(value)) {
     if (inputs.length === 1) {
       fillRow(value, inputs[0]!, raw[0]!, row * inputs[0]!.rawWidth, where);
       return;
@@ -46,7 +46,10 @@ export function fillObjectRow(value: unknown, plan: ProcessingPlan, raw: Float64
   const obj = value as Record<string, unknown>;
   const keys = Object.keys(obj);
   const byInput = keys.every((k) => inputs.some((i) => i.name === k));
-  const byFeature = !byInput && inputs.every((i) => i.namedFeatures) && keys.some((k) => inputs.some((i) => i.features.includes(k)));
+  const isFeature = (k: string) => inputs.some((i) => i.features.includes(k));
+  // keyed by feature unless a key names an input that is not also a feature name
+  const byFeature =
+    !byInput && inputs.every((i) => i.namedFeatures) && keys.some(isFeature) && !keys.some((k) => !isFeature(k) && inputs.some((i) => i.name === k));
   if (!byFeature && inputs.some((i) => i.name in obj)) {
     const unknown = keys.filter((k) => !inputs.some((i) => i.name === k));
     if (unknown.length)
@@ -72,12 +75,21 @@ export function fillObjectRow(value: unknown, plan: ProcessingPlan, raw: Float64
       const base = row * input.rawWidth;
       for (let c = 0; c < input.rawWidth; c++) {
         const f = input.features[c]!;
-        const v = obj[f];
+        let v = obj[f];
         if (v === undefined) {
           missing.push(f);
           continue;
         }
         used++;
+        // TF Serving's <value>|<list>: a feature may come as a list of its values; each feature here holds one
+        if (Array.isArray(v)) {
+          if (v.length !== 1)
+            throw badRequest(
+              `${where()}[${JSON.stringify(f)}] is a list of ${v.length} values, but feature "${f}" holds one value per example; send the value or a one-element list`,
+              'MG314',
+            );
+          v = v[0];
+        }
         out[base + c] = cell(v, input, c, () => `${where()}[${JSON.stringify(f)}]`);
       }
     });
@@ -105,6 +117,8 @@ export function fillObjectRow(value: unknown, plan: ProcessingPlan, raw: Float64
   );
 }
 
+const isNamed = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v) && !isB64(v);
+
 /** `{"instances": [...]}`: the TF Serving row format. */
 export function decodeInstances(s: Servable, instances: unknown): DecodedRows {
   if (!Array.isArray(instances)) throw badRequest(`"instances" must be a list (one entry per row), not ${describeValue(instances)}`, 'MG314');
@@ -113,10 +127,17 @@ export function decodeInstances(s: Servable, instances: unknown): DecodedRows {
   const plan = s.plan;
   const raw = alloc(plan, n);
   const single = plan.inputs.length === 1 ? plan.inputs[0]! : undefined;
-  const fast = single && single.categorical.size === 0 ? single.rawWidth : -1;
+  const fast = single && !strictCells(single) ? single.rawWidth : -1;
   const out0 = raw[0]!;
+  // TF Serving refuses a list that mixes named (object) and unnamed instances
+  const named = isNamed(instances[0]);
   for (let i = 0; i < n; i++) {
     const inst = instances[i];
+    if (isNamed(inst) !== named)
+      throw badRequest(
+        `instances[${i}] is ${describeValue(inst)}, but instances[0] is ${describeValue(instances[0])}: every instance must have the same form, all objects keyed by input or feature name, or all lists`,
+        'MG314',
+      );
     if (fast >= 0 && Array.isArray(inst) && inst.length === fast) {
       // hot path: a flat list of finite numbers
       const base = i * fast;

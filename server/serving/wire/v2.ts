@@ -7,7 +7,7 @@ import type { InputPlan, ProcessingPlan } from '../../manifest/processing';
 import { badRequest } from '../errors';
 import type { BatchSlice } from '../scheduler';
 import type { Servable } from '../servable';
-import { cellError, describeValue, shapeOf } from './cells';
+import { cellError, describeValue, integerRule, shapeOf, strictCells } from './cells';
 import { encodeCategory } from '../../manifest/processing';
 import { V2_ALL, V2_DATATYPE, V2_INTEGER_RANGE, V2_NUMERIC } from './datatypes';
 import { flatJson, servedOutputs, str, type ServedOutput } from './outputs';
@@ -63,6 +63,8 @@ function flatten(data: unknown[], shape: number[], where: string): unknown[] {
   return out;
 }
 
+const NUMBER_TEXT = /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/;
+
 function value(v: unknown, datatype: string, input: InputPlan, column: number, where: () => string): number {
   const cats = input.categorical.size ? input.categorical.get(column) : undefined;
   if (cats && (typeof v === 'string' || typeof v === 'number')) {
@@ -78,11 +80,22 @@ function value(v: unknown, datatype: string, input: InputPlan, column: number, w
     if (typeof v === 'boolean') return v ? 1 : 0;
     throw badRequest(`${where()} is ${describeValue(v)}; datatype BOOL takes true or false`, 'MG313');
   }
-  if (typeof v !== 'number' || v - v !== 0) throw cellError(v, where(), input, column);
+  // a BYTES tensor (an input with a string column) carries its numeric columns as numbers or as number text
+  if (datatype === 'BYTES' && typeof v === 'string' && NUMBER_TEXT.test(v)) v = Number(v);
+  if (typeof v !== 'number' || (v - v !== 0 && !input.passNonFinite)) throw cellError(v, where(), input, column);
   const range = V2_INTEGER_RANGE[datatype];
   if (range && (!Number.isInteger(v) || v < range[0] || v > range[1])) {
     throw badRequest(
       `${where()} is ${v}, not a whole number in the ${datatype} range [${range[0]}, ${range[1]}]; use datatype FP32 or FP64 for fractional values`,
+      'MG313',
+    );
+  }
+  // whatever the declared datatype, an integer input takes whole numbers within its bounds
+  const rule = integerRule(input);
+  if (rule && (!Number.isInteger(v) || v < rule.min || v > rule.max)) {
+    const feature = input.namedFeatures ? ` (feature "${input.features[column]}")` : '';
+    throw badRequest(
+      `${where()}${feature} is ${v}, ${Number.isInteger(v) ? 'out of range' : 'not a whole number'}: it takes whole numbers from ${rule.min} to ${rule.max} (${rule.why}); send datatype ${V2_DATATYPE[input.dtype]} with values in that range`,
       'MG313',
     );
   }
@@ -168,7 +181,7 @@ export function decodeInfer(s: Servable, body: unknown): InferRequest {
     const g = got.get(input.name)!;
     const out = allocFloat64(n * input.rawWidth);
     const w = input.rawWidth;
-    const numeric = V2_NUMERIC.has(g.datatype) && !V2_INTEGER_RANGE[g.datatype] && input.categorical.size === 0;
+    const numeric = V2_NUMERIC.has(g.datatype) && !V2_INTEGER_RANGE[g.datatype] && !strictCells(input);
     if (numeric && (g.values instanceof Float64Array || g.values instanceof Float32Array)) {
       // binary floats: one bulk copy, then a monomorphic finiteness scan
       out.set(g.values);

@@ -111,9 +111,9 @@ describe('a busy model in workers', () => {
 describe('one bad request in a batch fails only itself', () => {
   for (const workers of [2, 'inline'] as const) {
     test(`60 good and 1 bad request at once → 60 × 200 and 1 × 400 (${workers === 'inline' ? 'inline' : 'workers'})`, async () => {
-      const server = await startServer({ manifests: [fixture('embedding')], port: 0, logger: false, workers });
+      const server = await startServer({ manifests: [fixture('lookup')], port: 0, logger: false, workers });
       try {
-        const url = `${server.url}/v1/models/embedding:predict`;
+        const url = `${server.url}/v1/models/lookup:predict`;
         const good = (i: number) => ({ instances: [{ x1: i / 10, x2: 1, x3: -1, category: i % 4 }] });
         const bodies = Array.from({ length: 61 }, (_, i) => (i === 30 ? { instances: [{ x1: 0, x2: 0, x3: 0, category: 9 }] } : good(i)));
         const answers = await Promise.all(bodies.map((b) => postJson(url, b)));
@@ -129,7 +129,7 @@ describe('one bad request in a batch fails only itself', () => {
         assert.deepEqual(answers[7]!.json, single.json);
         // batching did merge them (else the test proves nothing about batches)
         const metrics = await (await fetch(`${server.url}/metrics`)).text();
-        const batches = Number(/^modelgate_batch_size_count\{[^}]*model="embedding"[^}]*\} (\d+)/m.exec(metrics)?.[1] ?? NaN);
+        const batches = Number(/^modelgate_batch_size_count\{[^}]*model="lookup"[^}]*\} (\d+)/m.exec(metrics)?.[1] ?? NaN);
         assert.ok(batches < 61, `requests were batched (${batches} batches for 61 requests)`);
       } finally {
         await server.close();

@@ -246,7 +246,7 @@ describe('v2 binary tensor data', () => {
       ...binaryBody({ inputs: [{ name: 'features', shape: [N, 30], datatype: 'FP64', parameters: { binary_data_size: bad.byteLength } }] }, f64(bad)),
     });
     assert.equal(r.statusCode, 400);
-    assert.match(r.json().error, /inputs\[0\]\.data\[5\].*not a finite number/);
+    assert.match(r.json().error, /inputs\[0\]\.data\[5\].* is NaN: the model does not take NaN/);
   });
 
   test('a multi-input model takes binary parts in header order, BYTES as length-prefixed strings', async () => {

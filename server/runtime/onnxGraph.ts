@@ -1,0 +1,126 @@
+// Facts read from an ONNX file's graph (the protobuf ModelProto), beyond
+// what onnxruntime reports: which integer inputs index a table, and so which
+// values the model can take. Decoded with protobufjs against the few fields
+// of onnx.proto used here (field numbers from onnx/onnx.proto); every other
+// field, the weights included, is skipped without being copied.
+import { readFile } from 'node:fs/promises';
+import protobuf from 'protobufjs';
+
+const root = protobuf.Root.fromJSON({
+  nested: {
+    onnx: {
+      nested: {
+        ModelProto: { fields: { graph: { type: 'GraphProto', id: 7 } } },
+        GraphProto: {
+          fields: {
+            node: { rule: 'repeated', type: 'NodeProto', id: 1 },
+            initializer: { rule: 'repeated', type: 'TensorProto', id: 5 },
+            input: { rule: 'repeated', type: 'ValueInfoProto', id: 11 },
+          },
+        },
+        NodeProto: {
+          fields: {
+            input: { rule: 'repeated', type: 'string', id: 1 },
+            output: { rule: 'repeated', type: 'string', id: 2 },
+            name: { type: 'string', id: 3 },
+            opType: { type: 'string', id: 4 },
+            attribute: { rule: 'repeated', type: 'AttributeProto', id: 5 },
+          },
+        },
+        AttributeProto: { fields: { name: { type: 'string', id: 1 }, i: { type: 'int64', id: 3 } } },
+        TensorProto: { fields: { dims: { rule: 'repeated', type: 'int64', id: 1 }, name: { type: 'string', id: 8 } } },
+        ValueInfoProto: { fields: { name: { type: 'string', id: 1 } } },
+      },
+    },
+  },
+});
+const ModelProto = root.lookupType('onnx.ModelProto');
+
+interface Node {
+  input: string[];
+  output: string[];
+  name?: string;
+  opType?: string;
+  attribute: { name?: string; i?: number | { toNumber(): number } }[];
+}
+
+interface Graph {
+  node?: Node[];
+  initializer?: { dims?: (number | { toNumber(): number })[]; name?: string }[];
+  input?: { name?: string }[];
+}
+
+const num = (v: number | { toNumber(): number } | undefined): number => (v === undefined ? 0 : typeof v === 'number' ? v : v.toNumber());
+
+/** Ops that hand an input's values on unchanged (only their layout or integer type changes). */
+const PASS_THROUGH = new Set(['Identity', 'Squeeze', 'Unsqueeze', 'Reshape', 'Flatten', 'Cast']);
+
+export interface IndexRange {
+  min: number;
+  max: number;
+  /** In the user's terms: what in the model sets the bounds. */
+  why: string;
+}
+
+/**
+ * For each graph input whose every use is as the indices of a Gather into a
+ * constant table (an embedding or a lookup), the ids the model can take:
+ * 0 … rows − 1. (ONNX Gather also reads negative ids from the end of the
+ * table; an id is never negative on purpose, so those are left out.)
+ */
+export function indexRanges(graph: Graph): Map<string, IndexRange> {
+  const nodes = graph.node ?? [];
+  const tables = new Map<string, number[]>();
+  for (const t of graph.initializer ?? []) if (t.name) tables.set(t.name, (t.dims ?? []).map(num));
+  const users = new Map<string, { node: Node; slot: number }[]>();
+  for (const node of nodes)
+    node.input.forEach((name, slot) => {
+      let list = users.get(name);
+      if (!list) users.set(name, (list = []));
+      list.push({ node, slot });
+    });
+  const out = new Map<string, IndexRange>();
+  for (const input of graph.input ?? []) {
+    const name = input.name;
+    if (!name || tables.has(name)) continue;
+    let rows = Infinity;
+    let where = '';
+    let ok = true;
+    const seen = new Set<string>();
+    const follow = (value: string) => {
+      if (seen.has(value)) return;
+      seen.add(value);
+      const list = users.get(value) ?? [];
+      if (list.length === 0) ok = false;
+      for (const { node, slot } of list) {
+        const op = node.opType ?? '';
+        if (op === 'Gather' && slot === 1) {
+          const dims = tables.get(node.input[0] ?? '');
+          const attr = node.attribute.find((a) => a.name === 'axis');
+          let axis = num(attr?.i);
+          if (dims && axis < 0) axis += dims.length;
+          const size = dims?.[axis];
+          if (size === undefined || size <= 0) ok = false;
+          else if (size < rows) {
+            rows = size;
+            where = node.name ? `Gather node '${node.name}'` : 'Gather';
+          }
+        } else if (PASS_THROUGH.has(op) && slot === 0) node.output.forEach(follow);
+        else ok = false;
+      }
+    };
+    follow(name);
+    if (ok && Number.isFinite(rows)) out.set(name, { min: 0, max: rows - 1, why: `the model looks it up in a table of ${rows} rows, ${where}` });
+  }
+  return out;
+}
+
+/** indexRanges of an ONNX file; an empty map when the file cannot be decoded (onnxruntime's load reports that). */
+export async function readIndexRanges(path: string): Promise<Map<string, IndexRange>> {
+  try {
+    const model = ModelProto.decode(await readFile(path)) as unknown as { graph?: Graph };
+    return model.graph ? indexRanges(model.graph) : new Map();
+  } catch {
+    return new Map();
+  }
+}
