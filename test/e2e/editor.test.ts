@@ -32,6 +32,12 @@ before(async () => {
   if (missing) return;
   rmSync(workspace, { recursive: true, force: true });
   for (const sample of ['broken', 'breast-cancer']) cpSync(join(REPO, 'samples', sample), join(workspace, sample), { recursive: true });
+  // These tests are about the editor, not the machine: a latency limit far above any host's noise keeps the
+  // stress verdict (and so the publish step) from turning inconclusive on a busy CI host, where a trivial
+  // endpoint alone has been seen at p99 90 ms against the sample's 50 ms limit.
+  const bc = join(workspace, 'breast-cancer', 'model.yaml');
+  writeFileSync(bc, readFileSync(bc, 'utf8').replace(/^ {2}p99Ms: 50$/m, '  p99Ms: 2000'));
+  assert.match(readFileSync(bc, 'utf8'), /^ {2}p99Ms: 2000$/m);
   // the workspace is a project of its own: its .modelgate holds what it publishes (not this repository's)
   writeFileSync(join(workspace, 'package.json'), JSON.stringify({ name: 'modelgate-e2e-workspace', private: true }));
   mkdirSync(RESULTS, { recursive: true });
