@@ -126,6 +126,12 @@ const schema = {
         },
         description: { type: 'string', description: 'What the model does, for people browsing the registry.' },
         owner: { type: 'string', description: 'Team or person responsible for the model (a name or an e-mail address).' },
+        license: {
+          type: 'string',
+          minLength: 1,
+          description: 'License of the model as an SPDX expression (e.g. `Apache-2.0`, `MIT OR CC-BY-4.0`); published in the ModelPack config as `descriptor.licenses`.',
+          examples: ['Apache-2.0'],
+        },
         tags: { type: 'array', items: { type: 'string', minLength: 1 }, uniqueItems: true, description: 'Free-form tags for search and grouping.' },
         type: {
           type: 'string',
@@ -524,6 +530,13 @@ const schema = {
           type: 'string',
           pattern: '^(oci://[^\\s]+|[^\\s:]+[^\\s]*)$',
           description: 'OCI registry reference (`oci://host[:port]/repo`) or a local OCI layout directory. Default: `.modelgate/registry` in the workspace.',
+        },
+        format: {
+          type: 'string',
+          enum: ['modelpack', 'modelgate'],
+          default: 'modelpack',
+          description:
+            'Artifact format: `modelpack`, the CNCF ModelPack layout that KitOps, modctl, Docker model runner and Harbor read; `modelgate`, the earlier ModelGate-only media types. Both are pulled and served. Overridden by `--format`.',
         },
         kubernetes: {
           type: 'object',

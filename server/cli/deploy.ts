@@ -14,6 +14,7 @@ import type { ProgressEvent } from '../protocol/report';
 import { deployModel, type DeployResult } from '../pipeline/deploy';
 import { summaryTable } from '../report/summary';
 import { CliExit, fail, VERDICT_EXIT, VERDICT_HELP } from './exit';
+import { checkFormat } from './publish';
 import { failPublishing } from './publish';
 import { progressReporter } from './test';
 
@@ -21,6 +22,7 @@ interface DeployFlags {
   to?: string;
   force?: boolean;
   tag: string[];
+  format?: string;
   report?: string;
   json?: string;
   dryRun?: boolean;
@@ -59,11 +61,16 @@ export function registerDeploy(program: Command): void {
     .option('--quick', 'a short stress sweep (two concurrency levels, short warm-up); the SLO gates are still measured')
     .option('--no-progress', 'no progress output')
     .option(
+      '--format <format>',
+      'artifact format: modelpack (CNCF ModelPack, the default) or modelgate (the earlier ModelGate media types); default deploy.format',
+    )
+    .option(
       '--remote <url>',
       'after publishing, load the version on this ModelGate node (serve --admin-token-file) and activate it, or set deploy.canaryPercent (overrides deploy.remote)',
     )
     .option('--admin-token-file <file>', "the remote node's admin token (default: the MODELGATE_ADMIN_TOKEN environment variable)")
     .action(async (manifest: string, flags: DeployFlags) => {
+      const format = checkFormat(flags.format);
       if (flags.duration !== undefined && parseDuration(flags.duration) === undefined) {
         fail(`--duration ${flags.duration} is not a duration: use a whole number followed by ms, s, m or h, e.g. 5s`, 2);
       }
@@ -93,6 +100,7 @@ export function registerDeploy(program: Command): void {
           ...(flags.to ? { to: flags.to } : {}),
           force: flags.force === true,
           tags: flags.tag,
+          ...(format ? { format } : {}),
           ...(flags.report ? { reportHtml: flags.report } : {}),
           ...(flags.json ? { reportJson: flags.json } : {}),
           kubernetes: flags.kubernetes === true,

@@ -2,6 +2,7 @@
 // report to an OCI registry or layout. Refuses without a passing report
 // unless --force, which marks the artifact ungated. Progress on stderr,
 // the published reference on stdout.
+import type { ArtifactFormat } from '../publish/mediaTypes';
 import type { Command } from 'commander';
 import { ManifestError, loadManifest } from '../manifest/load';
 import { publishModel, type PublishProgress } from '../publish/publishModel';
@@ -16,6 +17,7 @@ interface PublishFlags {
   reportHtml?: string;
   force?: boolean;
   overwrite?: boolean;
+  format?: string;
   plainHttp?: boolean;
   created?: string;
   json?: boolean;
@@ -64,6 +66,12 @@ function progressPrinter(stream: NodeJS.WriteStream): (e: PublishProgress) => vo
   };
 }
 
+/** --format's value, or a usage error (exit 2) naming the two formats. */
+export function checkFormat(format: string | undefined): ArtifactFormat | undefined {
+  if (format === undefined || format === 'modelpack' || format === 'modelgate') return format;
+  fail(`--format ${format} is not a format; use modelpack (CNCF ModelPack, the default) or modelgate (the earlier ModelGate media types)`, 2);
+}
+
 export function registerPublish(program: Command): void {
   program
     .command('publish')
@@ -80,7 +88,11 @@ export function registerPublish(program: Command): void {
     .option('--force', 'publish without a passing report; the artifact is annotated dev.modelgate.gated=false')
     .option('--overwrite', 'replace the version tag when it already holds different content')
     .option('--plain-http', 'talk plain http to a non-loopback registry (loopback hosts always use http)')
-    .option('--created <rfc3339>', 'creation time annotation (default: model.trainedAt)')
+    .option('--created <rfc3339>', 'creation time (default: ModelPack, the test run of --report; ModelGate format, model.trainedAt)')
+    .option(
+      '--format <format>',
+      'artifact format: modelpack (CNCF ModelPack, the default) or modelgate (the earlier ModelGate media types); default deploy.format',
+    )
     .option('--json', 'print the result as JSON on stdout')
     .action(async (manifestPath: string, flags: PublishFlags) => {
       try {
@@ -107,6 +119,7 @@ export function registerPublish(program: Command): void {
           overwrite: flags.overwrite,
           plainHttp: flags.plainHttp,
           created: flags.created,
+          format: checkFormat(flags.format),
           onProgress: progressPrinter(process.stderr),
         });
         if (flags.json) {

@@ -33,6 +33,10 @@ export interface ModelManifest {
      */
     owner?: string;
     /**
+     * License of the model as an SPDX expression (e.g. `Apache-2.0`, `MIT OR CC-BY-4.0`); published in the ModelPack config as `descriptor.licenses`.
+     */
+    license?: string;
+    /**
      * Free-form tags for search and grouping.
      */
     tags?: string[];
@@ -508,6 +512,10 @@ export interface ModelManifest {
      * OCI registry reference (`oci://host[:port]/repo`) or a local OCI layout directory. Default: `.modelgate/registry` in the workspace.
      */
     oci?: string;
+    /**
+     * Artifact format: `modelpack`, the CNCF ModelPack layout that KitOps, modctl, Docker model runner and Harbor read; `modelgate`, the earlier ModelGate-only media types. Both are pulled and served. Overridden by `--format`.
+     */
+    format?: 'modelpack' | 'modelgate';
     /**
      * A KServe InferenceService generated for the published artifact.
      */

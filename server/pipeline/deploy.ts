@@ -11,6 +11,7 @@ import { renderReportHtml } from '../report/html';
 import { verdictLine } from '../report/summary';
 import { attachReport, type AttachResult } from '../publish/attachReport';
 import { buildModelArtifact } from '../publish/modelArtifact';
+import { layerFilePath, layerRole, type ArtifactFormat, type LayerRole } from '../publish/mediaTypes';
 import { openStore, type StoreOptions } from '../publish/openStore';
 import { publishModel, resolvePublishTarget, type PublishResult } from '../publish/publishModel';
 import { formatReference, versionTag, type Target } from '../publish/reference';
@@ -29,6 +30,8 @@ export interface DeployOptions {
   force?: boolean;
   /** Extra tags moved to this version (stable, latest). */
   tags?: string[];
+  /** Artifact format: modelpack (default) or modelgate; default deploy.format in the manifest. */
+  format?: ArtifactFormat;
   /** Report paths; default .modelgate/reports/<name>-<version>.{json,html} under cwd. */
   reportJson?: string;
   reportHtml?: string;
@@ -165,6 +168,7 @@ export async function deployModel(manifestPath: string, opts: DeployOptions = {}
     const published = await publishModel({
       loaded,
       target: opts.to,
+      format: opts.format,
       report: reportPaths,
       gated: passed,
       ...(opts.tags ? { tags: opts.tags } : {}),
@@ -235,13 +239,17 @@ type VersionState = { kind: 'absent' } | { kind: 'same'; digest: string } | { ki
 async function sameVersionState(loaded: LoadedManifest, target: Target, tag: string, store: StoreOptions): Promise<VersionState> {
   const fetched = await openStore(target, store).getManifest(tag);
   if (!fetched) return { kind: 'absent' };
+  // compared by what each layer is (model, manifest), so the same files published in either format are the same version
+  const kept = (role: LayerRole) => role === 'model' || role === 'manifest';
   const built = await buildModelArtifact({ loaded, gated: false });
-  const mine = new Set(built.layers.map((l) => `${l.title} ${l.digest}`));
+  const mine = new Set(built.layers.filter((l) => kept(layerRole(l.mediaType, l.title))).map((l) => `${l.title} ${l.digest}`));
   let theirs: string[];
   try {
     const m = JSON.parse(fetched.bytes.toString('utf8')) as { layers?: { digest: string; mediaType: string; annotations?: Record<string, string> }[] };
-    const kept = new Set(built.layers.map((l) => l.mediaType));
-    theirs = (m.layers ?? []).filter((l) => kept.has(l.mediaType)).map((l) => `${l.annotations?.['org.opencontainers.image.title'] ?? ''} ${l.digest}`);
+    theirs = (m.layers ?? [])
+      .map((l) => ({ path: layerFilePath(l.annotations) ?? '', l }))
+      .filter(({ path, l }) => kept(layerRole(l.mediaType, path)))
+      .map(({ path, l }) => `${path} ${l.digest}`);
   } catch {
     return { kind: 'different', digest: fetched.digest };
   }

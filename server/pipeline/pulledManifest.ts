@@ -4,7 +4,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MODEL_MANIFEST_YAML } from '../publish/mediaTypes';
 import { pullModel, type PullResult } from '../publish/pullModel';
 import type { StoreOptions } from '../publish/openStore';
 import { ERROR_CODES, ModelGateError } from '../protocol/errors';
@@ -29,10 +28,10 @@ export async function pullManifest(ref: string, opts: StoreOptions = {}): Promis
   const dispose = () => rm(dir, { recursive: true, force: true });
   try {
     const pulled = await pullModel(ref, dir, opts);
-    const yaml = pulled.files.find((f) => f.mediaType === MODEL_MANIFEST_YAML);
+    const yaml = pulled.files.find((f) => f.role === 'manifest');
     if (!yaml)
       throw new PulledManifestError(
-        `${pulled.reference} has no model.yaml layer (${MODEL_MANIFEST_YAML}); it was not published by modelgate and cannot be a baseline`,
+        `${pulled.reference} has no model.yaml layer; it was not published by modelgate and cannot be a baseline (pull it and write a manifest with \`modelgate init\` to test it)`,
       );
     return { manifestPath: yaml.path, reference: pulled.reference, digest: pulled.digest, pulled, dispose };
   } catch (err) {

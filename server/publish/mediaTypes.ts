@@ -30,6 +30,37 @@ export const REPORT_HTML = 'text/html';
 /** artifactType of a report attached later to a model version as a referrer. */
 export const REPORT_ARTIFACT_TYPE = 'application/vnd.modelgate.report.v1';
 
+/**
+ * The CNCF ModelPack format (github.com/modelpack/model-spec, docs/spec.md,
+ * docs/config.md, docs/annotations.md): what ModelGate publishes by default,
+ * so KitOps, modctl, Docker's model runner and Harbor can read it.
+ */
+export const MODELPACK = {
+  artifactType: 'application/vnd.cncf.model.manifest.v1+json',
+  config: 'application/vnd.cncf.model.config.v1+json',
+  /** The ONNX file, unarchived and uncompressed. */
+  weight: 'application/vnd.cncf.model.weight.v1.raw',
+  /** model.yaml: the configuration of the weights (how to feed them, what they answer). */
+  weightConfig: 'application/vnd.cncf.model.weight.config.v1.raw',
+  /** The test report, JSON and HTML. */
+  doc: 'application/vnd.cncf.model.doc.v1.raw',
+} as const;
+
+/** Every layer media type the ModelPack spec defines: five kinds, each raw or a tar archive (plain, gzip, zstd). */
+export const MODELPACK_LAYER_TYPES: readonly string[] = ['weight', 'weight.config', 'doc', 'code', 'dataset'].flatMap((kind) =>
+  ['raw', 'tar', 'tar+gzip', 'tar+zstd'].map((form) => `application/vnd.cncf.model.${kind}.v1.${form}`),
+);
+
+/** ModelPack layer annotations (docs/annotations.md "Layer Annotation Keys"). */
+export const MODELPACK_ANNOTATION = {
+  filepath: 'org.cncf.model.filepath',
+  fileMetadata: 'org.cncf.model.file.metadata+json',
+  untested: 'org.cncf.model.file.mediatype.untested',
+} as const;
+
+export type ArtifactFormat = 'modelpack' | 'modelgate';
+export const DEFAULT_ARTIFACT_FORMAT: ArtifactFormat = 'modelpack';
+
 export const ANNOTATION = {
   title: 'org.opencontainers.image.title',
   version: 'org.opencontainers.image.version',
@@ -44,7 +75,38 @@ export const ANNOTATION = {
   gated: 'dev.modelgate.gated',
   /** Model name from metadata.name (the repository name may differ). */
   model: 'dev.modelgate.model',
+  /** Gates passed and declared, as numbers (ModelPack artifacts). */
+  gatesPassed: 'dev.modelgate.gates.passed',
+  gatesTotal: 'dev.modelgate.gates.total',
+  /** Digest of the report.json layer the gates come from. */
+  reportDigest: 'dev.modelgate.report.digest',
+  /** apiVersion of the model.yaml inside (modelgate/v1). */
+  manifestApiVersion: 'dev.modelgate.manifest.apiVersion',
 } as const;
 
 /** The OCI empty JSON blob `{}` (image-spec 1.1 "empty descriptor"). */
 export const EMPTY_JSON = Buffer.from('{}');
+
+/** What a layer (or a file extracted from a tar layer) is to ModelGate, whichever format published it. */
+export type LayerRole = 'model' | 'manifest' | 'report' | 'other';
+
+const MANIFEST_FILE = /(^|\/)([\w.-]+\.)?model\.ya?ml$/;
+
+/** The layer's file name: ModelPack's org.cncf.model.filepath, else the OCI title. */
+export function layerFilePath(annotations: Record<string, string> | undefined): string | undefined {
+  return annotations?.[MODELPACK_ANNOTATION.filepath] || annotations?.[ANNOTATION.title] || undefined;
+}
+
+export function layerRole(mediaType: string, path: string): LayerRole {
+  if (mediaType === MODEL_ONNX) return 'model';
+  if (mediaType === MODEL_MANIFEST_YAML) return 'manifest';
+  if (mediaType === REPORT_JSON || mediaType === REPORT_HTML) return 'report';
+  const kind = /^application\/vnd\.cncf\.model\.(weight\.config|weight|doc|code|dataset)\.v1\./.exec(mediaType)?.[1];
+  if (kind === 'weight' && /\.onnx$/i.test(path)) return 'model';
+  if (kind === 'weight.config' && MANIFEST_FILE.test(path)) return 'manifest';
+  if (kind === 'doc' && /\.(json|html)$/i.test(path)) return 'report';
+  return 'other';
+}
+
+/** A ModelPack layer archived as tar (plain, gzip or zstd), which a pull extracts. */
+export const isTarLayer = (mediaType: string): boolean => /^application\/vnd\.cncf\.model\.[a-z.]+\.v1\.tar(\+gzip|\+zstd)?$/.test(mediaType);

@@ -1,8 +1,11 @@
-// Builds the OCI artifact for one model version (docs/oci-artifact.md):
-// an image manifest with artifactType application/vnd.modelgate.model.v1,
-// the normalised manifest as config, and the ONNX file, model.yaml and the
-// test report as layers. Deterministic: the same inputs give byte-identical
-// JSON (sorted keys, `created` from the manifest, never from the clock).
+// Builds the OCI artifact for one model version (docs/oci-artifact.md), in
+// one of two formats. ModelPack (the default): artifactType
+// application/vnd.cncf.model.manifest.v1+json, a ModelPack model config, the
+// ONNX file as a weight layer, model.yaml as a weight-config layer, the
+// report as doc layers. ModelGate (the earlier format): artifactType
+// application/vnd.modelgate.model.v1, the normalised manifest as config and
+// ModelGate's own layer types. Deterministic: the same inputs give
+// byte-identical JSON (sorted keys, `created` from the inputs, never from the clock).
 import { stat } from 'node:fs/promises';
 import { basename, isAbsolute, relative, resolve, sep } from 'node:path';
 import type { LoadedManifest } from '../manifest/load';
@@ -10,7 +13,21 @@ import type { OciDescriptor, OciImageManifest } from './artifactStore';
 import { canonicalJson } from './canonicalJson';
 import { digestFile, digestOf } from './digest';
 import { gateSummary, type GateReport } from './gateReport';
-import { ANNOTATION, MODEL_ARTIFACT_TYPE, MODEL_CONFIG, MODEL_MANIFEST_YAML, MODEL_ONNX, OCI_MANIFEST, REPORT_HTML, REPORT_JSON } from './mediaTypes';
+import {
+  ANNOTATION,
+  DEFAULT_ARTIFACT_FORMAT,
+  MODEL_ARTIFACT_TYPE,
+  MODEL_CONFIG,
+  MODEL_MANIFEST_YAML,
+  MODEL_ONNX,
+  MODELPACK,
+  OCI_MANIFEST,
+  REPORT_HTML,
+  REPORT_JSON,
+  type ArtifactFormat,
+} from './mediaTypes';
+import { layerAnnotations, modelPackConfig } from './modelPack';
+import { readModelFacts } from '../runtime/onnxGraph';
 import type { BlobSource } from './registryClient';
 import { ERROR_CODES, ModelGateError } from '../protocol/errors';
 
@@ -24,6 +41,8 @@ export interface ModelArtifactInput {
   created?: string;
   source?: string;
   revision?: string;
+  /** modelpack (default) or modelgate; see mediaTypes.ts. */
+  format?: ArtifactFormat;
 }
 
 export interface ArtifactLayer extends BlobSource {
@@ -58,8 +77,25 @@ export function normaliseCreated(value: unknown, what: string): string {
   return new Date(t).toISOString().replace(/\.000Z$/, 'Z');
 }
 
-export function createdFor(input: Pick<ModelArtifactInput, 'created' | 'loaded'>, env: NodeJS.ProcessEnv = process.env): string | undefined {
+/**
+ * The artifact's creation time. ModelGate format: --created, else
+ * model.trainedAt, else $SOURCE_DATE_EPOCH. ModelPack (whose createdAt is when
+ * the artifact was made): --created, else $SOURCE_DATE_EPOCH, else the time of
+ * the test run whose report gates this publish, else model.trainedAt. Never
+ * the clock at publish time, so the same inputs give the same digest and a
+ * re-publish is recognised as the same content.
+ */
+export function createdFor(
+  input: Pick<ModelArtifactInput, 'created' | 'loaded' | 'gateReport'>,
+  env: NodeJS.ProcessEnv = process.env,
+  format: ArtifactFormat = 'modelgate',
+): string | undefined {
   if (input.created) return normaliseCreated(input.created, 'created');
+  if (format === 'modelpack') {
+    const epoch = env.SOURCE_DATE_EPOCH;
+    if (epoch && /^\d+$/.test(epoch)) return new Date(Number(epoch) * 1000).toISOString().replace(/\.000Z$/, 'Z');
+    if (input.gateReport?.createdAt) return normaliseCreated(input.gateReport.createdAt, `${input.gateReport.path}: createdAt`);
+  }
   const trainedAt = input.loaded.manifest.model.trainedAt;
   if (trainedAt) return normaliseCreated(trainedAt, `${input.loaded.path}: model.trainedAt`);
   const epoch = env.SOURCE_DATE_EPOCH;
@@ -91,18 +127,34 @@ async function fileLayer(path: string, mediaType: string, title: string, what: s
   return { digest, size, path, mediaType, title };
 }
 
+/** The artifact format a publish uses: the explicit choice, else deploy.format in the manifest, else ModelPack. */
+export function artifactFormat(loaded: LoadedManifest, format?: string): ArtifactFormat {
+  const f = format ?? loaded.manifest.deploy?.format ?? DEFAULT_ARTIFACT_FORMAT;
+  if (f !== 'modelpack' && f !== 'modelgate') throw new ArtifactInputError(`artifact format "${f}" is not known; use modelpack (the default) or modelgate`);
+  return f;
+}
+
 export async function buildModelArtifact(input: ModelArtifactInput): Promise<BuiltArtifact> {
   const { loaded } = input;
   const m = loaded.manifest;
+  const format = artifactFormat(loaded, input.format);
+  const pack = format === 'modelpack';
   const modelPath = resolve(loaded.dir, m.model.artifact);
   const layers: ArtifactLayer[] = [];
-  layers.push(await fileLayer(modelPath, MODEL_ONNX, layerTitle(loaded.dir, modelPath), `${loaded.path}: model.artifact`));
+  layers.push(await fileLayer(modelPath, pack ? MODELPACK.weight : MODEL_ONNX, layerTitle(loaded.dir, modelPath), `${loaded.path}: model.artifact`));
   // model.yaml exactly as validated (the text loadManifest read), not re-read from disk
   const yamlBytes = Buffer.from(loaded.parsed.text, 'utf8');
-  layers.push({ digest: digestOf(yamlBytes), size: yamlBytes.length, data: yamlBytes, mediaType: MODEL_MANIFEST_YAML, title: basename(loaded.path) });
+  layers.push({
+    digest: digestOf(yamlBytes),
+    size: yamlBytes.length,
+    data: yamlBytes,
+    mediaType: pack ? MODELPACK.weightConfig : MODEL_MANIFEST_YAML,
+    title: basename(loaded.path),
+  });
   if (input.report) {
-    layers.push(await fileLayer(resolve(input.report.json), REPORT_JSON, basename(input.report.json), 'report'));
-    if (input.report.html) layers.push(await fileLayer(resolve(input.report.html), REPORT_HTML, basename(input.report.html), 'HTML report'));
+    layers.push(await fileLayer(resolve(input.report.json), pack ? MODELPACK.doc : REPORT_JSON, basename(input.report.json), 'report'));
+    if (input.report.html)
+      layers.push(await fileLayer(resolve(input.report.html), pack ? MODELPACK.doc : REPORT_HTML, basename(input.report.html), 'HTML report'));
   }
   const titles = new Set<string>();
   for (const l of layers) {
@@ -110,7 +162,22 @@ export async function buildModelArtifact(input: ModelArtifactInput): Promise<Bui
     titles.add(l.title);
   }
 
-  const configBytes = Buffer.from(canonicalJson(m), 'utf8');
+  const created = createdFor(input, process.env, format);
+  const configBytes = Buffer.from(
+    canonicalJson(
+      pack
+        ? modelPackConfig({
+            loaded,
+            created,
+            source: input.source,
+            revision: input.revision,
+            facts: await readModelFacts(modelPath),
+            diffIds: layers.map((l) => l.digest),
+          })
+        : m,
+    ),
+    'utf8',
+  );
   const config: BlobSource = { digest: digestOf(configBytes), size: configBytes.length, data: configBytes };
 
   const annotations: Record<string, string> = {
@@ -120,7 +187,16 @@ export async function buildModelArtifact(input: ModelArtifactInput): Promise<Bui
     [ANNOTATION.gates]: gateSummary(input.gateReport, input.gated),
     [ANNOTATION.gated]: String(input.gated),
   };
-  const created = createdFor(input);
+  if (pack) {
+    annotations[ANNOTATION.manifestApiVersion] = m.apiVersion;
+    const g = input.gateReport;
+    if (g?.gates !== undefined) {
+      annotations[ANNOTATION.gatesTotal] = String(g.gates);
+      annotations[ANNOTATION.gatesPassed] = String(g.passedGates ?? g.gates - (g.failed ?? 0));
+    }
+    const reportLayer = input.report ? layers.find((l) => l.title === basename(input.report!.json)) : undefined;
+    if (reportLayer) annotations[ANNOTATION.reportDigest] = reportLayer.digest;
+  }
   if (created) annotations[ANNOTATION.created] = created;
   if (m.metadata.description) annotations[ANNOTATION.description] = m.metadata.description;
   if (input.source) annotations[ANNOTATION.source] = input.source;
@@ -130,13 +206,13 @@ export async function buildModelArtifact(input: ModelArtifactInput): Promise<Bui
     mediaType: l.mediaType,
     digest: l.digest,
     size: l.size,
-    annotations: { [ANNOTATION.title]: l.title },
+    annotations: pack ? layerAnnotations(l.title, l.size) : { [ANNOTATION.title]: l.title },
   });
   const manifest: OciImageManifest = {
     schemaVersion: 2,
     mediaType: OCI_MANIFEST,
-    artifactType: MODEL_ARTIFACT_TYPE,
-    config: { mediaType: MODEL_CONFIG, digest: config.digest, size: config.size },
+    artifactType: pack ? MODELPACK.artifactType : MODEL_ARTIFACT_TYPE,
+    config: { mediaType: pack ? MODELPACK.config : MODEL_CONFIG, digest: config.digest, size: config.size },
     layers: layers.map(descriptor),
     annotations,
   };

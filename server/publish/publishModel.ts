@@ -8,7 +8,7 @@ import type { LoadedManifest } from '../manifest/load';
 import type { ArtifactStore } from './artifactStore';
 import { gatedPublishRefusal, gateSummary, readGateReport, type GateReport } from './gateReport';
 import { gitInfo } from './gitInfo';
-import { OCI_MANIFEST } from './mediaTypes';
+import { OCI_MANIFEST, type ArtifactFormat } from './mediaTypes';
 import { buildModelArtifact, type BuiltArtifact } from './modelArtifact';
 import { PublishCancelledError } from './registryErrors';
 import { openStore, type StoreOptions } from './openStore';
@@ -45,8 +45,10 @@ export interface PublishOptions extends StoreOptions {
   tags?: string[];
   /** Replace an existing version tag that points at different content. */
   overwrite?: boolean;
-  /** RFC 3339 creation time; default model.trainedAt (never the clock, so digests are stable). */
+  /** RFC 3339 creation time; default: see createdFor (never the clock, so digests are stable). */
   created?: string;
+  /** Artifact format: modelpack (default) or modelgate; default deploy.format in the manifest. */
+  format?: ArtifactFormat;
   /** Annotations; default from `git` in the manifest's directory. `false` disables git lookup. */
   source?: string | false;
   revision?: string | false;
@@ -164,6 +166,7 @@ async function publishSteps(
     gateReport: report,
     gated: opts.gated,
     created: opts.created,
+    format: opts.format,
     source: opts.source === false ? undefined : (opts.source ?? vcs.source),
     revision: opts.revision === false ? undefined : (opts.revision ?? vcs.revision),
   });

@@ -1,13 +1,27 @@
 // pullModel: fetches a published model version into a directory, every
-// layer under its title (model.onnx, model.yaml, report.json, …), each
-// digest-checked and written atomically. Titles that would escape the
-// directory are refused.
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+// layer under its file name (model.onnx, model.yaml, report.json, …), each
+// digest-checked and written atomically. Reads both formats: ModelPack
+// (including artifacts other tools wrote, whose tar layers are extracted)
+// and the earlier ModelGate format. Names that would escape the directory
+// are refused.
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import * as tar from 'tar';
 import { basename, dirname, isAbsolute, normalize, relative, resolve, sep } from 'node:path';
 import semver from 'semver';
 import { parseDocument } from 'yaml';
 import type { OciImageManifest } from './artifactStore';
-import { ANNOTATION, DOCKER_MANIFEST_V2, MODEL_ARTIFACT_TYPE, MODEL_MANIFEST_YAML, MODEL_ONNX, OCI_MANIFEST } from './mediaTypes';
+import {
+  ANNOTATION,
+  DOCKER_MANIFEST_V2,
+  isTarLayer,
+  layerFilePath,
+  layerRole,
+  MODEL_ARTIFACT_TYPE,
+  MODELPACK,
+  MODELPACK_ANNOTATION,
+  OCI_MANIFEST,
+  type LayerRole,
+} from './mediaTypes';
 import { openStore, type StoreOptions } from './openStore';
 import { formatReference, parseReference, type Target } from './reference';
 import { ERROR_CODES, ModelGateError } from '../protocol/errors';
@@ -16,8 +30,10 @@ export interface PulledFile {
   path: string;
   title: string;
   mediaType: string;
+  /** The layer's digest (for a file extracted from a tar layer, the archive's). */
   digest: string;
   size: number;
+  role: LayerRole;
 }
 
 export interface PullResult {
@@ -89,27 +105,98 @@ export async function pullModel(ref: string, dir: string | undefined, opts: Pull
   await mkdir(outDir, { recursive: true });
   const files: PulledFile[] = [];
   const triton = opts.layout === 'triton';
+  const layers = manifest.layers ?? [];
   const modelName = manifest.annotations?.[ANNOTATION.model] ?? manifest.annotations?.[ANNOTATION.title];
+  const isModelLayer = (l: (typeof layers)[number]) => !isTarLayer(l.mediaType) && layerRole(l.mediaType, layerFilePath(l.annotations) ?? '') === 'model';
   if (triton && !modelName)
     throw new PullError(`${shown} has no ${ANNOTATION.model} annotation, so the Triton model directory cannot be named; pull it without --layout triton`);
-  if (triton && !(manifest.layers ?? []).some((l) => l.mediaType === MODEL_ONNX))
-    throw new PullError(`${shown} has no ONNX model layer (${MODEL_ONNX}); it cannot be served by Triton`);
-  for (const layer of manifest.layers ?? []) {
-    const title = layer.annotations?.[ANNOTATION.title];
-    if (!title) throw new PullError(`${shown} has a layer ${layer.digest} without an ${ANNOTATION.title} annotation; it is not a ModelGate artifact`);
-    if (triton && layer.mediaType !== MODEL_ONNX) continue;
+  if (triton && !layers.some(isModelLayer)) throw new PullError(`${shown} has no ONNX model layer; it cannot be served by Triton`);
+  for (const layer of layers) {
+    const title = layerFilePath(layer.annotations);
+    if (!title)
+      throw new PullError(
+        `${shown} has a layer ${layer.digest} with neither ${MODELPACK_ANNOTATION.filepath} nor ${ANNOTATION.title}, so it has no file name; it is not a model artifact ModelGate can lay out`,
+      );
+    if (triton && !isModelLayer(layer)) continue;
+    if (isTarLayer(layer.mediaType)) {
+      // a tar layer (ModelPack as KitOps or modctl may write it): downloaded, checked, then extracted in place
+      const archive = safeTitlePath(outDir, `.${layer.digest.replace(':', '-')}.tar`);
+      opts.onProgress?.(`downloading ${title} (${layer.size} bytes, an archive)`);
+      await store.downloadBlob(layer.digest, layer.size, archive);
+      try {
+        for (const entry of await extractTar(archive, outDir, shown)) {
+          files.push({
+            path: entry.path,
+            title: entry.name,
+            mediaType: layer.mediaType,
+            digest: layer.digest,
+            size: entry.size,
+            role: layerRole(layer.mediaType, entry.name),
+          });
+        }
+      } finally {
+        await rm(archive, { force: true });
+      }
+      continue;
+    }
     const path = safeTitlePath(outDir, triton ? `${modelName}/1/model.onnx` : title);
     await mkdir(dirname(path), { recursive: true });
     opts.onProgress?.(`downloading ${title} (${layer.size} bytes)`);
     await store.downloadBlob(layer.digest, layer.size, path);
-    files.push({ path, title, mediaType: layer.mediaType, digest: layer.digest, size: layer.size });
+    files.push({ path, title, mediaType: layer.mediaType, digest: layer.digest, size: layer.size, role: layerRole(layer.mediaType, title) });
   }
   if (!triton) await pointManifestAtModel(files, opts.onProgress);
   const result: PullResult = { reference: shown, digest: fetched.digest, dir: outDir, annotations: manifest.annotations ?? {}, files };
   if (manifest.artifactType) result.artifactType = manifest.artifactType;
-  if (manifest.artifactType !== MODEL_ARTIFACT_TYPE)
-    opts.onProgress?.(`note: ${shown} has artifactType ${manifest.artifactType ?? '(none)'}, not ${MODEL_ARTIFACT_TYPE}`);
+  if (manifest.artifactType !== MODELPACK.artifactType && manifest.artifactType !== MODEL_ARTIFACT_TYPE)
+    opts.onProgress?.(
+      `note: ${shown} has artifactType ${manifest.artifactType ?? '(none)'}, neither a ModelPack (${MODELPACK.artifactType}) nor a ModelGate model`,
+    );
+  if (!triton && !files.some((f) => f.role === 'manifest')) {
+    const onnx = files.find((f) => f.role === 'model') ?? files.find((f) => /\.onnx$/i.test(f.title));
+    opts.onProgress?.(
+      `${shown} holds no model.yaml (it was not published by ModelGate)${onnx ? `; write a starter manifest with \`modelgate init ${relative(process.cwd(), onnx.path) || onnx.path}\`` : ''}`,
+    );
+  }
   return result;
+}
+
+/**
+ * Extracts a tar layer (plain, gzip or zstd; node-tar detects which) into
+ * `dir`. Only regular files and folders: links, devices and entries that
+ * would land outside `dir` make the pull fail (strict mode), never a write
+ * elsewhere.
+ */
+async function extractTar(archive: string, dir: string, shown: string): Promise<{ path: string; name: string; size: number }[]> {
+  const out: { path: string; name: string; size: number }[] = [];
+  const refused: string[] = [];
+  await tar
+    .x({
+      file: archive,
+      cwd: dir,
+      strict: true,
+      preservePaths: false,
+      preserveOwner: false,
+      filter: (path, entry) => {
+        const type = 'type' in entry ? entry.type : 'File';
+        if (type !== 'File' && type !== 'OldFile' && type !== 'Directory') {
+          refused.push(`${path} (${type})`);
+          return false;
+        }
+        if (type !== 'Directory') {
+          safeTitlePath(dir, path);
+          out.push({ path: resolve(dir, normalize(path)), name: normalize(path).split(sep).join('/'), size: 'size' in entry ? Number(entry.size) : 0 });
+        }
+        return true;
+      },
+    })
+    .catch((err: Error) => {
+      throw err instanceof PullError
+        ? err
+        : new PullError(`${shown}: a tar layer could not be extracted (${err.message}); the artifact is damaged or not a tar archive`);
+    });
+  if (refused.length) throw new PullError(`${shown}: a tar layer holds ${refused.join(', ')}; only regular files are pulled`);
+  return out;
 }
 
 /**
@@ -120,8 +207,8 @@ export async function pullModel(ref: string, dir: string | undefined, opts: Pull
  * are left as written (a pulled baseline is scored on the challenger's data).
  */
 export async function pointManifestAtModel(files: PulledFile[], onProgress?: (message: string) => void): Promise<void> {
-  const yamlFile = files.find((f) => f.mediaType === MODEL_MANIFEST_YAML);
-  const onnx = files.find((f) => f.mediaType === MODEL_ONNX);
+  const yamlFile = files.find((f) => f.role === 'manifest');
+  const onnx = files.find((f) => f.role === 'model');
   if (!yamlFile || !onnx) return;
   const doc = parseDocument(await readFile(yamlFile.path, 'utf8'));
   const artifact = doc.getIn(['model', 'artifact']);

@@ -28,7 +28,7 @@ const root = protobuf.Root.fromJSON({
           },
         },
         AttributeProto: { fields: { name: { type: 'string', id: 1 }, i: { type: 'int64', id: 3 } } },
-        TensorProto: { fields: { dims: { rule: 'repeated', type: 'int64', id: 1 }, name: { type: 'string', id: 8 } } },
+        TensorProto: { fields: { dims: { rule: 'repeated', type: 'int64', id: 1 }, dataType: { type: 'int32', id: 2 }, name: { type: 'string', id: 8 } } },
         ValueInfoProto: { fields: { name: { type: 'string', id: 1 } } },
       },
     },
@@ -46,7 +46,7 @@ interface Node {
 
 interface Graph {
   node?: Node[];
-  initializer?: { dims?: (number | { toNumber(): number })[]; name?: string }[];
+  initializer?: { dims?: (number | { toNumber(): number })[]; dataType?: number; name?: string }[];
   input?: { name?: string }[];
 }
 
@@ -122,5 +122,71 @@ export async function readIndexRanges(path: string): Promise<Map<string, IndexRa
     return model.graph ? indexRanges(model.graph) : new Map();
   } catch {
     return new Map();
+  }
+}
+
+/** TensorProto.DataType numbers of the element types that carry weights, and their ModelPack precision names. */
+const PRECISION: Record<number, string> = {
+  1: 'fp32',
+  10: 'fp16',
+  11: 'fp64',
+  16: 'bf16',
+  3: 'int8',
+  2: 'uint8',
+  17: 'fp8',
+  18: 'fp8',
+  19: 'fp8',
+  20: 'fp8',
+  22: 'int4',
+  21: 'uint4',
+};
+
+export interface ModelFacts {
+  /** Elements of every initializer: the model's parameter count. */
+  parameters: number;
+  /** Element type of the weights ('fp32', 'fp16', 'int8', …), 'mixed' when several, undefined when none. */
+  precision?: string;
+  /** What the operators say the model is: cnn, rnn, tree-ensemble, svm, linear, mlp; undefined when they say nothing clear. */
+  architecture?: string;
+}
+
+export function modelFacts(graph: Graph): ModelFacts {
+  let parameters = 0;
+  const precisions = new Set<string>();
+  for (const t of graph.initializer ?? []) {
+    const n = (t.dims ?? []).map(num).reduce((a, b) => a * b, 1);
+    parameters += n;
+    const p = PRECISION[t.dataType ?? 0];
+    // a handful of values (shapes, axes, scales) is not what the model computes in
+    if (p && n >= 16) precisions.add(p);
+  }
+  const ops = new Set((graph.node ?? []).map((n) => n.opType ?? ''));
+  const has = (re: RegExp) => [...ops].some((o) => re.test(o));
+  const architecture = has(/^(Conv|ConvTranspose|QLinearConv|ConvInteger)$/)
+    ? 'cnn'
+    : has(/^(LSTM|GRU|RNN)$/)
+      ? 'rnn'
+      : has(/^TreeEnsemble/)
+        ? 'tree-ensemble'
+        : has(/^SVM/)
+          ? 'svm'
+          : has(/^Linear(Classifier|Regressor)$/)
+            ? 'linear'
+            : has(/^(Gemm|MatMul|QLinearMatMul|MatMulInteger)$/)
+              ? 'mlp'
+              : undefined;
+  const out: ModelFacts = { parameters };
+  if (precisions.size) out.precision = precisions.size === 1 ? [...precisions][0]! : 'mixed';
+  if (architecture) out.architecture = architecture;
+  return out;
+}
+
+/** modelFacts of an ONNX file; undefined when it cannot be decoded. */
+export async function readModelFacts(path: string): Promise<ModelFacts | undefined> {
+  try {
+    const model = ModelProto.decode(await readFile(path)) as unknown as { graph?: Graph };
+    return model.graph ? modelFacts(model.graph) : undefined;
+  } catch {
+    return undefined;
   }
 }

@@ -12,6 +12,7 @@ import { listVersions } from '../../../server/publish/listVersions';
 import { openStore } from '../../../server/publish/openStore';
 import { publishModel, PublishError } from '../../../server/publish/publishModel';
 import { pullModel } from '../../../server/publish/pullModel';
+import { checkModelPackManifest } from '../../../server/publish/modelPack';
 import { PublishCancelledError, RegistryUnreachableError } from '../../../server/publish/registryErrors';
 import { requireTool, skopeo, skopeoRaw, startRegistry, type RunningRegistry } from '../../helpers/registry';
 import { copySample, makeModelFixture, randomName, report } from '../../unit/publish/modelFixture';
@@ -49,7 +50,9 @@ test('breast-cancer sample: publish, skopeo inspect --raw and copy, model layer 
     const raw = await skopeoRaw(['inspect', '--raw', '--tls-verify=false', `docker://${reg.host}/${repo}:${version}`]);
     assert.equal(digestOf(raw), r.digest);
     const manifest = JSON.parse(raw.toString('utf8'));
-    assert.equal(manifest.artifactType, 'application/vnd.modelgate.model.v1');
+    // ModelPack by default (modelpack/model-spec docs/spec.md)
+    assert.equal(manifest.artifactType, 'application/vnd.cncf.model.manifest.v1+json');
+    assert.equal(manifest.config.mediaType, 'application/vnd.cncf.model.config.v1+json');
     assert.equal(manifest.annotations['dev.modelgate.gated'], 'true');
     assert.equal(manifest.annotations['org.opencontainers.image.version'], version);
     assert.equal(digestOf(await skopeoRaw(['inspect', '--raw', '--tls-verify=false', `docker://${reg.host}/${repo}:stable`])), r.digest);
@@ -58,10 +61,22 @@ test('breast-cancer sample: publish, skopeo inspect --raw and copy, model layer 
 
     const copy = join(work, 'skopeo-copy');
     await skopeo(['copy', '--quiet', '--src-tls-verify=false', `docker://${reg.host}/${repo}:${version}`, `oci:${copy}:${version}`]);
-    const modelLayer = manifest.layers.find((l: { mediaType: string }) => l.mediaType === 'application/vnd.modelgate.model.onnx.v1');
+    const modelLayer = manifest.layers.find((l: { mediaType: string }) => l.mediaType === 'application/vnd.cncf.model.weight.v1.raw');
     const modelFile = readFileSync(join(sample.dir, 'model.onnx'));
     assert.equal(modelLayer.digest, `sha256:${sha256Hex(modelFile)}`);
     assert.equal(sha256Hex(readFileSync(join(copy, 'blobs', 'sha256', modelLayer.digest.slice(7)))), sha256Hex(modelFile));
+    // the copy holds every file byte for byte under its digest, and its config passes the spec's rules
+    const files: Record<string, string> = { 'model.onnx': 'model.onnx', 'model.yaml': 'model.yaml', 'report.json': 'report.json' };
+    for (const l of manifest.layers as { digest: string; annotations: Record<string, string> }[]) {
+      const file = files[l.annotations['org.cncf.model.filepath']!]!;
+      assert.equal(sha256Hex(readFileSync(join(copy, 'blobs', 'sha256', l.digest.slice(7)))), sha256Hex(readFileSync(join(sample.dir, file))), file);
+    }
+    const config = JSON.parse(readFileSync(join(copy, 'blobs', 'sha256', manifest.config.digest.slice(7)), 'utf8'));
+    assert.deepEqual(checkModelPackManifest(manifest, config), []);
+    assert.deepEqual(
+      config.modelfs.diffIds,
+      manifest.layers.map((l: { digest: string }) => l.digest),
+    );
 
     const pulled = await pullModel(r.reference, join(work, 'pulled-bc'), { retry: fast });
     assert.equal(pulled.digest, r.digest);

@@ -55,7 +55,7 @@ test('skopeo reads the layout: inspect --raw gives our manifest bytes, copy to a
     const r = await publishModel({ loaded: await f.load(), target: layout, gated: true, report: { json: f.passingReport } });
     const raw = await skopeoRaw(['inspect', '--raw', `oci:${layout}:1.2.3`]);
     assert.equal(digestOf(raw), r.digest);
-    assert.equal(JSON.parse(raw.toString('utf8')).artifactType, 'application/vnd.modelgate.model.v1');
+    assert.equal(JSON.parse(raw.toString('utf8')).artifactType, 'application/vnd.cncf.model.manifest.v1+json');
     const copy = join(out.dir, 'l2');
     await skopeo(['copy', '--quiet', `oci:${layout}:1.2.3`, `oci:${copy}:1.2.3`]);
     assert.equal(digestOf(await skopeoRaw(['inspect', '--raw', `oci:${copy}:1.2.3`])), r.digest);

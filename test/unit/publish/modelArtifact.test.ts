@@ -8,10 +8,10 @@ import { buildModelArtifact, createdFor, layerTitle, normaliseCreated } from '..
 import { MODEL_ARTIFACT_TYPE, MODEL_CONFIG, MODEL_MANIFEST_YAML, MODEL_ONNX, OCI_MANIFEST, REPORT_HTML, REPORT_JSON } from '../../../server/publish/mediaTypes';
 import { makeModelFixture, manifestText } from './modelFixture';
 
-test('the artifact: image manifest with our artifactType, manifest-as-JSON config, model and model.yaml layers with titles', async () => {
+test('ModelGate format (--format modelgate): image manifest with our artifactType, manifest-as-JSON config, model and model.yaml layers with titles', async () => {
   const f = makeModelFixture();
   try {
-    const a = await buildModelArtifact({ loaded: await f.load(), gated: false });
+    const a = await buildModelArtifact({ loaded: await f.load(), gated: false, format: 'modelgate' });
     const m = JSON.parse(a.manifestBytes.toString('utf8'));
     assert.equal(m.schemaVersion, 2);
     assert.equal(m.mediaType, OCI_MANIFEST);
@@ -65,12 +65,13 @@ test('deterministic: building twice gives byte-identical manifests; a changed mo
   }
 });
 
-test('report layers: JSON and HTML with their media types; gate summary from the report', async () => {
+test('ModelGate format: report layers JSON and HTML with their media types; gate summary from the report', async () => {
   const f = makeModelFixture();
   try {
     writeFileSync(join(f.dir, 'report.html'), '<html></html>');
     const a = await buildModelArtifact({
       loaded: await f.load(),
+      format: 'modelgate',
       gated: false,
       report: { json: f.failingReport, html: join(f.dir, 'report.html') },
       gateReport: await readGateReport(f.failingReport),

@@ -247,7 +247,8 @@ test('versions: newest semver first, labels after, gate annotations read back', 
       ['1.10.0', '1.9.0', '1.2.3', 'stable'],
     );
     const v123 = versions.find((v) => v.tag === '1.2.3')!;
-    assert.deepEqual([v123.gates, v123.gated, v123.created, v123.aliases], ['3/3 passed', true, '2026-01-02T03:04:05Z', ['stable']]);
+    // a ModelPack artifact was made when the test run that gates it was: the report's createdAt, not model.trainedAt
+    assert.deepEqual([v123.gates, v123.gated, v123.created, v123.aliases], ['3/3 passed', true, '2026-02-03T04:05:06Z', ['stable']]);
     assert.equal(versions[0]!.gated, false);
   } finally {
     f.cleanup();
