@@ -3,6 +3,7 @@
 // built only when something is wrong: the happy path is a tight loop.
 import { encodeCategory, type InputPlan } from '../../manifest/processing';
 import { badRequest, ServingError } from '../errors';
+import { V2_DATATYPE, V2_INTEGER_RANGE } from './datatypes';
 
 export type Where = () => string;
 
@@ -58,17 +59,8 @@ export function cellError(v: unknown, where: string, input: InputPlan, column: n
   return badRequest(`${where}${feature} is ${describeValue(v)}; input "${input.name}" is ${input.dtype} and takes numbers`, 'MG313');
 }
 
-/** Whole-number bounds of each integer ONNX type (64-bit ones within float64's exact range). */
-const INTEGER_RANGE: Record<string, [number, number]> = {
-  int8: [-128, 127],
-  int16: [-32768, 32767],
-  int32: [-2147483648, 2147483647],
-  int64: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
-  uint8: [0, 255],
-  uint16: [0, 65535],
-  uint32: [0, 4294967295],
-  uint64: [0, Number.MAX_SAFE_INTEGER],
-};
+/** Whole-number bounds of an integer ONNX type (64-bit ones within float64's exact range), from the v2 table. */
+const integerRange = (dtype: string): [number, number] | undefined => V2_INTEGER_RANGE[V2_DATATYPE[dtype] ?? ''];
 
 export interface IntegerRule {
   min: number;
@@ -87,7 +79,7 @@ const rules = new WeakMap<InputPlan, IntegerRule | null>();
 export function integerRule(input: InputPlan): IntegerRule | undefined {
   let r = rules.get(input);
   if (r === undefined) {
-    const range = INTEGER_RANGE[input.dtype];
+    const range = integerRange(input.dtype);
     const scaled = input.steps.some((st) => st.op === 'standardize' || st.op === 'minmax');
     if (!range || scaled) r = null;
     else if (input.valueRange) {
