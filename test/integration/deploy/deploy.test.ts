@@ -11,6 +11,7 @@ import { after, before, test } from 'node:test';
 import { parseAllDocuments } from 'yaml';
 import { buildIfStandalone, runCli, type CliResult } from '../../helpers/cli';
 import { requireTool, skopeo, skopeoRaw, startRegistry, type RunningRegistry } from '../../helpers/registry';
+import { checkModelPackManifest } from '../../../server/publish/modelPack';
 
 const root = resolve(__dirname, '../../..');
 const bin = join(root, 'bin/modelgate.js');
@@ -194,8 +195,12 @@ test("npm start: the script's command leaves an OCI layout skopeo reads; a re-ru
   assert.match(r.stderr, /inspect it: skopeo inspect --raw oci:\S+\/\.modelgate\/registry\/breast-cancer:1\.0\.0/);
   const layout = join(cwd, '.modelgate/registry/breast-cancer');
   const raw = JSON.parse(await skopeo(['inspect', '--raw', `oci:${layout}:1.0.0`]));
-  assert.equal(raw.artifactType, 'application/vnd.modelgate.model.v1');
+  // a CNCF ModelPack artifact, which KitOps, modctl and Harbor read
+  assert.equal(raw.artifactType, 'application/vnd.cncf.model.manifest.v1+json');
+  assert.equal(raw.config.mediaType, 'application/vnd.cncf.model.config.v1+json');
   assert.equal(raw.annotations['dev.modelgate.gated'], 'true');
+  const config = JSON.parse(await readFile(join(layout, 'blobs', 'sha256', raw.config.digest.slice(7)), 'utf8'));
+  assert.deepEqual(checkModelPackManifest(raw, config), []);
   const first = r.stdout.trim().split('\n').at(-1)!;
 
   // the same version again (quick, same target): idempotent, the artifact digest is unchanged
