@@ -129,7 +129,8 @@ const schema = {
         license: {
           type: 'string',
           minLength: 1,
-          description: 'License of the model as an SPDX expression (e.g. `Apache-2.0`, `MIT OR CC-BY-4.0`); published in the ModelPack config as `descriptor.licenses`.',
+          description:
+            'License of the model as an SPDX expression (e.g. `Apache-2.0`, `MIT OR CC-BY-4.0`); published in the ModelPack config as `descriptor.licenses`.',
           examples: ['Apache-2.0'],
         },
         tags: { type: 'array', items: { type: 'string', minLength: 1 }, uniqueItems: true, description: 'Free-form tags for search and grouping.' },
