@@ -55,6 +55,8 @@ export interface RunTestsOptions {
   duration?: string;
   /** Connection counts of the stress sweep (`--concurrency 1,8,32`), overriding slo.concurrency. */
   concurrency?: number[];
+  /** Port of the server the tests start (default 0: a free one), e.g. to reach it from a firewall-bound browser or a profiler. */
+  port?: number;
   /** Extra options for the stress suite (tests use `quick`). */
   stress?: StressContext['options'];
 }
@@ -131,7 +133,7 @@ async function runLoaded(
         server = { url: opts.url.replace(/\/+$/, ''), close: async () => undefined };
       } else {
         emit({ suite: 'serve', step: 'starting server' });
-        const running = await startServer({ manifests: [loaded.path], host: '127.0.0.1', port: 0, logger: false });
+        const running = await startServer({ manifests: [loaded.path], host: '127.0.0.1', port: opts.port ?? 0, logger: false });
         server = running;
         emit({ suite: 'serve', step: 'serving', message: running.url });
       }

@@ -14,15 +14,15 @@ import type { ProgressEvent } from '../protocol/report';
 import { deployModel, type DeployResult } from '../pipeline/deploy';
 import { summaryTable } from '../report/summary';
 import { CliExit, fail, VERDICT_EXIT, VERDICT_HELP } from './exit';
-import { checkFormat } from './publish';
-import { failPublishing } from './publish';
-import { progressReporter } from './test';
+import { checkFormat, failPublishing } from './publish';
+import { parsePort, progressReporter } from './test';
 
 interface DeployFlags {
   to?: string;
   force?: boolean;
   tag: string[];
   format?: string;
+  port?: string;
   report?: string;
   json?: string;
   dryRun?: boolean;
@@ -59,6 +59,7 @@ export function registerDeploy(program: Command): void {
     .option('--plain-http', 'talk plain http to a non-loopback registry (loopback hosts always use http)')
     .option('--duration <d>', 'length of each stress point, e.g. 2s (overrides slo.duration)')
     .option('--quick', 'a short stress sweep (two concurrency levels, short warm-up); the SLO gates are still measured')
+    .option('--port <port>', 'port of the server the tests start on 127.0.0.1 (default: a free one)')
     .option('--no-progress', 'no progress output')
     .option(
       '--format <format>',
@@ -71,6 +72,7 @@ export function registerDeploy(program: Command): void {
     .option('--admin-token-file <file>', "the remote node's admin token (default: the MODELGATE_ADMIN_TOKEN environment variable)")
     .action(async (manifest: string, flags: DeployFlags) => {
       const format = checkFormat(flags.format);
+      const port = parsePort(flags.port);
       if (flags.duration !== undefined && parseDuration(flags.duration) === undefined) {
         fail(`--duration ${flags.duration} is not a duration: use a whole number followed by ms, s, m or h, e.g. 5s`, 2);
       }
@@ -107,6 +109,7 @@ export function registerDeploy(program: Command): void {
           dryRun: flags.dryRun === true,
           ...(flags.duration ? { duration: flags.duration } : {}),
           ...(flags.quick ? { stress: { quick: true } } : {}),
+          ...(port !== undefined ? { port } : {}),
           store: { plainHttp: flags.plainHttp === true },
           ...(flags.remote ? { remote: flags.remote } : {}),
           ...(flags.adminTokenFile ? { adminTokenFile: flags.adminTokenFile } : {}),

@@ -9,6 +9,7 @@ import type { Command } from 'commander';
 import { parseDuration } from '../manifest/durations';
 import { formatDiagnostic, ManifestError } from '../manifest/load';
 import { ModelLoadError } from '../runtime/onnx';
+import { PortInUseError } from '../serving/server';
 import { runTests, SUITES, TestUsageError } from '../pipeline';
 import type { ProgressEvent, Report, SuiteId } from '../protocol/report';
 import { renderReportHtml } from '../report/html';
@@ -23,7 +24,18 @@ interface TestFlags {
   url?: string;
   duration?: string;
   concurrency?: string;
+  quick?: boolean;
+  port?: string;
   progress: boolean;
+}
+
+/** `--port 8500`: a whole number from 1 to 65535, or a usage error. */
+export function parsePort(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || n < 1 || n > 65535)
+    fail(`--port ${value} is not a port: use a whole number from 1 to 65535 (or leave it out for a free one)`, 2);
+  return n;
 }
 
 /** `--concurrency 1,8,32`: positive whole numbers, comma-separated. */
@@ -124,8 +136,13 @@ export function registerTest(program: Command): void {
     .option('--url <url>', 'test an already running server (e.g. http://127.0.0.1:8500) instead of starting one')
     .option('--duration <d>', 'length of each stress point, e.g. 2s (overrides slo.duration)')
     .option('--concurrency <list>', 'connection counts of the stress sweep, e.g. 1,8,32 (overrides slo.concurrency)')
+    .option('--quick', 'a short stress sweep (two concurrency levels, short warm-up); the SLO gates are still measured')
+    .option('--port <port>', 'port of the server the tests start on 127.0.0.1 (default: a free one)')
     .option('--no-progress', 'no progress output')
     .action(async (manifest: string, flags: TestFlags) => {
+      const port = parsePort(flags.port);
+      if (port !== undefined && flags.url !== undefined)
+        fail('--port sets the port of the server the tests start; with --url they start none: give one of the two', 2);
       const only = parseOnly(flags.only);
       const concurrency = parseConcurrency(flags.concurrency);
       if (flags.duration !== undefined && parseDuration(flags.duration) === undefined) {
@@ -154,6 +171,8 @@ export function registerTest(program: Command): void {
           url: flags.url,
           duration: flags.duration,
           concurrency,
+          ...(flags.quick ? { stress: { quick: true } } : {}),
+          ...(port !== undefined ? { port } : {}),
           signal: controller.signal,
           onProgress: progress.onProgress,
         });
@@ -163,7 +182,7 @@ export function registerTest(program: Command): void {
           const lines = err.diagnostics.filter((d) => d.severity === 'error').map((d) => '  ' + formatDiagnostic(err.path, d));
           fail(lines.length ? `${err.path} is not a usable manifest:\n${lines.join('\n')}` : err.message, 2);
         }
-        if (err instanceof TestUsageError || err instanceof ModelLoadError) fail(err.message, 2);
+        if (err instanceof TestUsageError || err instanceof ModelLoadError || err instanceof PortInUseError) fail(err.message, 2);
         throw err;
       } finally {
         process.off('SIGINT', onSigint);

@@ -15,7 +15,7 @@ export interface CsvProbe {
   /** True when the file is longer than the sample. */
   truncated: boolean;
   /** Why the file cannot be used as a dataset; `columns` is empty unless kind is 'ragged'. */
-  problem?: { kind: 'empty' | 'binary' | 'unparsable' | 'ragged' | 'no-header'; message: string };
+  problem?: { kind: 'empty' | 'binary' | 'unparsable' | 'ragged' | 'no-header' | 'delimiter'; message: string };
 }
 
 type InfoRecord = { record: string[]; info: { lines: number } };
@@ -56,6 +56,25 @@ async function readProbe(path: string, size: number): Promise<CsvProbe> {
     await fh.close();
   }
   return probeText(path, buf, size > buf.length);
+}
+
+const NAMES: Record<string, string> = { ';': '";" (semicolons)', '\t': 'tabs', '|': '"|"' };
+
+/**
+ * A header that is one field but splits on `;`, a tab or `|` into several
+ * names: the file is separated by that, not by commas (European Excel
+ * writes `;` with decimal commas). The message says so and how to re-save it.
+ */
+export function delimiterProblem(header: string[]): string | undefined {
+  if (header.length !== 1) return undefined;
+  for (const d of [';', '\t', '|']) {
+    const names = header[0]!.split(d).map((n) => n.trim());
+    if (names.length >= 2 && names.every((n) => n !== '')) {
+      const shown = names.length > 6 ? `${names.slice(0, 6).join(', ')}, …` : names.join(', ');
+      return `is separated by ${NAMES[d]}, not by commas (its header splits into ${names.length} columns: ${shown}): ModelGate reads comma-separated CSV; save it with commas, e.g. pandas \`df.to_csv("file.csv", index=False)\` (read it with \`sep="${d === '\t' ? '\\t' : d}"${d === ';' ? ', decimal=","' : ''}\`), or Excel "CSV UTF-8 (Comma delimited)"`;
+    }
+  }
+  return undefined;
 }
 
 /** The probe of a sample (exported for tests). */
@@ -103,6 +122,8 @@ export function probeText(path: string, buf: Buffer, truncated: boolean): CsvPro
       },
     };
   }
+  const delimiter = delimiterProblem(header);
+  if (delimiter) return { ...base, columns: header, sampledRows: records.length - 1, problem: { kind: 'delimiter', message: delimiter } };
   const columns = header;
   for (let r = 1; r < records.length; r++) {
     const rec = records[r]!;

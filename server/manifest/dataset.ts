@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { probeCsv } from './csvProbe';
+import { delimiterProblem, probeCsv } from './csvProbe';
 
 export interface Table {
   path: string;
@@ -145,6 +145,13 @@ export async function readTable(path: string, opts: { maxRows?: number } = {}): 
     }) as string[][];
   } catch (err) {
     const e = err as Error & { lines?: number };
+    const delimiter = delimiterProblem([
+      text
+        .slice(0, Math.max(0, text.indexOf('\n')))
+        .replace(/^\uFEFF/, '')
+        .replace(/\r$/, ''),
+    ]);
+    if (delimiter && !text.slice(0, text.indexOf('\n')).includes(',')) throw new DatasetError(`dataset ${path} ${delimiter}`, path);
     throw new DatasetError(
       `cannot parse CSV ${path}${e.lines ? ` at line ${e.lines}` : ''}: ${e.message}. Every row needs as many fields as the header.`,
       path,
@@ -167,6 +174,8 @@ function tableOf(path: string, records: string[][]): Table {
   if (header.every((h) => h.trim() !== '' && !Number.isNaN(Number(h)))) {
     throw new DatasetError(`dataset ${path} has no header row (the first row is all numbers): add a first line with the column names`, path);
   }
+  const delimiter = delimiterProblem(header);
+  if (delimiter) throw new DatasetError(`dataset ${path} ${delimiter}`, path);
   return { path, columns: header, rows: records.slice(1) };
 }
 

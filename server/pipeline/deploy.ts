@@ -45,6 +45,8 @@ export interface DeployOptions {
   remote?: string;
   adminToken?: string;
   adminTokenFile?: string;
+  /** Port of the server the tests start (default: a free one). */
+  port?: number;
   /** Per-point stress duration, e.g. 2s. */
   duration?: string;
   stress?: RunTestsOptions['stress'];
@@ -135,6 +137,7 @@ export async function deployModel(manifestPath: string, opts: DeployOptions = {}
     ...(champion ? { baseline: champion.pinned } : {}),
     ...(opts.duration ? { duration: opts.duration } : {}),
     ...(opts.stress ? { stress: opts.stress } : {}),
+    ...(opts.port !== undefined ? { port: opts.port } : {}),
     ...(opts.now ? { now: opts.now } : {}),
     ...(opts.signal ? { signal: opts.signal } : {}),
     store,

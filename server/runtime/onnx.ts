@@ -3,6 +3,7 @@
 // is loaded when a model is first needed, not when this module is imported:
 // the language server lints YAML without it until a manifest's model is read.
 import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import type * as Ort from 'onnxruntime-node';
 
 let loaded: typeof Ort | undefined;
@@ -57,6 +58,8 @@ export class ModelLoadError extends Error {
   constructor(
     message: string,
     readonly path: string,
+    /** For a file that is something else: what it is ("is a Python pickle …") and how to get an ONNX file from it. */
+    readonly identified?: { what: string; fix: string },
   ) {
     super(message);
     this.name = 'ModelLoadError';
@@ -95,19 +98,91 @@ function looksLikeOnnx(buf: Buffer): boolean {
   return buf.length >= 2 && buf[0] === 0x08;
 }
 
+const TORCH_EXPORT = "export it with torch.onnx.export(model, example_input, 'model.onnx', dynamic_axes={'input': {0: 'batch'}})";
+
+/**
+ * What a file that is not ONNX is, from its first bytes (the formats models
+ * are saved in before conversion), with the conversion that makes it ONNX.
+ */
+export function identifyModelFile(head: Buffer, size: number): { what: string; fix: string } {
+  const text = head.subarray(0, 200).toString('latin1');
+  if (text.startsWith('version https://git-lfs.github.com/spec/')) {
+    const oid = /oid sha256:([0-9a-f]{12})/.exec(text)?.[1];
+    return {
+      what: `is a Git LFS pointer (${size} bytes${oid ? `, object ${oid}…` : ''}), not the model: the model itself was never downloaded`,
+      fix: 'run `git lfs install && git lfs pull` in the repository it came from, then try again',
+    };
+  }
+  if (head[0] === 0x80 && head[1]! >= 2 && head[1]! <= 5)
+    return {
+      what: 'is a Python pickle (a scikit-learn, XGBoost or PyTorch object saved with pickle or joblib)',
+      fix:
+        'convert the model with skl2onnx (`to_onnx(model, X[:1].astype("float32"))`), onnxmltools for XGBoost/LightGBM, or, for a PyTorch module, ' +
+        TORCH_EXPORT,
+    };
+  if (text.startsWith('PK\x03\x04')) {
+    if (/data\.pkl|\/data\/\d|version/.test(head.toString('latin1')) && /\.pkl/.test(head.toString('latin1')))
+      return { what: 'is a PyTorch checkpoint (a zip written by torch.save)', fix: `load the module in Python and ${TORCH_EXPORT}` };
+    if (/config\.json|model\.weights\.h5|metadata\.json/.test(head.toString('latin1')))
+      return { what: 'is a Keras model archive (.keras)', fix: 'convert it with tf2onnx: `python -m tf2onnx.convert --keras model.keras --output model.onnx`' };
+    return { what: 'is a zip archive', fix: 'unpack it and point model.artifact at the .onnx file inside, or export the model to ONNX' };
+  }
+  if (text.startsWith('\x89HDF\r\n\x1a\n'))
+    return { what: 'is an HDF5 file (a Keras .h5 model)', fix: 'convert it with tf2onnx: `python -m tf2onnx.convert --keras model.h5 --output model.onnx`' };
+  if (text.slice(4, 8) === 'TFL3')
+    return { what: 'is a TensorFlow Lite model', fix: 'convert it with tf2onnx: `python -m tf2onnx.convert --tflite model.tflite --output model.onnx`' };
+  if (head.length >= 9) {
+    const n = Number(head.readBigUInt64LE(0));
+    if (n > 1 && n < 100_000_000 && head[8] === 0x7b)
+      return {
+        what: 'is a safetensors file: weights only, without the graph that computes with them',
+        fix: `load the weights into the model class in Python and ${TORCH_EXPORT}`,
+      };
+  }
+  if (text.startsWith('GGUF')) return { what: 'is a GGUF model (llama.cpp)', fix: 'ModelGate serves ONNX; export the original model to ONNX' };
+  const printable = [...head.subarray(0, 200)].every((b) => b === 9 || b === 10 || b === 13 || (b >= 32 && b < 127) || b >= 0x80);
+  if (printable && head.length)
+    return {
+      what: `is a text file, starting "${text.slice(0, 40).replace(/\s+/g, ' ').trim()}${text.length > 40 ? '…' : ''}"`,
+      fix: 'point model.artifact at the .onnx file, or export the model to ONNX (torch.onnx.export, tf2onnx, skl2onnx)',
+    };
+  return {
+    what: 'is not an ONNX file (it does not start with an ONNX header)',
+    fix: 'export the model to ONNX (torch.onnx.export, tf2onnx, skl2onnx) and check that the file was copied whole',
+  };
+}
+
+/** A TensorFlow SavedModel is a folder; say so instead of "it is a directory". */
+async function identifyFolder(path: string): Promise<{ what: string; fix: string } | undefined> {
+  try {
+    await stat(join(path, 'saved_model.pb'));
+    return {
+      what: 'is a TensorFlow SavedModel folder',
+      fix: `convert it with tf2onnx: \`python -m tf2onnx.convert --saved-model ${path} --output model.onnx\``,
+    };
+  } catch {
+    return undefined;
+  }
+}
+
 async function readModelFile(path: string): Promise<Buffer> {
   let buf: Buffer;
   try {
     buf = await readFile(path);
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
+    if (e.code === 'EISDIR') {
+      const folder = await identifyFolder(path);
+      if (folder) throw new ModelLoadError(`not an ONNX model: ${path} ${folder.what}; ${folder.fix}`, path, folder);
+    }
     const why =
       e.code === 'ENOENT' ? 'the file does not exist' : e.code === 'EACCES' ? 'permission denied' : e.code === 'EISDIR' ? 'it is a directory' : e.message;
     throw new ModelLoadError(`cannot read model file ${path}: ${why}`, path);
   }
   if (buf.length === 0) throw new ModelLoadError(`not an ONNX model: ${path} is empty`, path);
   if (!looksLikeOnnx(buf)) {
-    throw new ModelLoadError(`not an ONNX model: ${path} does not start with an ONNX header (export it with torch.onnx.export, tf2onnx or skl2onnx)`, path);
+    const id = identifyModelFile(buf.subarray(0, 4096), buf.length);
+    throw new ModelLoadError(`not an ONNX model: ${path} ${id.what}; ${id.fix}`, path, id);
   }
   return buf;
 }
@@ -186,13 +261,39 @@ export class InferenceError extends Error {
   }
 }
 
-/** onnxruntime's "Non-zero status code returned while running Gather node. Name:'/g' Status Message: idx=7 …" → "Gather node '/g': idx=7 …". */
+/** What to do about onnxruntime errors whose cause is known, or undefined. */
+export function runtimeHint(message: string): string | undefined {
+  const dims = /invalid dimensions for input: (\S+) for the following indices\s+index: (\d+) Got: (\d+) Expected: (\d+)/.exec(message);
+  if (dims) {
+    const [, input, index, , expected] = dims;
+    if (index === '0')
+      return `the model was exported with a fixed batch size of ${expected} for input "${input}": export it again with dynamic_axes={'${input}': {0: 'batch'}} (torch.onnx.export), or set serving.batching.enabled: false and send ${expected} row${expected === '1' ? '' : 's'} per request`;
+    return `input "${input}" takes ${expected} values on axis ${index}: make signature.inputs[].shape and the features match the model`;
+  }
+  const type = /Unexpected input data type\. Actual: \(tensor\((\w+)\)\) , expected: \(tensor\((\w+)\)\)/.exec(message);
+  if (type)
+    return `the model takes ${type[2]} but was fed ${type[1]}: set signature.inputs[].dtype to the model's type (the "Fill signature from model" quick fix writes it)`;
+  return undefined;
+}
+
+/**
+ * onnxruntime's "Non-zero status code returned while running Gather node. Name:'/g' Status Message: idx=7 …" → "Gather node '/g': idx=7 …".
+ * The whole message (every line of it), then a hint where the cause is known.
+ */
 export function runtimeReason(message: string): string {
-  const line = message.split('\n')[0]!.trim();
-  const m = /running (\S+) node\. Name:'([^']*)' Status Message: (.*)$/.exec(line);
-  if (!m) return line;
-  const detail = m[3]!.replace(/^\S+\.(cc|h):\d+ [^ ]+ /, '').trim();
-  return m[2] ? `${m[1]} node '${m[2]}': ${detail}` : `${m[1]} node: ${detail}`;
+  const whole = message
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .join(' ');
+  const m = /running (\S+) node\. Name:'([^']*)' Status Message: (.*)$/.exec(whole);
+  let reason = whole;
+  if (m) {
+    const detail = m[3]!.replace(/^\S+\.(cc|h):\d+ [^ ]+ /, '').trim();
+    reason = m[2] ? `${m[1]} node '${m[2]}': ${detail}` : `${m[1]} node: ${detail}`;
+  }
+  const hint = runtimeHint(message);
+  return hint ? `${reason} — ${hint}` : reason;
 }
 
 /** Runs one inference. Note: the native run blocks the calling thread while it computes. */

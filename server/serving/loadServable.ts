@@ -9,7 +9,7 @@ import { artifactPath, inferBatch, planFor, sampleRows, type BatchOutput, type S
 import { ProcessingError } from '../manifest/compileProcessing';
 import type { ProcessingPlan } from '../manifest/processing';
 import { diagnosticAt } from '../manifest/parse';
-import { ModelLoadError, createSession, sessionMetadata, type Session } from '../runtime/onnx';
+import { ModelLoadError, createSession, runtimeReason, sessionMetadata, type Session } from '../runtime/onnx';
 import { readIndexRanges } from '../runtime/onnxGraph';
 import { LiveHealth, type HealthOptions } from './health/liveHealth';
 import type { ServingMetrics } from './metrics';
@@ -244,7 +244,7 @@ export async function loadServable(manifestPath: string, opts: LoadOptions): Pro
         loaded,
         ['model', 'artifact'],
         'MG300',
-        `warm-up inference failed on ${sample ? sample.path : 'zero rows'}: ${(err as Error).message.split('\n')[0]}`,
+        `warm-up inference failed on ${sample ? sample.path : 'zero rows'}: ${runtimeReason((err as Error).message)}`,
       );
     const setting: WorkersSetting = opts.workers ?? serving.workers ?? 'auto';
     let measured: Probe | undefined;

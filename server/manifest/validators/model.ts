@@ -44,6 +44,10 @@ export const modelValidator: Validator = {
     } catch (err) {
       const msg = err instanceof Error ? err.message : String(err);
       const rel = relative(ctx.manifestDir, abs) || artifact;
+      if (err instanceof ModelLoadError && err.identified) {
+        // a file in another format: what it is and the one conversion that fixes it
+        return [report(parsed, at, 'MG302', `not an ONNX model: "${artifact}" ${err.identified.what}; ${err.identified.fix}`)];
+      }
       if (err instanceof ModelLoadError && /^not an ONNX model/.test(msg)) {
         const detail = msg
           .replace(/^not an ONNX model[^:]*:\s*/, '')

@@ -1,6 +1,7 @@
 // The validation rows the metrics are computed on: the first validation
 // set, its labels and the model inputs, keeping only usable rows and
 // accounting for every row left out (which column, which cell, why).
+import { closest } from '../../manifest/suggest';
 import { column, DatasetError, isUri, readTable, resolveDataPath, type Table } from '../../manifest/dataset';
 import { tableInputs } from '../../manifest/predict';
 import type { DatasetUse } from '../../protocol/report';
@@ -46,7 +47,9 @@ export async function prepareValidation(ctx: SuiteContext): Promise<Prepared | N
     throw err;
   }
   if (!table.columns.includes(labelColumn))
-    return { error: `label column "${labelColumn}" is not in ${displayPath(table.path)}; its columns are: ${table.columns.join(', ')}` };
+    return {
+      error: `label column "${labelColumn}" is not in ${displayPath(table.path)}${didYouMeanColumn(labelColumn, table.columns)}; its columns are: ${table.columns.join(', ')}`,
+    };
   const empty = (rowsUsed: number, drops: RowDrop[]) =>
     datasetUse({ suite: 'metrics', role: 'validation', table, rowsUsed, rowsDropped: table.rows.length - rowsUsed, drops });
   if (table.rows.length === 0) return { error: `validation data ${displayPath(table.path)} has no rows`, use: empty(0, []) };
@@ -113,4 +116,10 @@ export async function prepareValidation(ctx: SuiteContext): Promise<Prepared | N
           return b;
         });
   return { table, truth, inputs, rows: keep.length, rowIndex: Int32Array.from(keep, (i) => finite.kept[i]!), labelHow, notes, use };
+}
+
+/** ` (did you mean "diagnosis"?)` for a mistyped column name, or nothing. */
+function didYouMeanColumn(name: string, columns: string[]): string {
+  const near = closest(name, columns) ?? columns.find((c) => c.toLowerCase() === name.toLowerCase());
+  return near ? ` (did you mean "${near}"?)` : '';
 }

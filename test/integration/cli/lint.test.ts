@@ -120,5 +120,19 @@ test('init on something that is not an ONNX model exits 2 with the reason', asyn
   await writeFile(bad, 'not a model');
   const r = await run(['init', bad, '--output', join(dir, 'bad.yaml')]);
   assert.equal(r.code, 2);
-  assert.match(r.stderr, /not an ONNX model/);
+  assert.match(r.stderr, /not an ONNX model: .*bad\.onnx is a text file, starting "not a model"; point model\.artifact at the \.onnx file/);
+});
+
+test('init on a pickle and on a Git LFS pointer names what the file is and the one fix, once', async () => {
+  const fixtures = join(__dirname, '../../fixtures/not-onnx');
+  const pickle = await run(['init', join(fixtures, 'model.pkl'), '--output', join(dir, 'pkl.yaml')]);
+  assert.equal(pickle.code, 2);
+  assert.match(pickle.stderr, /model\.pkl is a Python pickle .*; convert the model with skl2onnx/);
+  const lfs = await run(['init', join(fixtures, 'lfs-pointer.onnx'), '--output', join(dir, 'lfs.yaml')]);
+  assert.equal(lfs.code, 2);
+  assert.match(
+    lfs.stderr,
+    /lfs-pointer\.onnx is a Git LFS pointer \(129 bytes, object 4d7a214614ab…\), not the model: .*run `git lfs install && git lfs pull`/,
+  );
+  for (const r of [pickle, lfs]) assert.equal(r.stderr.match(/torch\.onnx\.export|git lfs pull/g)?.length ?? 0, r === lfs ? 1 : 1, 'the fix is stated once');
 });

@@ -107,6 +107,41 @@ test('usage and configuration errors exit 2 with the place to fix', async () => 
   );
 });
 
+test('test --quick --port: the stress suite runs a short sweep on the port asked for; a bad or busy port exits 2 naming it', async () => {
+  const bad = await run(['test', sample('breast-cancer'), '--port', '70000']);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /--port 70000 is not a port: use a whole number from 1 to 65535/);
+  const both = await run(['test', sample('breast-cancer'), '--port', '8500', '--url', 'http://127.0.0.1:8500']);
+  assert.equal(both.code, 2);
+  assert.match(both.stderr, /--port sets the port of the server the tests start; with --url they start none/);
+  // a port held by another listener
+  const { createServer } = await import('node:net');
+  const holder = createServer();
+  await new Promise<void>((done) => holder.listen(0, '127.0.0.1', done));
+  const busy = (holder.address() as { port: number }).port;
+  try {
+    const r = await run(['test', sample('breast-cancer'), '--only', 'stress', '--port', String(busy), '--quick', '--no-progress']);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, new RegExp(`port ${busy} on 127\\.0\\.0\\.1 is already in use`));
+  } finally {
+    holder.close();
+  }
+  // a free one: the server of the run listens there
+  const free = await new Promise<number>((done) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const p = (s.address() as { port: number }).port;
+      s.close(() => done(p));
+    });
+  });
+  const json = join(dir, 'quick.json');
+  const quick = await run(['test', sample('breast-cancer'), '--only', 'stress', '--port', String(free), '--quick', '--json', json, '--no-progress']);
+  assert.ok([0, 3].includes(quick.code ?? -1), quick.stderr);
+  const report = await readReport(json);
+  assert.ok(report.suites.stress, 'the stress suite ran');
+  assert.match(JSON.stringify(report), new RegExp(`127\\.0\\.0\\.1:${free}`), 'measured on the port asked for');
+});
+
 test('Ctrl-C during stress: exit 130 and a partial report marked incomplete', async () => {
   const json = join(dir, 'cancelled.json');
   const child = spawn(process.execPath, [bin, 'test', sample('breast-cancer'), '--only', 'staleness,stress', '--duration', '5s', '--json', json], {

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { DatasetError, numericColumn, numericMatrix, readTable, type Table } from '../../../server/manifest/dataset';
+import { probeText } from '../../../server/manifest/csvProbe';
 import { readColumn, readTableColumn } from '../../../server/modeltests/staleness/columnValues';
 import { sortFloat64 } from '../../../server/modeltests/staleness/sortFloat64';
 
@@ -99,4 +100,27 @@ test('the radix sort orders like Float64Array.prototype.sort, -0 before 0, tiny 
     assert.equal(got, a, 'sorts in place');
     for (let i = 0; i < n; i++) assert.ok(Object.is(got[i], expected[i]), `n=${n} index ${i}: ${got[i]} vs ${expected[i]}`);
   }
+});
+
+test('a file separated by semicolons, tabs or "|" is refused with the separator named and how to re-save it, by the reader and by lint', async () => {
+  const cases: [string, RegExp][] = [
+    // European Excel: ";" between fields, "," as the decimal mark (rows then split into more fields than the header)
+    [
+      'x1;x2;x3;target\n1,5;2;3;0\n4;5;6,25;1\n',
+      /separated by ";" \(semicolons\), not by commas \(its header splits into 4 columns: x1, x2, x3, target\).*`sep=";", decimal=","`/,
+    ],
+    ['x1\tx2\ttarget\n1\t2\t0\n', /separated by tabs, not by commas \(its header splits into 3 columns: x1, x2, target\).*`sep="\\t"`/],
+    ['a|b\n1|2\n', /separated by "\|"/],
+  ];
+  for (const [text, re] of cases) {
+    await withFile(text, async (path) => {
+      await assert.rejects(readTable(path), (err: Error) => err instanceof DatasetError && re.test(err.message) && /df\.to_csv/.test(err.message));
+    });
+    const probe = probeText('data.csv', Buffer.from(text), false);
+    assert.equal(probe.problem?.kind, 'delimiter');
+    assert.match(probe.problem!.message, re);
+  }
+  // a real one-column CSV stays fine, and so does a comma file whose values hold ";"
+  await withFile('label\na\nb\n', async (path) => assert.deepEqual((await readTable(path)).columns, ['label']));
+  await withFile('note,y\n"a;b",1\n', async (path) => assert.deepEqual((await readTable(path)).columns, ['note', 'y']));
 });
