@@ -335,6 +335,14 @@ export const CODES = {
     meaning: 'An input dimension other than the first is dynamic (a name or -1) in the signature and in the model, or is 0, so the size of a row is unknown.',
     fix: 'Give every axis after the batch axis its fixed size in `signature.inputs[].shape`, e.g. `[batch, 30]`.',
   },
+  MG352: {
+    title: 'Fixed batch size',
+    severity: 'error',
+    meaning:
+      "The model's input has a fixed first dimension (e.g. [1, 13]): it was exported without a dynamic batch axis and takes exactly that many rows per run.",
+    fix: "Export it again with a dynamic batch axis: torch.onnx.export(..., dynamic_axes={'input': {0: 'batch'}}); tf2onnx and skl2onnx: give the batch axis as None.",
+  },
+
   // Serving requests (HTTP 4xx/5xx bodies carry these codes)
   MG311: {
     title: 'Invalid model name, version or label',

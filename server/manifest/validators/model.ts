@@ -167,6 +167,18 @@ function compareTensors(
       );
     }
     if (model.dtype === 'unknown') return;
+    // the most common export mistake: torch.onnx.export without dynamic_axes fixes the batch size
+    const batch = model.shape[0];
+    if (kind === 'inputs' && typeof batch === 'number' && batch >= 1 && model.shape.length >= 1) {
+      out.push(
+        report(
+          parsed,
+          [...at, 'shape'],
+          'MG352',
+          `the model's input "${t.name}" has a fixed batch size of ${batch} (shape ${fmtShape(model.shape)}): it was exported without a dynamic batch axis, so it takes exactly ${batch} row${batch === 1 ? '' : 's'} per run and cannot be batched or sent more rows; export it again with torch.onnx.export(..., dynamic_axes={'${t.name}': {0: 'batch'}}) (tf2onnx and skl2onnx: give the batch axis as None), then set shape: [batch, ${manifestShape(model.shape).slice(1).join(', ')}]`,
+        ),
+      );
+    }
     const suggestion = manifestShape(model.shape).map((d, k) => (typeof t.shape[k] === 'string' || t.shape[k] === -1 ? t.shape[k]! : d));
     if (t.shape.length !== model.shape.length) {
       out.push(
