@@ -91,16 +91,17 @@ export function createdFor(
   format: ArtifactFormat = 'modelgate',
 ): string | undefined {
   if (input.created) return normaliseCreated(input.created, 'created');
+  const epoch =
+    env.SOURCE_DATE_EPOCH && /^\d+$/.test(env.SOURCE_DATE_EPOCH)
+      ? new Date(Number(env.SOURCE_DATE_EPOCH) * 1000).toISOString().replace(/\.000Z$/, 'Z')
+      : undefined;
   if (format === 'modelpack') {
-    const epoch = env.SOURCE_DATE_EPOCH;
-    if (epoch && /^\d+$/.test(epoch)) return new Date(Number(epoch) * 1000).toISOString().replace(/\.000Z$/, 'Z');
+    if (epoch) return epoch;
     if (input.gateReport?.createdAt) return normaliseCreated(input.gateReport.createdAt, `${input.gateReport.path}: createdAt`);
   }
   const trainedAt = input.loaded.manifest.model.trainedAt;
   if (trainedAt) return normaliseCreated(trainedAt, `${input.loaded.path}: model.trainedAt`);
-  const epoch = env.SOURCE_DATE_EPOCH;
-  if (epoch && /^\d+$/.test(epoch)) return new Date(Number(epoch) * 1000).toISOString().replace(/\.000Z$/, 'Z');
-  return undefined;
+  return epoch;
 }
 
 /**

@@ -117,11 +117,16 @@ export function indexRanges(graph: Graph): Map<string, IndexRange> {
 
 /** indexRanges of an ONNX file; an empty map when the file cannot be decoded (onnxruntime's load reports that). */
 export async function readIndexRanges(path: string): Promise<Map<string, IndexRange>> {
+  const graph = await readGraph(path);
+  return graph ? indexRanges(graph) : new Map();
+}
+
+/** The graph of an ONNX file, or undefined when it cannot be decoded (onnxruntime's own load says why). */
+async function readGraph(path: string): Promise<Graph | undefined> {
   try {
-    const model = ModelProto.decode(await readFile(path)) as unknown as { graph?: Graph };
-    return model.graph ? indexRanges(model.graph) : new Map();
+    return (ModelProto.decode(await readFile(path)) as unknown as { graph?: Graph }).graph;
   } catch {
-    return new Map();
+    return undefined;
   }
 }
 
@@ -183,10 +188,6 @@ export function modelFacts(graph: Graph): ModelFacts {
 
 /** modelFacts of an ONNX file; undefined when it cannot be decoded. */
 export async function readModelFacts(path: string): Promise<ModelFacts | undefined> {
-  try {
-    const model = ModelProto.decode(await readFile(path)) as unknown as { graph?: Graph };
-    return model.graph ? modelFacts(model.graph) : undefined;
-  } catch {
-    return undefined;
-  }
+  const graph = await readGraph(path);
+  return graph ? modelFacts(graph) : undefined;
 }

@@ -96,12 +96,13 @@ export function strictCells(input: InputPlan): boolean {
   return input.categorical.size > 0 || integerRule(input) !== undefined;
 }
 
-function wholeNumber(v: number, rule: IntegerRule, input: InputPlan, column: number, where: Where): number {
+/** `v` when it is a whole number within the rule, else a 400 naming the place, the bounds and why; `fix` replaces the default advice. */
+export function wholeNumber(v: number, rule: IntegerRule, input: InputPlan, column: number, where: Where, fix?: string): number {
   if (Number.isInteger(v) && v >= rule.min && v <= rule.max) return v;
   const feature = input.namedFeatures ? ` (feature "${input.features[column]}")` : '';
   const what = Number.isInteger(v) ? 'out of range' : 'not a whole number';
   throw badRequest(
-    `${where()}${feature} is ${v}, ${what}: it takes whole numbers from ${rule.min} to ${rule.max} (${rule.why}); ${Number.isInteger(v) ? 'send a value in that range' : 'send an integer, not a fraction'}`,
+    `${where()}${feature} is ${v}, ${what}: it takes whole numbers from ${rule.min} to ${rule.max} (${rule.why}); ${fix ?? (Number.isInteger(v) ? 'send a value in that range' : 'send an integer, not a fraction')}`,
     'MG313',
   );
 }

@@ -7,7 +7,7 @@ import type { InputPlan, ProcessingPlan } from '../../manifest/processing';
 import { badRequest } from '../errors';
 import type { BatchSlice } from '../scheduler';
 import type { Servable } from '../servable';
-import { cellError, describeValue, integerRule, shapeOf, strictCells } from './cells';
+import { cellError, describeValue, integerRule, shapeOf, strictCells, wholeNumber } from './cells';
 import { encodeCategory } from '../../manifest/processing';
 import { V2_ALL, V2_DATATYPE, V2_INTEGER_RANGE, V2_NUMERIC } from './datatypes';
 import { flatJson, servedOutputs, str, type ServedOutput } from './outputs';
@@ -92,14 +92,7 @@ function value(v: unknown, datatype: string, input: InputPlan, column: number, w
   }
   // whatever the declared datatype, an integer input takes whole numbers within its bounds
   const rule = integerRule(input);
-  if (rule && (!Number.isInteger(v) || v < rule.min || v > rule.max)) {
-    const feature = input.namedFeatures ? ` (feature "${input.features[column]}")` : '';
-    throw badRequest(
-      `${where()}${feature} is ${v}, ${Number.isInteger(v) ? 'out of range' : 'not a whole number'}: it takes whole numbers from ${rule.min} to ${rule.max} (${rule.why}); send datatype ${V2_DATATYPE[input.dtype]} with values in that range`,
-      'MG313',
-    );
-  }
-  return v;
+  return rule ? wholeNumber(v, rule, input, column, where, `send datatype ${V2_DATATYPE[input.dtype]} with values in that range`) : v;
 }
 
 export function decodeInfer(s: Servable, body: unknown): InferRequest {
