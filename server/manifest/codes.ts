@@ -337,10 +337,10 @@ export const CODES = {
   },
   MG352: {
     title: 'Fixed batch size',
-    severity: 'error',
+    severity: 'warning',
     meaning:
-      "The model's input has a fixed first dimension (e.g. [1, 13]): it was exported without a dynamic batch axis and takes exactly that many rows per run.",
-    fix: "Export it again with a dynamic batch axis: torch.onnx.export(..., dynamic_axes={'input': {0: 'batch'}}); tf2onnx and skl2onnx: give the batch axis as None.",
+      "The model's input has a fixed first dimension (e.g. [1, 13]): it was exported without a dynamic batch axis and takes exactly that many rows per run. ModelGate still serves and tests it, running rows in chunks of that size (the last one padded), with batching set to that size; it is said in the model's metadata.",
+    fix: "For batched inference, export it again with a dynamic batch axis: torch.onnx.export(..., dynamic_axes={'input': {0: 'batch'}}); tf2onnx and skl2onnx: give the batch axis as None.",
   },
 
   // Serving requests (HTTP 4xx/5xx bodies carry these codes)

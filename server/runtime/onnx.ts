@@ -296,8 +296,66 @@ export function runtimeReason(message: string): string {
   return hint ? `${reason} — ${hint}` : reason;
 }
 
-/** Runs one inference. Note: the native run blocks the calling thread while it computes. */
-export async function run(session: Ort.InferenceSession, feeds: Record<string, Tensor>, outputNames?: string[]): Promise<Record<string, Tensor>> {
+const fixedBatchCache = new WeakMap<Ort.InferenceSession, number | null>();
+
+/**
+ * The batch size a model was exported with, when every input's first axis is
+ * a fixed number (torch.onnx.export without dynamic_axes writes 1); else
+ * undefined (a dynamic batch axis, or inputs without a common fixed one).
+ */
+export function fixedBatchSize(session: Ort.InferenceSession): number | undefined {
+  let b = fixedBatchCache.get(session);
+  if (b === undefined) {
+    const firsts = sessionMetadata(session).inputs.map((t) => t.shape[0]);
+    const n = firsts[0];
+    b = firsts.length > 0 && typeof n === 'number' && n > 0 && firsts.every((d) => d === n) ? n : null;
+    fixedBatchCache.set(session, b);
+  }
+  return b ?? undefined;
+}
+
+type RowData = Tensor['data'];
+
+/** An empty array of the same kind (typed array class, or a plain array for strings and booleans). */
+function sameKind(data: RowData, n: number): unknown[] {
+  if (Array.isArray(data)) return new Array<unknown>(n);
+  const ctor = data.constructor as unknown as new (n: number) => unknown[];
+  return new ctor(n);
+}
+
+function rowSlice(t: Tensor, from: number, to: number, size: number): Tensor {
+  const per = t.dims.slice(1).reduce((a, d) => a * d, 1);
+  const data = t.data as RowData;
+  const have = Math.max(0, to - from);
+  // Padding repeats the last row given (zeros when there is none): a real row keeps every op in range.
+  const out = sameKind(data, size * per);
+  const empty = Array.isArray(data) ? '' : data instanceof BigInt64Array || data instanceof BigUint64Array ? BigInt(0) : 0;
+  for (let r = 0; r < size; r++) {
+    const src = r < have ? from + r : from + have - 1;
+    for (let k = 0; k < per; k++) {
+      const v = src >= 0 ? (data as ArrayLike<unknown>)[src * per + k] : empty;
+      out[r * per + k] = v;
+    }
+  }
+  return { dtype: t.dtype, dims: [size, ...t.dims.slice(1)], data: out as Tensor['data'] };
+}
+
+function concatRows(parts: Tensor[], rows: number): Tensor {
+  const first = parts[0]!;
+  const per = first.dims.slice(1).reduce((a, d) => a * d, 1);
+  const data = first.data as RowData;
+  const out = sameKind(data, rows * per);
+  let at = 0;
+  for (const p of parts) {
+    const src = p.data as ArrayLike<unknown>;
+    const n = Math.min(p.dims[0]! * per, rows * per - at);
+    for (let k = 0; k < n; k++) out[at + k] = src[k];
+    at += n;
+  }
+  return { dtype: first.dtype, dims: [rows, ...first.dims.slice(1)], data: out as Tensor['data'] };
+}
+
+async function runOnce(session: Ort.InferenceSession, feeds: Record<string, Tensor>, outputNames?: string[]): Promise<Record<string, Tensor>> {
   const ortFeeds: Record<string, Ort.Tensor> = {};
   for (const [name, t] of Object.entries(feeds)) ortFeeds[name] = makeTensor(t);
   let res: Ort.InferenceSession.ReturnType;
@@ -309,6 +367,31 @@ export async function run(session: Ort.InferenceSession, feeds: Record<string, T
   }
   const out: Record<string, Tensor> = {};
   for (const [name, v] of Object.entries(res)) out[name] = fromOrtTensor(v);
+  return out;
+}
+
+/**
+ * Runs one inference. A model exported with a fixed batch size B takes any
+ * number of rows: they run in chunks of B, the last one padded, and the
+ * outputs are cut back to the rows given. Note: the native run blocks the
+ * calling thread while it computes.
+ */
+export async function run(session: Ort.InferenceSession, feeds: Record<string, Tensor>, outputNames?: string[]): Promise<Record<string, Tensor>> {
+  const b = fixedBatchSize(session);
+  const rows = Object.values(feeds)[0]?.dims[0];
+  if (b === undefined || rows === undefined || rows === b) return runOnce(session, feeds, outputNames);
+  const parts: Record<string, Tensor>[] = [];
+  for (let from = 0; from < Math.max(rows, 1); from += b) {
+    const chunk: Record<string, Tensor> = {};
+    for (const [name, t] of Object.entries(feeds)) chunk[name] = rowSlice(t, from, Math.min(from + b, rows), b);
+    parts.push(await runOnce(session, chunk, outputNames));
+  }
+  const out: Record<string, Tensor> = {};
+  for (const name of Object.keys(parts[0]!)) {
+    const ps = parts.map((p) => p[name]!);
+    // An output without the batch axis (a constant, a summary) is passed through from the first chunk.
+    out[name] = ps[0]!.dims[0] === b ? concatRows(ps, rows) : ps[0]!;
+  }
   return out;
 }
 

@@ -9,7 +9,7 @@ import { artifactPath, inferBatch, planFor, sampleRows, type BatchOutput, type S
 import { ProcessingError } from '../manifest/compileProcessing';
 import type { ProcessingPlan } from '../manifest/processing';
 import { diagnosticAt } from '../manifest/parse';
-import { ModelLoadError, createSession, runtimeReason, sessionMetadata, type Session } from '../runtime/onnx';
+import { ModelLoadError, createSession, fixedBatchSize, runtimeReason, sessionMetadata, type Session } from '../runtime/onnx';
 import { readIndexRanges } from '../runtime/onnxGraph';
 import { LiveHealth, type HealthOptions } from './health/liveHealth';
 import type { ServingMetrics } from './metrics';
@@ -235,7 +235,9 @@ export async function loadServable(manifestPath: string, opts: LoadOptions): Pro
       const r = ranges.get(input.name);
       if (r && /^u?int/.test(input.dtype) && input.steps.length === 0) input.valueRange = r;
     }
-    const maxBatchSize = Math.max(1, serving.batching?.maxBatchSize ?? 32);
+    // A model exported with a fixed batch size computes that many rows per run whatever it is given: batch to exactly that.
+    const fixedBatch = fixedBatchSize(session);
+    const maxBatchSize = fixedBatch ?? Math.max(1, serving.batching?.maxBatchSize ?? 32);
     const threads = serving.threads ?? 1;
     const sample = await sampleRows(loaded, plan, { maxRows: opts.baselineRows ?? 5000 });
     const warmup = warmupBatches(plan, sample, maxBatchSize);
@@ -312,7 +314,17 @@ export async function loadServable(manifestPath: string, opts: LoadOptions): Pro
       modelIO,
       health,
       metrics: opts.metrics.forVersion(m.metadata.name, m.metadata.version),
-      batching: { enabled: serving.batching?.enabled ?? true, maxBatchSize, maxDelayMs: serving.batching?.maxDelayMs ?? 2 },
+      batching: {
+        enabled: serving.batching?.enabled ?? true,
+        maxBatchSize,
+        maxDelayMs: serving.batching?.maxDelayMs ?? 2,
+        ...(fixedBatch !== undefined
+          ? {
+              fixedBatchSize: fixedBatch,
+              note: `the model was exported with a fixed batch size of ${fixedBatch}: rows run in chunks of ${fixedBatch}${fixedBatch > 1 ? ' (the last one padded)' : ''} and batches hold at most ${fixedBatch} row${fixedBatch === 1 ? '' : 's'}; export it with a dynamic batch axis for batched inference`,
+            }
+          : {}),
+      },
       maxInstancesPerRequest: Math.min(opts.maxInstancesPerRequest, serving.maxInstancesPerRequest ?? Infinity),
       queueTimeoutMs: opts.queueTimeoutMs,
     });

@@ -19,6 +19,10 @@ export interface BatchingConfig {
   enabled: boolean;
   maxBatchSize: number;
   maxDelayMs: number;
+  /** Set when the model takes exactly this many rows per run (exported without a dynamic batch axis). */
+  fixedBatchSize?: number;
+  /** What was adjusted and why, for the metadata and the serve log. */
+  note?: string;
 }
 
 export interface ServableInit {

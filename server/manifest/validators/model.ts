@@ -175,7 +175,7 @@ function compareTensors(
           parsed,
           [...at, 'shape'],
           'MG352',
-          `the model's input "${t.name}" has a fixed batch size of ${batch} (shape ${fmtShape(model.shape)}): it was exported without a dynamic batch axis, so it takes exactly ${batch} row${batch === 1 ? '' : 's'} per run and cannot be batched or sent more rows; export it again with torch.onnx.export(..., dynamic_axes={'${t.name}': {0: 'batch'}}) (tf2onnx and skl2onnx: give the batch axis as None), then set shape: [batch, ${manifestShape(model.shape).slice(1).join(', ')}]`,
+          `the model's input "${t.name}" has a fixed batch size of ${batch} (shape ${fmtShape(model.shape)}): it was exported without a dynamic batch axis, so it takes exactly ${batch} row${batch === 1 ? '' : 's'} per run; ModelGate serves and tests it by running rows in chunks of ${batch}${batch === 1 ? '' : ' (the last one padded)'}, without the speed of batching; for batched inference export it again with torch.onnx.export(..., dynamic_axes={'${t.name}': {0: 'batch'}}) (tf2onnx and skl2onnx: give the batch axis as None), then set shape: [batch, ${manifestShape(model.shape).slice(1).join(', ')}]`,
         ),
       );
     }
