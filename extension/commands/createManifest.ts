@@ -31,11 +31,21 @@ export const createManifest: CommandFactory = {
     }
     try {
       const starter = await ctx.client.sendRequest(CreateManifestRequest.type, { model: model.fsPath, output: output.fsPath });
+      // The split of a single CSV the manifest points at; an existing file is kept.
+      for (const f of starter.files) {
+        const uri = vscode.Uri.file(f.path);
+        const there = await vscode.workspace.fs.stat(uri).then(
+          () => true,
+          () => false,
+        );
+        if (there) ctx.output.warn(`${vscode.workspace.asRelativePath(uri)} exists; kept as it is`);
+        else await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(f.text));
+      }
       await vscode.workspace.fs.writeFile(output, new TextEncoder().encode(starter.text));
       for (const note of starter.notes) ctx.output.info(note);
       await vscode.window.showTextDocument(output);
       void vscode.window.showInformationMessage(
-        `ModelGate: wrote ${vscode.workspace.asRelativePath(output)}. Set its gates, then run the tests (notes in "ModelGate: Show logs").`,
+        `ModelGate: wrote ${vscode.workspace.asRelativePath(output)}. Set its gates (or run \`modelgate init --force\` to measure them), then run the tests (notes in "ModelGate: Show logs").`,
       );
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);

@@ -6,10 +6,11 @@
 import { readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { loadModelMetadata, type Dim, type ModelMetadata, type TensorInfo } from '../runtime/onnx';
+import { readModelFacts } from '../runtime/onnxGraph';
 import { probeCsv } from './csvProbe';
-import { column, readTable } from './dataset';
+import { column, readTable, type Table } from './dataset';
+import { classLabelsFrom, columnKinds, csvText, planColumns, rowSize, splitRows, type ClassLabels } from './initData';
 import { toDnsName } from './names';
-import { LABEL_NAMES } from './validators/files';
 
 export interface StarterOptions {
   modelPath: string;
@@ -17,12 +18,22 @@ export interface StarterOptions {
   /** Working directory whose ./data is searched too (default: process.cwd()). */
   cwd?: string;
   now?: Date;
+  /** CSV files given with --data (else they are found by name next to the model). */
+  data?: string[];
+  /** Values measured by `init --measure`: the gates are set from them. */
+  measured?: Measured;
+  /** Write gates open wide (to be measured next) instead of commented out; for the measuring pass. */
+  provisional?: boolean;
 }
 
 export interface Starter {
   text: string;
   /** What was detected or guessed, one line each, for the CLI to print. */
   notes: string[];
+  /** Files to write beside the manifest (a training/validation split of a single CSV). */
+  files: Array<{ path: string; text: string }>;
+  /** Whether every input has its columns and there is a label column and validation data, so the gates can be measured. */
+  ready: boolean;
 }
 
 type Role = 'training' | 'validation' | 'reference' | 'current';
@@ -91,47 +102,8 @@ function manifestDims(dims: Dim[]): Dim[] {
   return dims.map((d, k) => (typeof d === 'number' && d >= 0 ? d : typeof d === 'string' && DIM_NAME.test(d) ? d : k === 0 ? 'batch' : -1));
 }
 
-function fixedProduct(dims: Dim[]): number | undefined {
-  let n = 1;
-  for (const d of dims) {
-    if (typeof d !== 'number' || d < 0) return undefined;
-    n *= d;
-  }
-  return n;
-}
-
 function tensorYaml(t: TensorInfo, extra = ''): string {
   return `    - name: ${yamlScalar(t.name)}\n      dtype: ${t.dtype}\n      shape: [${manifestDims(t.shape).join(', ')}]\n${extra}`;
-}
-
-interface Labels {
-  labels: string[];
-  frequencies?: Record<string, number>;
-}
-
-/** Class labels and their shares from the training data's label column. */
-async function labelsFromData(path: string, labelColumn: string): Promise<Labels | undefined> {
-  try {
-    if ((await stat(path)).size > MAX_LABEL_SCAN_BYTES) return undefined;
-    const values = column(await readTable(path), labelColumn)
-      .map((v) => v.trim())
-      .filter((v) => v !== '');
-    if (values.length === 0) return undefined;
-    const counts = new Map<string, number>();
-    for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
-    if (counts.size > 1000) return undefined;
-    const numeric = [...counts.keys()].every((k) => !Number.isNaN(Number(k)));
-    const labels = [...counts.keys()].sort((a, b) => (numeric ? Number(a) - Number(b) : a.localeCompare(b)));
-    // Three decimals; the largest share absorbs the rounding so they sum to 1.
-    const freq: Record<string, number> = {};
-    for (const l of labels) freq[l] = Math.round((counts.get(l)! / values.length) * 1000) / 1000;
-    const biggest = labels.reduce((a, b) => (freq[b]! > freq[a]! ? b : a));
-    const rest = labels.filter((l) => l !== biggest).reduce((s, l) => s + freq[l]!, 0);
-    freq[biggest] = Math.round((1 - rest) * 1000) / 1000;
-    return { labels, frequencies: freq };
-  } catch {
-    return undefined;
-  }
 }
 
 function guessTask(meta: ModelMetadata): { task: 'classification' | 'regression'; width?: number; why: string } {
@@ -146,59 +118,174 @@ function guessTask(meta: ModelMetadata): { task: 'classification' | 'regression'
   return { task: 'regression', why: `output "${out.name}" has a dynamic width; check model.task` };
 }
 
+/** What `init --measure` measured on the validation data, from which the gates are set. */
+export interface Measured {
+  /** Validation rows the metrics were computed on. */
+  rows: number;
+  metrics: { metric: string; average?: string; value: number }[];
+  /** p99 latency at `rps`, in ms, and the highest rate held, from a short stress probe. */
+  p99Ms?: number;
+  rps?: number;
+  highestRps?: number;
+  /** Share of features found drifted between reference and current data. */
+  driftedShare?: number;
+}
+
+/** The metric gates init proposes for a task: [metric, average, higher is better]. */
+function proposedMetrics(task: 'classification' | 'regression', classes: number | undefined): Array<{ metric: string; average?: string; higher: boolean }> {
+  if (task === 'regression')
+    return [
+      { metric: 'r2', higher: true },
+      { metric: 'mae', higher: false },
+    ];
+  const out: Array<{ metric: string; average?: string; higher: boolean }> = [{ metric: 'accuracy', higher: true }];
+  out.push({ metric: 'f1', average: 'macro', higher: true });
+  if (classes === 2) out.push({ metric: 'roc_auc', higher: true });
+  return out;
+}
+
+const round = (v: number, digits: number, dir: 'down' | 'up'): number => {
+  const f = 10 ** digits;
+  return (dir === 'down' ? Math.floor(v * f + 1e-9) : Math.ceil(v * f - 1e-9)) / f;
+};
+
+/** 1, 2, 5, 10, 20, 50 … at or above v. */
+function niceUp(v: number): number {
+  const p = 10 ** Math.floor(Math.log10(Math.max(v, 1e-9)));
+  for (const m of [1, 2, 5, 10]) if (m * p >= v - 1e-9) return m * p;
+  return 10 * p;
+}
+
+/** A gate threshold just below (or above) the measured value, and the sentence that explains it. */
+export function thresholdFrom(metric: string, higher: boolean, value: number, rows: number): { bound: 'min' | 'max'; value: number; why: string } {
+  const shown = Number(value.toPrecision(4));
+  if (['accuracy', 'f1', 'precision', 'recall', 'roc_auc'].includes(metric)) {
+    // two standard errors of a proportion on this many rows, at least 0.01
+    const se = Math.sqrt(Math.max(value * (1 - value), 0.01) / Math.max(rows, 1));
+    const margin = Math.max(0.01, 2 * se);
+    const t = Math.max(0, round(value - margin, 2, 'down'));
+    return {
+      bound: 'min',
+      value: t,
+      why: `measured ${shown} on ${rows} validation rows; min = measured − ${round(margin, 3, 'up')} (two standard errors), rounded down`,
+    };
+  }
+  if (metric === 'r2') {
+    const margin = Math.max(0.02, 0.05 * Math.abs(value));
+    return {
+      bound: 'min',
+      value: round(value - margin, 2, 'down'),
+      why: `measured ${shown} on ${rows} validation rows; min = measured − ${round(margin, 3, 'up')} (5 %, at least 0.02), rounded down`,
+    };
+  }
+  const t = Number((Math.abs(value) * 1.1 || 1e-6).toPrecision(2));
+  const up = t < Math.abs(value) * 1.1 ? Number((t + 10 ** (Math.floor(Math.log10(t)) - 1)).toPrecision(2)) : t;
+  return higher
+    ? { bound: 'min', value: Number((value * 0.9).toPrecision(2)), why: `measured ${shown} on ${rows} validation rows; min = 90 % of it` }
+    : { bound: 'max', value: up, why: `measured ${shown} on ${rows} validation rows; max = measured + 10 %, rounded up` };
+}
+
 export async function buildStarterManifest(opts: StarterOptions): Promise<Starter> {
   const modelPath = resolve(opts.modelPath);
   const outDir = dirname(resolve(opts.outputPath));
   const modelDir = dirname(modelPath);
   const now = opts.now ?? new Date();
   const meta = await loadModelMetadata(modelPath);
+  const facts = await readModelFacts(modelPath).catch(() => undefined);
   const notes: string[] = [];
+  const files: Array<{ path: string; text: string }> = [];
   const mtime = Math.min((await stat(modelPath)).mtimeMs, now.getTime());
   const trainedAt = new Date(mtime).toISOString().replace(/\.\d{3}Z$/, 'Z');
   const name = toDnsName(basename(modelDir)) ?? toDnsName(basename(modelPath).replace(/\.onnx$/i, '')) ?? 'model';
   const rel = (p: string): string => posix(relative(outDir, p)) || basename(p);
 
+  // --- the data: given with --data, else found by name next to the model or in ./data
   const cwdData = join(resolve(opts.cwd ?? process.cwd()), 'data');
-  const sets = await findDatasets([...new Set([modelDir, join(modelDir, 'data'), cwdData])]);
-  for (const [role] of ROLE_PATTERNS) if (sets[role]) notes.push(`${role} data: ${rel(sets[role]!)}`);
-  const headerFile = sets.training ?? sets.validation ?? sets.reference ?? sets.current;
-  let columns: string[] = [];
-  if (headerFile) {
-    const probe = await probeCsv(headerFile).catch(() => undefined);
+  const dirs = [...new Set([modelDir, join(modelDir, 'data'), cwdData])];
+  let sets: Partial<Record<Role, string>> = {};
+  let single: string | undefined;
+  if (opts.data && opts.data.length > 0) {
+    const given = opts.data.map((d) => resolve(d));
+    for (const g of given) {
+      const role = ROLE_PATTERNS.find(([, re]) => re.test(basename(g)))?.[0];
+      if (role && !sets[role]) sets[role] = g;
+    }
+    if (Object.keys(sets).length === 0 && given.length === 1) single = given[0];
+    else if (Object.keys(sets).length === 0) {
+      sets.training = given[0];
+      sets.validation = given[1];
+    }
+  } else {
+    sets = await findDatasets(dirs);
+    if (Object.keys(sets).length === 0) {
+      const any = await allCsvs(dirs);
+      if (any.length === 1) single = any[0];
+      else if (any.length > 1)
+        notes.push(`${any.length} CSV files found (${any.map(rel).join(', ')}): name them train*.csv and valid*.csv, or give one with --data`);
+    }
+  }
+  const { task, width, why } = guessTask(meta);
+  const classification = task === 'classification';
+  const dataFile = single ?? sets.training ?? sets.validation ?? sets.reference ?? sets.current;
+  let table: Table | undefined;
+  if (dataFile) {
+    try {
+      if ((await stat(dataFile)).size <= MAX_LABEL_SCAN_BYTES) table = await readTable(dataFile);
+    } catch (err) {
+      notes.push(`${rel(dataFile)}: ${(err as Error).message}`);
+    }
+  }
+  let columns: string[] = table?.columns ?? [];
+  if (!table && dataFile) {
+    const probe = await probeCsv(dataFile).catch(() => undefined);
     if (probe && (!probe.problem || probe.problem.kind === 'ragged')) columns = probe.columns;
   }
-  const labelColumn = LABEL_NAMES.map((l) => columns.find((c) => c.toLowerCase() === l)).find((c) => c !== undefined);
-  if (labelColumn) notes.push(`label column: ${labelColumn}`);
-  const featureCols = columns.filter((c) => c !== labelColumn);
+  const tensorInputs = meta.inputs.filter((t) => t.dtype !== 'unknown');
+  const cols = columns.length > 0 ? planColumns(columns, tensorInputs, columnKinds(table), classification) : undefined;
+  const labelColumn = cols?.label?.column;
 
-  const { task, width, why } = guessTask(meta);
-  notes.push(`task: ${task} (${why})`);
-  let labels: Labels | undefined;
-  if (task === 'classification') {
-    const fromData = labelColumn && sets.training ? await labelsFromData(sets.training, labelColumn) : undefined;
-    if (fromData && (width === undefined || fromData.labels.length === width)) labels = fromData;
-    else if (width !== undefined) labels = { labels: Array.from({ length: width }, (_, i) => `class_${i}`) };
-    if (labels)
-      notes.push(
-        `class labels: ${labels.labels.join(', ')}${labels.frequencies ? ' (from the training data)' : ' (placeholders: rename them in output order)'}`,
-      );
-  }
-
-  // Features feed the first input when their count fills its row exactly.
-  const input = meta.inputs.length === 1 ? meta.inputs[0] : undefined;
-  const rowDims = input ? input.shape.slice(1) : [];
-  const need = fixedProduct(rowDims);
-  const useFeatures = input !== undefined && featureCols.length > 0 && (need === featureCols.length || (need === undefined && rowDims.length === 1));
-  if (input && featureCols.length > 0 && !useFeatures) {
+  // --- one CSV: split it into training and validation files beside it
+  if (single && table) {
+    const strata = classification && labelColumn ? column(table, labelColumn) : undefined;
+    const { training, validation } = splitRows(table.rows.length, 0.2, strata);
+    const dir = dirname(single);
+    sets.training = join(dir, 'train-split.csv');
+    sets.validation = join(dir, 'validation-split.csv');
+    files.push({ path: sets.training, text: csvText(table, training) }, { path: sets.validation, text: csvText(table, validation) });
     notes.push(
-      `features not written: input "${input.name}" takes ${need ?? 'a dynamic number of'} values per row, the CSV has ${featureCols.length} feature columns`,
+      `split ${rel(single)} (${table.rows.length} rows) into ${rel(sets.training)} (${training.length}) and ${rel(sets.validation)} (${validation.length}): 20 % for validation, seeded${strata ? ', stratified by ' + labelColumn : ''}`,
     );
+  } else if (single) {
+    notes.push(`${rel(single)} is the only CSV: give init a validation file too, or split it (train*.csv, valid*.csv)`);
+  }
+  for (const [role] of ROLE_PATTERNS) if (sets[role] && !files.some((f) => f.path === sets[role])) notes.push(`${role} data: ${rel(sets[role]!)}`);
+  if (cols?.label) notes.push(`label column: ${cols.label.column} (${cols.label.why})`);
+  for (const i of cols?.inputs ?? []) notes.push(`input ${i.input}: ${i.features.length} column${i.features.length === 1 ? '' : 's'} (${i.why})`);
+  for (const u of cols?.unmatched ?? []) notes.push(`features not written: ${u.why}`);
+
+  notes.push(`task: ${task} (${why})`);
+  let labels: ClassLabels | undefined;
+  if (classification) {
+    const labelTable = table && labelColumn ? table : undefined;
+    if (labelTable && labelColumn) {
+      const values = column(labelTable, labelColumn);
+      labels = classLabelsFrom(values, width, facts?.classLabels);
+      if (!labels) {
+        const distinct = new Set(values.map((v) => v.trim()).filter(Boolean)).size;
+        notes.push(`class labels not taken from ${labelColumn}: it holds ${distinct} values, the output has ${width ?? 'a dynamic number of'} columns`);
+      }
+    }
+    if (!labels && width !== undefined)
+      labels = { labels: Array.from({ length: width }, (_, i) => `class_${i}`), order: 'placeholders: rename them in output order', confirm: true };
+    if (labels) notes.push(`class labels: ${labels.labels.join(', ')} (${labels.order})`);
   }
   const tensorOutputs = meta.outputs.filter((t) => t.dtype !== 'unknown');
+  const complete = cols !== undefined && cols.unmatched.length === 0 && labelColumn !== undefined;
+  const m = opts.measured;
 
   const L: string[] = [];
   L.push(`# Starter manifest written by \`modelgate init\` for ${rel(modelPath)}.`);
-  L.push('# Check every value, then run `modelgate lint` (the editor does it as you type).');
+  L.push('# Every guess is said in a comment on its line: check them, then run `modelgate lint` (the editor does it as you type).');
   L.push('# docs/manifest-example.yaml shows every field; docs/diagnostic-codes.md explains each problem.');
   L.push('apiVersion: modelgate/v1', 'kind: Model', 'metadata:');
   L.push(`  name: ${name}                 # DNS-safe: lowercase letters, digits and '-'`);
@@ -207,12 +294,13 @@ export async function buildStarterManifest(opts: StarterOptions): Promise<Starte
   L.push('  type: lean', 'model:', '  framework: onnx');
   L.push(`  artifact: ${yamlScalar(rel(modelPath))}`);
   L.push(`  task: ${task}${' '.repeat(Math.max(1, 21 - task.length))}# guessed: ${why}`);
-  if (labels) L.push(`  classLabels: ${flowList(labels.labels, 15, 15)}   # in the order of the output columns`);
+  if (labels) L.push(`  classLabels: ${flowList(labels.labels, 15, 15)}   # in the order of the output columns: ${labels.order}`);
   L.push(`  trainedAt: ${trainedAt}    # the model file's modification time; use when training finished`);
-  if (tensorOutputs.length > 0 && meta.inputs.every((t) => t.dtype !== 'unknown')) {
+  if (tensorOutputs.length > 0 && tensorInputs.length === meta.inputs.length) {
     L.push('signature:                     # read from the ONNX file', '  inputs:');
     for (const t of meta.inputs) {
-      const feats = t === input && useFeatures ? `      features: ${flowList(featureCols, 16, 16)}\n` : '';
+      const c = cols?.inputs.find((i) => i.input === t.name);
+      const feats = c ? `      # features: ${c.why}\n      features: ${flowList(c.features, 16, 16)}\n` : '';
       L.push(tensorYaml(t, feats).replace(/\n$/, ''));
     }
     L.push('  outputs:');
@@ -220,13 +308,10 @@ export async function buildStarterManifest(opts: StarterOptions): Promise<Starte
   } else {
     L.push('# signature: the model has outputs that are not tensors; describe its inputs and outputs here.');
   }
-  if (input && useFeatures && rowDims.length > 1 && need !== undefined) {
-    L.push('preprocessing:', '  # each CSV row is flat; the model wants it in this shape (without the batch axis)');
-    L.push(`  - op: reshape\n    input: ${yamlScalar(input.name)}\n    shape: [${rowDims.join(', ')}]`);
-  }
+  const many = (t: TensorInfo): boolean => t.shape.length > 2 || (rowSize(t) ?? 0) > 64;
   if (Object.keys(sets).length > 0) {
     L.push('data:');
-    if (labelColumn) L.push(`  labelColumn: ${yamlScalar(labelColumn)}`);
+    if (cols?.label) L.push(`  labelColumn: ${yamlScalar(cols.label.column)}   # ${cols.label.why}`);
     if (sets.training)
       L.push(
         '  training:',
@@ -235,27 +320,82 @@ export async function buildStarterManifest(opts: StarterOptions): Promise<Starte
       );
     if (labels?.frequencies) {
       const entries = labels.labels.map((l) => `${yamlScalar(l)}: ${labels!.frequencies![l]}`);
-      L.push(`  labelFrequencies: {${entries.join(', ')}}   # share of each class in the training data`);
+      L.push(`  labelFrequencies: {${entries.join(', ')}}   # share of each class in ${rel(sets.training ?? dataFile!)}`);
     }
     if (sets.validation) L.push('  validation:', `    - path: ${yamlScalar(rel(sets.validation))}`);
-    if (sets.reference) L.push(`  reference: ${yamlScalar(rel(sets.reference))}`);
-    if (sets.current) L.push(`  current: ${yamlScalar(rel(sets.current))}`);
+    const reference = sets.reference ?? (sets.current ? undefined : sets.training);
+    const current = sets.current ?? (sets.reference ? undefined : sets.validation);
+    if (reference)
+      L.push(`  reference: ${yamlScalar(rel(reference))}${sets.reference ? '' : '   # the training data, the baseline drift is measured against'}`);
+    if (current) L.push(`  current: ${yamlScalar(rel(current))}${sets.current ? '' : '   # the validation data for now: point it at recent production data'}`);
   } else {
     L.push(
-      '# data:                        # no CSV files found next to the model or in ./data',
+      '# data:                        # no CSV files found next to the model or in ./data (give one with --data)',
       '#   labelColumn: target',
       '#   validation:',
       '#     - path: data/validation.csv',
     );
   }
-  L.push('# gates:                       # uncomment and set thresholds from your validation results');
-  L.push('#   metrics:');
-  if (task === 'classification') L.push('#     - metric: accuracy', '#       min: 0.9', '#     - metric: f1', '#       average: macro', '#       min: 0.85');
-  else L.push('#     - metric: r2', '#       min: 0.5', '#     - metric: mae', '#       max: 10');
+  const measuredGate = (g: { metric: string; average?: string }) => m?.metrics.find((x) => x.metric === g.metric && (x.average ?? undefined) === g.average);
+  // once measured, a metric that could not be computed is left out rather than gated on a placeholder
+  const gates = proposedMetrics(task, labels?.labels.length).filter((g) => !m || measuredGate(g));
+  if (complete && sets.validation && gates.length > 0 && (m || opts.provisional)) {
+    L.push('gates:', '  metrics:');
+    for (const g of gates) {
+      const got = measuredGate(g);
+      L.push(`    - metric: ${g.metric}`);
+      if (g.average) L.push(`      average: ${g.average}`);
+      if (got) {
+        const t = thresholdFrom(g.metric, g.higher, got.value, m!.rows);
+        L.push(`      ${t.bound}: ${t.value}${' '.repeat(Math.max(1, 20 - String(t.value).length))}# ${t.why}`);
+      } else if (g.higher) L.push(`      min: ${g.metric === 'r2' ? -1000 : 0}                    # open wide: init measures the model next and sets it`);
+      else L.push('      max: 1000000000           # open wide: init measures the model next and sets it');
+    }
+  } else {
+    L.push('# gates:                       # set thresholds from your validation results (`modelgate init` measures them when it has validation data)');
+    L.push('#   metrics:');
+    for (const g of gates)
+      L.push(`#     - metric: ${g.metric}`, ...(g.average ? [`#       average: ${g.average}`] : []), `#       ${g.higher ? 'min: 0.8' : 'max: 10'}`);
+  }
   L.push('serving:', '  batching:', '    enabled: true', '    maxBatchSize: 32', '    maxDelayMs: 2', '  threads: 1', '  hardware: cpu', '  instances: 1');
-  L.push('slo:', '  p99Ms: 100                   # 99th percentile latency at the rps below', '  rps: 50', '  errorRate: 0.001', '  duration: 5s');
+  if (m?.p99Ms !== undefined) {
+    const rps = m.highestRps !== undefined && m.highestRps < 200 ? Math.max(1, Math.floor(m.highestRps / 4)) : (m.rps ?? 50);
+    const limit = niceUp(Math.max(20, 3 * m.p99Ms, m.p99Ms + 10));
+    L.push(
+      'slo:',
+      `  p99Ms: ${limit}${' '.repeat(Math.max(1, 26 - String(limit).length))}# measured p99 ${Number(m.p99Ms.toPrecision(3))} ms at ${m.rps ?? 50} rps; 3× that (at least 20 ms) for machine noise`,
+      `  rps: ${rps}${' '.repeat(Math.max(1, 28 - String(rps).length))}# ${m.highestRps !== undefined ? `the probe held ${Math.round(m.highestRps)} rps within the limit` : 'the rate to hold'}; set your real traffic`,
+      '  errorRate: 0.001',
+      '  duration: 5s',
+    );
+  } else {
+    L.push('slo:', '  p99Ms: 100                   # 99th percentile latency at the rps below', '  rps: 50', '  errorRate: 0.001', '  duration: 5s');
+  }
   L.push('staleness:', '  maxModelAge: 180d');
-  if (sets.reference && sets.current)
+  if (Object.keys(sets).length > 0 && (sets.reference ?? sets.training) && (sets.current ?? sets.validation) && complete) {
     L.push('  drift:', '    method: auto               # KS/chi-square on small samples, Wasserstein/Jensen-Shannon on large ones');
-  return { text: L.join('\n') + '\n', notes };
+    const share = m?.driftedShare;
+    L.push(
+      `    maxDriftedShare: 0.5       # the data drifts when half of the features do (Evidently's default)${share !== undefined ? `; measured ${Number(share.toPrecision(3))}` : ''}`,
+    );
+    const whole = tensorInputs.filter((t) => many(t) && cols!.inputs.some((i) => i.input === t.name));
+    if (whole.length > 0) {
+      L.push('    inputs:');
+      for (const t of whole)
+        L.push(`      ${yamlScalar(t.name)}: {perFeature: false}   # ${rowSize(t) ?? 'many'} values per row: tested as a whole on per-row summaries`);
+    }
+  }
+  return { text: L.join('\n') + '\n', notes, files, ready: complete && sets.validation !== undefined };
+}
+
+async function allCsvs(dirs: string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const dir of dirs) {
+    try {
+      for (const n of (await readdir(dir)).sort()) if (n.toLowerCase().endsWith('.csv')) out.push(join(dir, n));
+    } catch {
+      // not there
+    }
+  }
+  return [...new Set(out)];
 }

@@ -219,6 +219,8 @@ export namespace CreateManifestRequest {
     text: string;
     /** What the starter guessed and what to check, one line each. */
     notes: string[];
+    /** Files the manifest refers to that are to be written with it (a training/validation split of a single CSV). */
+    files: Array<{ path: string; text: string }>;
   }
   export const type = new RequestType<Params, Result, void>(method);
 }

@@ -27,7 +27,14 @@ const root = protobuf.Root.fromJSON({
             attribute: { rule: 'repeated', type: 'AttributeProto', id: 5 },
           },
         },
-        AttributeProto: { fields: { name: { type: 'string', id: 1 }, i: { type: 'int64', id: 3 } } },
+        AttributeProto: {
+          fields: {
+            name: { type: 'string', id: 1 },
+            i: { type: 'int64', id: 3 },
+            ints: { rule: 'repeated', type: 'int64', id: 8 },
+            strings: { rule: 'repeated', type: 'bytes', id: 9 },
+          },
+        },
         TensorProto: { fields: { dims: { rule: 'repeated', type: 'int64', id: 1 }, dataType: { type: 'int32', id: 2 }, name: { type: 'string', id: 8 } } },
         ValueInfoProto: { fields: { name: { type: 'string', id: 1 } } },
       },
@@ -41,7 +48,7 @@ interface Node {
   output: string[];
   name?: string;
   opType?: string;
-  attribute: { name?: string; i?: number | { toNumber(): number } }[];
+  attribute: { name?: string; i?: number | { toNumber(): number }; ints?: (number | { toNumber(): number })[]; strings?: Uint8Array[] }[];
 }
 
 interface Graph {
@@ -153,6 +160,8 @@ export interface ModelFacts {
   precision?: string;
   /** What the operators say the model is: cnn, rnn, tree-ensemble, svm, linear, mlp; undefined when they say nothing clear. */
   architecture?: string;
+  /** The class labels a classifier op (scikit-learn's LinearClassifier, TreeEnsembleClassifier, SVMClassifier, ZipMap) holds, in output order. */
+  classLabels?: string[];
 }
 
 export function modelFacts(graph: Graph): ModelFacts {
@@ -181,6 +190,15 @@ export function modelFacts(graph: Graph): ModelFacts {
               ? 'mlp'
               : undefined;
   const out: ModelFacts = { parameters };
+  for (const n of graph.node ?? []) {
+    if (!/(Classifier|^ZipMap)$/.test(n.opType ?? '')) continue;
+    const a = n.attribute.find((x) => x.name === 'classlabels_strings' || x.name === 'classlabels_int64s' || x.name === 'classlabels_ints');
+    const labels = a?.strings?.length ? a.strings.map((b) => Buffer.from(b).toString('utf8')) : a?.ints?.length ? a.ints.map((v) => String(num(v))) : [];
+    if (labels.length) {
+      out.classLabels = labels;
+      break;
+    }
+  }
   if (precisions.size) out.precision = precisions.size === 1 ? [...precisions][0]! : 'mixed';
   if (architecture) out.architecture = architecture;
   return out;

@@ -223,7 +223,7 @@ export function registerEngineRequests(connection: Connection, opts: EngineReque
   connection.onRequest(CreateManifestRequest.type, async (params) => {
     try {
       const starter = await buildStarterManifest({ modelPath: params.model, outputPath: params.output, cwd: dirname(params.output) });
-      return { text: starter.text, notes: starter.notes };
+      return { text: starter.text, notes: starter.notes, files: starter.files };
     } catch (err) {
       throw toResponseError(err);
     }

@@ -76,7 +76,7 @@ test('a regression model: one output column means regression, no class labels', 
   );
 });
 
-test('an image input gets a reshape step; a mismatched CSV gets no features', async () => {
+test('an image input gets its pixel columns flat (the model takes them as its shape); a mismatched CSV gets no features', async () => {
   const img = join(root, 'img');
   const pixels = Array.from({ length: 3 }, (_, i) => `p${i}`);
   write(img, {
@@ -88,7 +88,8 @@ test('an image input gets a reshape step; a mismatched CSV gets no features', as
     'train.csv': `${pixels.join(',')},label\n1,2,3,0\n1,2,3,1\n1,2,3,2\n`,
   });
   const s = await starter(img);
-  assert.deepEqual(s.value.preprocessing, [{ op: 'reshape', input: 'image', shape: [1, 1, 3] }]);
+  assert.deepEqual(s.value.signature.inputs[0].features, pixels);
+  assert.equal(s.value.preprocessing, undefined);
   assert.deepEqual(s.value.model.classLabels, ['0', '1', '2']);
   const odd = join(root, 'odd');
   write(odd, { 'model.onnx': identityModel(2), 'train.csv': 'a,b,c,target\n1,2,3,0\n' });
