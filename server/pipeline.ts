@@ -4,7 +4,8 @@
 // suite fails or the run is cancelled; a cancelled run still returns what
 // was measured, marked incomplete.
 import { isAbsolute } from 'node:path';
-import { loadManifest, type LoadedManifest } from './manifest/load';
+import { resolveDataPath } from './manifest/dataset';
+import { loadManifest, type LoadedManifest, type LoadOptions } from './manifest/load';
 import { artifactPath, createPredictor, type Predictor } from './manifest/predict';
 import { runMetricsSuite } from './modeltests/metrics';
 import { runStalenessSuite } from './modeltests/staleness';
@@ -59,6 +60,8 @@ export interface RunTestsOptions {
   port?: number;
   /** Extra options for the stress suite (tests use `quick`). */
   stress?: StressContext['options'];
+  /** CSV files to use instead of the manifest's data (`--data validation=val.csv`), e.g. for a pulled artifact, which holds none. */
+  data?: LoadOptions['data'];
 }
 
 export function isOciReference(ref: string): boolean {
@@ -74,7 +77,8 @@ export async function runTests(manifestPath: string, opts: RunTestsOptions = {})
   for (const s of only) if (!SUITES.includes(s)) throw new TestUsageError(`unknown suite "${s}"; choose from ${SUITES.join(', ')}`);
 
   emit({ suite: 'lint', step: 'loading manifest', message: manifestPath });
-  const loaded = await loadManifest(manifestPath);
+  // Missing data files do not stop the run: each gate that needs one is reported not run, with the file and the --data flag.
+  const loaded = await loadManifest(manifestPath, { dataOptional: true, ...(opts.data ? { data: opts.data } : {}) });
   let baseline: LoadedManifest | undefined;
   let pulledBaseline: PulledManifest | undefined;
   try {
@@ -208,6 +212,7 @@ async function runLoaded(
     gates.filter((g) => !notRun.has(g.suite)),
     notRun,
   );
+  explainMissingData(loaded, all, errors);
   const complete = !cancelled && errors.length === 0;
   return buildReport({
     loaded,
@@ -223,6 +228,38 @@ async function runLoaded(
     suitesNotRun: SUITES.filter((s) => !ran.includes(s)),
     ...(artifactSha256 ? { artifactSha256 } : {}),
   });
+}
+
+/**
+ * Gates that could not run because a data file the manifest names is not
+ * there (a pulled artifact holds no data) say which file and how to give it.
+ */
+function explainMissingData(loaded: LoadedManifest, gates: GateResult[], errors: string[]): void {
+  const misses = (loaded.missingData ?? []).map((miss) => {
+    const role = miss.field.replace(/^data\./, '').replace(/[[.].*$/, '');
+    return {
+      abs: resolveDataPath(loaded.dir, miss.file),
+      role,
+      why: `${miss.field} "${miss.file}" is not in ${loaded.dir} (a published model holds its model and manifest, not its data)`,
+      next: `give the file on the command line: modelgate test ${loaded.path} --data ${role}=<csv> (a CSV with the same columns)`,
+    };
+  });
+  if (misses.length === 0) return;
+  // one file may serve several roles: name the role the suite reads it as
+  const preferred = (suite: string): string[] => (suite === 'staleness' ? ['reference', 'current'] : ['validation']);
+  for (const g of gates) {
+    if (g.status !== 'not run' || !g.reason) continue;
+    const hits = misses.filter((m) => g.reason!.includes(m.abs));
+    const hit = hits.find((m) => preferred(g.suite).includes(m.role)) ?? hits[0];
+    if (!hit) continue;
+    g.reason = hit.why;
+    g.nextStep = hit.next;
+  }
+  for (let i = 0; i < errors.length; i++) {
+    const hits = misses.filter((m) => errors[i]!.includes(m.abs));
+    const hit = hits.find((m) => m.role === 'validation') ?? hits[0];
+    if (hit) errors[i] = `${errors[i]!.replace(/:.*$/, '')}: ${hit.why}; ${hit.next}`;
+  }
 }
 
 /** Fails early, with a usable message, when --url does not serve this model version. */

@@ -143,6 +143,7 @@ export function registerServe(program: Command): void {
         failOnLoadError(err);
       }
       process.stdout.write(`${table(server.models)}\n`);
+      for (const m of server.models) for (const v of m.versions) if (v.batchingNote) process.stdout.write(`note: ${m.name} ${v.version}: ${v.batchingNote}\n`);
       if (flags.watch) process.stdout.write('watching manifests and model files for changes\n');
       if (admin) process.stdout.write(`admin API enabled under ${server.url}/admin (bearer token from ${flags.adminTokenFile})\n`);
       process.stdout.write(`listening on ${server.url}\n`);

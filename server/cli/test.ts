@@ -7,7 +7,8 @@ import { writeFile } from 'node:fs/promises';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { parseDuration } from '../manifest/durations';
-import { formatDiagnostic, ManifestError } from '../manifest/load';
+import { existsSync } from 'node:fs';
+import { DATA_ROLES, formatDiagnostic, ManifestError, type DataRole } from '../manifest/load';
 import { ModelLoadError } from '../runtime/onnx';
 import { PortInUseError } from '../serving/server';
 import { runTests, SUITES, TestUsageError } from '../pipeline';
@@ -26,7 +27,22 @@ interface TestFlags {
   concurrency?: string;
   quick?: boolean;
   port?: string;
+  data?: string[];
   progress: boolean;
+}
+
+/** `--data validation=val.csv reference=ref.csv`: the data files to use instead of the manifest's, or a usage error. */
+export function parseDataFlags(values: string[] | undefined): Partial<Record<DataRole, string>> | undefined {
+  if (!values || values.length === 0) return undefined;
+  const out: Partial<Record<DataRole, string>> = {};
+  for (const v of values) {
+    const m = /^([a-z]+)=(.+)$/.exec(v);
+    if (!m || !DATA_ROLES.includes(m[1] as DataRole))
+      fail(`--data ${v}: give ROLE=FILE with ROLE one of ${DATA_ROLES.join(', ')}, e.g. --data validation=data/validation.csv`, 2);
+    if (!existsSync(m[2]!)) fail(`--data ${v}: ${m[2]} does not exist; give the path of a CSV with a header row`, 2);
+    out[m[1] as DataRole] = m[2]!;
+  }
+  return out;
 }
 
 /** `--port 8500`: a whole number from 1 to 65535, or a usage error. */
@@ -138,9 +154,14 @@ export function registerTest(program: Command): void {
     .option('--concurrency <list>', 'connection counts of the stress sweep, e.g. 1,8,32 (overrides slo.concurrency)')
     .option('--quick', 'a short stress sweep (two concurrency levels, short warm-up); the SLO gates are still measured')
     .option('--port <port>', 'port of the server the tests start on 127.0.0.1 (default: a free one)')
+    .option(
+      '--data <role=csv...>',
+      "data files to use instead of the manifest's (roles: training, validation, reference, current), e.g. for a pulled model, which holds no data",
+    )
     .option('--no-progress', 'no progress output')
     .action(async (manifest: string, flags: TestFlags) => {
       const port = parsePort(flags.port);
+      const data = parseDataFlags(flags.data);
       if (port !== undefined && flags.url !== undefined)
         fail('--port sets the port of the server the tests start; with --url they start none: give one of the two', 2);
       const only = parseOnly(flags.only);
@@ -173,6 +194,7 @@ export function registerTest(program: Command): void {
           concurrency,
           ...(flags.quick ? { stress: { quick: true } } : {}),
           ...(port !== undefined ? { port } : {}),
+          ...(data ? { data } : {}),
           signal: controller.signal,
           onProgress: progress.onProgress,
         });

@@ -360,10 +360,10 @@ export async function buildStarterManifest(opts: StarterOptions): Promise<Starte
   L.push('serving:', '  batching:', '    enabled: true', '    maxBatchSize: 32', '    maxDelayMs: 2', '  threads: 1', '  hardware: cpu', '  instances: 1');
   if (m?.p99Ms !== undefined) {
     const rps = m.highestRps !== undefined && m.highestRps < 200 ? Math.max(1, Math.floor(m.highestRps / 4)) : (m.rps ?? 50);
-    const limit = niceUp(Math.max(20, 3 * m.p99Ms, m.p99Ms + 10));
+    const limit = niceUp(Math.max(50, 3 * m.p99Ms, m.p99Ms + 20));
     L.push(
       'slo:',
-      `  p99Ms: ${limit}${' '.repeat(Math.max(1, 26 - String(limit).length))}# measured p99 ${Number(m.p99Ms.toPrecision(3))} ms at ${m.rps ?? 50} rps; 3× that (at least 20 ms) for machine noise`,
+      `  p99Ms: ${limit}${' '.repeat(Math.max(1, 26 - String(limit).length))}# measured p99 ${Number(m.p99Ms.toPrecision(3))} ms at ${m.rps ?? 50} rps; 3× that (at least 50 ms) for machine noise`,
       `  rps: ${rps}${' '.repeat(Math.max(1, 28 - String(rps).length))}# ${m.highestRps !== undefined ? `the probe held ${Math.round(m.highestRps)} rps within the limit` : 'the rate to hold'}; set your real traffic`,
       '  errorRate: 0.001',
       '  duration: 5s',

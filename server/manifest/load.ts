@@ -4,6 +4,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { ModelGateError } from '../protocol/errors';
 import type { ManifestDiagnostic } from './diagnostics';
+import { isSeq, parseDocument } from 'yaml';
 import { parseManifest, type ParsedManifest } from './parse';
 import type { ModelManifest } from './types';
 import { validateManifest } from './validate';
@@ -15,6 +16,39 @@ export interface LoadedManifest {
   manifest: ModelManifest;
   parsed: ParsedManifest;
   diagnostics: ManifestDiagnostic[];
+  /** Data files the manifest names that are not there (loaded with `dataOptional`): the suites that need them say so. */
+  missingData?: { field: string; file: string }[];
+}
+
+export type DataRole = 'training' | 'validation' | 'reference' | 'current';
+export const DATA_ROLES: readonly DataRole[] = ['training', 'validation', 'reference', 'current'];
+
+export interface LoadOptions {
+  semantic?: boolean;
+  /**
+   * Data files that may be missing without stopping the load — a published
+   * artifact holds the model and its manifest, not the CSVs: serving needs
+   * none, and each test that does reports what is missing.
+   */
+  dataOptional?: boolean;
+  /** CSV files to use instead of the manifest's own (`--data validation=val.csv`), resolved from the working directory. */
+  data?: Partial<Record<DataRole, string>>;
+}
+
+/** The manifest text with data paths replaced (absolute), comments and layout kept. */
+function withData(text: string, data: Partial<Record<DataRole, string>>): string {
+  const doc = parseDocument(text);
+  for (const role of DATA_ROLES) {
+    const file = data[role];
+    if (file === undefined) continue;
+    const path = resolve(file);
+    if (role === 'training' || role === 'validation') {
+      const list = doc.getIn(['data', role]);
+      if (isSeq(list) && list.items.length > 0) doc.setIn(['data', role, 0, 'path'], path);
+      else doc.setIn(['data', role], doc.createNode([{ path }]));
+    } else doc.setIn(['data', role], path);
+  }
+  return String(doc);
 }
 
 /** Code of a manifest that cannot be read at all (no diagnostics to give). */
@@ -69,7 +103,7 @@ export async function resolveManifestPath(p: string): Promise<string> {
  */
 const GATED_BY_TESTS: ReadonlySet<string> = new Set(['MG212']);
 
-export async function loadManifest(p: string, opts: { semantic?: boolean } = {}): Promise<LoadedManifest> {
+export async function loadManifest(p: string, opts: LoadOptions = {}): Promise<LoadedManifest> {
   const path = await resolveManifestPath(p);
   let text: string;
   try {
@@ -82,8 +116,19 @@ export async function loadManifest(p: string, opts: { semantic?: boolean } = {})
       `cannot read manifest ${path}: ${e.code === 'ENOENT' ? 'the file does not exist (create one with `modelgate init model.onnx`)' : e.message}`,
     );
   }
+  if (opts.data && Object.values(opts.data).some((v) => v !== undefined)) text = withData(text, opts.data);
   const parsed = parseManifest(text);
   const diagnostics = await validateManifest(parsed, { manifestPath: path, semantic: opts.semantic ?? true });
-  if (diagnostics.some((d) => d.severity === 'error' && !GATED_BY_TESTS.has(d.code))) throw new ManifestError(path, diagnostics);
-  return { path, dir: dirname(path), manifest: parsed.value as ModelManifest, parsed, diagnostics };
+  const missing = (d: ManifestDiagnostic): boolean => opts.dataOptional === true && d.code === 'MG201' && d.path[0] === 'data';
+  if (diagnostics.some((d) => d.severity === 'error' && !GATED_BY_TESTS.has(d.code) && !missing(d))) throw new ManifestError(path, diagnostics);
+  const loaded: LoadedManifest = { path, dir: dirname(path), manifest: parsed.value as ModelManifest, parsed, diagnostics };
+  const gone = diagnostics.filter(missing);
+  if (gone.length > 0) {
+    loaded.missingData = gone.map((d) => ({ field: fieldOf(d.path), file: String(/"([^"]+)"/.exec(d.message)?.[1] ?? '') }));
+  }
+  return loaded;
+}
+
+function fieldOf(path: (string | number)[]): string {
+  return path.map((k, i) => (typeof k === 'number' ? `[${k}]` : i === 0 ? k : `.${k}`)).join('');
 }

@@ -133,7 +133,6 @@ export class ModelLifecycle {
     this.opts.metrics.reloads.labels(s.name, 'ok').inc();
     this.slots.push({ path: s.manifestPath, current: s, watchers: [], timer: undefined, loading: undefined, again: false });
     this.log.info({ manifest: s.manifestPath, model: s.name, version: s.version }, `loaded ${s.name} ${s.version}`);
-    if (s.batching.note) this.log.warn({ model: s.name, version: s.version }, `${s.name} ${s.version}: ${s.batching.note}`);
     return s;
   }
 

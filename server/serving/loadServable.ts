@@ -207,7 +207,8 @@ function concatOutputs(parts: BatchOutput[], rows: number): BatchOutput {
 }
 
 export async function loadServable(manifestPath: string, opts: LoadOptions): Promise<Servable> {
-  const loaded = await loadManifest(manifestPath, { semantic: opts.semantic });
+  // Serving needs no data: a pulled artifact (model and manifest, no CSVs) serves; warm-up then uses generated rows.
+  const loaded = await loadManifest(manifestPath, { semantic: opts.semantic, dataOptional: true });
   const artifact = artifactPath(loaded);
   const serving = loaded.manifest.serving ?? {};
   let session: Session;

@@ -27,6 +27,8 @@ export interface ModelStatus {
     /** Worker threads computing this version (0: inline on the main thread), and why that many. */
     workers: number;
     workersReason: string;
+    /** What was adjusted in batching and why (a model exported with a fixed batch size). */
+    batchingNote?: string;
   }[];
   labels: Record<string, string>;
   lastError?: string;
@@ -160,6 +162,7 @@ export class ModelRepository {
           loadedAt: s.loadedAt.toISOString(),
           workers: s.workerChoice.workers,
           workersReason: s.workerChoice.reason,
+          ...(s.batching.note ? { batchingNote: s.batching.note } : {}),
         };
       }),
       labels: Object.fromEntries(e.labels),

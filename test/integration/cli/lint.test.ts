@@ -96,7 +96,7 @@ test('init writes a starter for a copied sample model that lints with exit 0, an
   const proj = join(dir, 'Breast Cancer');
   await cp(join(root, 'samples/breast-cancer'), proj, { recursive: true });
   await rm(join(proj, 'model.yaml'));
-  const r = await run(['init', join(proj, 'model.onnx')], dir);
+  const r = await run(['init', join(proj, 'model.onnx'), '--no-measure'], dir);
   assert.equal(r.code, 0, r.stdout + r.stderr);
   assert.match(r.stdout, /lints clean/);
   const text = await readFile(join(proj, 'model.yaml'), 'utf8');
@@ -111,7 +111,7 @@ test('init writes a starter for a copied sample model that lints with exit 0, an
   assert.equal(again.code, 2);
   assert.match(again.stderr, /already exists: .*--force/);
   assert.equal(await readFile(join(proj, 'model.yaml'), 'utf8'), text, 'the manifest is untouched');
-  const forced = await run(['init', join(proj, 'model.onnx'), '--force', '--output', join(proj, 'other.model.yaml')], dir);
+  const forced = await run(['init', join(proj, 'model.onnx'), '--force', '--no-measure', '--output', join(proj, 'other.model.yaml')], dir);
   assert.equal(forced.code, 0, forced.stderr);
 });
 
