@@ -162,7 +162,7 @@ export class ModelRepository {
           loadedAt: s.loadedAt.toISOString(),
           workers: s.workerChoice.workers,
           workersReason: s.workerChoice.reason,
-          ...(s.batching.note ? { batchingNote: s.batching.note } : {}),
+          ...(s.batching?.note ? { batchingNote: s.batching.note } : {}),
         };
       }),
       labels: Object.fromEntries(e.labels),
