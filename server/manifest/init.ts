@@ -1,8 +1,10 @@
 // A starter model.yaml for an ONNX file: the signature read from the model,
-// datasets found next to it by name, the label column and features from the
-// CSV header, the task guessed from the output width. Written as commented
-// text (not serialised objects) so the user learns the format from it, and
-// built to lint clean.
+// the datasets found next to it (or given), the label column, each input's
+// columns and the class labels from the data (initData.ts), the task guessed
+// from the output width, and — once the CLI has measured the model — gates
+// just below what was measured. Written as commented text (not serialised
+// objects) so the user learns the format from it, every guess said on its
+// line, and built to lint clean.
 import { readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { loadModelMetadata, type Dim, type ModelMetadata, type TensorInfo } from '../runtime/onnx';
@@ -178,8 +180,9 @@ export function thresholdFrom(metric: string, higher: boolean, value: number, ro
       why: `measured ${shown} on ${rows} validation rows; min = measured − ${round(margin, 3, 'up')} (5 %, at least 0.02), rounded down`,
     };
   }
-  const t = Number((Math.abs(value) * 1.1 || 1e-6).toPrecision(2));
-  const up = t < Math.abs(value) * 1.1 ? Number((t + 10 ** (Math.floor(Math.log10(t)) - 1)).toPrecision(2)) : t;
+  // error metrics (lower is better): 10 % above what was measured, two significant digits, rounded up
+  const p = 10 ** (Math.floor(Math.log10(Math.max(Math.abs(value) * 1.1, 1e-12))) - 1);
+  const up = Number((Math.ceil((Math.abs(value) * 1.1) / p - 1e-9) * p).toPrecision(2));
   return higher
     ? { bound: 'min', value: Number((value * 0.9).toPrecision(2)), why: `measured ${shown} on ${rows} validation rows; min = 90 % of it` }
     : { bound: 'max', value: up, why: `measured ${shown} on ${rows} validation rows; max = measured + 10 %, rounded up` };
