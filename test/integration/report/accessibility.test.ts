@@ -69,9 +69,10 @@ describe('HTML report accessibility in Light, Dark and High Contrast', { skip },
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  async function open(name: string, theme: Theme, width = 1280) {
-    const file = join(dir, `${name}.html`);
-    writeFileSync(file, renderReportHtml(loadFixture(name)));
+  async function open(name: string | Report, theme: Theme, width = 1280) {
+    const report = typeof name === 'string' ? loadFixture(name) : name;
+    const file = join(dir, `${typeof name === 'string' ? name : 'custom'}.html`);
+    writeFileSync(file, renderReportHtml(report));
     const page = await browser.newPage({
       viewport: { width, height: 900 },
       colorScheme: theme === 'light' ? 'light' : 'dark',
@@ -184,6 +185,26 @@ describe('HTML report accessibility in Light, Dark and High Contrast', { skip },
       assert.ok(attention.every(([st]) => st === 'failed'));
       assert.equal(attention[0]![1], '✗failed: staleness.driftedShare share of drifted features 26.67 % — must be ≤ 20 % (over by 6.67 %)');
       await page.screenshot({ path: join(shots, 'report-narrow-400.png'), fullPage: true });
+      assert.deepEqual(seen.errors, []);
+    } finally {
+      await page.close();
+    }
+  });
+
+  test('a cancelled run never shows a suite as passed', async () => {
+    const report = loadFixture('full');
+    report.cancelled = true;
+    report.complete = false;
+    report.summary = { ...report.summary, verdict: 'cancelled', passed: false, suitesRun: ['staleness', 'metrics'], suitesNotRun: ['stress'] };
+    report.gates = report.gates.map((g) =>
+      g.suite === 'stress' ? { ...g, status: 'not run' as const, pass: false, measured: null, reason: 'the run was cancelled during stress' } : g,
+    );
+    const { page, seen } = await open(report, 'light');
+    try {
+      const chip = await page.$eval('button.chip[data-suite="stress"]', (b) => ({ text: b.textContent, state: b.getAttribute('data-state') }));
+      assert.deepEqual(chip, { text: '⊘ Stress: cancelled, not finished', state: 'muted' });
+      assert.equal(await page.getAttribute('[data-verdict]', 'data-verdict'), 'cancelled');
+      assert.match((await page.textContent('[data-attention] [data-notrun]')) ?? '', /^3 gates were not run: the run was cancelled during stress\.$/);
       assert.deepEqual(seen.errors, []);
     } finally {
       await page.close();
