@@ -83,3 +83,14 @@ function verdictWords(report: Report): string {
       return `incomplete, ${s.inconclusive} inconclusive and ${s.notRun} not run of ${s.gates} gates`;
   }
 }
+
+/**
+ * The hover on a gate's manifest line: its last measured result, when, and
+ * the next step, as plain text (the hover shows it as text, not markdown).
+ */
+export function gateHoverLines(report: Report, line0: number, when: string): string[] {
+  const gates = report.gates.filter((g) => gateLine(g) === line0);
+  if (!gates.length) return [];
+  const head = `Last result (${when}, ${report.model.name} ${report.model.version}):`;
+  return [head, ...gates.map((g) => `${MARKS[gateStatus(g)]} ${g.id}: ${gateMessage(g)}`)];
+}

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { gateFailureText, gateLine, gatesBySuite, gateTable } from '../../../extension/gateOutcome';
+import { gateFailureText, gateHoverLines, gateLine, gatesBySuite, gateTable } from '../../../extension/gateOutcome';
 import type { GateResult, Report } from '../../../server/protocol/report';
 
 const gate = (patch: Partial<GateResult>): GateResult => ({
@@ -115,4 +115,15 @@ test('gatesBySuite keeps report order inside each suite', () => {
     grouped.get('metrics')!.map((g) => g.id),
     ['a', 'c'],
   );
+});
+
+test("the hover on a gate's manifest line shows its last result and next step", () => {
+  const report = JSON.parse(readFileSync(join(__dirname, '..', '..', 'fixtures', 'report', 'full.json'), 'utf8')) as Report;
+  const g = report.gates.find((x) => x.id === 'staleness.driftedShare')!;
+  const lines = gateHoverLines(report, g.source!.line - 1, '2 min ago');
+  assert.deepEqual(lines, [
+    'Last result (2 min ago, breast-cancer 1.0.0):',
+    '✗ staleness.driftedShare: Failed: share of drifted features 26.67 % — must be ≤ 20 % (over by 6.67 %).',
+  ]);
+  assert.deepEqual(gateHoverLines(report, 0, 'now'), [], 'no gate on that line');
 });

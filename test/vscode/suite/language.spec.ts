@@ -42,7 +42,7 @@ describe('ModelGate language features', () => {
       typo.range,
       vscode.CodeActionKind.QuickFix.value,
     );
-    const fix = actions.find((a) => a.title === 'Change to `classLabels`');
+    const fix = actions.find((a) => a.title === 'Change to classLabels');
     assert.ok(fix?.edit, `no rename fix among ${actions.map((a) => a.title).join(' | ')}`);
     assert.equal(await vscode.workspace.applyEdit(fix.edit), true);
     const after = await modelgateDiagnostics(broken, (d) => d.length > 0 && !d.some((x) => codeOf(x) === 'MG110'));
