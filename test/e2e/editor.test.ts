@@ -233,10 +233,11 @@ test('the Serve lens starts a server whose address and request rate show in the 
 });
 
 const THEMES = [
-  { name: 'light', label: 'Light Modern', workbench: 'vs', background: 'rgb(255, 255, 255)' },
-  { name: 'dark', label: 'Dark Modern', workbench: 'vs-dark', background: 'rgb(31, 31, 31)' },
-  { name: 'high-contrast', label: 'Dark High Contrast', workbench: 'hc-black', background: 'rgb(0, 0, 0)' },
+  { name: 'light', id: 'Default Light Modern', workbench: 'vs', background: 'rgb(255, 255, 255)' },
+  { name: 'dark', id: 'Default Dark Modern', workbench: 'vs-dark', background: 'rgb(31, 31, 31)' },
+  { name: 'high-contrast', id: 'Default High Contrast', workbench: 'hc-black', background: 'rgb(0, 0, 0)' },
 ];
+const userSettings = join(E2E_DIR, 'user-data', 'User', 'settings.json');
 
 test(
   "a failed gate's Test Explorer message word for word; the report and the Test Explorer in Light, Dark and High Contrast, with no contrast violation",
@@ -273,14 +274,9 @@ test(
 
     const findings: string[] = [];
     for (const theme of THEMES) {
-      await runCommand('Preferences: Color Theme');
-      const input = page.locator('.quick-input-widget input');
-      await input.fill(theme.label);
-      await page
-        .locator('.quick-input-list .monaco-list-row')
-        .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${theme.label}$`) }) })
-        .first()
-        .click();
+      // The user's settings, as the Settings editor would write them (VS Code follows the file).
+      const settings = JSON.parse(readFileSync(userSettings, 'utf8')) as Record<string, unknown>;
+      writeFileSync(userSettings, JSON.stringify({ ...settings, 'workbench.colorTheme': theme.id }, null, 2));
       await page.locator(`.monaco-workbench.${theme.workbench}`).waitFor({ timeout: 30_000 });
       const report = await frameWith('[data-section="summary"]');
       // The webview has the theme's colours once its background is the theme's.

@@ -27,7 +27,11 @@ describe('ModelGate language features', () => {
     for (const w of want) assert.ok(got.has(w), `${w} missing; got ${[...got].join(', ')}`);
     for (const d of diags) {
       assert.ok(d.message.length > 20, `a terse message: ${d.message}`);
-      assert.ok(typeof d.code === 'object' && d.code.target.toString().includes('diagnostic-codes.md'), `${codeOf(d)} has no link to its explanation`);
+      // The link runs the command that opens the rendered code list at this code's section.
+      assert.ok(
+        typeof d.code === 'object' && d.code.target.toString() === `command:modelgate.explainCode?${encodeURIComponent(JSON.stringify([codeOf(d)]))}`,
+        `${codeOf(d)} has no link to its explanation: ${typeof d.code === 'object' ? d.code.target.toString() : String(d.code)}`,
+      );
     }
     const errors = diags.filter((d) => d.severity === vscode.DiagnosticSeverity.Error).length;
     assert.ok(errors >= 10, `only ${errors} errors`);
