@@ -232,10 +232,11 @@ test('the Serve lens starts a server whose address and request rate show in the 
   await assert.rejects(fetch(`http://${address}/v2/health/live`), 'the model server still answers after Stop server');
 });
 
+// Theme ids as VS Code's built-in theme extension declares them (the ids, not the labels).
 const THEMES = [
-  { name: 'light', id: 'Default Light Modern', workbench: 'vs', background: 'rgb(255, 255, 255)' },
-  { name: 'dark', id: 'Default Dark Modern', workbench: 'vs-dark', background: 'rgb(31, 31, 31)' },
+  { name: 'dark', id: 'Dark Modern', workbench: 'vs-dark', background: 'rgb(31, 31, 31)' },
   { name: 'high-contrast', id: 'Default High Contrast', workbench: 'hc-black', background: 'rgb(0, 0, 0)' },
+  { name: 'light', id: 'Light Modern', workbench: 'vs', background: 'rgb(255, 255, 255)' },
 ];
 const userSettings = join(E2E_DIR, 'user-data', 'User', 'settings.json');
 
