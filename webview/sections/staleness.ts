@@ -56,7 +56,7 @@ export function renderStaleness(ctx: Ctx, s: StalenessResult): HTMLElement {
   const remembered = ctx.state.featureReport === ctx.report.createdAt ? ctx.state.feature : undefined;
   let selected = features.find((f) => f.feature === remembered) ?? features[0];
   const withBins = features.filter((f) => f.bins);
-  if (selected && !selected.bins) selected = withBins[0] ?? selected;
+  if (selected && !selected.bins) selected = withBins.find((f) => f.drifted) ?? withBins[0] ?? selected;
 
   const details = h('div', { data: { details: 'feature' } });
   const select = h('select', { attrs: { 'aria-label': 'Feature to plot' }, data: { select: 'feature' } });
