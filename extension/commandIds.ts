@@ -16,6 +16,7 @@ export const COMMANDS = {
   'modelgate.scoreCsv': { title: 'Score a CSV file' },
   'modelgate.showLogs': { title: 'Show logs' },
   'modelgate.restartServer': { title: 'Restart language server' },
+  'modelgate.explainCode': { title: 'Explain diagnostic codes' },
 } as const satisfies Record<string, { title: string; icon?: string }>;
 
 export type CommandId = keyof typeof COMMANDS;

@@ -7,6 +7,7 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import * as vscode from 'vscode';
+import { explainCodeHref, isCodesDocLink } from './codeLink';
 import { LanguageClient, State, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { ReportStore } from './reportStore';
 import { serverStartFailure, type ServerModule } from './serverDownText';
@@ -106,6 +107,10 @@ export class Ctx {
       ],
       synchronize: { configurationSection: 'modelgate' },
       outputChannel: this.output,
+      middleware: {
+        // A code link opens the rendered code list at its section, not the raw markdown at line 1.
+        handleDiagnostics: (uri, diagnostics, next) => next(uri, diagnostics.map(renderedCodeLink)),
+      },
     };
     const client = new LanguageClient('modelgate', 'ModelGate', serverOptions, clientOptions);
     this._client = client;
@@ -152,4 +157,12 @@ export interface CommandFactory {
 /** A command that needs no language server: the same handler in every state. */
 export function anyState(build: (ctx: Ctx) => Cmd): CommandFactory {
   return { enabled: build, disabled: build };
+}
+
+function renderedCodeLink(d: vscode.Diagnostic): vscode.Diagnostic {
+  const code = d.code;
+  if (code && typeof code === 'object' && isCodesDocLink(code.target.toString())) {
+    d.code = { value: code.value, target: vscode.Uri.parse(explainCodeHref(String(code.value))) };
+  }
+  return d;
 }

@@ -1,5 +1,6 @@
 // Entry point: wires the command table, CodeLens, the report panel
-// serializer, the status bar, the Models view and the Test Explorer, then
+// serializer, the status bar, the Models view, the Test Explorer and the
+// gate hover, then
 // starts the language client. Everything is wired before the start, and the
 // start never throws: when the server cannot start, the extension stays
 // active and every command explains why (commandRegistry.ts).
@@ -7,6 +8,7 @@ import * as vscode from 'vscode';
 import { registerCommands } from './commandRegistry';
 import { commandTable } from './commands';
 import { Ctx } from './ctx';
+import { gateHover } from './gateHover';
 import { ManifestCodeLens } from './manifestCodeLens';
 import { modelsView } from './modelsView';
 import { ServerState } from './serverState';
@@ -31,6 +33,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   serverStatusBar(ctx, server);
   modelsView(ctx, server);
   testExplorer(ctx);
+  gateHover(ctx);
   await ctx.start();
 }
 

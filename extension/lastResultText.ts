@@ -26,16 +26,19 @@ export function lastResultText(report: Report, now: Date): string {
   const when = ago(new Date(report.createdAt), now);
   const passed = report.gates.filter((g) => statusOf(g) === 'passed').length;
   const total = report.summary.gates;
+  // A run of some suites only says which, so `✗ 4/6` never reads as the whole model.
+  const ran = report.summary.suitesRun ?? [];
+  const only = (report.summary.suitesNotRun ?? []).length > 0 && ran.length > 0 && !report.cancelled ? ` (${ran.join(', ')} only)` : '';
   switch (verdictOf(report)) {
     case 'cancelled':
       return `⊘ cancelled (${passed}/${total} gates) · ${when}`;
     case 'passed':
-      return `✓ ${passed}/${total} gates · ${when}`;
+      return `✓ ${passed}/${total} gates${only} · ${when}`;
     case 'failed':
-      return `✗ ${passed}/${total} gates · ${when}`;
+      return `✗ ${passed}/${total} gates${only} · ${when}`;
     case 'incomplete': {
       const open = report.gates.filter((g) => statusOf(g) === 'not run' || statusOf(g) === 'inconclusive').length;
-      return `… ${passed}/${total} gates (${open} not decided) · ${when}`;
+      return `… ${passed}/${total} gates (${open} not decided)${only} · ${when}`;
     }
   }
 }

@@ -18,15 +18,28 @@ export function manifestRow(relPath: string, report: Report | undefined): ModelR
   return { label: relPath, description: `${report.model.name} ${report.model.version}`, icon: VERDICT_ICON[verdictOf(report)] };
 }
 
-export function detailRows(report: Report | undefined, server: ServerStatusNotification.Params, now: Date): ModelRow[] {
+/**
+ * Whether this manifest is what the server serves: by its path (two manifests
+ * may name the same model), and, from a server that does not say its
+ * manifests, by model name and version.
+ */
+export function servedHere(manifest: string, report: Report | undefined, server: ServerStatusNotification.Params): boolean {
+  if (!server.running || !server.url) return false;
+  if (server.manifests) return server.manifests.includes(manifest);
+  return !!report && !!server.models?.some((m) => m.name === report.model.name && m.version === report.model.version);
+}
+
+export function detailRows(manifest: string, report: Report | undefined, server: ServerStatusNotification.Params, now: Date): ModelRow[] {
   const rows: ModelRow[] = [];
   if (report) {
     rows.push({ label: `version ${report.model.version}`, icon: 'tag' });
     rows.push({ label: lastResultText(report, now), icon: VERDICT_ICON[verdictOf(report)] });
-    const served = server.running && server.models?.some((m) => m.name === report.model.name);
-    if (served && server.url) rows.push({ label: `serving at ${server.url}`, icon: 'server-process' });
   } else {
     rows.push({ label: 'no test run yet', description: 'Run all tests', icon: 'beaker' });
+  }
+  if (servedHere(manifest, report, server)) {
+    const models = (server.models ?? []).map((m) => `${m.name} ${m.version}`).join(', ');
+    rows.push({ label: `serving at ${server.url}`, description: models, icon: 'server-process' });
   }
   return rows;
 }
@@ -46,7 +59,8 @@ export function publishedRows(published: VersionsRequest.Result | { error: strin
       v.gated === false ? 'UNGATED' : v.gated ? 'gated' : undefined,
       v.gates,
       v.aliases.length ? v.aliases.join(', ') : undefined,
-      v.created ? ago(new Date(v.created), now) : undefined,
+      // The artifact's creation time (model.trainedAt unless set at publish), not when it was pushed.
+      v.created ? `created ${ago(new Date(v.created), now)}` : undefined,
     ];
     return { label: `published ${v.tag}`, description: parts.filter(Boolean).join(' · '), icon: v.gated === false ? 'warning' : 'package' };
   });

@@ -27,8 +27,8 @@ class ModelsProvider implements vscode.TreeDataProvider<Node> {
     let shown = '';
     ctx.pushDisposable(
       server.onDidChange(() => {
-        const { running, url, models } = server.current;
-        const key = JSON.stringify([ctx.server.kind, running, url, models]);
+        const { running, url, models, manifests } = server.current;
+        const key = JSON.stringify([ctx.server.kind, running, url, models, manifests]);
         if (key === shown) return;
         shown = key;
         this.changed.fire();
@@ -48,7 +48,10 @@ class ModelsProvider implements vscode.TreeDataProvider<Node> {
     }
     if (node.kind === 'detail') return [];
     const now = new Date();
-    const rows = [...detailRows(this.ctx.reports.get(node.uri.fsPath), this.server.current, now), ...publishedRows(await this.published(node.uri), now)];
+    const rows = [
+      ...detailRows(node.uri.fsPath, this.ctx.reports.get(node.uri.fsPath), this.server.current, now),
+      ...publishedRows(await this.published(node.uri), now),
+    ];
     return rows.map((row) => ({ kind: 'detail', row, uri: node.uri }));
   }
 

@@ -11,9 +11,18 @@ export class ServerState {
   /** Fires on a status notification and when the language server starts, fails or stops. */
   readonly onDidChange = this.changed.event;
   current: ServerStatusNotification.Params = { running: false };
+  /** The status of the last ServerState made (the extension makes one), for commands that ask before serving again. */
+  static latest: ServerStatusNotification.Params = { running: false };
 
   constructor(ctx: Ctx) {
     ctx.pushDisposable(this.changed);
+    // The Stop button shows only while something is served.
+    ctx.pushDisposable(
+      this.onDidChange(() => {
+        ServerState.latest = this.current;
+        void vscode.commands.executeCommand('setContext', 'modelgate.serving', this.current.running);
+      }),
+    );
     let sub: vscode.Disposable | undefined;
     const follow = () => {
       sub?.dispose();

@@ -1,12 +1,15 @@
 // Test Explorer: per manifest, its three suites and, once a report exists,
 // each gate. Running an item runs the engine through the language server; a
-// failed gate shows threshold vs measured at the manifest line that set it.
+// gate that needs attention says, in the user's units, what was measured
+// against which rule and what to do next, at the manifest line that set it;
+// Test Results holds the run's gate table.
 import * as vscode from 'vscode';
 import { SUITES, type Report, type SuiteId } from '../server/protocol/report';
 import { MANIFEST_GLOB } from './commandIds';
 import type { Ctx } from './ctx';
 import { serverDownMessage } from './serverDownText';
-import { gateFailureText, gateLine, gatesBySuite, SUITE_LABELS } from './gateOutcome';
+import { gateFailureText, gateLine, gatesBySuite, gateTable, SUITE_LABELS } from './gateOutcome';
+import { runSummary } from './lastResultText';
 import { testSettings } from './testSettings';
 import { RunTestsRequest } from '../server/protocol/lsp';
 
@@ -110,12 +113,16 @@ export function testExplorer(ctx: Ctx): void {
           const client = ctx.client;
           // The run errors with why, as a command would say it, instead of failing without a word.
           if (!client) throw new Error(serverDownMessage('Run tests', ctx.server));
+          ctx.output.info(`Test Explorer: running ${[...suites].join(', ')} for ${manifest}`);
           const { report } = await client.sendRequest(RunTestsRequest.type, { manifest, only: [...suites], ...testSettings(root.uri!) }, token);
+          ctx.output.info(`Test Explorer: ${runSummary(report)}`);
           await ctx.reports.set(manifest, report);
           addGates(root, report);
           record(testRun, root, report, suites);
         } catch (err) {
-          const message = new vscode.TestMessage(err instanceof Error ? err.message : String(err));
+          const text = err instanceof Error ? err.message : String(err);
+          ctx.output.error(`Test Explorer: tests for ${manifest} could not run: ${text}`);
+          const message = new vscode.TestMessage(text);
           for (const s of suites) {
             const si = root.children.get(`${manifest}#${s}`);
             if (si) testRun.errored(si, message);
@@ -131,12 +138,14 @@ export function testExplorer(ctx: Ctx): void {
 
   const record = (testRun: vscode.TestRun, root: vscode.TestItem, report: Report, suites: Set<SuiteId>): void => {
     const uri = root.uri!;
+    // The run's own output: the gate table, failures first (Test Results shows it for the run).
+    testRun.appendOutput(gateTable(report, suites));
     const bySuite = gatesBySuite(report);
     for (const suite of suites) {
       const si = root.children.get(`${uri.fsPath}#${suite}`);
       if (!si) continue;
       const gates = bySuite.get(suite) ?? [];
-      let failed = false;
+      let failed = 0;
       let undecided = 0;
       for (const g of gates) {
         const gi = si.children.get(`${uri.fsPath}#${g.id}`);
@@ -144,40 +153,38 @@ export function testExplorer(ctx: Ctx): void {
         const status = g.status ?? (g.pass ? 'passed' : 'failed');
         const line = gateLine(g);
         const location = line !== undefined ? new vscode.Location(uri, new vscode.Position(line, 0)) : undefined;
-        // Test Results shows each gate's sentence and next step, whatever its status.
-        testRun.appendOutput(
-          `${status === 'passed' ? '✓' : status === 'failed' ? '✗' : status === 'inconclusive' ? '?' : '–'} ${gateFailureText(g)}\r\n`,
-          location,
-          gi,
-        );
+        // Each gate's own output: its sentence and next step, whatever its status.
+        testRun.appendOutput(`${gateFailureText(g)}\r\n`, location, gi);
         if (status === 'passed') {
           testRun.passed(gi);
           continue;
         }
+        // A plain message, not a diff: a diff would read "740 != <= 50" with the raw float.
+        const message = new vscode.TestMessage(gateFailureText(g));
+        if (location) message.location = location;
         if (status === 'not run') {
           undecided++;
           testRun.skipped(gi);
           continue;
         }
-        const message =
-          g.measured === null || status === 'inconclusive'
-            ? new vscode.TestMessage(gateFailureText(g))
-            : vscode.TestMessage.diff(gateFailureText(g), `${g.threshold.op} ${g.threshold.value}`, String(g.measured));
-        if (location) message.location = location;
         if (status === 'inconclusive') {
           undecided++;
           testRun.errored(gi, message);
           continue;
         }
-        failed = true;
+        failed++;
         testRun.failed(gi, message);
       }
       if (report.cancelled) testRun.skipped(si);
-      else if (failed) testRun.failed(si, new vscode.TestMessage(`${SUITE_LABELS[suite]}: some gates failed.`));
+      else if (failed)
+        testRun.failed(
+          si,
+          new vscode.TestMessage(`${SUITE_LABELS[suite]}: ${failed} of ${gates.length} gates failed; each failed gate says by how much and what to do.`),
+        );
       else if (undecided)
         testRun.errored(
           si,
-          new vscode.TestMessage(`${SUITE_LABELS[suite]}: ${undecided} gate(s) inconclusive or not run; see each gate for why and what to do.`),
+          new vscode.TestMessage(`${SUITE_LABELS[suite]}: ${undecided} of ${gates.length} gates inconclusive or not run; each says why and what to do.`),
         );
       else testRun.passed(si);
     }

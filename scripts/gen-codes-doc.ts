@@ -1,5 +1,6 @@
-// Writes docs/diagnostic-codes.md from server/manifest/codes.ts, so the table
-// users read is the registry the code uses. Run: npx tsx scripts/gen-codes-doc.ts
+// Writes docs/diagnostic-codes.md from server/manifest/codes.ts, so the list
+// users read is the registry the code uses. Each code is a `### MGxxx` heading:
+// its anchor (#mg102) is where the editor's code link opens the rendered page. Run: npx tsx scripts/gen-codes-doc.ts
 // (a unit test fails when the committed doc is out of date).
 import { writeFileSync } from 'node:fs';
 import { CODES, type CodeInfo } from '../server/manifest/codes';
@@ -13,7 +14,7 @@ const GROUPS: Array<[RegExp, string]> = [
 ];
 
 function cell(s: string): string {
-  return s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+  return s.replace(/\n/g, ' ');
 }
 
 export function renderCodesDoc(): string {
@@ -31,10 +32,10 @@ export function renderCodesDoc(): string {
   for (const [re, title] of GROUPS) {
     const rows = entries.filter(([c]) => re.test(c) && !done.has(c));
     if (rows.length === 0) continue;
-    lines.push('', `## ${title}`, '', '| Code | Severity | Problem | Meaning | Fix |', '|---|---|---|---|---|');
+    lines.push('', `## ${title}`);
     for (const [code, info] of rows) {
       done.add(code);
-      lines.push(`| ${code} | ${info.severity} | ${cell(info.title)} | ${cell(info.meaning)} | ${cell(info.fix)} |`);
+      lines.push('', `### ${code}`, '', `**${cell(info.title)}** (${info.severity})`, '', cell(info.meaning), '', `**Fix:** ${cell(info.fix)}`);
     }
   }
   return lines.join('\n') + '\n';

@@ -43,7 +43,7 @@ export function h(tag: string, props?: Props | null, ...children: (Child | Child
 
 /** A table with a header row; cells are text or nodes; `num` columns align right. */
 export function dataTable(
-  headers: { label: string; num?: boolean; title?: string }[],
+  headers: { label: string; num?: boolean; title?: string; class?: string }[],
   rows: { cells: Child[]; class?: string; title?: string; data?: Record<string, string | number>; onClick?: () => void }[],
   props?: Props,
 ): HTMLTableElement {
@@ -53,13 +53,13 @@ export function dataTable(
     h(
       'tr',
       null,
-      headers.map((c) => h('th', { class: c.num ? 'num' : '', title: c.title, attrs: { scope: 'col' } }, c.label)),
+      headers.map((c) => h('th', { class: [c.num ? 'num' : '', c.class ?? ''].join(' ').trim(), title: c.title, attrs: { scope: 'col' } }, c.label)),
     ),
   );
   const tbody = h('tbody', null);
   for (const r of rows) {
     const tr = h('tr', { class: [r.class, r.onClick ? 'selectable' : ''].filter(Boolean).join(' '), title: r.title, data: r.data });
-    r.cells.forEach((cell, i) => tr.appendChild(h('td', { class: headers[i]?.num ? 'num' : '' }, cell)));
+    r.cells.forEach((cell, i) => tr.appendChild(h('td', { class: [headers[i]?.num ? 'num' : '', headers[i]?.class ?? ''].join(' ').trim() }, cell)));
     if (r.onClick) {
       const click = r.onClick;
       tr.tabIndex = 0;

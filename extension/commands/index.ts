@@ -4,6 +4,7 @@
 import type { CommandId } from '../commandIds';
 import type { CommandFactory } from '../ctx';
 import { createManifest } from './createManifest';
+import { explainCode } from './explainCode';
 import { openLastReport } from './openLastReport';
 import { publish } from './publish';
 import { restartServer } from './restartServer';
@@ -33,4 +34,5 @@ export const commandTable: Record<CommandId, CommandFactory> = {
   'modelgate.scoreCsv': scoreCsv,
   'modelgate.showLogs': showLogs,
   'modelgate.restartServer': restartServer,
+  'modelgate.explainCode': explainCode,
 };

@@ -6,7 +6,9 @@ import * as vscode from 'vscode';
 import { DeployRequest } from '../../server/protocol/lsp';
 import type { CommandFactory } from '../ctx';
 import { withEngineProgress } from '../engineProgress';
-import { deploySummary, verdictOf } from '../lastResultText';
+import { deploySummary } from '../lastResultText';
+import { deployToast, RERUN } from '../outcomeToast';
+import { showOutcome } from '../showOutcome';
 import { manifestTarget } from '../manifestTarget';
 import { publishFailureActions, SET_CREDENTIALS, SHOW_LOGS } from '../publishFailure';
 import { firePublished } from '../publishedEvent';
@@ -19,6 +21,7 @@ export const testAndDeploy: CommandFactory = {
     const uri = await manifestTarget(arg);
     if (!uri) return;
     const manifest = uri.fsPath;
+    const rerun = { command: 'modelgate.testAndDeploy', uri };
     const target = vscode.workspace.getConfiguration('modelgate', uri).get<string>('registry') || undefined;
     const credentials = await credentialsFor(ctx.extension.secrets, target);
     ctx.output.info(`testing and deploying ${manifest}`);
@@ -39,18 +42,17 @@ export const testAndDeploy: CommandFactory = {
       ReportPanel.notifyRunning('all', false);
     }
     if (!result) {
-      void vscode.window.showInformationMessage('ModelGate: Test & Deploy cancelled; nothing was published.');
+      ctx.output.info(`Test & Deploy of ${manifest}: cancelled before any result; nothing was published`);
+      void showOutcome(ctx, { severity: 'info', text: 'ModelGate: Test & Deploy cancelled; nothing was published.', actions: [RERUN] }, { rerun });
       return;
     }
     await ctx.reports.set(manifest, result.report);
     ReportPanel.createOrShow(ctx, result.report);
     for (const n of [...result.notices, ...result.steps]) ctx.output.info(n);
     ctx.output.info(`reports: ${result.reportPaths.html} (JSON: ${result.reportPaths.json})`);
-    const summary = deploySummary(result);
-    ctx.output.info(summary);
+    ctx.output.info(deploySummary(result));
     if (result.published || result.alreadyPublished) firePublished(manifest);
-    if (result.published?.gated || result.alreadyPublished) void vscode.window.showInformationMessage(`ModelGate: ${summary}`);
-    else if (verdictOf(result.report) === 'cancelled') void vscode.window.showInformationMessage(`ModelGate: ${summary}`);
-    else void vscode.window.showWarningMessage(`ModelGate: ${summary}`);
+    // One notification: the verdict in a line, with what to do next.
+    void showOutcome(ctx, deployToast(result), { report: result.report, rerun });
   },
 };

@@ -99,6 +99,8 @@ export namespace ServerStatusNotification {
     running: boolean;
     url?: string;
     models?: { name: string; version: string }[];
+    /** Absolute paths of the manifests being served: the editor keys what it shows by manifest, not by model name. */
+    manifests?: string[];
     /** HTTP requests per second answered over the last few seconds (sent again when it changes). */
     requestsPerSecond?: number;
   }

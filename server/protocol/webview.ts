@@ -29,6 +29,8 @@ export interface WebviewState {
   tab?: string;
   /** Feature whose distribution is plotted in the staleness section. */
   feature?: string;
+  /** The report (its createdAt) that feature was picked in: another report opens on its own most drifted feature. */
+  featureReport?: string;
 }
 
 /**

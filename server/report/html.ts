@@ -91,6 +91,7 @@ export function renderReportHtml(report: Report, opts: RenderHtmlOptions = {}): 
 :root { color-scheme: light dark; }
 body { margin: 0; background: #ffffff; color: #3b3b3b; font-family: system-ui, sans-serif; }
 @media (prefers-color-scheme: dark) { body { background: #1f1f1f; color: #cccccc; } }
+@media (prefers-contrast: more) { body { background: #000000; color: #ffffff; } }
 </style>
 </head>
 <body>

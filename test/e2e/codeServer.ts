@@ -26,6 +26,8 @@ export const WORKBENCH_SETTINGS: Record<string, unknown> = {
   'workbench.secondarySideBar.defaultVisibility': 'hidden',
   // Short stress points keep "Run all tests" to seconds.
   'modelgate.tests.duration': '1s',
+  // A failed gate opens its message at the manifest line, wherever the run came from.
+  'testing.automaticallyOpenPeekView': 'failureAnywhere',
 };
 
 export interface CodeServerInstall {

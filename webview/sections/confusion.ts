@@ -43,8 +43,9 @@ export function confusionTable(labels: string[], matrix: number[][]): HTMLTableE
       if (count === 0) td.classList.add('zero');
       if (count > 0) {
         // CSSOM writes are allowed under the CSP; style attributes would not be.
-        td.style.backgroundColor = alpha(i === j ? p.blue : p.red, 0.12 + 0.78 * share);
-        if (share > 0.5) td.classList.add('dark');
+        // At most 42 % of the chart colour: the count stays in the theme's own
+        // text colour at 4.5:1 on the darkest cell, in light and dark themes.
+        td.style.backgroundColor = alpha(i === j ? p.blue : p.red, 0.08 + 0.34 * share);
       }
       tr.appendChild(td);
     });

@@ -1,9 +1,10 @@
-// Every gate: pass/fail, measured against the threshold, the margin, how it
-// was measured and the manifest line that set it (a link inside VS Code).
+// Every gate: pass/fail, measured against the rule, the margin, the manifest
+// line that set it (a link inside VS Code) and, on expand, how it was measured.
 import type { GateResult } from '../../server/protocol/report';
 import { statusClass, statusMarks, statusOf, type Ctx } from '../context';
 import { dataTable, h } from '../dom';
-import { num, op, signed, withUnit } from '../format';
+import { num } from '../format';
+import { gateDistance, gateRule, gateSentence, gateValue, plain } from '../../server/protocol/gateText';
 
 export function renderGates(ctx: Ctx): HTMLElement {
   const { report, host } = ctx;
@@ -31,18 +32,19 @@ export function renderGates(ctx: Ctx): HTMLElement {
     );
   };
 
+  // The key columns fit from 400 px up; the margin column shows when there is room,
+  // and how it was measured (with the margin) opens under the gate.
   const table = dataTable(
     [
       { label: '', title: 'pass / fail' },
       { label: 'Gate' },
       { label: 'Measured', num: true },
-      { label: 'Threshold', num: true },
-      { label: 'Margin', num: true, title: 'Distance to the threshold in the metric’s unit; positive = headroom' },
-      { label: 'How it was measured' },
-      { label: 'Set in' },
+      { label: 'Rule', num: true },
+      { label: 'Margin', num: true, class: 'wide', title: 'Distance to the threshold in the metric’s unit; positive = headroom' },
     ],
     gates.map((g) => {
       const st = statusOf(g);
+      const distance = gateDistance(g);
       return {
         class: st === 'passed' ? '' : st === 'failed' ? 'failed' : 'undecided',
         data: { gate: g.id, pass: String(g.pass), status: st },
@@ -51,17 +53,26 @@ export function renderGates(ctx: Ctx): HTMLElement {
           h('span', { class: statusClass[st], attrs: { 'aria-label': st } }, statusMarks[st]),
           h(
             'div',
-            null,
-            h('div', { class: 'mono' }, g.id),
-            g.metric !== g.id ? h('div', { class: 'muted' }, g.metric) : null,
-            st === 'passed' ? null : h('div', { class: `gate-msg ${statusClass[st]}` }, g.message),
-            st !== 'passed' && g.nextStep ? h('div', { class: 'gate-next' }, h('b', null, 'Next: '), g.nextStep) : null,
+            { class: 'gate-cell' },
+            h('div', null, h('span', { class: 'mono gate-id' }, g.id), g.source ? ' · ' : null, g.source ? source(g) : null),
+            // A gate that needs attention names its metric in its sentence.
+            g.metric !== g.id && st === 'passed' ? h('div', { class: 'muted' }, g.metric) : null,
+            st === 'passed' ? null : h('div', { class: `gate-msg ${statusClass[st]}` }, gateSentence(g)),
+            st !== 'passed' && g.nextStep ? h('div', { class: 'gate-next' }, h('b', null, 'Next: '), plain(g.nextStep)) : null,
+            h(
+              'details',
+              { class: 'gate-how', data: { details: 'how' } },
+              h('summary', null, 'How it was measured'),
+              h('div', { class: 'muted' }, g.how),
+              distance ? h('div', { class: 'muted' }, `Margin: ${distance}.`) : null,
+              g.source ? h('div', { class: 'muted' }, `Set in ${manifestName} at line ${g.source.line} (${g.source.path.join('.')}).`) : null,
+            ),
           ),
-          g.measured === null ? h('span', { class: statusClass[st] }, st === 'not run' ? 'not run' : 'not measured') : withUnit(g.measured, g.threshold.unit),
-          `${op(g.threshold.op)} ${withUnit(g.threshold.value, g.threshold.unit)}`,
-          g.margin === undefined ? '—' : h('span', { class: g.margin < 0 ? 'fail' : '' }, signed(g.margin) + (g.threshold.unit ? ` ${g.threshold.unit}` : '')),
-          h('span', { class: 'muted' }, g.how),
-          source(g),
+          g.measured === null ? h('span', { class: statusClass[st] }, st === 'not run' ? 'not run' : 'not measured') : gateValue(g, g.measured),
+          gateRule(g).replace(/^must be /, ''),
+          g.margin === undefined
+            ? '—'
+            : h('span', { class: g.margin < 0 ? 'fail' : '' }, `${g.margin < 0 ? '−' : g.margin > 0 ? '+' : '±'}${gateValue(g, Math.abs(g.margin))}`),
         ],
       };
     }),
@@ -123,7 +134,7 @@ export function renderGates(ctx: Ctx): HTMLElement {
       report.gates.length === 0 ? 'No gates were evaluated.' : `${num(passed)} of ${num(report.gates.length)} gates passed.`,
       host.interactive && report.gates.some((g) => g.source) ? ' Click a line to open the manifest there.' : '',
     ),
-    h('div', { class: 'scroll' }, table),
+    table,
     datasets,
   );
 }

@@ -51,10 +51,12 @@ export function renderStaleness(ctx: Ctx, s: StalenessResult): HTMLElement {
       : null,
   );
 
-  // Selected feature: remembered across reloads; defaults to the most drifted one.
-  let selected = features.find((f) => f.feature === ctx.state.feature) ?? features[0];
+  // Selected feature: remembered across reloads of the same report; a new report
+  // opens on its most drifted feature, never on one kept from an earlier run.
+  const remembered = ctx.state.featureReport === ctx.report.createdAt ? ctx.state.feature : undefined;
+  let selected = features.find((f) => f.feature === remembered) ?? features[0];
   const withBins = features.filter((f) => f.bins);
-  if (selected && !selected.bins) selected = withBins[0] ?? selected;
+  if (selected && !selected.bins) selected = withBins.find((f) => f.drifted) ?? withBins[0] ?? selected;
 
   const details = h('div', { data: { details: 'feature' } });
   const select = h('select', { attrs: { 'aria-label': 'Feature to plot' }, data: { select: 'feature' } });
@@ -70,7 +72,7 @@ export function renderStaleness(ctx: Ctx, s: StalenessResult): HTMLElement {
 
   const choose = (f: FeatureDrift) => {
     selected = f;
-    ctx.host.setState({ feature: f.feature });
+    ctx.host.setState({ feature: f.feature, featureReport: ctx.report.createdAt });
     if (f.bins) select.value = String(features.indexOf(f));
     rows.forEach((tr, key) => tr.classList.toggle('selected', key === f));
     details.replaceChildren(featureDetails(f));

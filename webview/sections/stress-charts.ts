@@ -3,6 +3,7 @@ import type { ChartConfiguration, TooltipItem } from 'chart.js';
 import type { HistogramData, StressPoint, StressResult } from '../../server/protocol/report';
 import { alpha, type ChartBuilder } from '../charts';
 import { latency, num } from '../format';
+import { rpsSearchScale } from './axis-scale';
 
 /** Log-axis labels only at 1, 2, 5 × 10^k, so the axis stays legible. */
 function logTick(value: number | string): string {
@@ -16,15 +17,17 @@ export function latencyThroughputChart(points: StressPoint[], sloMs: number | un
   return (p) => {
     const labels = points.map((pt) => String(pt.connections));
     const ms = (f: (pt: StressPoint) => number) => points.map((pt) => f(pt) / 1000);
+    // The p99 (what the gate judges) is drawn strongest; the other percentiles
+    // are thin and lighter, for context.
     const line = (label: string, data: number[], color: string, extra: object = {}) => ({
       type: 'line' as const,
       label,
       data,
       yAxisID: 'lat',
-      borderColor: color,
-      backgroundColor: color,
-      pointRadius: 3,
-      borderWidth: 2,
+      borderColor: alpha(color, 0.75),
+      backgroundColor: alpha(color, 0.75),
+      pointRadius: 2,
+      borderWidth: 1.25,
       ...extra,
     });
     const config = {
@@ -40,18 +43,26 @@ export function latencyThroughputChart(points: StressPoint[], sloMs: number | un
           line(
             'p90',
             ms((x) => x.latencyUs.p90),
-            p.blue,
+            p.orange,
           ),
           line(
-            'p99',
+            'p99 (gated)',
             ms((x) => x.latencyUs.p99),
-            p.orange,
-            { pointStyle: points.map((x) => (x.sloExceeded ? 'crossRot' : 'circle')), pointRadius: points.map((x) => (x.sloExceeded ? 7 : 3)) },
+            p.blue,
+            {
+              borderColor: p.blue,
+              backgroundColor: p.blue,
+              borderWidth: 3.5,
+              order: -1,
+              pointStyle: points.map((x) => (x.sloExceeded ? 'crossRot' : 'circle')),
+              pointRadius: points.map((x) => (x.sloExceeded ? 7 : 4)),
+            },
           ),
           line(
             'p99.9',
             ms((x) => x.latencyUs.p999),
             p.purple,
+            { borderDash: [3, 3] },
           ),
           ...(sloMs !== undefined
             ? [
@@ -158,13 +169,25 @@ export function histogramChart(hist: HistogramData): ChartBuilder {
 export function rpsSearchChart(s: StressResult, sloMs: number | undefined): ChartBuilder {
   return (p) => {
     const steps = s.maxSustainableRps?.steps ?? [];
-    const pts = steps.map((st, i) => ({ x: st.offeredRps, y: st.p99Ms, step: i + 1 }));
+    const scale = rpsSearchScale(
+      steps.map((st) => st.p99Ms),
+      sloMs,
+    );
+    // A point above the cap is drawn on it (a triangle), its tooltip keeps the real value.
+    const pts = steps.map((st, i) => ({ x: st.offeredRps, y: Math.min(st.p99Ms, scale.max ?? Infinity), p99: st.p99Ms, step: i + 1 }));
     const xs = pts.map((q) => q.x);
     const lo = Math.min(...xs),
       hi = Math.max(...xs);
     const datasets: object[] = [
       { label: 'within SLO', data: pts.filter((_, i) => steps[i]?.ok), backgroundColor: p.green, borderColor: p.green, pointRadius: 5 },
-      { label: 'over SLO', data: pts.filter((_, i) => !steps[i]?.ok), backgroundColor: p.red, borderColor: p.red, pointRadius: 5, pointStyle: 'crossRot' },
+      {
+        label: 'over SLO',
+        data: pts.filter((_, i) => !steps[i]?.ok),
+        backgroundColor: p.red,
+        borderColor: p.red,
+        pointRadius: 5,
+        pointStyle: pts.filter((_, i) => !steps[i]?.ok).map((q) => (q.p99 > q.y ? 'triangle' : 'crossRot')),
+      },
     ];
     if (sloMs !== undefined && xs.length) {
       datasets.push({
@@ -186,14 +209,15 @@ export function rpsSearchChart(s: StressResult, sloMs: number | undefined): Char
       options: {
         scales: {
           x: { type: 'linear', grace: '5%', title: { display: true, text: 'offered rate (req/s)' } },
-          y: { type: 'linear', grace: '10%', title: { display: true, text: 'p99 latency (ms)' } },
+          // Latency is never negative: the axis starts at zero.
+          y: { type: 'linear', min: 0, ...(scale.max !== undefined ? { max: scale.max } : { grace: '10%' }), title: { display: true, text: scale.title } },
         },
         plugins: {
           tooltip: {
             callbacks: {
               label: (item: TooltipItem<'scatter'>) => {
-                const raw = item.raw as { x: number; y: number; step?: number };
-                return `${raw.step ? `step ${raw.step}: ` : ''}${num(raw.x)} req/s → p99 ${num(raw.y, 3)} ms`;
+                const raw = item.raw as { x: number; y: number; p99?: number; step?: number };
+                return `${raw.step ? `step ${raw.step}: ` : ''}${num(raw.x)} req/s → p99 ${num(raw.p99 ?? raw.y, 3)} ms`;
               },
             },
           },

@@ -1,6 +1,7 @@
 // The header: which model, when, how long, the verdict and where it ran.
-import type { GateStatus, SuiteId } from '../../server/protocol/report';
-import { gatesOf, statusOf, suiteTitles, verdictOf, type Ctx } from '../context';
+import type { GateResult, GateStatus, SuiteId } from '../../server/protocol/report';
+import { gateSentence, plain } from '../../server/protocol/gateText';
+import { gatesOf, statusClass, statusMarks, statusOf, suiteTitles, verdictOf, type Ctx } from '../context';
 import { h } from '../dom';
 import { duration, timestamp } from '../format';
 
@@ -72,19 +73,36 @@ export function renderSummary(ctx: Ctx, onSuite: (suite: SuiteId) => void): HTML
     );
   }
 
+  // A suite shows a tick only when it ran to the end and every one of its gates passed:
+  // a cancelled or skipped suite, or one without a single passed gate, never reads as passed.
   const chips = present.map((s) => {
     const gs = gatesOf(r, s);
     const bad = gs.filter((g) => statusOf(g) === 'failed').length;
-    const open = gs.filter((g) => statusOf(g) === 'inconclusive' || statusOf(g) === 'not run').length;
-    const mark = bad ? 'fail' : open ? 'warn' : 'pass';
+    const notRun = gs.filter((g) => statusOf(g) === 'not run').length;
+    const open = gs.filter((g) => statusOf(g) === 'inconclusive').length + notRun;
+    const stopped = missing.includes(s) || (r.cancelled && (gs.length === 0 || notRun > 0));
+    const kind = bad ? 'fail' : stopped ? 'muted' : open ? 'warn' : gs.length === 0 ? 'muted' : 'pass';
+    const mark = bad ? '✗ ' : stopped ? '⊘ ' : open ? '? ' : gs.length === 0 ? '– ' : '✓ ';
+    const words = bad
+      ? `${bad} of ${gs.length} failed`
+      : stopped
+        ? r.cancelled
+          ? 'cancelled, not finished'
+          : 'not run to the end'
+        : open
+          ? `${open} of ${gs.length} not decided`
+          : gs.length === 0
+            ? 'no gates'
+            : `${gs.length} passed`;
     return h(
       'button',
-      { class: 'chip', title: `Show the ${suiteTitles[s]} tab`, on: { click: () => onSuite(s) } },
-      h('span', { class: mark }, bad ? '✗ ' : open ? '? ' : '✓ '),
+      { class: 'chip', title: `Show the ${suiteTitles[s]} tab`, data: { suite: s, state: kind }, on: { click: () => onSuite(s) } },
+      h('span', { class: kind, attrs: { 'aria-hidden': 'true' } }, mark),
       `${suiteTitles[s]}: `,
-      bad ? `${bad} of ${gs.length} failed` : open ? `${open} of ${gs.length} not decided` : `${gs.length} passed`,
+      words,
     );
   });
+  const attention = attentionList(ctx);
 
   const env = r.environment;
   const sha = r.model.artifactSha256 ? ` · sha256 ${r.model.artifactSha256.slice(0, 12)}…` : '';
@@ -112,6 +130,7 @@ export function renderSummary(ctx: Ctx, onSuite: (suite: SuiteId) => void): HTML
       meta('Artifact', r.model.artifact + sha),
       meta('Environment', `modelgate ${env.modelgate} · node ${env.node} · ${env.platform} · ${env.cpus} × ${env.cpuModel}`),
     ),
+    attention,
     banners,
     h('div', { class: 'suites' }, chips),
   );
@@ -119,4 +138,51 @@ export function renderSummary(ctx: Ctx, onSuite: (suite: SuiteId) => void): HTML
 
 function meta(label: string, value: string): HTMLElement {
   return h('span', null, h('b', null, label), value);
+}
+
+/**
+ * The verdict at a glance: failed gates, then inconclusive ones, each with
+ * its sentence and next step; not-run gates as one line. Empty when every gate passed.
+ */
+function attentionList(ctx: Ctx): HTMLElement | null {
+  const { report: r, host } = ctx;
+  const failed = r.gates.filter((g) => statusOf(g) === 'failed');
+  const inconclusive = r.gates.filter((g) => statusOf(g) === 'inconclusive');
+  const notRun = r.gates.filter((g) => statusOf(g) === 'not run');
+  if (!failed.length && !inconclusive.length && !notRun.length) return null;
+  const shown = [...failed, ...inconclusive].slice(0, 8);
+  const more = failed.length + inconclusive.length - shown.length;
+  const item = (g: GateResult) => {
+    const st = statusOf(g);
+    return h(
+      'li',
+      { data: { gate: g.id, status: st } },
+      h('span', { class: `mark ${statusClass[st]}`, attrs: { 'aria-hidden': 'true' } }, statusMarks[st]),
+      h(
+        'div',
+        null,
+        h('span', { class: 'visually-hidden' }, `${st}: `),
+        h('span', { class: 'mono' }, g.id),
+        ' ',
+        gateSentence(g),
+        g.nextStep ? h('div', { class: 'gate-next' }, h('b', null, 'Next: '), plain(g.nextStep)) : null,
+      ),
+    );
+  };
+  const reasons = [...new Set(notRun.map((g) => g.reason ?? 'not measured'))];
+  return h(
+    'div',
+    { class: 'attention', data: { attention: '' }, attrs: { role: 'region', 'aria-label': 'Gates that need attention' } },
+    h('h2', null, failed.length ? 'Failed first' : 'Not decided'),
+    h('ol', { class: 'attention-list' }, shown.map(item)),
+    more > 0 ? h('p', { class: 'muted' }, `… and ${more} more in the Gates tab.`) : null,
+    notRun.length
+      ? h(
+          'p',
+          { class: 'muted', data: { notrun: String(notRun.length) } },
+          `${notRun.length} ${notRun.length === 1 ? 'gate was' : 'gates were'} not run: ${reasons.slice(0, 3).join('; ')}${reasons.length > 3 ? '; …' : ''}.`,
+          host.interactive ? ' Run all tests again to decide them.' : '',
+        )
+      : null,
+  );
 }

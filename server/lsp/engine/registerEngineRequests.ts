@@ -49,11 +49,13 @@ function throttledProgress(
   always: (e: ProgressEvent) => boolean = () => false,
 ): (e: ProgressEvent) => void {
   let last = 0;
+  const started = Date.now();
   return (e) => {
     const now = Date.now();
     if (now - last < PROGRESS_INTERVAL_MS && !always(e)) return;
     last = now;
-    workDone.report(percentOf(e), progressMessage(e));
+    const percent = percentOf(e);
+    workDone.report(percent, progressMessage(e, { percent, elapsedMs: now - started }));
   };
 }
 
@@ -90,7 +92,7 @@ export function registerEngineRequests(connection: Connection, opts: EngineReque
 
   // The model server lives in a host of its own, kept between serve and stop.
   let serving: EngineProcess | undefined;
-  let served: { url: string; models: { name: string; version: string }[] } | undefined;
+  let served: { url: string; models: { name: string; version: string }[]; manifests: string[] } | undefined;
   function servingHost(): EngineProcess {
     if (serving?.running) return serving;
     const host = new EngineProcess({
@@ -143,7 +145,7 @@ export function registerEngineRequests(connection: Connection, opts: EngineReque
     try {
       const host = servingHost();
       const result = await host.run('serve', params, { cli });
-      served = { url: result.url, models: result.models };
+      served = { url: result.url, models: result.models, manifests: [...params.manifests] };
       void connection.sendNotification(ServerStatusNotification.type, { running: true, ...served, requestsPerSecond: 0 });
       return result;
     } catch (err) {

@@ -1,5 +1,6 @@
 // Code actions: quick fixes for the validator's diagnostics (a suggested
-// key or value, a missing required field, the apiVersion/kind header) and
+// key or value, a missing required field, the apiVersion/kind header, a value
+// of the wrong type, a duplicate key) and
 // rewrites that need the files (fill signature from the ONNX model,
 // normalise label frequencies).
 import { CodeActionKind, type CodeAction, type Diagnostic, type Range, type TextEdit } from 'vscode-languageserver-types';
@@ -13,6 +14,7 @@ import { fillSignatureEdit } from './fillSignature';
 import { insertEntry } from './insertEntry';
 import { normaliseFrequenciesEdits } from './labelFrequencies';
 import { locate } from '../locate';
+import { schemaAt, typesOf } from '../schemaNav';
 import { ADD_HEADER } from './validation';
 
 /** Model checks that a fresh signature fixes. */
@@ -42,14 +44,60 @@ function suggestionFix(doc: ManifestDocument, d: Diagnostic): CodeAction | undef
   // Only a key or a one-line value is replaced; a block is not what the suggestion names.
   if (end <= start || doc.text.slice(start, end).includes('\n')) return undefined;
   const newText = yamlInline(suggestion);
-  return action(doc, `Change to \`${newText}\``, [{ range: d.range, newText }], { diagnostics: [d], preferred: true });
+  return action(doc, `Change to ${newText}`, [{ range: d.range, newText }], { diagnostics: [d], preferred: true });
+}
+
+/**
+ * A value of the wrong type (MG105), e.g. `maxBatchSize: "lots"`: the number
+ * inside the text when there is one ("32 rows" → 32), else the field's default.
+ */
+function wrongTypeFix(doc: ManifestDocument, d: Diagnostic): CodeAction | undefined {
+  const data = diagnosticData(d);
+  if (d.code !== 'MG105' || !data || data.suggestion !== undefined) return undefined;
+  const start = doc.offsetAt(d.range.start);
+  const end = doc.offsetAt(d.range.end);
+  const text = doc.text.slice(start, end);
+  if (end <= start || text.includes('\n')) return undefined;
+  const s = schemaAt(data.path, undefined, doc.parsed.value);
+  const types = s ? typesOf(s) : [];
+  if (!types.includes('integer') && !types.includes('number')) return undefined;
+  const inText = /-?\d+(?:\.\d+)?/.exec(text)?.[0];
+  const fromText = inText !== undefined && (types.includes('number') || Number.isInteger(Number(inText))) ? Number(inText) : undefined;
+  const value = fromText ?? (typeof s?.default === 'number' ? s.default : undefined);
+  if (value === undefined) return undefined;
+  const why = fromText !== undefined ? 'the number in the text' : 'the default';
+  return action(doc, `Change to ${value} (${why})`, [{ range: d.range, newText: String(value) }], { diagnostics: [d], preferred: true });
+}
+
+/** A duplicate key (MG102): removes the second entry, with the lines nested under it. */
+function duplicateKeyFix(doc: ManifestDocument, d: Diagnostic): CodeAction | undefined {
+  if (d.code !== 'MG102') return undefined;
+  const lines = doc.text.split('\n');
+  const first = d.range.start.line;
+  const line = lines[first];
+  if (line === undefined) return undefined;
+  const key = /^([ \t]*)(?:- )?([^:#]+?)[ \t]*:/.exec(line);
+  if (!key) return undefined;
+  const indent = key[1]!.length;
+  let last = first;
+  for (let i = first + 1; i < lines.length; i++) {
+    const l = lines[i]!;
+    if (!l.trim() || l.trimStart().startsWith('#')) continue;
+    if (/^[ \t]*/.exec(l)![0].length <= indent) break;
+    last = i;
+  }
+  const range = { start: { line: first, character: 0 }, end: last + 1 < lines.length ? { line: last + 1, character: 0 } : doc.positionAt(doc.text.length) };
+  return action(doc, `Remove the second "${key[2]!.trim()}" (line ${first + 1}); YAML keeps only one`, [{ range, newText: '' }], {
+    diagnostics: [d],
+    preferred: true,
+  });
 }
 
 function missingFieldFix(doc: ManifestDocument, d: Diagnostic): CodeAction | undefined {
   const data = diagnosticData(d);
   if (!data || typeof data.missing !== 'string') return undefined;
   const edit = insertEntry(doc, data.path, data.missing);
-  return edit && action(doc, `Add missing required field \`${data.missing}\``, [edit], { diagnostics: [d], preferred: true });
+  return edit && action(doc, `Add the missing required field ${data.missing}`, [edit], { diagnostics: [d], preferred: true });
 }
 
 function headerFix(doc: ManifestDocument, diagnostics: Diagnostic[]): CodeAction | undefined {
@@ -109,7 +157,7 @@ export function createCodeActionService(facts: FileFacts, opts: { budgetMs: numb
       }
       if (doc.kind !== 'manifest') return out;
       for (const d of ours) {
-        const fix = missingFieldFix(doc, d) ?? suggestionFix(doc, d);
+        const fix = missingFieldFix(doc, d) ?? suggestionFix(doc, d) ?? wrongTypeFix(doc, d) ?? duplicateKeyFix(doc, d);
         if (fix) out.push(fix);
       }
       const sigDiags = ours.filter((d) => SIGNATURE_CODES.has(String(d.code)));

@@ -30,6 +30,7 @@ import {
 } from '../schemaNav';
 import { entryLines, escapeSnippet, indentLines, yamlString } from '../yamlText';
 import { completePath } from './completionPaths';
+import { CLASSIFICATION_METRICS, REGRESSION_METRICS } from '../../manifest/validators/gates';
 
 export interface CompletionOptions {
   /** Longest a request waits for a file that was never read before. */
@@ -151,7 +152,8 @@ async function keyItems(r: Request): Promise<CompletionItem[]> {
     .filter(([k]) => !taken.has(k))
     .map(([key, s]) =>
       keyItem(r, key, entryLines(key, s, 'snippet'), {
-        detail: typeLabel(s) + (required.has(key) ? ' (required)' : ''),
+        // Details are shown as plain text: no markdown code marks.
+        detail: typeLabel(s).replace(/`/g, '') + (required.has(key) ? ' (required)' : ''),
         doc: s.description,
         sort: (required.has(key) ? '0' : '1') + key,
       }),
@@ -198,11 +200,23 @@ async function valueItems(r: Request): Promise<CompletionItem[]> {
   const s = schemaAt(r.ctx.path, undefined, r.doc.parsed.value);
   if (!s) return [];
   const docs = enumDocs(s);
-  const items = enumValues(s).map((v) =>
-    valueItem(r, v, { kind: CompletionItemKind.EnumMember, doc: docs.get(v), detail: s.default === v ? 'default' : undefined }),
-  );
+  const values = METRIC_FIELDS.has(pattern) ? metricsForTask(enumValues(s), taskOf(r.doc)) : enumValues(s);
+  const items = values.map((v) => valueItem(r, v, { kind: CompletionItemKind.EnumMember, doc: docs.get(v), detail: s.default === v ? 'default' : undefined }));
   if (typesOf(s).includes('boolean')) items.push(...['true', 'false'].map((v) => valueItem(r, v, { kind: CompletionItemKind.Keyword })));
   return items;
+}
+
+const METRIC_FIELDS = new Set(['gates.metrics.*.metric', 'gates.maxRegression.*.metric']);
+
+function taskOf(doc: ManifestDocument): string | undefined {
+  const model = (doc.parsed.value as { model?: { task?: unknown } } | null)?.model;
+  return typeof model?.task === 'string' ? model.task : undefined;
+}
+
+/** Only the metrics of the model's task: a classifier is not offered MAE. */
+function metricsForTask(values: string[], task: string | undefined): string[] {
+  const own: readonly string[] | undefined = task === 'classification' ? CLASSIFICATION_METRICS : task === 'regression' ? REGRESSION_METRICS : undefined;
+  return own ? values.filter((v) => own.includes(v)) : values;
 }
 
 function datasetPathAt(doc: ManifestDocument, path: (string | number)[]): string | undefined {

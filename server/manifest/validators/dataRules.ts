@@ -83,6 +83,8 @@ function dates(ctx: ValidationContext): ManifestDiagnostic[] {
         ['model', 'trainedAt'],
         'MG209',
         `model.trainedAt ${trainedText} is in the future (now is ${new Date(now).toISOString().slice(0, 19)}Z): use the time training finished, with its time zone (Z for UTC)`,
+        // The quick fix offers now, the latest time training can have finished.
+        { data: { suggestion: `${new Date(now).toISOString().slice(0, 19)}Z` } },
       ),
     );
   }

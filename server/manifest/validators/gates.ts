@@ -63,6 +63,8 @@ export const gatesValidator: SyncValidator = {
               [...at, 'min'],
               'MG122',
               `${fieldName([...at, 'min'])} ${g.min} can never pass: ${g.metric} is at most ${range.hi}; use a threshold from ${range.lo ?? '-∞'} to ${range.hi}${pct(g.min)}`,
+              // The quick fix: a percentage written as a share, else the highest value the metric reaches.
+              { data: { suggestion: pct(g.min) ? +(g.min / 100).toFixed(4) : range.hi } },
             ),
           );
         }

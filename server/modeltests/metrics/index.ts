@@ -190,7 +190,7 @@ export function validationDropSpec(loaded: LoadedManifest) {
 }
 
 const NO_BASELINE_NEXT =
-  'Pass --baseline <manifest|published ref>, or deploy to the target that holds the previous version (modelgate deploy finds it there); the first version of a model has no champion, so remove gates.maxRegression for it or publish it ungated';
+  'Compare with the previous version: in the editor, run Test & Deploy to the registry that holds it (it finds the champion there); on the command line, modelgate deploy does the same, or modelgate test --baseline <manifest|published ref>. The first version of a model has no champion: remove gates.maxRegression for it, or publish it ungated';
 
 /** The training-serving skew gate: always declared, with the default tolerance when the manifest sets none. */
 export function skewGateSpec(loaded: LoadedManifest) {

@@ -54,7 +54,7 @@ test('killing the engine mid-run fails the request with a clear error, and the l
   let killed: number | undefined;
   client.conn.onProgress(WorkDoneProgress.type, 'host-2', (v) => {
     // Kill once the load test is under way, not on a timer.
-    if (killed || v.kind !== 'report' || !v.message?.startsWith('stress')) return;
+    if (killed || v.kind !== 'report' || !v.message?.startsWith('Stress: ')) return;
     const [pid] = childrenOf(lspPid);
     if (pid) {
       killed = pid;

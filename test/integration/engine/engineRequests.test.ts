@@ -68,7 +68,7 @@ test('cancelling runTests answers with the report of what ran, marked cancelled 
   client.conn.onProgress(WorkDoneProgress.type, 'run-2', (v) => {
     if (v.kind !== 'end' && v.message) progress.push(v.message);
     // Cancel once the load test is under way, not on a timer.
-    if (v.kind === 'report' && v.message?.startsWith('stress')) source.cancel();
+    if (v.kind === 'report' && v.message?.startsWith('Stress: ')) source.cancel();
   });
   const params: RunTestsRequest.Params = { manifest, only: ['staleness', 'stress'], duration: '30s', workDoneToken: 'run-2' };
   const started = Date.now();
@@ -120,6 +120,7 @@ test('serve starts a model server on 127.0.0.1 and stop closes it', async () => 
   assert.deepEqual(again, { stopped: false });
   assert.equal(statuses[0]?.running, true);
   assert.equal(statuses[0]?.requestsPerSecond, 0);
+  assert.deepEqual(statuses[0]?.manifests, [manifest], 'the status names the served manifest, so the editor keys by it');
   assert.deepEqual(
     statuses.slice(-2).map((s) => s.running),
     [false, false],

@@ -56,7 +56,7 @@ test('a session over stdio: diagnostics, a fix, completion, hover, code action, 
     range: typo.range,
     context: { diagnostics: [typo] },
   })) as CodeAction[];
-  const rename = fixes.find((a) => a.title === 'Change to `classLabels`');
+  const rename = fixes.find((a) => a.title === 'Change to classLabels');
   const edits = rename?.edit?.changes?.[uri];
   assert.deepEqual(edits, [{ range: range(19, 2, 19, 13), newText: 'classLabels' }]);
   await client.conn.sendNotification('textDocument/didChange', {

@@ -261,4 +261,21 @@ describe('HTML report in headless Chromium', { skip }, () => {
       await page.close();
     }
   });
+
+  test('a new report opens the distribution on its most drifted feature, not on one picked in an earlier report', async () => {
+    const report = loadFixture('full');
+    const calm = report.suites.staleness!.features.find((f) => !f.drifted && f.bins)!;
+    // Webview state kept from another report, where the user had picked a feature that did not drift here.
+    const init = `${fakeVsCode}; window.__state = ${JSON.stringify({ feature: calm.feature, featureReport: '2000-01-01T00:00:00.000Z', tab: 'staleness' })};`;
+    const { page, seen } = await open('full', { init });
+    try {
+      await showTab(page, 'staleness', ['feature-distribution']);
+      const shown = await page.getAttribute('[data-details="feature"] dl', 'data-feature');
+      assert.notEqual(shown, calm.feature);
+      assert.equal(report.suites.staleness!.features.find((f) => f.feature === shown)?.drifted, true, `${shown} drifted`);
+      assert.deepEqual(seen.errors, []);
+    } finally {
+      await page.close();
+    }
+  });
 });

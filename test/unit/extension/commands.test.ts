@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { codeAnchor, explainCodeHref, isCodesDocLink } from '../../../extension/codeLink';
 import { COMMAND_CATEGORY, COMMANDS, isManifestPath, MANIFEST_COMMANDS } from '../../../extension/commandIds';
 
 interface Contributed {
@@ -63,4 +64,17 @@ test('the walkthrough links only contributed commands and its pages exist', () =
     for (const m of s.description.matchAll(/\(command:(modelgate\.[\w]+)\)/g)) assert.ok(ids.has(m[1]!), `walkthrough links unknown ${m[1]}`);
     for (const e of s.completionEvents) if (e.startsWith('onCommand:modelgate.')) assert.ok(ids.has(e.slice('onCommand:'.length)), e);
   }
+});
+
+test("a diagnostic's code link becomes the command that opens the rendered code list at its section", () => {
+  assert.equal(isCodesDocLink('file:///x/docs/diagnostic-codes.md#mg102'), true);
+  assert.equal(isCodesDocLink('https://example.com/other.md#mg102'), false);
+  const href = explainCodeHref('MG102');
+  assert.equal(href, 'command:modelgate.explainCode?%5B%22MG102%22%5D');
+  assert.deepEqual(JSON.parse(decodeURIComponent(href.split('?')[1]!)), ['MG102']);
+  assert.equal(codeAnchor('MG102'), 'mg102');
+  assert.equal(codeAnchor('../etc'), undefined);
+  // The anchor is a heading of the shipped page.
+  const doc = readFileSync(join(__dirname, '..', '..', '..', 'docs', 'diagnostic-codes.md'), 'utf8');
+  assert.match(doc, /^### MG102$/m);
 });

@@ -34,21 +34,33 @@ test('a manifest row shows the model and a pass/fail icon, or that it is unteste
   assert.equal(manifestRow('a/model.yaml', { ...passed, summary: { ...summary('incomplete', 0), suitesNotRun: ['stress'] } }).icon, 'warning');
 });
 
-test('details list version, last result and the server only when it serves this model', () => {
-  const idle = detailRows(passed, { running: false }, now).map((r) => r.label);
+test('details list version, last result and the server only when it serves this manifest', () => {
+  const idle = detailRows('/w/a/model.yaml', passed, { running: false }, now).map((r) => r.label);
   assert.deepEqual(idle, [`version ${base.model.version}`, '✓ 3/3 gates · 5 min ago']);
-  const serving = detailRows(
-    failed,
-    { running: true, url: 'http://127.0.0.1:8080', models: [{ name: base.model.name, version: base.model.version }] },
-    now,
-  ).map((r) => r.label);
-  assert.deepEqual(serving, [`version ${base.model.version}`, '✗ 2/3 gates · 5 min ago', 'serving at http://127.0.0.1:8080']);
-  const other = detailRows(passed, { running: true, url: 'http://127.0.0.1:8080', models: [{ name: 'someone-else', version: '1.0.0' }] }, now);
-  assert.equal(other.length, 2);
+  const url = 'http://127.0.0.1:8080';
+  const models = [{ name: base.model.name, version: base.model.version }];
+  const serving = detailRows('/w/a/model.yaml', failed, { running: true, url, models, manifests: ['/w/a/model.yaml'] }, now);
   assert.deepEqual(
-    detailRows(undefined, { running: false }, now).map((r) => r.label),
-    ['no test run yet'],
+    serving.map((r) => r.label),
+    [`version ${base.model.version}`, '✗ 2/3 gates · 5 min ago', 'serving at http://127.0.0.1:8080'],
   );
+  assert.equal(serving.at(-1)!.description, `${base.model.name} ${base.model.version}`);
+  // Another manifest with the same model name: not served here.
+  const sameName = detailRows('/w/b/model.yaml', passed, { running: true, url, models, manifests: ['/w/a/model.yaml'] }, now);
+  assert.ok(!sameName.some((r) => r.label.startsWith('serving')));
+  // A server that does not say its manifests: name and version must both match.
+  const otherVersion = detailRows('/w/a/model.yaml', passed, { running: true, url, models: [{ name: base.model.name, version: '9.9.9' }] }, now);
+  assert.ok(!otherVersion.some((r) => r.label.startsWith('serving')));
+  // Served before any test: the row shows without a report.
+  assert.deepEqual(
+    detailRows('/w/a/model.yaml', undefined, { running: true, url, models, manifests: ['/w/a/model.yaml'] }, now).map((r) => r.label),
+    ['no test run yet', 'serving at http://127.0.0.1:8080'],
+  );
+});
+
+test('a run of some suites says which, so it never reads as the whole model', () => {
+  const staleOnly: Report = { ...failed, summary: { ...summary('failed', 1), suitesRun: ['staleness'], suitesNotRun: ['metrics', 'stress'] } };
+  assert.deepEqual(detailRows('/w/a/model.yaml', staleOnly, { running: false }, now)[1]!.label, '✗ 2/3 gates (staleness only) · 5 min ago');
 });
 
 test('published versions: newest first as given, gated or UNGATED, labels and age; at most five, then a summary row', () => {
@@ -63,8 +75,8 @@ test('published versions: newest first as given, gated or UNGATED, labels and ag
   });
   const rows = publishedRows({ location: '/w/.modelgate/registry/m', versions: [v('1.2.0', true, ['stable']), v('1.1.0', false)] }, at);
   assert.deepEqual(rows, [
-    { label: 'published 1.2.0', description: 'gated · 3/3 passed · stable · 2 h ago', icon: 'package' },
-    { label: 'published 1.1.0', description: 'UNGATED · 2 h ago', icon: 'warning' },
+    { label: 'published 1.2.0', description: 'gated · 3/3 passed · stable · created 2 h ago', icon: 'package' },
+    { label: 'published 1.1.0', description: 'UNGATED · created 2 h ago', icon: 'warning' },
   ]);
   const many = publishedRows({ location: 'oci://r/m', versions: ['7', '6', '5', '4', '3', '2', '1'].map((n) => v(`1.0.${n}`, true)) }, at);
   assert.equal(many.length, 6);

@@ -2,7 +2,10 @@ import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parse } from 'yaml';
 import { DiagnosticSeverity, type CodeAction, type Diagnostic, type Range } from 'vscode-languageserver-types';
-import { applyEdits, setupService, type Fixture } from './serviceSetup';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { defaultSettings } from '../../../server/protocol/lsp';
+import { applyEdits, SAMPLES, setupService, type Fixture } from './serviceSetup';
 
 const s = setupService();
 after(() => s.cleanup());
@@ -58,7 +61,7 @@ test('"Add missing required field" inserts the key at the mapping\'s indentation
   const f = s.doc(`${HEAD}mo|del:\n    artifact: model.onnx\n  # comment\nserving:\n  threads: 1\n`);
   const out = result(
     f,
-    (await run(f, [diag(f, 'MG107', ['model'], { missing: 'task' })])).find((a) => a.title === 'Add missing required field `task`'),
+    (await run(f, [diag(f, 'MG107', ['model'], { missing: 'task' })])).find((a) => a.title === 'Add the missing required field task'),
   );
   assert.equal(out, `${HEAD}model:\n    artifact: model.onnx\n    task: classification\n  # comment\nserving:\n  threads: 1\n`);
 });
@@ -77,7 +80,7 @@ test('"Change to `suggestion`" renames an unknown key', async () => {
   const f = s.doc(`${HEAD}model:\n  classLables: [a, b]\n`);
   const range = { start: { line: 3, character: 2 }, end: { line: 3, character: 13 } };
   const d = diag(f, 'MG110', ['model', 'classLables'], { suggestion: 'classLabels', key: 'classLables' }, range);
-  const action = (await run(f, [d], range)).find((a) => a.title === 'Change to `classLabels`');
+  const action = (await run(f, [d], range)).find((a) => a.title === 'Change to classLabels');
   assert.equal(action?.isPreferred, true);
   assert.equal(result(f, action), `${HEAD}model:\n  classLabels: [a, b]\n`);
 });
@@ -112,4 +115,46 @@ test('"Add apiVersion and kind" for a model.yaml without them, after its header 
   assert.equal(diagnostic?.severity, DiagnosticSeverity.Information);
   const action = (await run(f, [diagnostic!])).find((a) => a.title === 'Add apiVersion and kind');
   assert.equal(result(f, action), '# my model\napiVersion: modelgate/v1\nkind: Model\nmetadata:\n  name: x\n');
+});
+
+// The common value mistakes, from the validator's own diagnostic to the fixed text.
+async function fixFor(text: string, code: string): Promise<{ title: string; out: string }> {
+  const f = s.doc(text);
+  const diagnostics = (await s.service.validate(f.doc, defaultSettings)).filter((d) => d.code === code);
+  assert.equal(diagnostics.length, 1, `one ${code} diagnostic`);
+  const d = diagnostics[0]!;
+  const fix = (await run(f, [d], d.range)).find((a) => a.isPreferred && a.diagnostics?.includes(d));
+  assert.ok(fix, `a preferred quick fix for ${code}`);
+  return { title: fix.title, out: result(f, fix) };
+}
+
+const SAMPLE = readFileSync(join(SAMPLES, 'breast-cancer', 'model.yaml'), 'utf8');
+
+test('quick fixes for the common value mistakes: a threshold above 1, a word for a number, a duplicate key, a future date', async () => {
+  const pctFix = await fixFor(SAMPLE.replace('min: 0.94', 'min: 94'), 'MG122');
+  assert.equal(pctFix.title, 'Change to 0.94');
+  assert.equal(pctFix.out, SAMPLE);
+  const above = await fixFor(SAMPLE.replace('min: 0.94', 'min: 1.3'), 'MG122');
+  assert.equal(above.title, 'Change to 1');
+  assert.equal(above.out, SAMPLE.replace('min: 0.94', 'min: 1'));
+
+  const word = await fixFor(SAMPLE.replace('maxBatchSize: 32', 'maxBatchSize: "lots"'), 'MG105');
+  assert.equal(word.title, 'Change to 32 (the default)');
+  assert.equal(word.out, SAMPLE);
+  const withNumber = await fixFor(SAMPLE.replace('maxBatchSize: 32', 'maxBatchSize: "64 rows"'), 'MG105');
+  assert.equal(withNumber.title, 'Change to 64 (the number in the text)');
+  assert.equal(withNumber.out, SAMPLE.replace('maxBatchSize: 32', 'maxBatchSize: 64'));
+
+  const dup = await fixFor(SAMPLE.replace('  threads: 1\n', '  threads: 1\n  threads: 2\n'), 'MG102');
+  assert.match(dup.title, /^Remove the second "threads" \(line \d+\); YAML keeps only one$/);
+  assert.equal(dup.out, SAMPLE);
+  const dupBlock = await fixFor(SAMPLE.replace('serving:\n', 'serving:\n  batching:\n    enabled: false\n'), 'MG102');
+  // The second batching (the sample's own) goes with the lines nested under it.
+  assert.deepEqual(parse(dupBlock.out).serving, { ...parse(SAMPLE).serving, batching: { enabled: false } });
+
+  const future = await fixFor(SAMPLE.replace(/trainedAt: .*/, 'trainedAt: 2999-01-01T00:00:00Z'), 'MG209');
+  const when = /^Change to (\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)$/.exec(future.title)?.[1];
+  assert.ok(when, future.title);
+  assert.ok(Date.parse(when) <= Date.now(), 'not in the future');
+  assert.equal(future.out, SAMPLE.replace(/trainedAt: .*/, `trainedAt: ${when}`));
 });

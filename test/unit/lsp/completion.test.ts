@@ -134,3 +134,17 @@ test('a new step item starts with op', async () => {
   );
   assert.match(newText(list.items[0]), /^- op: \$\{1\|standardize,minmax,onehot,reshape\|\}/);
 });
+
+test("metric completion offers the model task's metrics only, and details are plain text", async () => {
+  const values = async (task: string) =>
+    (await complete(`${HEAD}model:\n  task: ${task}\ngates:\n  metrics:\n    - metric: |\n`)).list.items.map((i) => i.label).sort();
+  assert.deepEqual(await values('classification'), ['accuracy', 'ece', 'f1', 'log_loss', 'precision', 'recall', 'roc_auc']);
+  assert.deepEqual(await values('regression'), ['mae', 'mape', 'r2', 'rmse']);
+  const keys = (await complete(`${HEAD}model:\n  |\n`)).list.items;
+  const task = keys.find((i) => i.label === 'task');
+  assert.equal(task?.detail, 'classification | regression (required)');
+  assert.ok(
+    keys.every((i) => !String(i.detail ?? '').includes('`')),
+    'no literal backticks in any detail',
+  );
+});

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FeatureDrift } from '../../../server/protocol/report';
 import { binLabels, driftComparison, driftScore } from '../../../webview/sections/drift-score';
+import { rpsSearchScale } from '../../../webview/sections/axis-scale';
 import { duration, latency, num, op, pct, signed, timestamp } from '../../../webview/format';
 
 const feature = (over: Partial<FeatureDrift>): FeatureDrift => ({
@@ -60,4 +61,13 @@ test('formatting never shows NaN and keeps units readable', () => {
   assert.equal(duration(71240), '1 min 11 s');
   assert.equal(timestamp('2027-03-02T10:14:07.000Z'), '2027-03-02 10:14:07 UTC');
   assert.equal(op('>='), '≥');
+});
+
+test('the rate-search axis starts at zero and cuts one outlier that would flatten the rest, saying so', () => {
+  assert.deepEqual(rpsSearchScale([40, 45, 48, 52], 50), { clipped: 0, title: 'p99 latency (ms)' });
+  const cut = rpsSearchScale([40, 45, 48, 52, 2400], 50);
+  assert.equal(cut.max, 200);
+  assert.equal(cut.clipped, 1);
+  assert.equal(cut.title, 'p99 latency (ms; axis cut at 200, 1 point above shown as ▲)');
+  assert.deepEqual(rpsSearchScale([1, 2], undefined), { clipped: 0, title: 'p99 latency (ms)' });
 });

@@ -27,7 +27,11 @@ describe('ModelGate language features', () => {
     for (const w of want) assert.ok(got.has(w), `${w} missing; got ${[...got].join(', ')}`);
     for (const d of diags) {
       assert.ok(d.message.length > 20, `a terse message: ${d.message}`);
-      assert.ok(typeof d.code === 'object' && d.code.target.toString().includes('diagnostic-codes.md'), `${codeOf(d)} has no link to its explanation`);
+      // The link runs the command that opens the rendered code list at this code's section.
+      assert.ok(
+        typeof d.code === 'object' && d.code.target.toString() === `command:modelgate.explainCode?${encodeURIComponent(JSON.stringify([codeOf(d)]))}`,
+        `${codeOf(d)} has no link to its explanation: ${typeof d.code === 'object' ? d.code.target.toString() : String(d.code)}`,
+      );
     }
     const errors = diags.filter((d) => d.severity === vscode.DiagnosticSeverity.Error).length;
     assert.ok(errors >= 10, `only ${errors} errors`);
@@ -42,7 +46,7 @@ describe('ModelGate language features', () => {
       typo.range,
       vscode.CodeActionKind.QuickFix.value,
     );
-    const fix = actions.find((a) => a.title === 'Change to `classLabels`');
+    const fix = actions.find((a) => a.title === 'Change to classLabels');
     assert.ok(fix?.edit, `no rename fix among ${actions.map((a) => a.title).join(' | ')}`);
     assert.equal(await vscode.workspace.applyEdit(fix.edit), true);
     const after = await modelgateDiagnostics(broken, (d) => d.length > 0 && !d.some((x) => codeOf(x) === 'MG110'));
