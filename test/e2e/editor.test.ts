@@ -83,6 +83,14 @@ async function frameWith(selector: string): Promise<Frame> {
   throw new Error(`no webview frame holds ${selector}`);
 }
 
+/** The quick-pick row whose label is exactly `label` (not one that merely contains it). */
+function exactRow(label: string) {
+  return page
+    .locator('.quick-input-list .monaco-list-row')
+    .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^\\s*${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`) }) })
+    .first();
+}
+
 async function runCommand(title: string): Promise<void> {
   await page.keyboard.press('F1');
   const input = page.locator('.quick-input-widget input');
@@ -234,11 +242,10 @@ test('the Serve lens starts a server whose address and request rate show in the 
 
 // Theme ids as VS Code's built-in theme extension declares them (the ids, not the labels).
 const THEMES = [
-  { name: 'dark', id: 'Dark Modern', workbench: 'vs-dark', background: 'rgb(31, 31, 31)' },
-  { name: 'high-contrast', id: 'Default High Contrast', workbench: 'hc-black', background: 'rgb(0, 0, 0)' },
-  { name: 'light', id: 'Light Modern', workbench: 'vs', background: 'rgb(255, 255, 255)' },
+  { name: 'dark', label: 'Dark Modern', workbench: 'vs-dark', background: 'rgb(31, 31, 31)' },
+  { name: 'high-contrast', label: 'Dark High Contrast', workbench: 'hc-black', background: 'rgb(0, 0, 0)' },
+  { name: 'light', label: 'Light Modern', workbench: 'vs', background: 'rgb(255, 255, 255)' },
 ];
-const userSettings = join(E2E_DIR, 'user-data', 'User', 'settings.json');
 
 test(
   "a failed gate's Test Explorer message word for word; the report and the Test Explorer in Light, Dark and High Contrast, with no contrast violation",
@@ -275,9 +282,14 @@ test(
 
     const findings: string[] = [];
     for (const theme of THEMES) {
-      // The user's settings, as the Settings editor would write them (VS Code follows the file).
-      const settings = JSON.parse(readFileSync(userSettings, 'utf8')) as Record<string, unknown>;
-      writeFileSync(userSettings, JSON.stringify({ ...settings, 'workbench.colorTheme': theme.id }, null, 2));
+      // As a user switches: Preferences: Color Theme (not its Marketplace neighbour), then the theme by its name.
+      await page.keyboard.press('F1');
+      const input = page.locator('.quick-input-widget input');
+      await input.waitFor();
+      await input.fill('>Preferences: Color Theme');
+      await exactRow('Preferences: Color Theme').click();
+      await input.fill(theme.label);
+      await exactRow(theme.label).click();
       await page.locator(`.monaco-workbench.${theme.workbench}`).waitFor({ timeout: 30_000 });
       const report = await frameWith('[data-section="summary"]');
       // The webview has the theme's colours once its background is the theme's.
