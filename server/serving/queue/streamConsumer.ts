@@ -1,0 +1,365 @@
+// One model's queue front end: a member of the consumer group `modelgate` on
+// the model's request stream. It reads requests in batches (XREADGROUP) and
+// hands each to the same servable as HTTP (so they join the same adaptive
+// batches), writes each answer to the reply destination the request names,
+// and acknowledges the entry in the same MULTI. Entries another node read
+// and never answered are claimed after claimIdleMs (XAUTOCLAIM); one
+// delivered more than maxDeliveries times goes to the dead-letter stream
+// with the reason instead. A request that cannot be read or computed gets
+// an error reply and is acknowledged: only a node that dies (or a 5xx such
+// as an unloading version) leaves it to be delivered again.
+import type { Redis } from 'ioredis';
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { servableFor, type ServingCore } from '../core';
+import { ServingError } from '../errors';
+import { decodeInfer, encodeInfer } from '../wire/v2';
+import { splitInferBody } from '../wire/binary';
+import { decodeRequest, EnvelopeError, fieldMap, GROUP, replyFields, streamNames, type QueueReply, type ReplyType } from './streams';
+import { openRedis, parseRedisUrl, redact, type RedisTarget } from './redisUrl';
+import type { QueueSettings } from './settings';
+import type { QueueMetrics } from './queueMetrics';
+
+export interface QueueLogger {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+interface Entry {
+  id: string;
+  fields: Map<string, Buffer>;
+}
+
+interface Outcome {
+  reply?: { key: string; type: ReplyType; ttl: number; fields: (string | Buffer)[] };
+  dead?: (string | Buffer)[];
+  ack: boolean;
+}
+
+/** Dead-letter stream cap: old dead letters make room for new ones. */
+const DEAD_LETTER_MAX = 10_000;
+const BLOCK_MS = 1_000;
+
+/** Stream entries of an XREADGROUP / XAUTOCLAIM answer (RESP2 arrays of Buffers); deleted entries (nil fields) left out. */
+function entriesOf(list: unknown): Entry[] {
+  if (!Array.isArray(list)) return [];
+  const out: Entry[] = [];
+  for (const e of list as [Buffer, (Buffer | string)[] | null][]) if (Array.isArray(e) && e[1]) out.push({ id: e[0].toString(), fields: fieldMap(e[1]) });
+  return out;
+}
+
+export function consumerName(): string {
+  return `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+}
+
+export class StreamConsumer {
+  readonly names: ReturnType<typeof streamNames>;
+  private reader!: Redis;
+  private cmd!: Redis;
+  private inflight = 0;
+  private stopping = false;
+  private room: (() => void) | undefined;
+  private drained: (() => void) | undefined;
+  private stopWait: (() => void) | undefined;
+  private loops: Promise<void>[] = [];
+  private lastProblem = '';
+  private readonly target: RedisTarget;
+  /** Test hook (MODELGATE_TEST=1 only): the node dies, as a crash would, on reading the request with this id. */
+  private readonly crashOn = process.env.MODELGATE_TEST === '1' ? process.env.MODELGATE_TEST_QUEUE_CRASH_ID : undefined;
+
+  constructor(
+    private readonly core: ServingCore,
+    readonly model: string,
+    readonly settings: QueueSettings,
+    private readonly metrics: QueueMetrics,
+    private readonly log: QueueLogger,
+    readonly consumer = consumerName(),
+  ) {
+    this.names = streamNames(model);
+    this.target = parseRedisUrl(settings.url);
+  }
+
+  /** Where the queue is, with the password masked. */
+  get where(): string {
+    return this.target.safe;
+  }
+
+  /** Connects, joins the group (creating stream and group when missing), and starts reading and claiming. */
+  async start(): Promise<void> {
+    const onError = (message: string) => this.problem(message);
+    this.cmd = await openRedis(this.target, `modelgate-${this.consumer}`, onError);
+    try {
+      this.reader = await openRedis(this.target, `modelgate-${this.consumer}-read`, onError);
+      await this.ensureGroup();
+    } catch (err) {
+      this.cmd.disconnect();
+      this.reader?.disconnect();
+      throw err;
+    }
+    this.metrics.watch(this);
+    this.loops = [this.readLoop(), this.claimLoop()];
+  }
+
+  private async ensureGroup(): Promise<void> {
+    try {
+      // from the start of the stream: requests sent before any node joined are answered too
+      await this.cmd.call('XGROUP', 'CREATE', this.names.requests, GROUP, '0', 'MKSTREAM');
+    } catch (err) {
+      if (!/BUSYGROUP/.test((err as Error).message)) throw err;
+    }
+  }
+
+  /** Logs a connection problem once per streak, redacted. */
+  private problem(message: string): void {
+    if (this.stopping || message === this.lastProblem) return;
+    this.lastProblem = message;
+    this.log.warn({ model: this.model, queue: this.target.safe }, `queue ${this.names.requests}: ${message}; retrying`);
+  }
+
+  private recovered(): void {
+    if (!this.lastProblem) return;
+    this.lastProblem = '';
+    this.log.info({ model: this.model, queue: this.target.safe }, `queue ${this.names.requests}: connection back`);
+  }
+
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const t = setTimeout(() => {
+        this.stopWait = undefined;
+        resolve();
+      }, ms);
+      this.stopWait = () => {
+        clearTimeout(t);
+        resolve();
+      };
+    });
+  }
+
+  private async readLoop(): Promise<void> {
+    let failures = 0;
+    while (!this.stopping) {
+      const room = this.settings.maxInflight - this.inflight;
+      if (room <= 0) {
+        await new Promise<void>((resolve) => (this.room = resolve));
+        continue;
+      }
+      let answer: unknown;
+      try {
+        answer = await this.reader.callBuffer(
+          'XREADGROUP',
+          'GROUP',
+          GROUP,
+          this.consumer,
+          'COUNT',
+          Math.min(this.settings.readCount, room),
+          'BLOCK',
+          BLOCK_MS,
+          'STREAMS',
+          this.names.requests,
+          '>',
+        );
+        failures = 0;
+        this.recovered();
+      } catch (err) {
+        if (this.stopping) break;
+        const message = (err as Error).message;
+        // the stream was deleted (or Redis restarted without persistence): join again
+        if (/NOGROUP/.test(message)) await this.ensureGroup().catch(() => undefined);
+        else this.problem(redact(message, [this.target.password]));
+        await this.pause(Math.min(100 * 2 ** failures++, 2_000));
+        continue;
+      }
+      const streams = answer as [Buffer, unknown][] | null;
+      if (!streams) continue;
+      const entries = entriesOf(streams[0]?.[1]);
+      if (entries.length) void this.handle(entries, new Map());
+    }
+  }
+
+  private async claimLoop(): Promise<void> {
+    const every = Math.max(50, Math.min(this.settings.claimIdleMs / 2, 5_000));
+    while (!this.stopping) {
+      await this.pause(every);
+      if (this.stopping) break;
+      try {
+        await this.claimIdle();
+      } catch (err) {
+        if (!this.stopping) this.problem(redact((err as Error).message, [this.target.password]));
+      }
+    }
+  }
+
+  /**
+   * Claims entries left unanswered for claimIdleMs by another consumer (or
+   * this one), one at a time, each answered before the next is claimed: a
+   * request that crashes nodes then crashes them alone, so only its delivery
+   * count grows, not those of the requests read together with it.
+   */
+  private async claimIdle(): Promise<void> {
+    let cursor = '0-0';
+    let claimed = 0;
+    do {
+      const answer = (await this.cmd.callBuffer('XAUTOCLAIM', this.names.requests, GROUP, this.consumer, this.settings.claimIdleMs, cursor, 'COUNT', 1)) as [
+        Buffer,
+        unknown,
+        unknown?,
+      ];
+      cursor = answer[0].toString();
+      const entries = entriesOf(answer[1]);
+      if (entries.length === 0) continue;
+      if (claimed++ === 0)
+        this.log.info(
+          { model: this.model },
+          `queue ${this.names.requests}: claiming requests left unanswered for ${this.settings.claimIdleMs} ms (a node stopped)`,
+        );
+      this.metrics.claimed(this.model, entries.length);
+      await this.handle(entries, await this.deliveries(entries));
+    } while (cursor !== '0-0' && !this.stopping);
+  }
+
+  /** Delivery counts of entries this consumer now owns (XPENDING over their id range). */
+  private async deliveries(entries: Entry[]): Promise<Map<string, { count: number }>> {
+    const rows = (await this.cmd.call('XPENDING', this.names.requests, GROUP, entries[0]!.id, entries.at(-1)!.id, entries.length * 2 + 10, this.consumer)) as [
+      string,
+      string,
+      number,
+      number,
+    ][];
+    return new Map(rows.map((r) => [r[0], { count: Number(r[3]) }]));
+  }
+
+  private async handle(entries: Entry[], deliveries: Map<string, { count: number }>): Promise<void> {
+    this.inflight += entries.length;
+    try {
+      const outcomes = await Promise.all(entries.map((e) => this.answer(e, deliveries.get(e.id)?.count ?? 1)));
+      const multi = this.cmd.multi();
+      const done: string[] = [];
+      outcomes.forEach((o, i) => {
+        const entry = entries[i]!;
+        if (o.dead) multi.xadd(this.names.deadLetters, 'MAXLEN', '~', DEAD_LETTER_MAX, '*', ...o.dead);
+        if (o.reply) {
+          if (o.reply.type === 'stream') multi.xadd(o.reply.key, '*', ...o.reply.fields);
+          else multi.hset(o.reply.key, ...o.reply.fields);
+          multi.expire(o.reply.key, o.reply.ttl);
+        }
+        if (o.ack) done.push(entry.id);
+      });
+      // acknowledged and deleted: the stream holds only requests not yet answered, so its length is the backlog
+      if (done.length) multi.xack(this.names.requests, GROUP, ...done).xdel(this.names.requests, ...done);
+      await multi.exec();
+    } catch (err) {
+      // not acknowledged: the entries stay pending and are claimed again after claimIdleMs
+      if (!this.stopping) this.problem(`could not write ${entries.length} answer(s): ${redact((err as Error).message, [this.target.password])}`);
+    } finally {
+      this.inflight -= entries.length;
+      const room = this.room;
+      this.room = undefined;
+      room?.();
+      if (this.inflight === 0) this.drained?.();
+    }
+  }
+
+  private reply(id: string, entry: string, rest: Omit<QueueReply, 'id' | 'entry' | 'model' | 'node'>): (string | Buffer)[] {
+    return replyFields({ id, entry, model: this.model, node: this.consumer, ...rest });
+  }
+
+  private deadLetter(e: Entry, reason: string, deliveries: number): (string | Buffer)[] {
+    const out: (string | Buffer)[] = [];
+    for (const [k, v] of e.fields) out.push(k, v);
+    out.push('dead_entry', e.id, 'dead_reason', reason, 'dead_deliveries', String(deliveries), 'dead_node', this.consumer, 'dead_at', new Date().toISOString());
+    return out;
+  }
+
+  private async answer(e: Entry, deliveries: number): Promise<Outcome> {
+    let req;
+    try {
+      req = decodeRequest(e.fields);
+    } catch (err) {
+      const env = err as EnvelopeError;
+      this.metrics.entry(this.model, 'invalid');
+      if (!env.replyTo) return { dead: this.deadLetter(e, `unreadable request: ${env.message}`, deliveries), ack: true };
+      return {
+        reply: { ...env.replyTo, fields: this.reply(env.id, e.id, { status: 400, code: env.code, error: env.message }) },
+        ack: true,
+      };
+    }
+    const replyTo = { key: req.replyTo, type: req.replyType, ttl: req.replyTtl };
+    if (deliveries > this.settings.maxDeliveries) {
+      const reason = `delivered ${deliveries} times and never answered: each node that read it stopped before answering (maxDeliveries ${this.settings.maxDeliveries}); it may crash the model, or have been read together with one that does`;
+      this.metrics.deadLetter(this.model);
+      this.log.warn(
+        { model: this.model, id: req.id, entry: e.id },
+        `queue ${this.names.requests}: request ${JSON.stringify(req.id)} → ${this.names.deadLetters}: ${reason}`,
+      );
+      return {
+        dead: this.deadLetter(e, reason, deliveries),
+        reply: { ...replyTo, fields: this.reply(req.id, e.id, { status: 500, code: 'MG363', error: `request moved to ${this.names.deadLetters}: ${reason}` }) },
+        ack: true,
+      };
+    }
+    if (req.deadline !== undefined && Date.now() > req.deadline) {
+      this.metrics.entry(this.model, 'expired');
+      return {
+        reply: {
+          ...replyTo,
+          fields: this.reply(req.id, e.id, { status: 504, code: 'MG364', error: 'the request passed its deadline before a node read it; it was not computed' }),
+        },
+        ack: true,
+      };
+    }
+    if (this.crashOn !== undefined && req.id === this.crashOn) process.kill(process.pid, 'SIGKILL');
+    const started = performance.now();
+    try {
+      const s = servableFor(this.core, { name: this.model, ...(req.version !== undefined ? { version: req.version } : {}) });
+      const r = decodeInfer(s, splitInferBody(req.body, req.headerLength));
+      const slice = await s.predict(r.raw, r.rows);
+      const bins: Buffer[] = [];
+      const json = encodeInfer(s, slice, r, bins);
+      this.core.metrics.request(s.name, s.version, 'queue', 200, (performance.now() - started) / 1000);
+      this.metrics.entry(this.model, 'ok');
+      const head = Buffer.from(json, 'utf8');
+      const body = bins.length ? Buffer.concat([head, ...bins]) : head;
+      return {
+        reply: {
+          ...replyTo,
+          fields: this.reply(req.id, e.id, { status: 200, version: s.version, body, ...(bins.length ? { headerLength: head.length } : {}) }),
+        },
+        ack: true,
+      };
+    } catch (err) {
+      const se = err instanceof ServingError ? err : undefined;
+      if (se && se.statusCode >= 500) {
+        // the node cannot answer now (a version unloading, a worker replaced): another delivery will
+        this.metrics.entry(this.model, 'retry');
+        return { ack: false };
+      }
+      const status = se?.statusCode ?? 500;
+      const message = se ? se.message : `internal error: ${(err as Error).message}`;
+      this.metrics.entry(this.model, 'error');
+      this.core.metrics.request(this.model, req.version ?? '', 'queue', status, (performance.now() - started) / 1000);
+      return { reply: { ...replyTo, fields: this.reply(req.id, e.id, { status, code: se?.code ?? 'MG399', error: message }) }, ack: true };
+    }
+  }
+
+  /** Backlog (entries not yet read by the group) and pending (read, not answered) of the request stream. */
+  async depth(): Promise<{ backlog: number; pending: number }> {
+    const [len, pend] = (await this.cmd.multi().xlen(this.names.requests).call('XPENDING', this.names.requests, GROUP).exec()) as [Error | null, unknown][];
+    const length = Number(len?.[1] ?? 0);
+    const pending = Number((pend?.[1] as unknown[] | undefined)?.[0] ?? 0);
+    return { backlog: Math.max(0, length - pending), pending };
+  }
+
+  /** Stops reading and claiming, answers what it has read, then disconnects (nothing it read stays pending). */
+  async stop(): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    this.metrics.unwatch(this);
+    this.stopWait?.();
+    this.room?.();
+    // a blocked XREADGROUP returns within BLOCK_MS; entries it brings are still answered
+    await Promise.all(this.loops);
+    if (this.inflight > 0) await new Promise<void>((resolve) => (this.drained = resolve));
+    await Promise.all([this.reader.quit().catch(() => undefined), this.cmd.quit().catch(() => undefined)]);
+  }
+}
