@@ -178,8 +178,9 @@ export class QueueClient {
   /** The next replies on the reply stream, waiting up to `blockMs` for one (0: not at all); [] when none came. */
   async nextReplies(blockMs = 1_000, count = 1_000): Promise<QueueReply[]> {
     const block = blockMs > 0 ? ['BLOCK', blockMs] : [];
-    const answer = (await this.guard(() =>
-      this.reader.xreadBuffer('COUNT', count, ...(block as ['BLOCK', number]), 'STREAMS', this.replyStream, this.cursor),
+    const answer = (await this.guard(
+      () => this.reader.xreadBuffer('COUNT', count, ...(block as ['BLOCK', number]), 'STREAMS', this.replyStream, this.cursor),
+      blockMs,
     )) as [Buffer, [Buffer, Buffer[]][]][] | null;
     const entries = answer?.[0]?.[1] ?? [];
     if (entries.length) this.cursor = entries.at(-1)![0].toString();
@@ -219,8 +220,8 @@ export class QueueClient {
    * its data after a restart (ioredis reconnects meanwhile), for at most
    * timeoutMs; then, or on any other error, a QueueError that says why.
    */
-  private async guard<T>(fn: () => Promise<T>): Promise<T> {
-    const deadline = Date.now() + this.timeoutMs;
+  private async guard<T>(fn: () => Promise<T>, blockMs = 0): Promise<T> {
+    const deadline = Date.now() + this.timeoutMs + blockMs;
     let lastErr: unknown;
     for (let wait = 50; Date.now() < deadline; wait = Math.min(wait * 2, 1_000)) {
       let timer: NodeJS.Timeout | undefined;
