@@ -26,9 +26,9 @@ export class QueueConfigError extends ServingError {
   }
 }
 
-/** Masks the password of any redis:// or rediss:// URL in `text`, and each secret given, wherever it appears. */
+/** Masks the password of any URL in `text` (redis://user:password@… and the like), and each secret given, wherever it appears. */
 export function redact(text: string, secrets: (string | undefined)[] = []): string {
-  let out = text.replace(/(rediss?:\/\/[^:@/\s]*:)[^@/\s]+@/gi, '$1***@');
+  let out = text.replace(/([a-z][a-z0-9+.-]*:\/\/[^:@/\s"]*:)[^@/\s"]+@/gi, '$1***@');
   for (const s of secrets) {
     if (!s) continue;
     for (const form of new Set([s, encodeURIComponent(s)])) out = out.split(form).join('***');

@@ -253,9 +253,11 @@ test('an interrupted run (Ctrl-C) keeps its progress and the same command resume
         timeoutMs: 60_000,
       },
     );
+    // the node frozen, the run cannot finish before the signal lands
+    a.child.kill('SIGSTOP');
     run.child.kill('SIGINT');
     const first = await run.done;
-    if (first.code === 0) return; // finished before the signal landed: nothing to resume
+    a.child.kill('SIGCONT');
     assert.equal(first.code, 130, first.stderr);
     assert.match(first.stderr, /interrupted; \d+ row\(s\) are written to .*resume\.csv\.partial; run the same command again/);
     assert.ok(!existsSync(output));
