@@ -55,6 +55,7 @@ interface RunState {
 const STATE_SUFFIX = '.queue-state.json';
 const PARTIAL_SUFFIX = '.partial';
 const FIRST_SKIPPED = 10;
+const SAVE_EVERY_MS = 250;
 
 /** The plan the serving nodes use: the manifest compiled against its ONNX file's signature. */
 async function planOf(manifestPath: string): Promise<{ plan: ProcessingPlan; name: string; version: string; url?: string; maxLength?: number }> {
@@ -202,11 +203,17 @@ export async function scoreCsvQueue(manifestPath: string, opts: QueueScoreOption
         wrote = true;
       }
       if (!wrote) return;
-      await sink!.datasync();
-      await writeFile(statePath, JSON.stringify(state));
+      // the state says how much of the partial output is good: saved a few times a second (and when the run stops), not per request
+      if (performance.now() - savedAt > SAVE_EVERY_MS) await save();
       opts.onProgress?.({ rows: state.rows, bytesRead: source.bytesRead, totalBytes: info.size });
       poke();
     }));
+  let savedAt = performance.now();
+  const save = async () => {
+    await sink!.datasync();
+    await writeFile(statePath, JSON.stringify(state));
+    savedAt = performance.now();
+  };
 
   const chunkOf = (id: string): number => (id.startsWith(client.run + ':') ? Number(id.slice(client.run.length + 1)) : -1);
   /** Takes a reply for its chunk; true when it was new. */
@@ -361,9 +368,10 @@ export async function scoreCsvQueue(manifestPath: string, opts: QueueScoreOption
     poke();
     source.destroy();
     await writing.catch(() => undefined);
-    await sink?.close().catch(() => undefined);
     const e = failure;
     const resumable = e instanceof QueueError || (e instanceof ScoreError && e.code === ERROR_CODES.cancelled);
+    if (resumable && sink) await save().catch(() => undefined);
+    await sink?.close().catch(() => undefined);
     if (!resumable) {
       // a data problem: the same command would fail the same way
       await unlink(partialPath).catch(() => undefined);
