@@ -83,7 +83,8 @@ export function redisOptions(t: RedisTarget, name: string): RedisOptions & { con
     protocol: 2,
     lazyConnect: true,
     maxRetriesPerRequest: null,
-    enableReadyCheck: true,
+    // the ready check runs INFO, which a user limited to the queue's commands may not (a loading server answers LOADING, retried)
+    enableReadyCheck: false,
     connectTimeout: 5_000,
     retryStrategy: (times) => (connected ? Math.min(50 * 2 ** Math.min(times, 6), 2_000) : null),
     connectedOnce: () => {
@@ -101,7 +102,7 @@ export function connectionProblem(err: unknown, t: RedisTarget): string {
     return `Redis at ${t.safe} refused the login (${msg}); check the user name and password in the URL (or ${PASSWORD_ENV}) against the server's ACL`;
   if (/NOAUTH/i.test(raw)) return `Redis at ${t.safe} needs a password (${msg}); give it in the URL (redis://user:password@host:port) or in ${PASSWORD_ENV}`;
   if (/NOPERM/i.test(raw))
-    return `the Redis user of ${t.safe} may not run a command the queue needs (${msg}); allow +@stream +@keyspace +@connection +multi +exec +expire +hset on modelgate:* keys`;
+    return `the Redis user of ${t.safe} may not run a command the queue needs (${msg}); allow it, e.g. ACL SETUSER <user> ~modelgate:* +@stream +@hash +@keyspace +@transaction +@connection`;
   if (code === 'ECONNREFUSED') return `nothing answers at ${t.safe} (connection refused); start redis-server there, or fix the host and port of the queue URL`;
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `the host of ${t.safe} is unknown (${code}); fix the queue URL`;
   if (/ETIMEDOUT|connect timeout/i.test(raw)) return `Redis at ${t.safe} did not answer within 5 s; check the address and any firewall`;

@@ -28,8 +28,27 @@ before(async () => {
   redis = await startRedis({ password: PASSWORD });
   admin = new Redis({ port: redis.port, host: '127.0.0.1', password: PASSWORD, lazyConnect: true });
   await admin.connect();
-  await admin.call('ACL', 'SETUSER', 'scorer', 'on', '>scorer-pw', '~modelgate:*', '+@all');
-  server = await startServer({ manifests: [sample('breast-cancer')], port: 0, logger: false, queue: { url: redis.authUrl, claimIdleMs: 60_000 } });
+  // the least a node and a client need (docs/queue.md); test keys for the key replies
+  await admin.call(
+    'ACL',
+    'SETUSER',
+    'scorer',
+    'on',
+    '>scorer-pw',
+    '~modelgate:*',
+    '~test:*',
+    '+@stream',
+    '+@hash',
+    '+@keyspace',
+    '+@transaction',
+    '+@connection',
+  );
+  server = await startServer({
+    manifests: [sample('breast-cancer')],
+    port: 0,
+    logger: false,
+    queue: { url: `redis://scorer:scorer-pw@127.0.0.1:${redis.port}`, claimIdleMs: 60_000 },
+  });
 });
 after(async () => {
   await server?.close();
