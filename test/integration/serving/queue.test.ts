@@ -188,3 +188,39 @@ test('with no node in the group, the client times out saying so', { skip: skipWi
     await client.close();
   }
 });
+
+test('a full stream makes the client wait, then fail with MG365 saying why', { skip: skipWithoutRedis }, async () => {
+  const client = await QueueClient.connect({ url: redis.authUrl, model: 'nobody-consumes', maxLength: 3, timeoutMs: 300 });
+  try {
+    const body = JSON.stringify(jsonBody);
+    await client.enqueue([1, 2, 3].map((i) => ({ id: `f${i}`, body })));
+    await assert.rejects(client.enqueue([{ id: 'f4', body }]), (err: unknown) => {
+      assert.ok(err instanceof QueueError);
+      assert.equal(err.code, 'MG365');
+      assert.match(err.message, /stayed full \(3 of at most 3 requests\).*no ModelGate node has joined modelgate:nobody-consumes:requests/);
+      return true;
+    });
+    assert.equal(await admin.xlen(streamNames('nobody-consumes').requests), 3, 'nothing was trimmed away');
+  } finally {
+    await client.close();
+  }
+});
+
+test('a node that stops answers everything it has read first: nothing stays pending', { skip: skipWithoutRedis }, async () => {
+  const client = await QueueClient.connect({ url: redis.authUrl, model: 'breast-cancer', timeoutMs: 20_000 });
+  try {
+    const body = JSON.stringify(jsonBody);
+    const ids = Array.from({ length: 300 }, (_, i) => `stop-${i}`);
+    await client.enqueue(ids.map((id) => ({ id, body })));
+    await server.close();
+    const pending = (await admin.call('XPENDING', names.requests, GROUP)) as [number];
+    assert.equal(Number(pending[0]), 0);
+    // each request was answered, or is still waiting in the stream for the next node
+    const answered = new Set<string>();
+    for (let r = await client.nextReplies(0); r.length; r = await client.nextReplies(0)) for (const x of r) if (x.status === 200) answered.add(x.id);
+    const waiting = await admin.xlen(names.requests);
+    assert.equal(answered.size + waiting, ids.length);
+  } finally {
+    await client.close();
+  }
+});
