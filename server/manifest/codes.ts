@@ -187,6 +187,12 @@ export const CODES = {
       'A `staleness.drift.inputs` entry names an input that is not in `signature.inputs`, or an input without a `features` list, so there is nothing to summarise.',
     fix: "Use a name from `signature.inputs` and list the input's dataset columns under its `features`.",
   },
+  MG135: {
+    title: 'Password in the manifest',
+    severity: 'warning',
+    meaning: '`serving.queue.url` holds a password: the manifest is committed and published with the model, so the password goes wherever it goes.',
+    fix: 'Write the URL without the password (redis://user@host:port) and set MODELGATE_REDIS_PASSWORD where the node and the client run.',
+  },
   // MG2xx: data
   MG201: {
     title: 'Data file missing',
