@@ -47,12 +47,28 @@ export interface RedisServer {
   readonly log: string;
 }
 
-export async function startRedis(opts: { password?: string } = {}): Promise<RedisServer> {
+/** `tls`: PEM files; the server then listens with TLS only, and `url` is rediss://. */
+export async function startRedis(opts: { password?: string; tls?: { cert: string; key: string; ca: string } } = {}): Promise<RedisServer> {
   const dir = await mkdtemp(join(tmpdir(), 'modelgate-redis-'));
   const port = await freePort();
+  const listen = opts.tls
+    ? [
+        '--port',
+        '0',
+        '--tls-port',
+        String(port),
+        '--tls-cert-file',
+        opts.tls.cert,
+        '--tls-key-file',
+        opts.tls.key,
+        '--tls-ca-cert-file',
+        opts.tls.ca,
+        '--tls-auth-clients',
+        'no',
+      ]
+    : ['--port', String(port)];
   const args = [
-    '--port',
-    String(port),
+    ...listen,
     '--bind',
     '127.0.0.1',
     '--dir',
@@ -89,11 +105,12 @@ export async function startRedis(opts: { password?: string } = {}): Promise<Redi
     child.kill('SIGTERM');
     await exited;
   };
-  const base = `redis://127.0.0.1:${port}`;
+  const scheme = opts.tls ? 'rediss' : 'redis';
+  const base = `${scheme}://127.0.0.1:${port}`;
   return {
     port,
     url: base,
-    authUrl: opts.password ? `redis://default:${encodeURIComponent(opts.password)}@127.0.0.1:${port}` : base,
+    authUrl: opts.password ? `${scheme}://default:${encodeURIComponent(opts.password)}@127.0.0.1:${port}` : base,
     dir,
     get log() {
       return log;

@@ -2,6 +2,7 @@
 // rediss:// for TLS. The password never leaves this module in a message:
 // every text about a connection goes through `redact`, which masks it in the
 // URL form and wherever else it appears (a client library may echo it).
+import { isIP } from 'node:net';
 import { Redis, type RedisOptions } from 'ioredis';
 import { ServingError } from '../errors';
 
@@ -77,7 +78,8 @@ export function redisOptions(t: RedisTarget, name: string): RedisOptions & { con
     db: t.db,
     ...(t.username ? { username: t.username } : {}),
     ...(t.password ? { password: t.password } : {}),
-    ...(t.tls ? { tls: { servername: t.host } } : {}),
+    // SNI takes a host name, never an address (RFC 6066); the certificate is checked against either
+    ...(t.tls ? { tls: isIP(t.host) ? {} : { servername: t.host } } : {}),
     connectionName: name,
     // RESP2: replies in the flat shapes the queue parses, on any Redis from 5.0
     protocol: 2,
