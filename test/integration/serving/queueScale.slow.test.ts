@@ -20,6 +20,8 @@ import { buildIfStandalone, modelgateBin, repoRoot, runCli } from '../../helpers
 import { startRedis, skipWithoutRedis, type RedisServer } from '../../helpers/redis';
 import { waitFor } from '../../helpers/waitFor';
 import { validationRows } from './helpers';
+import { ScoreRequest } from '../../../server/protocol/lsp';
+import { REPO, startLspClient } from '../lsp/lspClient';
 
 const MANIFEST = join(repoRoot, 'samples/breast-cancer/model.yaml');
 const ROWS = 20_000;
@@ -266,6 +268,21 @@ test('an interrupted run (Ctrl-C) keeps its progress and the same command resume
     assert.match(second.stderr, /resumed after [1-9]\d* rows/);
     assert.equal(await readFile(output, 'utf8'), expected);
   } finally {
+    await stopNode(a);
+  }
+});
+
+test("the editor's Score a CSV file (modelgate/score with queue) writes the same bytes through the queue", { skip: skipWithoutRedis }, async () => {
+  const a = await startNode(redis.authUrl);
+  const lsp = startLspClient([join(REPO, 'dist', 'server.js'), '--stdio']);
+  try {
+    await lsp.initialize();
+    const viaLsp = join(dir, 'lsp.csv');
+    const r = await lsp.conn.sendRequest(ScoreRequest.type, { manifest: MANIFEST, input, output: viaLsp, queue: redis.authUrl });
+    assert.equal(r.rows, ROWS);
+    assert.equal(await readFile(viaLsp, 'utf8'), expected);
+  } finally {
+    await lsp.stop();
     await stopNode(a);
   }
 });
