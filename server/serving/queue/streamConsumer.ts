@@ -40,6 +40,9 @@ interface Outcome {
 /** Dead-letter stream cap: old dead letters make room for new ones. */
 const DEAD_LETTER_MAX = 10_000;
 const BLOCK_MS = 1_000;
+/** Longest a stopping node waits for Redis (to end a read, to acknowledge answers) before it lets go. */
+const STOP_GRACE_MS = 1_000;
+const DRAIN_MS = 10_000;
 
 /** Stream entries of an XREADGROUP / XAUTOCLAIM answer (RESP2 arrays of Buffers); deleted entries (nil fields) left out. */
 function entriesOf(list: unknown): Entry[] {
@@ -61,7 +64,8 @@ export class StreamConsumer {
   private stopping = false;
   private room: (() => void) | undefined;
   private drained: (() => void) | undefined;
-  private stopWait: (() => void) | undefined;
+  /** Wakes the loops' pauses when stopping. */
+  private readonly stopWaits = new Set<() => void>();
   private loops: Promise<void>[] = [];
   private lastProblem = '';
   private readonly target: RedisTarget;
@@ -125,14 +129,13 @@ export class StreamConsumer {
 
   private pause(ms: number): Promise<void> {
     return new Promise((resolve) => {
-      const t = setTimeout(() => {
-        this.stopWait = undefined;
-        resolve();
-      }, ms);
-      this.stopWait = () => {
+      const wake = () => {
         clearTimeout(t);
+        this.stopWaits.delete(wake);
         resolve();
       };
+      const t = setTimeout(wake, ms);
+      this.stopWaits.add(wake);
     });
   }
 
@@ -344,22 +347,34 @@ export class StreamConsumer {
 
   /** Backlog (entries not yet read by the group) and pending (read, not answered) of the request stream. */
   async depth(): Promise<{ backlog: number; pending: number }> {
+    // a scrape never waits for a reconnect
+    if (this.cmd.status !== 'ready') throw new Error(`Redis at ${this.target.safe} is not connected`);
     const [len, pend] = (await this.cmd.multi().xlen(this.names.requests).call('XPENDING', this.names.requests, GROUP).exec()) as [Error | null, unknown][];
     const length = Number(len?.[1] ?? 0);
     const pending = Number((pend?.[1] as unknown[] | undefined)?.[0] ?? 0);
     return { backlog: Math.max(0, length - pending), pending };
   }
 
-  /** Stops reading and claiming, answers what it has read, then disconnects (nothing it read stays pending). */
+  /**
+   * Stops reading and claiming, answers and acknowledges what it has read,
+   * then disconnects. With Redis unreachable it waits a bounded time: what
+   * it could not acknowledge stays pending and is claimed by another node.
+   */
   async stop(): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
     this.metrics.unwatch(this);
-    this.stopWait?.();
+    for (const wake of [...this.stopWaits]) wake();
     this.room?.();
+    const bounded = (p: Promise<unknown>, ms: number) => Promise.race([p, new Promise<void>((r) => setTimeout(r, ms).unref())]);
     // a blocked XREADGROUP returns within BLOCK_MS; entries it brings are still answered
-    await Promise.all(this.loops);
-    if (this.inflight > 0) await new Promise<void>((resolve) => (this.drained = resolve));
-    await Promise.all([this.reader.quit().catch(() => undefined), this.cmd.quit().catch(() => undefined)]);
+    await bounded(Promise.all(this.loops), BLOCK_MS + STOP_GRACE_MS);
+    if (this.inflight > 0) await bounded(new Promise<void>((resolve) => (this.drained = resolve)), DRAIN_MS);
+    this.reader.disconnect();
+    await bounded(
+      this.cmd.quit().catch(() => undefined),
+      STOP_GRACE_MS,
+    );
+    this.cmd.disconnect();
   }
 }
