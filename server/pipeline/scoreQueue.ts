@@ -315,7 +315,8 @@ export async function scoreCsvQueue(manifestPath: string, opts: QueueScoreOption
       if (failure) throw failure;
       if (opts.signal?.aborted) throw new ScoreError(ERROR_CODES.cancelled, 'cancelled');
       const id = `${client.run}:${chunk}`;
-      await client.enqueue([{ id, ...requestBody(plan, id, raw, good, columnIndex) }]);
+      // the manifest's version, as in-process scoring uses it: a node serving another version answers MG322, not other predictions
+      await client.enqueue([{ id, version: model.version, ...requestBody(plan, id, raw, good, columnIndex) }]);
     };
     for await (const { record, info: at } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
       if (failure) throw failure;

@@ -12,7 +12,11 @@ import { QueueClient, QueueError } from '../../../server/serving/queue/queueClie
 import { GROUP, requestFields, streamNames } from '../../../server/serving/queue/streams';
 import { QueueConnectionError } from '../../../server/serving/queue/redisUrl';
 import { startRedis, skipWithoutRedis, type RedisServer } from '../../helpers/redis';
-import { postJson, sample, validationRows } from './helpers';
+import { copySample, postJson, sample, validationRows } from './helpers';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { scoreCsvQueue } from '../../../server/pipeline/scoreQueue';
+import { ScoreError } from '../../../server/pipeline/score';
 
 const PASSWORD = 's3cr/et:pw';
 const names = streamNames('breast-cancer');
@@ -188,6 +192,29 @@ test('with no node in the group, the client times out saying so', { skip: skipWi
     await client.close();
   }
 });
+
+test(
+  "score --queue asks for the manifest's own version: a node serving another one refuses, and nothing is left behind",
+  { skip: skipWithoutRedis },
+  async () => {
+    const copy = await copySample('breast-cancer', (y) => y.replace('version: 1.0.0', 'version: 2.0.0'));
+    try {
+      const output = join(copy.dir, 'out.csv');
+      await assert.rejects(
+        scoreCsvQueue(copy.manifest, { input: join(copy.dir, 'data/validation.csv'), output, queue: redis.authUrl, timeoutMs: 20_000 }),
+        (err: unknown) => {
+          assert.ok(err instanceof ScoreError);
+          assert.equal(err.code, 'MG322');
+          assert.match(err.message, /validation\.csv:2: .*refused by node .*MG322/);
+          return true;
+        },
+      );
+      assert.ok(!existsSync(output) && !existsSync(output + '.partial') && !existsSync(output + '.queue-state.json'));
+    } finally {
+      await copy.cleanup();
+    }
+  },
+);
 
 test('a full stream makes the client wait, then fail with MG365 saying why', { skip: skipWithoutRedis }, async () => {
   const client = await QueueClient.connect({ url: redis.authUrl, model: 'nobody-consumes', maxLength: 3, timeoutMs: 300 });
