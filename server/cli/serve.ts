@@ -157,7 +157,8 @@ export function registerServe(program: Command): void {
           workers,
           cors: !!flags.cors,
           admin,
-          ...(queue ? { queue } : {}),
+          // the manifests' serving.queue, with the flags over it
+          queue: queue ?? {},
           logger: { level: flags.logLevel, stream: process.stderr },
         });
       } catch (err) {

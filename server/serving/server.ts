@@ -42,7 +42,12 @@ export interface StartServerOptions {
   admin?: { token: string; pull: PullFn; cacheDir?: string };
   /** Called after each hot-reload attempt. */
   onReload?: (e: ReloadEvent) => void;
-  /** Queue settings over every manifest's serving.queue (`--queue URL`); models with a queue URL also consume their request stream. */
+  /**
+   * Consume request streams: these settings over every manifest's
+   * serving.queue (`--queue URL`); each model with a queue URL then consumes
+   * its stream. Absent: no queue at all, whatever the manifests say (a test
+   * run must not take requests meant for the serving nodes).
+   */
   queue?: Partial<QueueSettings>;
 }
 
@@ -126,7 +131,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
   const consumers: StreamConsumer[] = [];
   try {
     const queueMetrics = new QueueMetrics(metrics.registry);
-    for (const m of repository.list()) {
+    for (const m of opts.queue ? repository.list() : []) {
       const settings = queueSettings(repository.resolve(m.name).loaded.manifest, opts.queue);
       if (!settings) continue;
       const c = new StreamConsumer(core, m.name, settings, queueMetrics, app.log);

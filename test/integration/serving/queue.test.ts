@@ -216,6 +216,29 @@ test(
   },
 );
 
+test("the manifest's serving.queue is consumed by modelgate serve only, never by a server a test run starts", { skip: skipWithoutRedis }, async () => {
+  const copy = await copySample('breast-cancer', (y) =>
+    y.replace('serving:\n', `serving:\n  queue:\n    url: redis://scorer@127.0.0.1:${redis.port}\n    claimIdleMs: 5000\n`),
+  );
+  process.env.MODELGATE_REDIS_PASSWORD = 'scorer-pw';
+  try {
+    const testRun = await startServer({ manifests: [copy.manifest], port: 0, logger: false });
+    assert.deepEqual(testRun.consumers, []);
+    await testRun.close();
+    const node = await startServer({ manifests: [copy.manifest], port: 0, logger: false, queue: {} });
+    try {
+      assert.equal(node.consumers.length, 1);
+      assert.equal(node.consumers[0]!.settings.claimIdleMs, 5000);
+      assert.equal(node.consumers[0]!.where, `redis://scorer@127.0.0.1:${redis.port}`);
+    } finally {
+      await node.close();
+    }
+  } finally {
+    delete process.env.MODELGATE_REDIS_PASSWORD;
+    await copy.cleanup();
+  }
+});
+
 test('a full stream makes the client wait, then fail with MG365 saying why', { skip: skipWithoutRedis }, async () => {
   const client = await QueueClient.connect({ url: redis.authUrl, model: 'nobody-consumes', maxLength: 3, timeoutMs: 300 });
   try {
