@@ -139,7 +139,8 @@ export class QueueClient {
     const started = Date.now();
     for (let wait = 5; ; wait = Math.min(wait * 2, 200)) {
       const len = await this.guard(() => this.redis.xlen(this.names.requests));
-      if (len + requests.length <= this.maxLength || len === 0) break;
+      // wait at 90%: the rest is headroom for clients adding at the same moment, so MAXLEN ~ never trims an unanswered request
+      if (len + requests.length <= Math.floor(this.maxLength * 0.9) || len === 0) break;
       if (Date.now() - started > this.timeoutMs)
         throw new QueueError(
           'MG365',

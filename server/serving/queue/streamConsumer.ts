@@ -43,6 +43,9 @@ const BLOCK_MS = 1_000;
 /** Longest a stopping node waits for Redis (to end a read, to acknowledge answers) before it lets go. */
 const STOP_GRACE_MS = 1_000;
 const DRAIN_MS = 10_000;
+/** Consumers idle this long with nothing pending are removed from the group (looked for once a minute). */
+const FORGET_AFTER_MS = 3_600_000;
+const SWEEP_EVERY_MS = 60_000;
 
 /** Stream entries of an XREADGROUP / XAUTOCLAIM answer (RESP2 arrays of Buffers); deleted entries (nil fields) left out. */
 function entriesOf(list: unknown): Entry[] {
@@ -182,11 +185,16 @@ export class StreamConsumer {
 
   private async claimLoop(): Promise<void> {
     const every = Math.max(50, Math.min(this.settings.claimIdleMs / 2, 5_000));
+    let lastSweep = Date.now();
     while (!this.stopping) {
       await this.pause(every);
       if (this.stopping) break;
       try {
         await this.claimIdle();
+        if (Date.now() - lastSweep > SWEEP_EVERY_MS) {
+          lastSweep = Date.now();
+          await this.forgetDeadConsumers();
+        }
       } catch (err) {
         if (!this.stopping) this.problem(redact((err as Error).message, [this.target.password]));
       }
@@ -219,6 +227,22 @@ export class StreamConsumer {
       this.metrics.claimed(this.model, entries.length);
       await this.handle(entries, await this.deliveries(entries));
     } while (cursor !== '0-0' && !this.stopping);
+  }
+
+  /**
+   * Removes consumers of the group that hold nothing and have not read for
+   * an hour (nodes that died, whose requests were claimed): a live node
+   * reads every second, and one with pending requests is never removed.
+   */
+  private async forgetDeadConsumers(): Promise<void> {
+    const list = (await this.cmd.call('XINFO', 'CONSUMERS', this.names.requests, GROUP)) as (string | number)[][];
+    for (const c of list) {
+      const m = new Map<string, string | number>();
+      for (let i = 0; i + 1 < c.length; i += 2) m.set(String(c[i]), c[i + 1]!);
+      const name = String(m.get('name'));
+      if (name !== this.consumer && Number(m.get('pending')) === 0 && Number(m.get('idle')) > Math.max(FORGET_AFTER_MS, this.settings.claimIdleMs * 10))
+        await this.cmd.call('XGROUP', 'DELCONSUMER', this.names.requests, GROUP, name);
+    }
   }
 
   /** Delivery counts of entries this consumer now owns (XPENDING over their id range). */
@@ -371,6 +395,14 @@ export class StreamConsumer {
     await bounded(Promise.all(this.loops), BLOCK_MS + STOP_GRACE_MS);
     if (this.inflight > 0) await bounded(new Promise<void>((resolve) => (this.drained = resolve)), DRAIN_MS);
     this.reader.disconnect();
+    // leave the group when nothing of ours is pending (DELCONSUMER would drop pending entries, so only then)
+    await bounded(
+      (async () => {
+        const pending = (await this.cmd.call('XPENDING', this.names.requests, GROUP, '-', '+', 1, this.consumer)) as unknown[];
+        if (pending.length === 0) await this.cmd.call('XGROUP', 'DELCONSUMER', this.names.requests, GROUP, this.consumer);
+      })().catch(() => undefined),
+      STOP_GRACE_MS,
+    );
     await bounded(
       this.cmd.quit().catch(() => undefined),
       STOP_GRACE_MS,

@@ -262,9 +262,13 @@ test('a node that stops answers everything it has read first: nothing stays pend
     const body = JSON.stringify(jsonBody);
     const ids = Array.from({ length: 300 }, (_, i) => `stop-${i}`);
     await client.enqueue(ids.map((id) => ({ id, body })));
+    const consumer = server.consumers[0]!.consumer;
     await server.close();
     const pending = (await admin.call('XPENDING', names.requests, GROUP)) as [number];
     assert.equal(Number(pending[0]), 0);
+    // with nothing pending it left the group
+    const consumers = (await admin.call('XINFO', 'CONSUMERS', names.requests, GROUP)) as string[][];
+    assert.ok(!consumers.some((c) => c.includes(consumer)), JSON.stringify(consumers));
     // each request was answered, or is still waiting in the stream for the next node
     const answered = new Set<string>();
     for (let r = await client.nextReplies(0); r.length; r = await client.nextReplies(0)) for (const x of r) if (x.status === 200) answered.add(x.id);
