@@ -474,7 +474,7 @@ const schema = {
               maximum: 100000000,
               default: 100000,
               description:
-                'Most requests waiting in the stream (XADD MAXLEN ~). A client waits while the stream is this full, and fails with MG365 when it stays full longer than its timeout.',
+                'Most requests waiting in the stream (XADD MAXLEN ~). A client waits while the stream is 90% full (the rest is headroom for clients adding at once, so no unanswered request is trimmed), and fails with MG365 when it stays so longer than its timeout.',
             },
           },
         },
