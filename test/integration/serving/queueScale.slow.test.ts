@@ -145,7 +145,7 @@ test('a node killed with SIGKILL midway loses nothing: the other claims its pend
   const b = await startNode(redis.authUrl, ['--queue-claim-idle', '1000']);
   try {
     const output = join(dir, 'killed.csv');
-    const run = score(['--input', input, '--output', output, '--queue', redis.authUrl, '--batch-size', '25']);
+    const run = score(['--input', input, '--output', output, '--queue', redis.authUrl, '--batch-size', '10']);
     await waitFor('node A to answer some requests', async () => (await metric(a, 'modelgate_stream_requests_total')) >= 5, { timeoutMs: 60_000 });
     // frozen, A acknowledges nothing more: kill it once it holds requests it has read
     let pendingAtKill = 0;
@@ -218,7 +218,7 @@ test('Redis restarted mid-run (AOF on): the run completes, or stops with a clear
   const a = await startNode(redis.authUrl, ['--queue-claim-idle', '2000']);
   try {
     const output = join(dir, 'restart.csv');
-    const args = ['--input', input, '--output', output, '--queue', redis.authUrl, '--batch-size', '25', '--queue-timeout', '20000'];
+    const args = ['--input', input, '--output', output, '--queue', redis.authUrl, '--batch-size', '10', '--queue-timeout', '20000'];
     const run = score(args);
     await waitFor(
       'some rows written',
@@ -246,7 +246,7 @@ test('an interrupted run (Ctrl-C) keeps its progress and the same command resume
   const a = await startNode(redis.authUrl);
   try {
     const output = join(dir, 'resume.csv');
-    const args = ['--input', input, '--output', output, '--queue', redis.authUrl, '--batch-size', '25'];
+    const args = ['--input', input, '--output', output, '--queue', redis.authUrl, '--batch-size', '10'];
     const run = score(args);
     await waitFor(
       'some rows written',
