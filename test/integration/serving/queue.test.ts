@@ -107,6 +107,26 @@ test('a request the model cannot take gets an error reply and is acknowledged, n
   }
 });
 
+test('a request read after its deadline is answered with MG364 and not computed', { skip: skipWithoutRedis }, async () => {
+  const client = await QueueClient.connect({ url: redis.authUrl, model: 'breast-cancer', timeoutMs: 20_000 });
+  try {
+    const before = await (await fetch(`${server.url}/metrics`)).text();
+    const count = (text: string) => Number(/modelgate_stream_requests_total\{model="breast-cancer",result="expired"\} (\d+)/.exec(text)?.[1] ?? 0);
+    await client.enqueue([
+      { id: 'late', body: JSON.stringify(jsonBody), deadline: Date.now() - 1_000 },
+      { id: 'in-time', body: JSON.stringify(jsonBody), deadline: Date.now() + 60_000 },
+    ]);
+    const replies = await client.waitFor(['late', 'in-time']);
+    assert.equal(replies.get('late')!.status, 504);
+    assert.equal(replies.get('late')!.code, 'MG364');
+    assert.equal(replies.get('late')!.body, undefined);
+    assert.equal(replies.get('in-time')!.status, 200);
+    assert.equal(count(await (await fetch(`${server.url}/metrics`)).text()), count(before) + 1);
+  } finally {
+    await client.close();
+  }
+});
+
 test(
   'an entry with no reply destination goes to the dead-letter stream with the reason; a key reply is a hash with a TTL',
   { skip: skipWithoutRedis },
