@@ -1,9 +1,10 @@
 // The queue front end in process, against a real redis-server: requests on
 // modelgate:{model}:requests are answered like POST /v2/.../infer (JSON and
 // binary), bad ones get an error reply and are acknowledged, unreadable ones
-// go to the dead-letter stream, key replies carry a TTL, metrics count it
-// all, HTTP keeps working, and a wrong password is a clear error that never
-// shows the password.
+// go to the dead-letter stream, key replies carry a TTL, late ones are not
+// computed, metrics count it all, HTTP keeps working, a stopping node leaves
+// nothing pending, hot reloads are followed, back-pressure holds, and a wrong
+// password is a clear error that never shows the password.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Redis } from 'ioredis';
@@ -14,6 +15,7 @@ import { QueueConnectionError } from '../../../server/serving/queue/redisUrl';
 import { startRedis, skipWithoutRedis, type RedisServer } from '../../helpers/redis';
 import { copySample, postJson, sample, validationRows } from './helpers';
 import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { scoreCsvQueue } from '../../../server/pipeline/scoreQueue';
 import { ScoreError } from '../../../server/pipeline/score';
@@ -296,5 +298,37 @@ test('a node that stops answers everything it has read first: nothing stays pend
     assert.equal(answered.size + waiting, ids.length);
   } finally {
     await client.close();
+  }
+});
+
+test('the queue follows a hot reload: requests sent after it are answered by the new version', { skip: skipWithoutRedis }, async () => {
+  // after the shared node stopped (the test above): this node alone consumes the stream
+  const copy = await copySample('breast-cancer');
+  let reloaded: (v: string | undefined) => void = () => undefined;
+  const reload = new Promise<string | undefined>((r) => (reloaded = r));
+  const node = await startServer({
+    manifests: [copy.manifest],
+    port: 0,
+    logger: false,
+    watch: true,
+    queue: { url: redis.authUrl },
+    onReload: (e) => reloaded(e.ok ? e.version : e.error),
+  });
+  const client = await QueueClient.connect({ url: redis.authUrl, model: 'breast-cancer', timeoutMs: 20_000 });
+  try {
+    const body = JSON.stringify(jsonBody);
+    await client.enqueue([{ id: 'before', body }]);
+    assert.equal((await client.waitFor(['before'])).get('before')!.version, '1.0.0');
+    await writeFile(copy.manifest, (await readFile(copy.manifest, 'utf8')).replace('version: 1.0.0', 'version: 1.0.1'));
+    assert.equal(await reload, '1.0.1');
+    await client.enqueue([{ id: 'after', body }]);
+    const after = (await client.waitFor(['after'])).get('after')!;
+    assert.equal(after.status, 200, after.error);
+    assert.equal(after.version, '1.0.1');
+    assert.equal(after.node, node.consumers[0]!.consumer);
+  } finally {
+    await client.close();
+    await node.close();
+    await copy.cleanup();
   }
 });
