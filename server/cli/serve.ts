@@ -10,6 +10,7 @@ import { pullModel } from '../publish/index';
 import type { WorkersSetting } from '../serving/workers/sizing';
 import { ServingError } from '../serving/errors';
 import type { QueueSettings } from '../serving/queue/settings';
+import { parseRedisUrl } from '../serving/queue/redisUrl';
 
 /** "8mb", "512kb", "1048576" → bytes. */
 export function parseSize(text: string, flag: string): number {
@@ -78,7 +79,15 @@ interface ServeFlags {
 /** --queue and its tuning flags, over the manifests' serving.queue. */
 function queueFlags(flags: ServeFlags): Partial<QueueSettings> | undefined {
   const q: Partial<QueueSettings> = {};
-  if (flags.queue !== undefined) q.url = flags.queue;
+  if (flags.queue !== undefined) {
+    // before any model loads: a mistyped URL fails at once
+    try {
+      parseRedisUrl(flags.queue);
+    } catch (err) {
+      fail(`--queue: ${(err as ServingError).code}: ${(err as Error).message}`, 2);
+    }
+    q.url = flags.queue;
+  }
   if (flags.queueClaimIdle !== undefined) q.claimIdleMs = parseInteger(flags.queueClaimIdle, '--queue-claim-idle', 100, 86_400_000);
   if (flags.queueMaxDeliveries !== undefined) q.maxDeliveries = parseInteger(flags.queueMaxDeliveries, '--queue-max-deliveries', 1, 1000);
   return Object.keys(q).length ? q : undefined;

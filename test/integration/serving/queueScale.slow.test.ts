@@ -296,4 +296,10 @@ test('a wrong password stops serve and score with a clear error that never shows
   assert.equal(s.code, 2);
   assert.match(s.stderr, /MG361: .*refused the login/);
   assert.doesNotMatch(serve.stdout + serve.stderr + s.stdout + s.stderr, /wrong-secret/);
+  // a URL that is no Redis URL fails before any model loads
+  const typo = await runCli(['serve', MANIFEST, '--port', '0', '--queue', 'http://default:wrong-secret@127.0.0.1:6379']);
+  assert.equal(typo.code, 2);
+  assert.match(typo.stderr, /--queue: MG360: queue URL "http:\/\/default:\*\*\*@127\.0\.0\.1:6379" has scheme http/);
+  assert.doesNotMatch(typo.stdout, /listening/);
+  assert.doesNotMatch(typo.stderr, /wrong-secret/);
 });
