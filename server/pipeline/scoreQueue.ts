@@ -211,7 +211,9 @@ export async function scoreCsvQueue(manifestPath: string, opts: QueueScoreOption
   let savedAt = performance.now();
   const save = async () => {
     await sink!.datasync();
-    await writeFile(statePath, JSON.stringify(state));
+    // whole or not at all: a run killed while saving resumes from the state before
+    await writeFile(statePath + '.tmp', JSON.stringify(state));
+    await rename(statePath + '.tmp', statePath);
     savedAt = performance.now();
   };
 

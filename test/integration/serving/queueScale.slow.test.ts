@@ -79,6 +79,12 @@ function score(args: string[]): { child: ChildProcess; done: Promise<{ code: num
   return { child, done };
 }
 
+/** Rows a run has saved as written so far (its resume state), 0 before the first save. */
+function rowsWritten(output: string): number {
+  const path = output + '.queue-state.json';
+  return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as { rows: number }).rows : 0;
+}
+
 async function metric(node: Node, name: string): Promise<number> {
   const text = await (await fetch(`${node.url}/metrics`)).text();
   const m = new RegExp(`^${name}\\{model="breast-cancer"[^}]*\\} (\\S+)$`, 'm').exec(text);
@@ -220,13 +226,9 @@ test('Redis restarted mid-run (AOF on): the run completes, or stops with a clear
     const output = join(dir, 'restart.csv');
     const args = ['--input', input, '--output', output, '--queue', redis.authUrl, '--batch-size', '10', '--queue-timeout', '20000'];
     const run = score(args);
-    await waitFor(
-      'some rows written',
-      () => existsSync(output + '.queue-state.json') && JSON.parse(readFileSync(output + '.queue-state.json', 'utf8')).rows > 0,
-      {
-        timeoutMs: 60_000,
-      },
-    );
+    await waitFor('some rows written', () => rowsWritten(output) > 0, {
+      timeoutMs: 60_000,
+    });
     await redis.restart();
     let r = await run.done;
     if (r.code !== 0) {
@@ -248,13 +250,9 @@ test('an interrupted run (Ctrl-C) keeps its progress and the same command resume
     const output = join(dir, 'resume.csv');
     const args = ['--input', input, '--output', output, '--queue', redis.authUrl, '--batch-size', '10'];
     const run = score(args);
-    await waitFor(
-      'some rows written',
-      () => existsSync(output + '.queue-state.json') && JSON.parse(readFileSync(output + '.queue-state.json', 'utf8')).rows > 0,
-      {
-        timeoutMs: 60_000,
-      },
-    );
+    await waitFor('some rows written', () => rowsWritten(output) > 0, {
+      timeoutMs: 60_000,
+    });
     // the node frozen, the run cannot finish before the signal lands
     a.child.kill('SIGSTOP');
     run.child.kill('SIGINT');
