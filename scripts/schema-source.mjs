@@ -425,6 +425,59 @@ const schema = {
           description: 'Version labels (e.g. `stable`, `canary`) that point at this version when it is served.',
         },
         maxInstancesPerRequest: { type: 'integer', minimum: 1, default: 1024, description: 'Most rows accepted in one request.' },
+        queue: {
+          type: 'object',
+          additionalProperties: false,
+          description:
+            "Queue-fed serving (docs/queue.md): `modelgate serve` also consumes this model's Redis stream `modelgate:{name}:requests` in the consumer group `modelgate`, and `modelgate score --queue` sends its rows there. `--queue` on the command line overrides `url`.",
+          properties: {
+            url: {
+              type: 'string',
+              pattern: '^rediss?://',
+              description:
+                'Redis URL: `redis://host:port[/db]`, `rediss://` for TLS. Keep the password out of the manifest: write `redis://user@host:port` and set MODELGATE_REDIS_PASSWORD.',
+              examples: ['redis://127.0.0.1:6379', 'rediss://modelgate@redis.internal:6380/1'],
+            },
+            readCount: {
+              type: 'integer',
+              minimum: 1,
+              maximum: 1000,
+              default: 32,
+              description: 'Requests a node reads from the stream at once (XREADGROUP COUNT).',
+            },
+            maxInflight: {
+              type: 'integer',
+              minimum: 1,
+              maximum: 100000,
+              default: 128,
+              description: 'Requests a node holds read but not yet answered; it reads no more until some are answered.',
+            },
+            claimIdleMs: {
+              type: 'integer',
+              minimum: 100,
+              maximum: 86400000,
+              default: 30000,
+              description:
+                'A request read by a node and not answered for this long is claimed by another (XAUTOCLAIM): the node is taken to be dead. Keep it well above the time one request takes.',
+            },
+            maxDeliveries: {
+              type: 'integer',
+              minimum: 1,
+              maximum: 1000,
+              default: 5,
+              description:
+                'Deliveries after which an unanswered request goes to the dead-letter stream `modelgate:{name}:dead` with the reason, instead of being claimed again. Requests read together with one that crashes a node are delivered again too, so keep it above 2.',
+            },
+            maxLength: {
+              type: 'integer',
+              minimum: 100,
+              maximum: 100000000,
+              default: 100000,
+              description:
+                'Most requests waiting in the stream (XADD MAXLEN ~). A client waits while the stream is 90% full (the rest is headroom for clients adding at once, so no unanswered request is trimmed), and fails with MG365 when it stays so longer than its timeout.',
+            },
+          },
+        },
         nonFinite: {
           type: 'string',
           enum: ['reject', 'pass'],

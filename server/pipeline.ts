@@ -30,6 +30,8 @@ export {
   type ScoreProgress,
   type ScoreResult,
 } from './pipeline/score';
+export { scoreCsvQueue, type QueueScoreOptions, type QueueScoreResult } from './pipeline/scoreQueue';
+export { QueueError } from './serving/queue/queueClient';
 
 /** A problem with how the tests were asked for (exit code 2), not a failed gate. */
 export class TestUsageError extends Error {

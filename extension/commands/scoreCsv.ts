@@ -35,9 +35,15 @@ async function pickInput(manifest: vscode.Uri): Promise<vscode.Uri | undefined |
 
 async function score(ctx: CtxInit, manifest: vscode.Uri, input: vscode.Uri | undefined, skipInvalid: boolean): Promise<ScoreRequest.Result | undefined> {
   const what = input ? vscode.workspace.asRelativePath(input) : 'the validation data';
+  // through the nodes of `modelgate serve --queue` when a queue is set (the password stays in MODELGATE_REDIS_PASSWORD)
+  const queue = vscode.workspace.getConfiguration('modelgate', manifest).get<string>('queue')?.trim() || undefined;
   try {
     const result = await withEngineProgress(ctx, `ModelGate: scoring ${what}`, (workDoneToken, token) =>
-      ctx.client.sendRequest(ScoreRequest.type, { manifest: manifest.fsPath, ...(input ? { input: input.fsPath } : {}), skipInvalid, workDoneToken }, token),
+      ctx.client.sendRequest(
+        ScoreRequest.type,
+        { manifest: manifest.fsPath, ...(input ? { input: input.fsPath } : {}), skipInvalid, ...(queue ? { queue } : {}), workDoneToken },
+        token,
+      ),
     );
     if (!result) {
       void vscode.window.showInformationMessage('ModelGate: scoring cancelled; no predictions file was written.');

@@ -3,7 +3,8 @@
 // summary line.
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
-import { scoreCsv, ScoreError, type ScoreResult } from '../pipeline';
+import { QueueError, scoreCsv, scoreCsvQueue, ScoreError, type QueueScoreResult, type ScoreResult } from '../pipeline';
+import { ERROR_CODES } from '../protocol/errors';
 import { fail } from './exit';
 import { failOnLoadError, parseInteger } from './serve';
 
@@ -14,6 +15,8 @@ interface ScoreFlags {
   idColumn?: string;
   skipInvalid?: boolean;
   progress: boolean;
+  queue?: string;
+  queueTimeout: string;
 }
 
 /** The summary line; the rows left out, with their lines, when there were any. */
@@ -24,6 +27,12 @@ export function scoreSummary(r: ScoreResult): string {
     text += `\nleft out ${r.skipped.count} row(s) the model cannot score (--skip-invalid):`;
     for (const s of r.skipped.first) text += `\n  ${r.input}:${s.line}: ${s.reason}`;
     if (r.skipped.count > r.skipped.first.length) text += `\n  … and ${r.skipped.count - r.skipped.first.length} more`;
+  }
+  if ('nodes' in r) {
+    const q = r as QueueScoreResult;
+    text += `\nthrough the queue: answered by ${q.nodes.length} node(s) (${q.nodes.join(', ')})`;
+    if (q.resumedRows) text += `; resumed after ${q.resumedRows} rows written by an earlier run`;
+    if (q.duplicates) text += `; dropped ${q.duplicates} duplicate repl${q.duplicates === 1 ? 'y' : 'ies'}`;
   }
   return text;
 }
@@ -39,6 +48,11 @@ export function registerScore(program: Command): void {
     .option('--id-column <name>', 'input column copied to the output to identify rows (default: "id" if present, else a 1-based "row" number)')
     .option('--skip-invalid', 'leave out rows with a cell the model cannot take as a number (and list them) instead of failing on the first')
     .option('--no-progress', 'no progress bar')
+    .option(
+      '--queue <url>',
+      "score through the model's Redis stream instead of in this process: the rows go to modelgate:{model}:requests and the nodes started with `modelgate serve --queue` answer; an interrupted run resumes when run again (docs/queue.md)",
+    )
+    .option('--queue-timeout <ms>', 'with --queue: fail (resumably) when no reply comes, or the stream stays full, this long', '60000')
     .action(async (manifest: string, flags: ScoreFlags) => {
       const batchSize = parseInteger(flags.batchSize, '--batch-size', 1, 1_000_000);
       const bar = flags.progress
@@ -47,16 +61,22 @@ export function registerScore(program: Command): void {
             cliProgress.Presets.shades_classic,
           )
         : undefined;
+      const timeoutMs = parseInteger(flags.queueTimeout, '--queue-timeout', 100);
       let started = 0;
       let result: ScoreResult;
+      // Ctrl-C through the queue stops after the chunk being written; the next run resumes
+      const abort = new AbortController();
+      const onSignal = () => abort.abort();
+      if (flags.queue !== undefined) process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
       try {
-        result = await scoreCsv(manifest, {
+        const common = {
           input: flags.input,
           output: flags.output,
           batchSize,
           ...(flags.idColumn !== undefined ? { idColumn: flags.idColumn } : {}),
           skipInvalid: flags.skipInvalid === true,
-          onProgress: (p) => {
+          signal: abort.signal,
+          onProgress: (p: { rows: number; bytesRead: number; totalBytes: number }) => {
             if (!bar) return;
             if (!started) {
               started = performance.now();
@@ -64,11 +84,16 @@ export function registerScore(program: Command): void {
             }
             bar.update(p.bytesRead, { rows: p.rows, rate: Math.round(p.rows / Math.max(1e-3, (performance.now() - started) / 1000)) });
           },
-        });
+        };
+        result = flags.queue !== undefined ? await scoreCsvQueue(manifest, { ...common, queue: flags.queue, timeoutMs }) : await scoreCsv(manifest, common);
       } catch (err) {
         bar?.stop();
+        if (err instanceof ScoreError && err.code === ERROR_CODES.cancelled && flags.queue !== undefined) fail(err.message, 130);
+        if (err instanceof QueueError) fail(`${err.code}: ${err.message}${err.hint ? `\n  ${err.hint}` : ''}`, err.exitCode);
         if (err instanceof ScoreError) fail(err.message, err.exitCode);
         failOnLoadError(err);
+      } finally {
+        process.removeListener('SIGINT', onSignal).removeListener('SIGTERM', onSignal);
       }
       if (bar && started) {
         bar.update(bar.getTotal(), {});

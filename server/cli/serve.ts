@@ -8,6 +8,9 @@ import { fail } from './exit';
 import { readTokenFile } from '../serving/admin/adminToken';
 import { pullModel } from '../publish/index';
 import type { WorkersSetting } from '../serving/workers/sizing';
+import { ServingError } from '../serving/errors';
+import type { QueueSettings } from '../serving/queue/settings';
+import { parseRedisUrl } from '../serving/queue/redisUrl';
 
 /** "8mb", "512kb", "1048576" → bytes. */
 export function parseSize(text: string, flag: string): number {
@@ -68,6 +71,26 @@ interface ServeFlags {
   logLevel: string;
   adminTokenFile?: string;
   workers?: string;
+  queue?: string;
+  queueClaimIdle?: string;
+  queueMaxDeliveries?: string;
+}
+
+/** --queue and its tuning flags, over the manifests' serving.queue. */
+function queueFlags(flags: ServeFlags): Partial<QueueSettings> | undefined {
+  const q: Partial<QueueSettings> = {};
+  if (flags.queue !== undefined) {
+    // before any model loads: a mistyped URL fails at once
+    try {
+      parseRedisUrl(flags.queue);
+    } catch (err) {
+      fail(`--queue: ${(err as ServingError).code}: ${(err as Error).message}`, 2);
+    }
+    q.url = flags.queue;
+  }
+  if (flags.queueClaimIdle !== undefined) q.claimIdleMs = parseInteger(flags.queueClaimIdle, '--queue-claim-idle', 100, 86_400_000);
+  if (flags.queueMaxDeliveries !== undefined) q.maxDeliveries = parseInteger(flags.queueMaxDeliveries, '--queue-max-deliveries', 1, 1000);
+  return Object.keys(q).length ? q : undefined;
 }
 
 /** --workers: auto, inline or a count. */
@@ -98,10 +121,19 @@ export function registerServe(program: Command): void {
       '--workers <n>',
       "model instances per version, each a worker thread with its own session: a number, inline (the main thread) or auto; overrides every manifest's serving.workers",
     )
+    .option(
+      '--queue <url>',
+      "also consume each model's Redis stream modelgate:{model}:requests (consumer group modelgate): redis://[user[:password]@]host:port[/db], rediss:// for TLS; the password may come from MODELGATE_REDIS_PASSWORD (docs/queue.md)",
+    )
+    .option('--queue-claim-idle <ms>', 'claim requests another node read and left unanswered this long (default 30000, or serving.queue.claimIdleMs)')
+    .option(
+      '--queue-max-deliveries <n>',
+      'move a request delivered more than this many times to modelgate:{model}:dead (default 5, or serving.queue.maxDeliveries)',
+    )
     .option('--log-level <level>', 'log level on stderr: fatal, error, warn, info, debug', 'info')
     .addHelpText(
       'after',
-      '\nExamples:\n  modelgate serve samples/breast-cancer/model.yaml samples/digits/model.yaml\n  modelgate serve samples/ --port 0 --watch\n\nEndpoints and request formats: docs/serving.md',
+      '\nExamples:\n  modelgate serve samples/breast-cancer/model.yaml samples/digits/model.yaml\n  modelgate serve samples/ --port 0 --watch\n  modelgate serve samples/breast-cancer/model.yaml --queue redis://127.0.0.1:6379\n\nEndpoints and request formats: docs/serving.md; the queue: docs/queue.md',
     )
     .action(async (manifests: string[], flags: ServeFlags) => {
       const port = parseInteger(flags.port, '--port', 0, 65535);
@@ -109,6 +141,7 @@ export function registerServe(program: Command): void {
       const maxInstancesPerRequest = parseInteger(flags.maxInstances, '--max-instances', 1);
       const requestTimeoutMs = parseInteger(flags.requestTimeout, '--request-timeout', 1);
       const workers = flags.workers === undefined ? undefined : parseWorkers(flags.workers);
+      const queue = queueFlags(flags);
       if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(flags.logLevel))
         fail(`--log-level ${flags.logLevel} is not one of fatal, error, warn, info, debug, trace, silent`);
       let admin: { token: string; pull: (ref: string, dir: string) => ReturnType<typeof pullModel> } | undefined;
@@ -133,10 +166,14 @@ export function registerServe(program: Command): void {
           workers,
           cors: !!flags.cors,
           admin,
+          // the manifests' serving.queue, with the flags over it
+          queue: queue ?? {},
           logger: { level: flags.logLevel, stream: process.stderr },
         });
       } catch (err) {
         if (err instanceof PortInUseError) fail(err.message, 2);
+        // queue URL or connection (MG360, MG361): the message already masks the password
+        if (err instanceof ServingError && /^MG36/.test(err.code)) fail(`${err.code}: ${err.message}`, 2);
         if ((err as NodeJS.ErrnoException).code === 'EADDRNOTAVAIL' || (err as NodeJS.ErrnoException).code === 'EACCES') {
           fail(`cannot listen on ${flags.host}:${port}: ${(err as Error).message}; check --host and --port (ports below 1024 need privileges)`, 2);
         }
@@ -146,6 +183,10 @@ export function registerServe(program: Command): void {
       for (const m of server.models) for (const v of m.versions) if (v.batchingNote) process.stdout.write(`note: ${m.name} ${v.version}: ${v.batchingNote}\n`);
       if (flags.watch) process.stdout.write('watching manifests and model files for changes\n');
       if (admin) process.stdout.write(`admin API enabled under ${server.url}/admin (bearer token from ${flags.adminTokenFile})\n`);
+      for (const c of server.consumers)
+        process.stdout.write(
+          `consuming ${c.names.requests} at ${c.where} as ${c.consumer} (replies carry the request id; dead letters: ${c.names.deadLetters})\n`,
+        );
       process.stdout.write(`listening on ${server.url}\n`);
       const signal = await new Promise<NodeJS.Signals>((resolve) => {
         process.once('SIGINT', () => resolve('SIGINT'));

@@ -187,6 +187,12 @@ export const CODES = {
       'A `staleness.drift.inputs` entry names an input that is not in `signature.inputs`, or an input without a `features` list, so there is nothing to summarise.',
     fix: "Use a name from `signature.inputs` and list the input's dataset columns under its `features`.",
   },
+  MG135: {
+    title: 'Password in the manifest',
+    severity: 'warning',
+    meaning: '`serving.queue.url` holds a password: the manifest is committed and published with the model, so the password goes wherever it goes.',
+    fix: 'Write the URL without the password (redis://user@host:port) and set MODELGATE_REDIS_PASSWORD where the node and the client run.',
+  },
   // MG2xx: data
   MG201: {
     title: 'Data file missing',
@@ -495,6 +501,45 @@ export const CODES = {
     severity: 'error',
     meaning: 'A v1 request names a signature_name other than serving_default; a ModelGate model serves one signature.',
     fix: 'Send "signature_name": "serving_default", or leave it out.',
+  },
+  // The queue (Redis Streams; docs/queue.md)
+  MG360: {
+    title: 'Queue URL invalid',
+    severity: 'error',
+    meaning: 'The queue URL (`--queue`, `serving.queue.url`) is not a Redis URL the queue can use.',
+    fix: 'Write redis://host:port, redis://user:password@host:port/db, or rediss://… for TLS.',
+  },
+  MG361: {
+    title: 'Redis unreachable or login refused',
+    severity: 'error',
+    meaning: 'Redis at the queue URL cannot be reached, refused the login (ACL user or password), or stopped answering.',
+    fix: 'Start redis-server there, or fix the host, port, user and password (MODELGATE_REDIS_PASSWORD); an interrupted `modelgate score --queue` resumes when run again.',
+  },
+  MG362: {
+    title: 'Queue request unreadable',
+    severity: 'error',
+    meaning:
+      'A request stream entry lacks a field (id, reply_to, body) or has one that cannot be read; it is answered (or dead-lettered when it names no reply) and acknowledged.',
+    fix: 'Send the fields listed in docs/queue.md.',
+  },
+  MG363: {
+    title: 'Request dead-lettered',
+    severity: 'error',
+    meaning:
+      'A queue request was delivered more than `serving.queue.maxDeliveries` times without an answer (each node that read it stopped), and was moved to modelgate:{model}:dead with the reason.',
+    fix: "Read the entry in the dead-letter stream (XRANGE modelgate:{model}:dead - +) and the nodes' logs; send it to HTTP /v2 infer to see the error.",
+  },
+  MG364: {
+    title: 'No queue reply in time',
+    severity: 'error',
+    meaning: 'No reply came within the client timeout (`--queue-timeout`), or a request passed its deadline before a node read it.',
+    fix: 'Start nodes (`modelgate serve --queue …`) or add some; then run the same command again to resume.',
+  },
+  MG365: {
+    title: 'Queue full',
+    severity: 'error',
+    meaning: 'The request stream held `serving.queue.maxLength` requests for longer than the client timeout: the nodes do not keep up, or none runs.',
+    fix: 'Add nodes, or raise serving.queue.maxLength; then run the same command again to resume.',
   },
   MG399: { title: 'Internal server error', severity: 'error', meaning: 'The server failed unexpectedly.', fix: 'Report it with the server log.' },
   // MG4xx: publish and deploy (errors of the engine, not manifest checks; the CLI exits with the code each states)

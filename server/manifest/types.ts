@@ -394,6 +394,35 @@ export interface ModelManifest {
      */
     maxInstancesPerRequest?: number;
     /**
+     * Queue-fed serving (docs/queue.md): `modelgate serve` also consumes this model's Redis stream `modelgate:{name}:requests` in the consumer group `modelgate`, and `modelgate score --queue` sends its rows there. `--queue` on the command line overrides `url`.
+     */
+    queue?: {
+      /**
+       * Redis URL: `redis://host:port[/db]`, `rediss://` for TLS. Keep the password out of the manifest: write `redis://user@host:port` and set MODELGATE_REDIS_PASSWORD.
+       */
+      url?: string;
+      /**
+       * Requests a node reads from the stream at once (XREADGROUP COUNT).
+       */
+      readCount?: number;
+      /**
+       * Requests a node holds read but not yet answered; it reads no more until some are answered.
+       */
+      maxInflight?: number;
+      /**
+       * A request read by a node and not answered for this long is claimed by another (XAUTOCLAIM): the node is taken to be dead. Keep it well above the time one request takes.
+       */
+      claimIdleMs?: number;
+      /**
+       * Deliveries after which an unanswered request goes to the dead-letter stream `modelgate:{name}:dead` with the reason, instead of being claimed again. Requests read together with one that crashes a node are delivered again too, so keep it above 2.
+       */
+      maxDeliveries?: number;
+      /**
+       * Most requests waiting in the stream (XADD MAXLEN ~). A client waits while the stream is 90% full (the rest is headroom for clients adding at once, so no unanswered request is trimmed), and fails with MG365 when it stays so longer than its timeout.
+       */
+      maxLength?: number;
+    };
+    /**
      * A NaN or Infinity in a request (TF Serving clients may send the bare tokens): `reject` answers 400 (MG312) naming the feature and the value; `pass` hands it to the model, for models that treat NaN as a missing value (tree ensembles exported by skl2onnx, XGBoost, LightGBM). Integer inputs and one-hot columns never take one.
      */
     nonFinite?: 'reject' | 'pass';

@@ -72,12 +72,12 @@ export async function validationInput(manifestPath: string): Promise<string> {
   return resolveDataPath(dirname(loaded.path), local.path);
 }
 
-function csvField(v: string): string {
+export function csvField(v: string): string {
   return /[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
 }
 
 /** Why a row cannot be scored (a numeric feature that is not a number), or undefined when it can. */
-function invalidCell(plan: ProcessingPlan, raw: Float64Array[], r: number, record: string[], columnIndex: Map<string, number>): string | undefined {
+export function invalidCell(plan: ProcessingPlan, raw: Float64Array[], r: number, record: string[], columnIndex: Map<string, number>): string | undefined {
   for (let k = 0; k < plan.inputs.length; k++) {
     const input = plan.inputs[k]!;
     const w = input.rawWidth;
@@ -89,6 +89,29 @@ function invalidCell(plan: ProcessingPlan, raw: Float64Array[], r: number, recor
     }
   }
   return undefined;
+}
+
+/** The header's column of each feature and of the row id; ScoreError MG204 when a feature column or the id column is missing. */
+export function inputColumns(
+  plan: ProcessingPlan,
+  header: string[],
+  input: string,
+  idColumn: string | undefined,
+): { columnIndex: Map<string, number>; idIndex: number; idName: string } {
+  const columnIndex = new Map(header.map((c, i) => [c, i]));
+  const missing = plan.inputs.flatMap((i) => i.features).filter((f) => !columnIndex.has(f));
+  if (missing.length)
+    throw new ScoreError(
+      'MG204',
+      `${input} lacks the model's feature column(s): ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ', …' : ''}; its columns are: ${header.slice(0, 20).join(', ')}`,
+    );
+  if (idColumn !== undefined) {
+    const idIndex = header.indexOf(idColumn);
+    if (idIndex < 0) throw new ScoreError('MG204', `--id-column ${idColumn} is not a column of ${input}; its columns are: ${header.slice(0, 20).join(', ')}`);
+    return { columnIndex, idIndex, idName: idColumn };
+  }
+  if (header.includes('id')) return { columnIndex, idIndex: header.indexOf('id'), idName: 'id' };
+  return { columnIndex, idIndex: -1, idName: 'row' };
 }
 
 /**
@@ -173,22 +196,7 @@ export async function scoreCsv(manifestPath: string, opts: ScoreOptions): Promis
       if (opts.signal?.aborted) throw new ScoreError(ERROR_CODES.cancelled, `scoring ${input} was cancelled; ${output} was not written`);
       if (!header) {
         header = record;
-        columnIndex = new Map(header.map((c, i) => [c, i]));
-        const missing = plan.inputs.flatMap((i) => i.features).filter((f) => !columnIndex.has(f));
-        if (missing.length)
-          throw new ScoreError(
-            'MG204',
-            `${input} lacks the model's feature column(s): ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ', …' : ''}; its columns are: ${header.slice(0, 20).join(', ')}`,
-          );
-        if (opts.idColumn !== undefined) {
-          idIndex = header.indexOf(opts.idColumn);
-          if (idIndex < 0)
-            throw new ScoreError('MG204', `--id-column ${opts.idColumn} is not a column of ${input}; its columns are: ${header.slice(0, 20).join(', ')}`);
-          idName = opts.idColumn;
-        } else if (header.includes('id')) {
-          idIndex = header.indexOf('id');
-          idName = 'id';
-        }
+        ({ columnIndex, idIndex, idName } = inputColumns(plan, header, input, opts.idColumn));
         await write([idName, ...cols.header].map(csvField).join(',') + '\n');
         continue;
       }

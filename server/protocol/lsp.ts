@@ -247,6 +247,8 @@ export namespace ScoreRequest {
     idColumn?: string;
     /** Leave out rows the model cannot score (a numeric feature that is not a number) instead of failing. */
     skipInvalid?: boolean;
+    /** Score through this Redis queue (redis://…, the nodes of `modelgate serve --queue`) instead of in the engine; an interrupted run resumes when asked again. */
+    queue?: string;
     workDoneToken?: string | number;
   }
   export interface Result {

@@ -1,9 +1,11 @@
 // The columns a scored row gets — the predicted label and one probability
 // per class, or the predicted value(s) — from the servable's processing plan
 // and its served outputs: one definition for every door that writes
-// predictions as a table (`modelgate score` today).
+// predictions as a table (`modelgate score`, in process or through the
+// queue, where the outputs come back as a v2 infer response).
+import type { ProcessingPlan } from '../manifest/processing';
 import type { Servable } from './servable';
-import { servedOutputs } from './wire/outputs';
+import { servedOutputs, type ServedOutput } from './wire/outputs';
 
 /** A cell as CSV text: finite numbers as written, NaN/Infinity and missing values empty. */
 export function fmt(v: unknown): string {
@@ -15,11 +17,31 @@ export function fmt(v: unknown): string {
 export interface PredictionColumns {
   header: string[];
   row(s: Servable, out: Parameters<typeof servedOutputs>[1], r: number): string[];
+  /** Row `r` of a list of served outputs (from a batch, or read back from a v2 response). */
+  rowOf(list: ServedOutput[], r: number): string[];
+}
+
+/** The outputs of a v2 infer response (JSON), as served outputs: BYTES of shape [N] are labels, the rest tensors. */
+export function v2ResponseOutputs(response: unknown): ServedOutput[] {
+  const outputs = (response as { outputs?: { name: string; datatype: string; shape: number[]; data: unknown[] }[] }).outputs ?? [];
+  return outputs.map((o) =>
+    o.datatype === 'BYTES' && o.shape.length === 1
+      ? { kind: 'labels', name: o.name, key: JSON.stringify(o.name), values: o.data as string[] }
+      : {
+          kind: 'tensor',
+          name: o.name,
+          key: JSON.stringify(o.name),
+          dtype: o.datatype,
+          rowDims: o.shape.slice(1),
+          width: o.shape.slice(1).reduce((a, b) => a * b, 1),
+          data: o.data,
+        },
+  );
 }
 
 /** Prediction columns: label and one probability per class, or the predicted value(s). */
-export function predictionColumns(s: Servable): PredictionColumns {
-  const plan = s.plan;
+export function predictionColumns(target: Servable | ProcessingPlan): PredictionColumns {
+  const plan = 'plan' in target ? target.plan : target;
   if (plan.task === 'classification') {
     const out = plan.outputs.find((o) => o.name === plan.probabilityOutput);
     const width = out?.dims.reduce((a, b) => a * b, 1) ?? plan.classLabels?.length ?? 0;
@@ -27,7 +49,9 @@ export function predictionColumns(s: Servable): PredictionColumns {
     return {
       header: ['label', ...labels.map((l) => `p_${l}`)],
       row(sv, o, r) {
-        const list = servedOutputs(sv.plan, o);
+        return this.rowOf(servedOutputs(sv.plan, o), r);
+      },
+      rowOf(list, r) {
         const probs = list.find((x) => x.name === plan.probabilityOutput);
         const labelOut = list.find((x) => x.kind === 'labels');
         const cells: string[] = [];
@@ -48,8 +72,12 @@ export function predictionColumns(s: Servable): PredictionColumns {
   return {
     header: width === 1 ? ['prediction'] : Array.from({ length: width }, (_, i) => `prediction_${i}`),
     row(sv, o, r) {
-      const t = o.raw[plan.primaryOutput];
-      const d = (t?.data ?? []) as ArrayLike<unknown>;
+      return this.rowOf(servedOutputs(sv.plan, o), r);
+    },
+    rowOf(list, r) {
+      // the raw output (listed before the derived ones)
+      const t = list.find((x) => x.name === plan.primaryOutput);
+      const d = (t?.kind === 'tensor' ? t.data : []) as ArrayLike<unknown>;
       return Array.from({ length: width }, (_, i) => fmt(d[r * width + i]));
     },
   };

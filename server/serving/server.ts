@@ -13,6 +13,9 @@ import { AdminToken } from './admin/adminToken';
 import { TrafficTable } from './admin/trafficTable';
 import type { PullFn } from './routes/admin';
 import type { WorkersSetting } from './workers/sizing';
+import { StreamConsumer } from './queue/streamConsumer';
+import { QueueMetrics } from './queue/queueMetrics';
+import { queueSettings, type QueueSettings } from './queue/settings';
 
 declare const MODELGATE_VERSION: string;
 const serverVersion = typeof MODELGATE_VERSION === 'string' ? MODELGATE_VERSION : '0.0.0-dev';
@@ -39,6 +42,13 @@ export interface StartServerOptions {
   admin?: { token: string; pull: PullFn; cacheDir?: string };
   /** Called after each hot-reload attempt. */
   onReload?: (e: ReloadEvent) => void;
+  /**
+   * Consume request streams: these settings over every manifest's
+   * serving.queue (`--queue URL`); each model with a queue URL then consumes
+   * its stream. Absent: no queue at all, whatever the manifests say (a test
+   * run must not take requests meant for the serving nodes).
+   */
+  queue?: Partial<QueueSettings>;
 }
 
 export interface RunningServer {
@@ -50,6 +60,8 @@ export interface RunningServer {
   lifecycle: ModelLifecycle;
   /** Loaded models, versions and labels at start-up. */
   models: ModelStatus[];
+  /** The queue front end of each model that consumes a request stream. */
+  consumers: StreamConsumer[];
   /** Stops accepting, drains in-flight requests, unloads every model. */
   close(): Promise<void>;
 }
@@ -116,6 +128,23 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
     if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new PortInUseError(host, opts.port ?? 8500);
     throw err;
   }
+  const consumers: StreamConsumer[] = [];
+  try {
+    const queueMetrics = new QueueMetrics(metrics.registry);
+    for (const m of opts.queue ? repository.list() : []) {
+      const settings = queueSettings(repository.resolve(m.name).loaded.manifest, opts.queue);
+      if (!settings) continue;
+      const c = new StreamConsumer(core, m.name, settings, queueMetrics, app.log);
+      await c.start();
+      consumers.push(c);
+    }
+  } catch (err) {
+    await Promise.all(consumers.map((c) => c.stop().catch(() => undefined)));
+    await app.close().catch(() => undefined);
+    await lifecycle.close().catch(() => undefined);
+    await removeCache().catch(() => undefined);
+    throw err;
+  }
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : (opts.port ?? 8500);
   ready = true;
@@ -130,9 +159,12 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
     repository,
     lifecycle,
     models: repository.list(),
+    consumers,
     close() {
       closing ??= (async () => {
         ready = false;
+        // first the queue: requests it has read are answered and acknowledged while the models still serve
+        await Promise.all(consumers.map((c) => c.stop()));
         // app.close() closes the idle keep-alive connections it finds; one busy
         // at that moment would otherwise stay open until its keep-alive timeout
         // (72 s) after its answer. Close each as soon as its answer is out.

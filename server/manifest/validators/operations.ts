@@ -12,7 +12,7 @@ const P_VALUE_METHODS = new Set(['ks', 'chisquare', 'auto']);
 export const operationsValidator: SyncValidator = {
   name: 'operations',
   validate(ctx: ValidationContext): ManifestDiagnostic[] {
-    return [...batching(ctx), ...throughput(ctx), ...canary(ctx), ...drift(ctx), ...dataAge(ctx)];
+    return [...batching(ctx), ...throughput(ctx), ...canary(ctx), ...drift(ctx), ...dataAge(ctx), ...queuePassword(ctx)];
   },
 };
 
@@ -157,6 +157,25 @@ function dataAge(ctx: ValidationContext): ManifestDiagnostic[] {
       ['staleness', 'maxDataAge'],
       'MG128',
       'staleness.maxDataAge cannot be checked: no data.training entry has a window saying when its data ends; add `window: {start: 2026-01-01, end: 2026-10-31}` to a training dataset, or remove maxDataAge',
+    ),
+  ];
+}
+
+/** A queue URL with a password would publish the password with the model. */
+function queuePassword(ctx: ValidationContext): ManifestDiagnostic[] {
+  const at = ['serving', 'queue', 'url'];
+  if (!ctx.valid(at)) return [];
+  const url = ctx.manifest.serving?.queue?.url;
+  const m = url ? /^rediss?:\/\/([^:@/]*):[^@/]+@([^/]*)/i.exec(url) : null;
+  if (!m) return [];
+  const user = m[1] ? `${m[1]}@` : '';
+  return [
+    report(
+      ctx.parsed,
+      at,
+      'MG135',
+      `${fieldName(at)} holds a password, which is committed and published with this manifest: write ${url!.slice(0, url!.indexOf('//') + 2)}${user}${m[2]}… and set MODELGATE_REDIS_PASSWORD where the nodes and clients run`,
+      { severity: 'warning' },
     ),
   ];
 }

@@ -171,6 +171,14 @@ const cases: Case[] = [
     good: doc('serving:\n  batching:\n    enabled: false\n    maxDelayMs: 30\nslo:\n  p99Ms: 50\n'),
   },
   {
+    code: 'MG135',
+    name: 'password in the queue URL',
+    severity: 'warning',
+    bad: doc('serving:\n  queue:\n    url: redis://scorer:hunter2@redis.internal:6379  #!\n'),
+    good: doc('serving:\n  queue:\n    url: redis://scorer@redis.internal:6379\n'),
+    says: [/MODELGATE_REDIS_PASSWORD/, /redis:\/\/scorer@redis\.internal:6379/],
+  },
+  {
     code: 'MG125',
     name: 'canary with raw mode',
     bad: doc('deploy:\n  kubernetes:\n    mode: raw\n    canaryPercent: 10  #!\n'),
