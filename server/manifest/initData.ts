@@ -5,6 +5,7 @@
 // there is only one CSV. Every guess carries the reason, which init writes
 // as a comment on the line it decided.
 import type { TensorInfo } from '../runtime/onnx';
+import { seededRandom } from '../stats/random';
 import type { Table } from './dataset';
 import { LABEL_NAMES } from './validators/files';
 
@@ -206,25 +207,13 @@ export function classLabelsFrom(values: string[], width: number | undefined, mod
   return { labels, order, confirm, frequencies: freq };
 }
 
-/** A small deterministic generator (mulberry32), so a split is the same on every run. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * Row indices for training and validation: a seeded shuffle, stratified by
  * the label for a classifier (each class split in the same proportion),
  * rows kept in file order within each part.
  */
 export function splitRows(n: number, share: number, strata?: string[], seed = 42): { training: number[]; validation: number[] } {
-  const rnd = random(seed);
+  const rnd = seededRandom(seed);
   const groups = new Map<string, number[]>();
   for (let i = 0; i < n; i++) {
     const k = strata ? (strata[i] ?? '') : '';

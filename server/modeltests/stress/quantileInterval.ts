@@ -5,6 +5,7 @@
 // hinges on one or two bad windows — exactly when another run could change
 // the verdict.
 import type { LatencyWindow } from './loadgenProtocol';
+import { seededRandom } from '../../stats/random';
 
 /**
  * Rank from the top of the q-quantile of n values, as hdr-histogram reads
@@ -57,18 +58,6 @@ export function pooledQuantile(windows: LatencyWindow[], q: number, times: numbe
     else hi = mid - 1;
   }
   return lo;
-}
-
-/** Small seeded generator (mulberry32), so the same windows always give the same interval. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export interface QuantileInterval {
