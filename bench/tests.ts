@@ -20,24 +20,13 @@ import { driftFeatures, driftTable } from '../server/modeltests/staleness/driftT
 import { runTests } from '../server/pipeline';
 import { startServer } from '../server/serving/server';
 import type { ModelManifest } from '../server/manifest/types';
+import { seededRandom as rng } from '../server/stats/random';
 
 const root = resolve(__dirname, '..');
 const sampleDir = join(root, 'samples/breast-cancer');
 const ROWS = 100_000;
 const REPEATS = 3;
 const skipFull = process.argv.includes('--skip-full');
-
-/** mulberry32: deterministic noise so every run scores the same file. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** `rows` rows drawn from `source` (the label column kept), each feature scaled by 1 ± `noise`. */
 function noisyCsv(source: Table, rows: number, labelColumn: string, noise: number, seed: number): string {

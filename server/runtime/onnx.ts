@@ -378,8 +378,9 @@ async function runOnce(session: Ort.InferenceSession, feeds: Record<string, Tens
  */
 export async function run(session: Ort.InferenceSession, feeds: Record<string, Tensor>, outputNames?: string[]): Promise<Record<string, Tensor>> {
   const b = fixedBatchSize(session);
+  if (b === undefined) return runOnce(session, feeds, outputNames);
   const rows = Object.values(feeds)[0]?.dims[0];
-  if (b === undefined || rows === undefined || rows === b) return runOnce(session, feeds, outputNames);
+  if (rows === undefined || rows === b) return runOnce(session, feeds, outputNames);
   const parts: Record<string, Tensor>[] = [];
   for (let from = 0; from < Math.max(rows, 1); from += b) {
     const chunk: Record<string, Tensor> = {};
